@@ -1,0 +1,6 @@
+//! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
+//! handshake. The binary (`main.rs`) is a thin shell over this library.
+
+pub mod decode;
+pub mod model;
+pub mod sanitize;
