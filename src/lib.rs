@@ -1,6 +1,10 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
+pub mod app;
 pub mod decode;
 pub mod model;
 pub mod sanitize;
+pub mod term;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,56 @@
+//! The keys and mouse actions the app understands, independent of any terminal library (`term`
+//! translates crossterm's events into these), and the key table the help overlay shows — one
+//! list, so the help can never forget a key. std only.
+
+/// A key press.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Tab,
+    BackTab,
+    Enter,
+    Esc,
+    /// A printable character (Space is `Char(' ')`).
+    Char(char),
+    CtrlC,
+}
+
+/// What the mouse did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MouseKind {
+    /// Left button pressed.
+    Click,
+    ScrollUp,
+    ScrollDown,
+}
+
+/// A mouse action at a screen cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mouse {
+    pub kind: MouseKind,
+    pub column: u16,
+    pub row: u16,
+}
+
+/// Every key binding as (keys, what they do), in the order the help overlay lists them.
+pub const KEY_HELP: &[(&str, &str)] = &[
+    ("↑ ↓  k j", "previous / next packet, field or hex row"),
+    ("PgUp PgDn", "one page up / down"),
+    ("g Home  G End", "first / last"),
+    ("Tab  Shift-Tab", "next / previous pane: list, layers, hex"),
+    ("Enter Space", "list: go to layers; layers: fold / unfold"),
+    ("← →  h l", "layers: fold / unfold the layer"),
+    ("f", "follow the newest packet (on / off)"),
+    ("?", "show / hide this help"),
+    ("q  Esc", "close help, else quit"),
+    ("Ctrl-C", "quit"),
+    ("mouse click", "select a packet or field, focus a pane"),
+    ("mouse wheel", "scroll the pane under the pointer"),
+];

@@ -1,0 +1,608 @@
+//! The packet screen's own state: selected packet, list scroll, focused pane, folded layers,
+//! selected layer row, layer and hex scroll, follow mode, and the cached full decode of the
+//! selected packet (decoded once per selection change, never per frame). Keys and mouse
+//! actions arrive here from [`crate::app::App::update`] together with the store and the
+//! current layout. Depends on `decode`, the app's store, layers and layout modules.
+
+use std::ops::Range;
+
+use ratatui::layout::Rect;
+
+use crate::decode::{Decoded, LayerKind};
+
+use super::decoder::Decoder;
+use super::keys::{Key, Mouse, MouseKind};
+use super::layers::{LayerRow, RowKind, layer_rows};
+use super::layout::{self, DetailLayout, PacketLayout, contains, inner};
+use super::store::PacketStore;
+
+/// Bytes per hex-pane row.
+pub const HEX_BYTES_PER_ROW: usize = 16;
+/// Rows one wheel notch scrolls.
+const WHEEL_STEP: usize = 3;
+
+/// The pane keys go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Layers,
+    Hex,
+}
+
+impl Focus {
+    fn next(self) -> Focus {
+        match self {
+            Focus::List => Focus::Layers,
+            Focus::Layers => Focus::Hex,
+            Focus::Hex => Focus::List,
+        }
+    }
+    fn prev(self) -> Focus {
+        match self {
+            Focus::List => Focus::Hex,
+            Focus::Layers => Focus::List,
+            Focus::Hex => Focus::Layers,
+        }
+    }
+}
+
+/// The selected packet's full decode and the layer-pane rows built from it.
+#[derive(Clone, Debug)]
+pub struct Detail {
+    /// Index of the packet in the store.
+    pub index: usize,
+    pub decoded: Decoded,
+    pub rows: Vec<LayerRow>,
+    /// Captured length of the packet (for the hex pane's row count).
+    pub caplen: usize,
+    /// Length on the wire.
+    pub len: usize,
+    /// Width the issue messages in `rows` were wrapped to.
+    pub wrap_width: usize,
+}
+
+/// State of the packet screen.
+#[derive(Clone, Debug)]
+pub struct PacketScreen {
+    selected: Option<usize>,
+    scroll: usize,
+    focus: Focus,
+    /// In the narrow (tabbed) layout: the hex pane is the visible tab.
+    show_hex: bool,
+    collapsed: [bool; 4],
+    field: usize,
+    layer_scroll: usize,
+    hex_scroll: usize,
+    follow: bool,
+    detail: Option<Detail>,
+}
+
+fn layer_index(layer: LayerKind) -> usize {
+    LayerKind::ALL
+        .iter()
+        .position(|l| *l == layer)
+        .unwrap_or_default()
+}
+
+/// Moves `pos` by `delta` within `0..len` (saturating at both ends).
+fn step(pos: usize, delta: isize, len: usize) -> usize {
+    let last = len.saturating_sub(1);
+    if delta < 0 {
+        pos.saturating_sub(delta.unsigned_abs()).min(last)
+    } else {
+        pos.saturating_add(delta.unsigned_abs()).min(last)
+    }
+}
+
+/// Scroll offset that keeps `pos` visible in a window of `rows` starting at `scroll`.
+fn keep_visible(scroll: usize, pos: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    if pos < scroll {
+        pos
+    } else if pos >= scroll.saturating_add(rows) {
+        pos + 1 - rows
+    } else {
+        scroll
+    }
+}
+
+/// Number of hex rows for a packet of `caplen` captured bytes.
+pub fn hex_rows(caplen: usize) -> usize {
+    caplen.div_ceil(HEX_BYTES_PER_ROW)
+}
+
+/// Digits the hex pane's offset column needs for a packet of `caplen` bytes (at least 4).
+pub fn hex_offset_digits(caplen: usize) -> usize {
+    let mut digits = 1;
+    let mut n = caplen.saturating_sub(1) >> 4;
+    while n > 0 {
+        digits += 1;
+        n >>= 4;
+    }
+    digits.max(4)
+}
+
+/// Column (relative to the pane's inside) of byte `j` (0..16) of a hex row, and of its ASCII
+/// character, for an offset column of `digits` digits.
+pub fn hex_byte_columns(digits: usize, j: usize) -> (usize, usize) {
+    let hex = digits + 2 + 3 * j + usize::from(j >= 8);
+    let ascii = digits + 2 + 3 * HEX_BYTES_PER_ROW + 1 + 1 + j;
+    (hex, ascii)
+}
+
+impl PacketScreen {
+    pub fn new(follow: bool) -> PacketScreen {
+        PacketScreen {
+            selected: None,
+            scroll: 0,
+            focus: Focus::List,
+            show_hex: false,
+            collapsed: [false; 4],
+            field: 0,
+            layer_scroll: 0,
+            hex_scroll: 0,
+            follow,
+            detail: None,
+        }
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+    /// Index of the first packet row shown.
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+    /// Narrow layout: whether the hex tab (rather than the layers tab) is shown.
+    pub fn show_hex(&self) -> bool {
+        self.show_hex
+    }
+    pub fn is_collapsed(&self, layer: LayerKind) -> bool {
+        self.collapsed
+            .get(layer_index(layer))
+            .copied()
+            .unwrap_or(false)
+    }
+    /// Index of the selected row of the layer pane.
+    pub fn field(&self) -> usize {
+        self.field
+    }
+    pub fn layer_scroll(&self) -> usize {
+        self.layer_scroll
+    }
+    pub fn hex_scroll(&self) -> usize {
+        self.hex_scroll
+    }
+    pub fn follow(&self) -> bool {
+        self.follow
+    }
+    pub fn detail(&self) -> Option<&Detail> {
+        self.detail.as_ref()
+    }
+    /// The selected row of the layer pane.
+    pub fn selected_row(&self) -> Option<&LayerRow> {
+        self.detail.as_ref()?.rows.get(self.field)
+    }
+    /// Bytes of the selected layer row (highlighted in the hex pane).
+    pub fn selected_range(&self) -> Option<Range<usize>> {
+        self.selected_row()?.range.clone()
+    }
+
+    fn layer_view_rows(layout: &PacketLayout) -> usize {
+        let area = match layout.detail {
+            DetailLayout::Split { layers, .. } => layers,
+            DetailLayout::Tabbed { area } => area,
+        };
+        usize::from(inner(area).height).max(1)
+    }
+
+    /// Characters an issue line gets in the layer pane (inside, minus indent and ⚠).
+    fn issue_wrap_width(layout: &PacketLayout) -> usize {
+        let area = match layout.detail {
+            DetailLayout::Split { layers, .. } => layers,
+            DetailLayout::Tabbed { area } => area,
+        };
+        usize::from(inner(area).width).saturating_sub(4)
+    }
+
+    fn hex_view_rows(layout: &PacketLayout) -> usize {
+        let area = match layout.detail {
+            DetailLayout::Split { hex, .. } => hex,
+            DetailLayout::Tabbed { area } => area,
+        };
+        usize::from(inner(area).height).max(1)
+    }
+
+    fn row_count(&self) -> usize {
+        self.detail.as_ref().map_or(0, |d| d.rows.len())
+    }
+
+    fn hex_total(&self) -> usize {
+        self.detail.as_ref().map_or(0, |d| hex_rows(d.caplen))
+    }
+
+    /// Selects packet `index` (clamped to the store), re-decoding it if it changed.
+    pub fn select(
+        &mut self,
+        index: usize,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        if store.is_empty() {
+            return;
+        }
+        let index = index.min(store.len() - 1);
+        self.selected = Some(index);
+        self.scroll = keep_visible(self.scroll, index, layout.list_rows());
+        if self.detail.as_ref().map(|d| d.index) != Some(index) {
+            self.load_detail(index, store, decoder, Self::issue_wrap_width(layout));
+        }
+        self.reveal_field(layout);
+    }
+
+    fn load_detail(
+        &mut self,
+        index: usize,
+        store: &PacketStore,
+        decoder: &dyn Decoder,
+        wrap_width: usize,
+    ) {
+        let Some(view) = store.get(index) else {
+            self.detail = None;
+            return;
+        };
+        let decoded = decoder.decode(view.link, view.data, view.len);
+        let rows = layer_rows(&decoded, &self.collapsed, wrap_width);
+        // Keep the selection on "the same" row (e.g. TCP Flags) when stepping packets.
+        let old_key = self
+            .selected_row()
+            .map(|r| (r.layer, r.key().1.to_string()));
+        self.field = match old_key {
+            Some((layer, label)) => rows
+                .iter()
+                .position(|r| r.key() == (layer, label.as_str()))
+                .or_else(|| rows.iter().position(|r| r.layer == layer))
+                .unwrap_or(0),
+            None => 0,
+        };
+        self.detail = Some(Detail {
+            index,
+            decoded,
+            rows,
+            caplen: view.data.len(),
+            len: view.len as usize,
+            wrap_width,
+        });
+        self.hex_scroll = 0;
+    }
+
+    /// Keeps the selected layer row and its bytes on screen.
+    fn reveal_field(&mut self, layout: &PacketLayout) {
+        let rows = Self::layer_view_rows(layout);
+        let count = self.row_count();
+        self.field = self.field.min(count.saturating_sub(1));
+        self.layer_scroll =
+            keep_visible(self.layer_scroll, self.field, rows).min(count.saturating_sub(rows));
+        let h = Self::hex_view_rows(layout);
+        if let Some(r) = self.selected_range().filter(|r| !r.is_empty()) {
+            let first = r.start / HEX_BYTES_PER_ROW;
+            let last = (r.end - 1) / HEX_BYTES_PER_ROW;
+            if first < self.hex_scroll {
+                self.hex_scroll = first;
+            } else if last >= self.hex_scroll.saturating_add(h) {
+                self.hex_scroll = first.min(last + 1 - h);
+            }
+        }
+        self.hex_scroll = self.hex_scroll.min(self.hex_total().saturating_sub(h));
+    }
+
+    fn rebuild_rows(&mut self, keep_layer: LayerKind, layout: &PacketLayout) {
+        if let Some(d) = self.detail.as_mut() {
+            d.rows = layer_rows(&d.decoded, &self.collapsed, d.wrap_width);
+            self.field = d
+                .rows
+                .iter()
+                .position(|r| r.layer == keep_layer && r.is_title())
+                .unwrap_or(0);
+        }
+        self.reveal_field(layout);
+    }
+
+    fn set_collapsed(&mut self, collapse: Option<bool>, layout: &PacketLayout) {
+        let Some(layer) = self.selected_row().map(|r| r.layer) else {
+            return;
+        };
+        let empty = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.rows.iter().find(|r| r.layer == layer && r.is_title()))
+            .is_some_and(|r| matches!(r.kind, RowKind::Title { empty: true, .. }));
+        if empty {
+            return;
+        }
+        if let Some(c) = self.collapsed.get_mut(layer_index(layer)) {
+            *c = collapse.unwrap_or(!*c);
+        }
+        self.rebuild_rows(layer, layout);
+    }
+
+    /// After new packets were stored: follow the newest, or select the first one.
+    pub fn on_new_packets(
+        &mut self,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        if store.is_empty() {
+            return;
+        }
+        if self.follow {
+            self.select(store.len() - 1, store, layout, decoder);
+        } else if self.selected.is_none() {
+            self.select(0, store, layout, decoder);
+        }
+    }
+
+    /// After a resize or a status-bar change: keep everything visible and in bounds.
+    pub fn relayout(&mut self, store: &PacketStore, layout: &PacketLayout) {
+        let wrap_width = Self::issue_wrap_width(layout);
+        if let Some(d) = self.detail.as_mut().filter(|d| d.wrap_width != wrap_width) {
+            // Re-wrap the issue lines; keep the selection on the same row if it survives.
+            let key = d
+                .rows
+                .get(self.field)
+                .map(|r| (r.layer, r.key().1.to_string()));
+            d.rows = layer_rows(&d.decoded, &self.collapsed, wrap_width);
+            d.wrap_width = wrap_width;
+            if let Some((layer, label)) = key {
+                self.field = d
+                    .rows
+                    .iter()
+                    .position(|r| r.key() == (layer, label.as_str()))
+                    .or_else(|| d.rows.iter().position(|r| r.layer == layer))
+                    .unwrap_or(0);
+            }
+        }
+        let rows = layout.list_rows();
+        if let Some(sel) = self.selected {
+            self.scroll = keep_visible(self.scroll, sel, rows);
+        }
+        self.scroll = self.scroll.min(store.len().saturating_sub(rows));
+        self.reveal_field(layout);
+    }
+
+    fn set_focus(&mut self, focus: Focus) {
+        self.focus = focus;
+        match focus {
+            Focus::Layers => self.show_hex = false,
+            Focus::Hex => self.show_hex = true,
+            Focus::List => {}
+        }
+    }
+
+    fn move_selection(
+        &mut self,
+        delta: isize,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        self.follow = false;
+        let from = self.selected.unwrap_or(0);
+        self.select(step(from, delta, store.len()), store, layout, decoder);
+    }
+
+    fn move_field(&mut self, delta: isize, layout: &PacketLayout) {
+        self.field = step(self.field, delta, self.row_count());
+        self.reveal_field(layout);
+    }
+
+    fn scroll_hex(&mut self, delta: isize, layout: &PacketLayout) {
+        let max = self.hex_total().saturating_sub(Self::hex_view_rows(layout));
+        self.hex_scroll = step(self.hex_scroll, delta, max.saturating_add(1));
+    }
+
+    /// A key for the packet screen (global keys — help, quit — are handled by `App`).
+    pub fn on_key(
+        &mut self,
+        key: Key,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        match key {
+            Key::Tab => return self.set_focus(self.focus.next()),
+            Key::BackTab => return self.set_focus(self.focus.prev()),
+            Key::Char('f') => {
+                self.follow = !self.follow;
+                if self.follow && !store.is_empty() {
+                    self.select(store.len() - 1, store, layout, decoder);
+                }
+                return;
+            }
+            _ => {}
+        }
+        let big = isize::MAX / 2;
+        match self.focus {
+            Focus::List => {
+                let page = isize::try_from(layout.list_rows().max(1)).unwrap_or(1);
+                match key {
+                    Key::Up | Key::Char('k') => self.move_selection(-1, store, layout, decoder),
+                    Key::Down | Key::Char('j') => self.move_selection(1, store, layout, decoder),
+                    Key::PageUp => self.move_selection(-page, store, layout, decoder),
+                    Key::PageDown => self.move_selection(page, store, layout, decoder),
+                    Key::Home | Key::Char('g') => self.move_selection(-big, store, layout, decoder),
+                    Key::End | Key::Char('G') => self.move_selection(big, store, layout, decoder),
+                    Key::Enter | Key::Char(' ') => self.set_focus(Focus::Layers),
+                    _ => {}
+                }
+            }
+            Focus::Layers => {
+                let page = isize::try_from(Self::layer_view_rows(layout)).unwrap_or(1);
+                match key {
+                    Key::Up | Key::Char('k') => self.move_field(-1, layout),
+                    Key::Down | Key::Char('j') => self.move_field(1, layout),
+                    Key::PageUp => self.move_field(-page, layout),
+                    Key::PageDown => self.move_field(page, layout),
+                    Key::Home | Key::Char('g') => self.move_field(-big, layout),
+                    Key::End | Key::Char('G') => self.move_field(big, layout),
+                    Key::Enter | Key::Char(' ') => self.set_collapsed(None, layout),
+                    Key::Left | Key::Char('h') => self.set_collapsed(Some(true), layout),
+                    Key::Right | Key::Char('l') => self.set_collapsed(Some(false), layout),
+                    _ => {}
+                }
+            }
+            Focus::Hex => {
+                let page = isize::try_from(Self::hex_view_rows(layout)).unwrap_or(1);
+                match key {
+                    Key::Up | Key::Char('k') => self.scroll_hex(-1, layout),
+                    Key::Down | Key::Char('j') => self.scroll_hex(1, layout),
+                    Key::PageUp => self.scroll_hex(-page, layout),
+                    Key::PageDown => self.scroll_hex(page, layout),
+                    Key::Home | Key::Char('g') => self.scroll_hex(-big, layout),
+                    Key::End | Key::Char('G') => self.scroll_hex(big, layout),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A mouse action on the packet screen.
+    pub fn on_mouse(
+        &mut self,
+        m: Mouse,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        let (col, row) = (m.column, m.row);
+        let layers = layout.layers_area(self.show_hex);
+        let hex = layout.hex_area(self.show_hex);
+        let wheel: isize = match m.kind {
+            MouseKind::ScrollUp => -(WHEEL_STEP as isize),
+            MouseKind::ScrollDown => WHEEL_STEP as isize,
+            MouseKind::Click => 0,
+        };
+        if contains(layout.list, col, row) {
+            if wheel != 0 {
+                if wheel < 0 {
+                    self.follow = false;
+                }
+                let max = store.len().saturating_sub(layout.list_rows());
+                self.scroll = step(self.scroll, wheel, max.saturating_add(1));
+                return;
+            }
+            self.set_focus(Focus::List);
+            let first = layout.list_first_row_y();
+            let bottom = layout
+                .list
+                .y
+                .saturating_add(layout.list.height)
+                .saturating_sub(1);
+            if row >= first && row < bottom {
+                let idx = self.scroll.saturating_add(usize::from(row - first));
+                if idx < store.len() {
+                    self.follow = false;
+                    self.select(idx, store, layout, decoder);
+                }
+            }
+            return;
+        }
+        // Narrow layout: the tab labels sit on the detail pane's top border.
+        if let DetailLayout::Tabbed { area } = layout.detail
+            && wheel == 0
+            && row == area.y
+            && contains(area, col, row)
+        {
+            match layout::tab_at(area, col) {
+                Some(true) => self.set_focus(Focus::Hex),
+                Some(false) => self.set_focus(Focus::Layers),
+                None => {}
+            }
+            return;
+        }
+        if let Some(area) = layers.filter(|a| contains(*a, col, row)) {
+            if wheel != 0 {
+                let max = self
+                    .row_count()
+                    .saturating_sub(Self::layer_view_rows(layout));
+                self.layer_scroll = step(self.layer_scroll, wheel, max.saturating_add(1));
+                return;
+            }
+            self.set_focus(Focus::Layers);
+            let inside = inner(area);
+            if contains(inside, col, row) {
+                let idx = self
+                    .layer_scroll
+                    .saturating_add(usize::from(row - inside.y));
+                if idx < self.row_count() {
+                    let title = self
+                        .detail
+                        .as_ref()
+                        .and_then(|d| d.rows.get(idx))
+                        .is_some_and(LayerRow::is_title);
+                    if idx == self.field && title {
+                        self.set_collapsed(None, layout);
+                    } else {
+                        self.field = idx;
+                        self.reveal_field(layout);
+                    }
+                }
+            }
+            return;
+        }
+        if let Some(area) = hex.filter(|a| contains(*a, col, row)) {
+            if wheel != 0 {
+                self.scroll_hex(wheel, layout);
+                return;
+            }
+            self.set_focus(Focus::Hex);
+            if let Some(byte) = self.hex_byte_at(inner(area), col, row) {
+                self.select_field_for_byte(byte, layout);
+            }
+        }
+    }
+
+    /// The packet byte drawn at a screen cell of the hex pane's inside, if any.
+    fn hex_byte_at(&self, inside: Rect, col: u16, row: u16) -> Option<usize> {
+        if !contains(inside, col, row) {
+            return None;
+        }
+        let caplen = self.detail.as_ref()?.caplen;
+        let digits = hex_offset_digits(caplen);
+        let x = usize::from(col - inside.x);
+        let line = self.hex_scroll.checked_add(usize::from(row - inside.y))?;
+        let j = (0..HEX_BYTES_PER_ROW).find(|&j| {
+            let (h, a) = hex_byte_columns(digits, j);
+            x == h || x == h + 1 || x == a
+        })?;
+        let byte = line.checked_mul(HEX_BYTES_PER_ROW)?.checked_add(j)?;
+        (byte < caplen).then_some(byte)
+    }
+
+    /// Selects the most specific layer row whose bytes include `byte`.
+    fn select_field_for_byte(&mut self, byte: usize, layout: &PacketLayout) {
+        let Some(d) = self.detail.as_ref() else {
+            return;
+        };
+        let best = d
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.range
+                    .as_ref()
+                    .filter(|rg| rg.contains(&byte))
+                    .map(|rg| (i, rg.len()))
+            })
+            .min_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((i, _)) = best {
+            self.field = i;
+            self.reveal_field(layout);
+        }
+    }
+}

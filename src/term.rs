@@ -1,0 +1,304 @@
+//! The terminal around the interactive screen: entering and leaving raw mode, the alternate
+//! screen and mouse capture; a guard that restores the terminal when dropped; a panic hook
+//! that restores it before the panic message is printed; SIGTERM/SIGINT/SIGHUP turned into a
+//! flag the main loop checks for a clean exit; and reading input events with a timeout,
+//! translated into the app's own [`Msg`]s. The only module besides `ui` that knows about
+//! crossterm. Depends on `app` (message types), crossterm, ratatui's backend and signal-hook.
+
+use std::io::{self, IsTerminal, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, MouseButton, MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::app::{Key, Mouse, MouseKind, Msg};
+
+/// Whether this process currently has the terminal in raw/alternate-screen mode.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static PANIC_HOOK: Once = Once::new();
+
+/// Errors setting up the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum TermError {
+    #[error(
+        "synack's interactive screen needs a terminal (stdin and stdout must be a TTY); \
+         for pipes and scripts use `synack dump`"
+    )]
+    NotATerminal,
+    #[error("could not set up the terminal: {0}")]
+    Setup(#[source] io::Error),
+    #[error("could not install signal handlers: {0}")]
+    Signals(#[source] io::Error),
+}
+
+/// Puts the terminal back: mouse capture off, main screen, cursor shown, raw mode off.
+/// Safe to call any number of times and from a panic hook; does nothing if synack did not
+/// take the terminal.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        // Best effort: the terminal may be gone (SIGHUP); there is nobody to report to.
+        let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ = disable_raw_mode();
+    }
+}
+
+/// Installs (once) a panic hook that restores the terminal, then runs the previous hook so
+/// the panic message lands on the normal screen.
+pub fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// The terminal in interactive mode; restores it when dropped (also during unwinding).
+pub struct TerminalGuard {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// Takes the terminal: checks it is one, installs the panic hook, enters raw mode, the
+    /// alternate screen and mouse capture.
+    pub fn enter() -> Result<TerminalGuard, TermError> {
+        if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+            return Err(TermError::NotATerminal);
+        }
+        install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
+        let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+            enable_raw_mode()?;
+            execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
+            let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+            terminal.clear()?;
+            Ok(terminal)
+        };
+        match setup() {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore();
+                Err(TermError::Setup(e))
+            }
+        }
+    }
+
+    pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
+        &mut self.terminal
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// SIGTERM, SIGINT and SIGHUP set a flag instead of killing the process, so the main loop
+/// can leave and restore the terminal. Unregistered when dropped.
+pub struct Signals {
+    flag: Arc<AtomicBool>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Signals {
+    pub fn register() -> Result<Signals, TermError> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut ids = Vec::new();
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            match signal_hook::flag::register(sig, Arc::clone(&flag)) {
+                Ok(id) => ids.push(id),
+                Err(e) => {
+                    for id in ids {
+                        signal_hook::low_level::unregister(id);
+                    }
+                    return Err(TermError::Signals(e));
+                }
+            }
+        }
+        Ok(Signals { flag, ids })
+    }
+
+    /// Set once one of the signals arrived.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.flag
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// Something that yields input as app messages, waiting at most `timeout`.
+pub trait EventSource {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Msg>>;
+}
+
+/// Input from the real terminal via crossterm.
+#[derive(Debug, Default)]
+pub struct CrosstermEvents;
+
+impl EventSource for CrosstermEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Msg>> {
+        if event::poll(timeout)? {
+            Ok(to_msg(event::read()?))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+fn key_msg(k: KeyEvent) -> Option<Msg> {
+    if k.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let key = match k.code {
+        KeyCode::Char('c') if ctrl => Key::CtrlC,
+        // Other control chords are not bindings; do not let Ctrl-F act as `f`.
+        KeyCode::Char(_) if ctrl || k.modifiers.contains(KeyModifiers::ALT) => return None,
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::Tab if k.modifiers.contains(KeyModifiers::SHIFT) => Key::BackTab,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        _ => return None,
+    };
+    Some(Msg::Key(key))
+}
+
+/// Translates a crossterm event into an app message (None for events the app ignores).
+pub fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => key_msg(k),
+        Event::Mouse(m) => {
+            let kind = match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+                MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+                MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+                _ => return None,
+            };
+            Some(Msg::Mouse(Mouse {
+                kind,
+                column: m.column,
+                row: m.row,
+            }))
+        }
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEventState, MouseEvent};
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+        Event::Key(KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        })
+    }
+
+    #[test]
+    fn keys_translate() {
+        assert_eq!(
+            to_msg(key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Msg::Key(Key::CtrlC))
+        );
+        assert_eq!(
+            to_msg(key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Msg::Key(Key::Char('G')))
+        );
+        assert_eq!(to_msg(key(KeyCode::Char('f'), KeyModifiers::CONTROL)), None);
+        assert_eq!(
+            to_msg(key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Msg::Key(Key::BackTab))
+        );
+        assert_eq!(
+            to_msg(key(KeyCode::Tab, KeyModifiers::SHIFT)),
+            Some(Msg::Key(Key::BackTab))
+        );
+        assert_eq!(to_msg(key(KeyCode::F(5), KeyModifiers::NONE)), None);
+        let release = Event::Key(KeyEvent {
+            code: KeyCode::Char('q'),
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Release,
+            state: KeyEventState::NONE,
+        });
+        assert_eq!(to_msg(release), None);
+    }
+
+    #[test]
+    fn mouse_and_resize_translate() {
+        let m = |kind| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column: 3,
+                row: 7,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        assert_eq!(
+            to_msg(m(MouseEventKind::Down(MouseButton::Left))),
+            Some(Msg::Mouse(Mouse {
+                kind: MouseKind::Click,
+                column: 3,
+                row: 7
+            }))
+        );
+        assert_eq!(to_msg(m(MouseEventKind::Down(MouseButton::Right))), None);
+        assert!(matches!(
+            to_msg(m(MouseEventKind::ScrollDown)),
+            Some(Msg::Mouse(Mouse {
+                kind: MouseKind::ScrollDown,
+                ..
+            }))
+        ));
+        assert_eq!(
+            to_msg(Event::Resize(100, 30)),
+            Some(Msg::Resize {
+                width: 100,
+                height: 30
+            })
+        );
+    }
+
+    #[test]
+    fn restore_without_setup_is_a_no_op() {
+        // Must not touch the terminal (or panic) when synack never took it.
+        restore();
+        restore();
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+    }
+}

@@ -1,0 +1,207 @@
+//! The interactive main loop: the only place that reads the wall clock. Each turn it drains
+//! the capture channel without blocking (for at most a frame's budget, so keys stay
+//! responsive while a big file loads), samples the drop counters, draws when something
+//! changed (or every ~100 ms while the source runs), then waits for input until the next
+//! tick. Generic over the ratatui backend and the input source so tests drive it with a
+//! `TestBackend` and scripted events. Depends on `app`, `ui`, `term` and ratatui.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use crate::app::{App, Drops, Msg, SourceKind, SourceState};
+use crate::model::Frame;
+use crate::term::{self, CrosstermEvents, EventSource, TermError};
+use crate::ui;
+
+/// Longest time spent draining the capture channel before drawing and reading keys.
+pub const FRAME_BUDGET: Duration = Duration::from_millis(30);
+/// Redraw period while the source is running.
+pub const TICK: Duration = Duration::from_millis(100);
+/// How long to wait for input when nothing runs (bounds how late a signal is noticed).
+const IDLE_WAIT: Duration = Duration::from_millis(250);
+/// Input events handled per turn before drawing again.
+const MAX_EVENTS_PER_TURN: usize = 64;
+
+/// Errors of the interactive session.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error(transparent)]
+    Term(#[from] TermError),
+    #[error("terminal error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("could not draw the screen: {0}")]
+    Draw(String),
+    /// The source stopped with an error (shown on screen, returned after the terminal is
+    /// restored so the program can print it and exit non-zero).
+    #[error("{0}")]
+    Source(String),
+}
+
+/// What a capture source sends the loop (the `source` module's events convert into these).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedEvent {
+    Frames(Vec<Frame>),
+    Progress {
+        bytes_read: u64,
+        total_bytes: Option<u64>,
+    },
+    Finished(Result<(), String>),
+}
+
+impl From<FeedEvent> for Msg {
+    fn from(ev: FeedEvent) -> Msg {
+        match ev {
+            FeedEvent::Frames(f) => Msg::Frames(f),
+            FeedEvent::Progress {
+                bytes_read,
+                total_bytes,
+            } => Msg::Progress {
+                bytes_read,
+                total_bytes,
+            },
+            FeedEvent::Finished(r) => Msg::Finished(r),
+        }
+    }
+}
+
+/// The loop's side of a capture: its event channel, a way to read its drop counters, and
+/// the flag that tells it to stop.
+pub struct Feed<T> {
+    pub rx: Receiver<T>,
+    pub drops: Box<dyn FnMut() -> Drops>,
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Runs the loop until the user quits, `quit` is set (a signal) or a draw fails. Tells the
+/// source to stop on the way out.
+pub fn run_loop<B, E, T>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    feed: &mut Feed<T>,
+    quit: &AtomicBool,
+    app: &mut App,
+) -> Result<(), TuiError>
+where
+    B: Backend,
+    E: EventSource,
+    T: Into<Msg>,
+{
+    let result = turns(terminal, events, feed, quit, app);
+    feed.stop.store(true, Ordering::SeqCst);
+    result
+}
+
+fn turns<B, E, T>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    feed: &mut Feed<T>,
+    quit: &AtomicBool,
+    app: &mut App,
+) -> Result<(), TuiError>
+where
+    B: Backend,
+    E: EventSource,
+    T: Into<Msg>,
+{
+    let mut dirty = true;
+    let mut connected = true;
+    let mut last_draw: Option<Instant> = None;
+    loop {
+        if quit.load(Ordering::SeqCst) || app.should_quit() {
+            return Ok(());
+        }
+        // 1. Capture events, bounded by the frame budget.
+        let started = Instant::now();
+        let mut backlog = false;
+        while connected {
+            match feed.rx.try_recv() {
+                Ok(ev) => {
+                    app.update(ev.into());
+                    dirty = true;
+                    if started.elapsed() >= FRAME_BUDGET {
+                        backlog = true;
+                        break;
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    connected = false;
+                    if app.is_running() {
+                        app.update(Msg::Finished(Err(
+                            "the capture stopped without saying why".into()
+                        )));
+                        dirty = true;
+                    }
+                }
+            }
+        }
+        // 2. Drop counters.
+        let drops = (feed.drops)();
+        if drops != app.drops() {
+            app.update(Msg::Drops(drops));
+            dirty = true;
+        }
+        // 3. Tick and draw.
+        let now = Instant::now();
+        let since_draw = last_draw.map(|t| now.duration_since(t));
+        if app.is_running() && since_draw.is_none_or(|d| d >= TICK) {
+            app.update(Msg::Tick);
+            dirty = true;
+        }
+        if dirty {
+            terminal
+                .draw(|f| ui::draw(f, app))
+                .map_err(|e| TuiError::Draw(e.to_string()))?;
+            dirty = false;
+            last_draw = Some(now);
+        }
+        // 4. Input: wait until the next tick (not at all when frames are still queued).
+        let timeout = if backlog {
+            Duration::ZERO
+        } else if app.is_running() {
+            TICK.saturating_sub(last_draw.map_or(TICK, |t| t.elapsed()))
+        } else {
+            IDLE_WAIT
+        };
+        let mut wait = timeout;
+        for _ in 0..MAX_EVENTS_PER_TURN {
+            match events.next(wait)? {
+                Some(msg) => {
+                    app.update(msg);
+                    dirty = true;
+                    wait = Duration::ZERO;
+                }
+                None => break,
+            }
+        }
+    }
+}
+
+/// Takes the terminal and runs the packet screen over `feed` until the user quits or a
+/// signal arrives; the terminal is restored on every path (errors, panics, signals). Returns
+/// [`TuiError::Source`] if the source failed, after the terminal is restored.
+pub fn run_feed<T: Into<Msg>>(kind: SourceKind, mut feed: Feed<T>) -> Result<(), TuiError> {
+    let signals = term::Signals::register()?;
+    let mut guard = term::TerminalGuard::enter()?;
+    let size = guard.terminal().size()?;
+    let mut app = App::new(kind, size.width, size.height);
+    let result = run_loop(
+        guard.terminal(),
+        &mut CrosstermEvents,
+        &mut feed,
+        signals.flag(),
+        &mut app,
+    );
+    drop(guard);
+    drop(signals);
+    result?;
+    if let SourceState::Failed(reason) = &app.source().state {
+        return Err(TuiError::Source(reason.clone()));
+    }
+    Ok(())
+}

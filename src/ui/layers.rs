@@ -1,0 +1,169 @@
+//! The layer pane: the selected packet as four stacked boxes — Link, Internet, Transport,
+//! Application — each a title bar in its layer's colour followed by its fields as
+//! `name  value  meaning`, folded to the title when collapsed, dim `—` when the packet has no
+//! such layer, decode issues marked ⚠ in vermillion on the layer where they happened. Only the
+//! rows on screen are drawn. Pure function of `&App`; depends on `app` (read only), `decode`
+//! types and the ui helpers.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+
+use crate::app::{App, Focus, LayerRow, RowKind};
+use crate::decode::LayerKind;
+
+use super::common::{cell, pane, put, scrollbar, width};
+use super::theme;
+
+/// Width of the name column for `layer`'s field rows.
+fn name_width(rows: &[LayerRow], layer: LayerKind, pane_w: usize) -> usize {
+    let widest = rows
+        .iter()
+        .filter(|r| r.layer == layer)
+        .filter_map(|r| match &r.kind {
+            RowKind::Field { name, depth, .. } => Some(width(name) + 2 * usize::from(*depth)),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    widest.clamp(4, (pane_w / 2).clamp(8, 24))
+}
+
+fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer) {
+    let color = theme::layer_color(row.layer);
+    let w = usize::from(area.width);
+    let bar = Style::new().fg(color);
+    match &row.kind {
+        RowKind::Title {
+            protocols,
+            collapsed,
+            empty,
+            issues,
+            fields,
+        } => {
+            if *empty {
+                let text = format!("  {}  —", row.layer.name());
+                put(buf, area.x, y, &text, w, theme::dim());
+                return;
+            }
+            let style = Style::new()
+                .fg(Color::Black)
+                .bg(color)
+                .add_modifier(Modifier::BOLD);
+            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+            let arrow = if *collapsed { '▸' } else { '▾' };
+            let mut right = String::new();
+            if *collapsed && *fields > 0 {
+                right.push_str(&format!("{fields} fields "));
+            }
+            let left = format!("{arrow} {}  {protocols}", row.layer.name());
+            let right_w = width(&right);
+            let issue_w = if *issues > 0 {
+                4 + issues.to_string().len()
+            } else {
+                0
+            };
+            let left_max = w.saturating_sub(right_w + issue_w);
+            put(buf, area.x, y, &left, left_max, style);
+            let mut x = area.x + area.width - (right_w + issue_w).min(w) as u16;
+            if *issues > 0 {
+                x = put(buf, x, y, &format!(" ⚠ {issues} "), issue_w, theme::issue());
+            }
+            put(buf, x, y, &right, right_w, style);
+        }
+        RowKind::Header { protocol } => {
+            let text = format!("  {protocol}");
+            put(buf, area.x, y, &text, w, bar.add_modifier(Modifier::BOLD));
+        }
+        RowKind::Field {
+            name,
+            value,
+            meaning,
+            depth,
+        } => {
+            let mut x = put(buf, area.x, y, "  ", w, Style::new());
+            let indent = 2 * usize::from(*depth);
+            let name_cell = format!(
+                "{}{}",
+                " ".repeat(indent),
+                cell(name, name_w.saturating_sub(indent), false)
+            );
+            let left = |x: u16| w.saturating_sub(usize::from(x - area.x));
+            x = put(buf, x, y, &name_cell, left(x), bar);
+            x = put(buf, x, y, "  ", left(x), Style::new());
+            x = put(
+                buf,
+                x,
+                y,
+                value,
+                left(x),
+                Style::new().add_modifier(Modifier::BOLD),
+            );
+            if !meaning.is_empty() {
+                x = put(buf, x, y, "  ", left(x), Style::new());
+                put(buf, x, y, meaning, left(x), theme::dim());
+            }
+        }
+        RowKind::Issue { message, first, .. } => {
+            let x = put(buf, area.x, y, "  ", w, Style::new());
+            let text = if *first {
+                format!("⚠ {message}")
+            } else {
+                format!("  {message}")
+            };
+            put(buf, x, y, &text, w.saturating_sub(2), theme::issue());
+        }
+    }
+}
+
+/// Draws the layer pane into its bordered `area`, titled `title`.
+pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
+    let screen = app.packets();
+    let focused = screen.focus() == Focus::Layers;
+    let inside = pane(area, title, focused, buf);
+    if inside.height == 0 || inside.width == 0 {
+        return;
+    }
+    let Some(detail) = screen.detail() else {
+        let msg = if app.is_running() {
+            "waiting for packets…"
+        } else {
+            "no packet selected"
+        };
+        put(
+            buf,
+            inside.x + 1,
+            inside.y,
+            msg,
+            usize::from(inside.width),
+            theme::dim().add_modifier(Modifier::ITALIC),
+        );
+        return;
+    };
+    let rows = &detail.rows;
+    let visible = usize::from(inside.height);
+    let first = screen.layer_scroll().min(rows.len());
+    let names: Vec<usize> = LayerKind::ALL
+        .iter()
+        .map(|l| name_width(rows, *l, usize::from(inside.width)))
+        .collect();
+    for (i, row) in rows.iter().enumerate().skip(first).take(visible) {
+        let y = inside.y + (i - first) as u16;
+        let name_w = LayerKind::ALL
+            .iter()
+            .position(|l| *l == row.layer)
+            .and_then(|p| names.get(p).copied())
+            .unwrap_or(12);
+        draw_row(row, name_w, inside, y, buf);
+        if i == screen.field() {
+            let line = Rect::new(inside.x, y, inside.width, 1);
+            if !focused && row.is_title() {
+                buf.set_style(line, Style::new().add_modifier(Modifier::UNDERLINED));
+            } else {
+                buf.set_style(line, theme::selected(focused));
+            }
+        }
+    }
+    scrollbar(area, rows.len(), first, visible, buf);
+}

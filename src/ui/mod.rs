@@ -1,0 +1,87 @@
+//! Drawing: pure functions from `&App` to a ratatui buffer. Nothing here changes state or
+//! touches the terminal; the same `&App` always draws the same screen, which is what the
+//! snapshot tests rely on. Depends on `app` (read only), `decode` types and ratatui.
+
+pub mod common;
+pub mod help;
+pub mod hex;
+pub mod layers;
+pub mod packet_list;
+pub mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use crate::app::layout::{TAB_HEX, TAB_LAYERS, TAB_SEPARATOR};
+use crate::app::{App, DetailLayout, Screen};
+
+/// Draws the whole screen for `app` into `buf` over `area`.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    match app.screen() {
+        Screen::Packets => render_packets(app, buf),
+    }
+    if app.help_visible() {
+        help::render(area, buf);
+    }
+}
+
+/// Draws `app` into a ratatui frame (what the main loop calls).
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    render(app, area, frame.buffer_mut());
+}
+
+fn plain_title(name: &str, extra: String) -> Line<'static> {
+    Line::from(vec![
+        Span::raw(format!(" {name} ")),
+        Span::styled(extra, theme::dim()),
+    ])
+}
+
+fn tabs_title(show_hex: bool) -> Line<'static> {
+    let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    let off = theme::dim();
+    let (l, h) = if show_hex { (off, on) } else { (on, off) };
+    Line::from(vec![
+        Span::styled(TAB_LAYERS, l),
+        Span::styled(TAB_SEPARATOR, theme::dim()),
+        Span::styled(TAB_HEX, h),
+        Span::styled(" Tab switches ", theme::dim()),
+    ])
+}
+
+fn bytes_extra(app: &App) -> String {
+    match app.packets().detail() {
+        Some(d) if d.caplen < d.len => format!("{} of {} captured ", d.caplen, d.len),
+        Some(d) => format!("{} ", d.caplen),
+        None => String::new(),
+    }
+}
+
+fn render_packets(app: &App, buf: &mut Buffer) {
+    let layout = app.packet_layout();
+    packet_list::render(app, layout.list, buf);
+    let screen = app.packets();
+    let packet_no = screen
+        .detail()
+        .map(|d| format!("packet {} ", d.index + 1))
+        .unwrap_or_default();
+    match layout.detail {
+        DetailLayout::Split { layers: l, hex: h } => {
+            layers::render(app, l, plain_title("Layers", packet_no), buf);
+            hex::render(app, h, plain_title("Bytes", bytes_extra(app)), buf);
+        }
+        DetailLayout::Tabbed { area } => {
+            if screen.show_hex() {
+                hex::render(app, area, tabs_title(true), buf);
+            } else {
+                layers::render(app, area, tabs_title(false), buf);
+            }
+        }
+    }
+    status::render(app, layout.status, buf);
+}

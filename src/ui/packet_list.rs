@@ -1,0 +1,207 @@
+//! The packet list: No., relative time, source, destination, protocol, length, info — one
+//! row per packet, built only for the rows on screen (work per frame is proportional to the
+//! list's height, never to the number of packets). Pure function of `&App`; depends on `app`
+//! (read only), `decode` (for the info and protocol texts) and the ui helpers.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use crate::app::{App, Focus, PacketView};
+use crate::decode::{self, AppProto, Proto};
+use crate::model::TimestampNs;
+
+use super::common::{cell, pane, put, scrollbar, width};
+use super::theme;
+
+/// Seconds since `origin`, with 6 decimals (`12.000345`, `-0.000010` when a file's clock
+/// went backwards).
+pub fn relative_time(ts: TimestampNs, origin: TimestampNs) -> String {
+    let d = i128::from(ts) - i128::from(origin);
+    let sign = if d < 0 { "-" } else { "" };
+    let d = d.unsigned_abs();
+    let micros = d / 1_000;
+    format!("{sign}{}.{:06}", micros / 1_000_000, micros % 1_000_000)
+}
+
+/// The Protocol column: the application protocol when recognised, else the decoder's name.
+pub fn protocol_text(summary: &decode::Summary) -> String {
+    match summary.app {
+        Some(AppProto::Http) => "HTTP".into(),
+        Some(AppProto::Dns) => "DNS".into(),
+        Some(AppProto::Tls) => "TLS".into(),
+        None => {
+            let name = decode::proto_name(summary);
+            if name.is_empty() {
+                match summary.proto {
+                    Proto::Unknown => "?".into(),
+                    _ => "—".into(),
+                }
+            } else {
+                name.to_uppercase()
+            }
+        }
+    }
+}
+
+/// The Info column: ports (when the protocol has them), then the decoder's one-line info.
+pub fn info_text(summary: &decode::Summary) -> String {
+    let info = decode::info_line(summary, None);
+    let mut out = String::new();
+    if summary.broken {
+        out.push_str("⚠ ");
+    }
+    if let (Some(s), Some(d)) = (summary.sport, summary.dport) {
+        out.push_str(&format!("{s} → {d}"));
+        if !info.is_empty() {
+            out.push_str("  ");
+        }
+    }
+    out.push_str(&info);
+    out
+}
+
+fn addr(a: Option<std::net::IpAddr>) -> String {
+    a.map(|a| a.to_string()).unwrap_or_default()
+}
+
+/// The cell texts of one packet row.
+struct RowText {
+    no: String,
+    time: String,
+    src: String,
+    dst: String,
+    proto: String,
+    len: String,
+    info: String,
+}
+
+fn row_text(p: &PacketView<'_>, origin: TimestampNs) -> RowText {
+    RowText {
+        no: (p.index + 1).to_string(),
+        time: relative_time(p.ts_ns, origin),
+        src: addr(p.summary.src),
+        dst: addr(p.summary.dst),
+        proto: protocol_text(p.summary),
+        len: p.len.to_string(),
+        info: info_text(p.summary),
+    }
+}
+
+/// Draws the packet list into `area` (its bordered rectangle).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let screen = app.packets();
+    let store = app.store();
+    let focused = screen.focus() == Focus::List;
+    let title = Line::from(vec![
+        Span::raw(" Packets "),
+        Span::styled(format!("({}) ", store.len()), theme::dim()),
+    ]);
+    let inside = pane(area, title, focused, buf);
+    if inside.height == 0 || inside.width == 0 {
+        return;
+    }
+    let rows = usize::from(inside.height - 1);
+    let first = screen.scroll().min(store.len());
+    let last = first.saturating_add(rows).min(store.len());
+    let origin = store.first_ts().unwrap_or_default();
+    let texts: Vec<(usize, RowText, bool)> = (first..last)
+        .filter_map(|i| store.get(i))
+        .map(|p| (p.index, row_text(&p, origin), p.summary.broken))
+        .collect();
+
+    // Column widths from the visible rows only.
+    let w = usize::from(inside.width);
+    let max_of = |f: fn(&RowText) -> &String, min: usize| {
+        texts
+            .iter()
+            .map(|(_, t, _)| width(f(t)))
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let addr_cap = if w < 100 {
+        15
+    } else if w < 140 {
+        24
+    } else {
+        39
+    };
+    let no_w = max_of(|t| &t.no, 3);
+    let time_w = max_of(|t| &t.time, 8);
+    let src_w = max_of(|t| &t.src, 6).min(addr_cap);
+    let dst_w = max_of(|t| &t.dst, 11).min(addr_cap);
+    let proto_w = max_of(|t| &t.proto, 5).min(8);
+    let len_w = max_of(|t| &t.len, 6);
+    let fixed = no_w + time_w + src_w + dst_w + proto_w + len_w + 6;
+    let info_w = w.saturating_sub(fixed + 1);
+
+    let line = |t: &RowText| {
+        format!(
+            "{} {} {} {} {} {} {}",
+            cell(&t.no, no_w, true),
+            cell(&t.time, time_w, true),
+            cell(&t.src, src_w, false),
+            cell(&t.dst, dst_w, false),
+            cell(&t.proto, proto_w, false),
+            cell(&t.len, len_w, true),
+            cell(&t.info, info_w, false),
+        )
+    };
+    let header = RowText {
+        no: "No.".into(),
+        time: "Time".into(),
+        src: "Source".into(),
+        dst: "Destination".into(),
+        proto: "Proto".into(),
+        len: "Length".into(),
+        info: "Info".into(),
+    };
+    put(buf, inside.x, inside.y, &line(&header), w, theme::header());
+
+    let selected = screen.selected();
+    for (row, (index, t, broken)) in texts.iter().enumerate() {
+        let y = inside.y + 1 + row as u16;
+        let mut style = Style::new();
+        if *broken {
+            style = style.fg(theme::VERMILLION);
+        }
+        if selected == Some(*index) {
+            style = style.patch(theme::selected(focused));
+        }
+        // Fill the whole row so the selection bar spans the pane.
+        buf.set_style(Rect::new(inside.x, y, inside.width, 1), style);
+        put(buf, inside.x, y, &line(t), w, style);
+    }
+    if store.is_empty() {
+        let msg = if app.is_running() {
+            "waiting for packets…"
+        } else {
+            "no packets"
+        };
+        put(
+            buf,
+            inside.x + 1,
+            inside.y + 1,
+            msg,
+            w.saturating_sub(1),
+            theme::dim().add_modifier(Modifier::ITALIC),
+        );
+    }
+    scrollbar(area, store.len(), first, rows, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_time_has_six_decimals_and_sign() {
+        assert_eq!(relative_time(1_500_000_000, 0), "1.500000");
+        assert_eq!(relative_time(5, 5), "0.000000");
+        assert_eq!(relative_time(1_000_345_678, 1_000_000_000), "0.000345");
+        assert_eq!(relative_time(0, 10_000), "-0.000010");
+        assert_eq!(relative_time(i64::MAX, i64::MIN), "18446744073.709551");
+    }
+}

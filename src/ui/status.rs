@@ -1,0 +1,164 @@
+//! The status bar: what the source is doing (live on an interface, reading a file N%, done,
+//! failed with the reason on its own lines), the link type, packet and byte counts, the
+//! kernel's and synack's drop counts, follow mode and the `? help` hint. Pure function of
+//! `&App`; depends on `app` (read only) and the ui helpers.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::app::{App, LinkSeen, SourceKind, SourceState};
+
+use super::common::{fit, put, width};
+use super::theme;
+
+/// Bytes in human units (`999 B`, `1.2 kB`, `3.4 MB`, decimal as network tools count).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 999.95 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS.get(unit).copied().unwrap_or("PB"))
+}
+
+/// The source part: `● live eth0`, `reading trace.pcap 42%`, `done trace.pcap`, `failed …`.
+fn source_span(app: &App) -> Span<'static> {
+    let s = app.source();
+    let (text, color) = match (&s.kind, &s.state) {
+        (SourceKind::Live { iface }, SourceState::Running) => {
+            (format!("● live {iface}"), theme::GREEN)
+        }
+        (SourceKind::Live { iface }, SourceState::Done) => {
+            (format!("■ stopped {iface}"), Color::Reset)
+        }
+        (SourceKind::File { name }, SourceState::Running) => {
+            let pct = s.percent().map(|p| format!(" {p}%")).unwrap_or_default();
+            (format!("reading {}{pct}", fit(name, 24)), theme::ORANGE)
+        }
+        (SourceKind::File { name }, SourceState::Done) => {
+            (format!("✓ done {}", fit(name, 24)), Color::Reset)
+        }
+        (SourceKind::Live { iface: name } | SourceKind::File { name }, SourceState::Failed(_)) => {
+            (format!("✗ failed {}", fit(name, 24)), theme::VERMILLION)
+        }
+    };
+    Span::styled(
+        format!(" {text} "),
+        Style::new().fg(color).add_modifier(Modifier::BOLD),
+    )
+}
+
+fn drops_text(app: &App, compact: bool) -> Option<Span<'static>> {
+    // Files never lose frames: drop counters only mean something for live captures.
+    if !matches!(app.source().kind, SourceKind::Live { .. }) {
+        return None;
+    }
+    let d = app.drops();
+    let style = if d.kernel > 0 || d.synack > 0 {
+        Style::new()
+            .fg(theme::VERMILLION)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    };
+    let text = if compact {
+        format!("drop k{} s{}", d.kernel, d.synack)
+    } else {
+        format!("drops kernel {} synack {}", d.kernel, d.synack)
+    };
+    Some(Span::styled(text, style))
+}
+
+fn status_line(app: &App, compact: bool) -> Line<'static> {
+    let sep = || Span::styled(" │ ", theme::dim());
+    let link = match app.link() {
+        LinkSeen::None => "—".to_string(),
+        LinkSeen::One(l) => l.name(),
+        LinkSeen::Mixed => "mixed links".to_string(),
+    };
+    let mut spans = vec![
+        source_span(app),
+        sep(),
+        Span::raw(link),
+        sep(),
+        Span::raw(format!("{} pkts", app.store().len())),
+        sep(),
+        Span::raw(human_bytes(app.store().bytes_on_wire())),
+    ];
+    if let Some(d) = drops_text(app, compact) {
+        spans.push(sep());
+        spans.push(d);
+    }
+    if app.packets().follow() {
+        spans.push(sep());
+        spans.push(Span::styled(
+            "FOLLOW",
+            Style::new()
+                .fg(theme::SKY_BLUE)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// Draws the status bar into `area`: one row, plus the failure reason above it (wrapped over
+/// the extra rows) when the source failed.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    buf.set_style(area, Style::new().bg(theme::BAR_BG));
+    let w = usize::from(area.width);
+    let y = area.y + area.height - 1;
+    if let SourceState::Failed(reason) = &app.source().state {
+        let rows = Rect::new(area.x, area.y, area.width, area.height - 1);
+        if rows.height > 0 {
+            buf.set_style(rows, theme::issue());
+            Paragraph::new(format!(" {reason}"))
+                .style(theme::issue())
+                .wrap(Wrap { trim: false })
+                .render(rows, buf);
+        }
+    }
+    let hint = " ? help ";
+    let hint_w = width(hint);
+    let left_w = w.saturating_sub(hint_w);
+    let mut line = status_line(app, false);
+    if line.width() > left_w {
+        line = status_line(app, true);
+    }
+    buf.set_line(area.x, y, &line, left_w as u16);
+    if w >= hint_w {
+        put(
+            buf,
+            area.x + (w - hint_w) as u16,
+            y,
+            hint,
+            hint_w,
+            Style::new().add_modifier(Modifier::BOLD),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_uses_decimal_units() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1000), "1.0 kB");
+        assert_eq!(human_bytes(1_234_567), "1.2 MB");
+        assert_eq!(human_bytes(999_960), "1.0 MB");
+        assert_eq!(human_bytes(u64::MAX), "18446.7 PB");
+    }
+}
