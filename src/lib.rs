@@ -1,6 +1,8 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
+pub mod cli;
 pub mod decode;
 pub mod model;
+pub mod output;
 pub mod sanitize;
