@@ -5,4 +5,5 @@ pub mod cli;
 pub mod decode;
 pub mod model;
 pub mod output;
+pub mod replay;
 pub mod sanitize;
