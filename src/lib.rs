@@ -7,3 +7,4 @@ pub mod model;
 pub mod output;
 pub mod replay;
 pub mod sanitize;
+pub mod source;
