@@ -2,5 +2,6 @@
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
 pub mod decode;
+pub mod flow;
 pub mod model;
 pub mod sanitize;
