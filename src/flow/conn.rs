@@ -32,7 +32,8 @@ pub struct DirStats {
 /// Round-trip times measured on capture timestamps, in nanoseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Rtt {
-    /// Most recent SYN → the first SYN-ACK after it (the server's side of the capture point).
+    /// Most recent SYN → the first SYN-ACK after it (the server's side of the capture point);
+    /// for a refused flow, most recent SYN → the reset that answered it.
     pub server_ns: Option<i64>,
     /// That SYN-ACK → the handshake's ACK (the client's side).
     pub client_ns: Option<i64>,
@@ -83,6 +84,9 @@ pub struct Flow {
     pub syn_count: u32,
     /// SYN-ACKs seen (retransmissions included).
     pub synack_count: u32,
+    /// The handshake completed but its SYN-ACK is not in the capture: the client acknowledged
+    /// the server after its SYN without the SYN-ACK being seen (a one-sided capture).
+    pub synack_not_captured: bool,
     /// First SYN, first SYN-ACK, and the handshake's ACK.
     pub syn_ts_ns: Option<TimestampNs>,
     pub synack_ts_ns: Option<TimestampNs>,
@@ -156,6 +160,7 @@ impl Flow {
             opened_with_syn,
             syn_count: 0,
             synack_count: 0,
+            synack_not_captured: false,
             syn_ts_ns: None,
             synack_ts_ns: None,
             ack_ts_ns: None,
@@ -318,7 +323,7 @@ impl Flow {
         } else if is_synack(seg) {
             Some(self.on_synack(dir, ts_ns, seg))
         } else if seg.has(tcp_flags::RST) {
-            self.on_rst(dir);
+            self.on_rst(dir, ts_ns);
             Some(EventKind::Rst)
         } else {
             self.on_other(dir, ts_ns, seg)
@@ -440,13 +445,17 @@ impl Flow {
         }
     }
 
-    fn on_rst(&mut self, dir: Direction) {
+    fn on_rst(&mut self, dir: Direction, ts_ns: TimestampNs) {
         if self.opened_with_syn
             && dir == Direction::ServerToClient
             && !self.hs.established
             && !self.hs.synack_seen
             && !self.hs.server_syn
         {
+            if !self.hs.refused {
+                // The reset answered the most recent SYN: that is the server side's RTT.
+                self.rtt.server_ns = self.hs.mru_syn_ts.map(|s| ts_ns.saturating_sub(s));
+            }
             self.hs.refused = true;
         }
         let (sender, receiver) = self.states_mut(dir);
@@ -463,10 +472,22 @@ impl Flow {
     ) -> Option<EventKind> {
         let mut kind = None;
         let ack = seg.has(tcp_flags::ACK);
-        if ack && self.opened_with_syn && !self.hs.established && self.hs.synack_seen {
+        // The client acknowledging something after its SYN proves it accepted a SYN-ACK that
+        // the capture missed (one-sided captures): the handshake completed all the same.
+        let synack_missed = !self.hs.synack_seen
+            && !self.hs.refused
+            && !self.hs.server_syn
+            && dir == Direction::ClientToServer
+            && seg.ack != 0;
+        if ack
+            && self.opened_with_syn
+            && !self.hs.established
+            && (self.hs.synack_seen || synack_missed)
+        {
             let completes = self.hs.server_syn || dir == Direction::ClientToServer;
             if completes {
                 self.hs.established = true;
+                self.synack_not_captured = synack_missed;
                 self.ack_ts_ns = Some(ts_ns);
                 let syn = self.hs.mru_syn_ts;
                 let synack = self.hs.synack_after_mru;
@@ -475,7 +496,10 @@ impl Flow {
                 self.rtt.client_ns = synack.map(|a| ts_ns.saturating_sub(a));
                 let (sender, receiver) = self.states_mut(dir);
                 for state in [sender, receiver] {
-                    if matches!(*state, TcpState::SynSent | TcpState::SynRcvd) {
+                    if matches!(
+                        *state,
+                        TcpState::SynSent | TcpState::SynRcvd | TcpState::Listen
+                    ) {
                         *state = TcpState::Established;
                     }
                 }

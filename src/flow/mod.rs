@@ -19,6 +19,8 @@ mod tracker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
 pub use conn::{DirStats, Flow, FlowId, Rtt};
 pub use history::{History, MAX_HISTORY};

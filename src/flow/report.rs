@@ -47,6 +47,7 @@ impl Flow {
             "handshake": self.outcome().name(),
             "syn_count": self.syn_count,
             "synack_count": self.synack_count,
+            "synack_not_captured": self.synack_not_captured,
             "syn_ts_ns": self.syn_ts_ns,
             "synack_ts_ns": self.synack_ts_ns,
             "ack_ts_ns": self.ack_ts_ns,

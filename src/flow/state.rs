@@ -59,7 +59,8 @@ impl fmt::Display for TcpState {
 /// How the three-way handshake went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Outcome {
-    /// SYN, SYN-ACK, ACK all seen.
+    /// SYN, SYN-ACK, ACK seen (the SYN-ACK may be implied by the client's ACK when the
+    /// capture holds one direction only: see `Flow::synack_not_captured`).
     Complete,
     /// The SYN was answered by a reset (nothing listening, or a firewall said no).
     Refused,

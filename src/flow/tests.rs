@@ -329,6 +329,40 @@ fn synack_without_final_ack_is_incomplete() {
 }
 
 #[test]
+fn one_sided_capture_infers_the_synack_from_the_clients_ack() {
+    // As in the corpus's ldp-common-session.pcap: only the client's direction was captured.
+    // tshark's initial_rtt is SYN → the client's first ACK.
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    let ack = s.c_data(27, 1001, 5001, 41);
+    assert_eq!(ack.event, Some(EventKind::HandshakeAck));
+    let flow = s.flow(0);
+    assert_eq!(flow.outcome(), Outcome::Complete);
+    assert!(flow.synack_not_captured);
+    assert_eq!(flow.synack_ts_ns, None);
+    assert_eq!(flow.rtt.initial_ns, Some(27 * MS));
+    assert_eq!((flow.rtt.server_ns, flow.rtt.client_ns), (None, None));
+    assert_eq!(flow.to_json()["synack_not_captured"], true);
+    // An ACK acknowledging nothing (ack 0) proves nothing.
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.c(10, ACK, 1001, 0);
+    assert_eq!(s.flow(0).outcome(), Outcome::NoResponse);
+}
+
+#[test]
+fn refused_flow_reports_the_syn_to_reset_time_as_server_rtt() {
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.c(1000, SYN, 1000, 0);
+    s.s(1040, RSTACK, 0, 1001);
+    let flow = s.flow(0);
+    assert_eq!(flow.rtt.server_ns, Some(40 * MS));
+    assert_eq!(flow.rtt.initial_ns, None);
+    assert_eq!(flow.to_json()["server_rtt_ns"], 40 * MS);
+}
+
+#[test]
 fn reset_after_synack_is_incomplete_not_refused() {
     let mut s = Script::new();
     s.c(0, SYN, 1000, 0);
