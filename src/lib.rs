@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod decode;
+pub mod explain;
 pub mod flow;
 pub mod model;
 pub mod output;

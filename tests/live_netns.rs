@@ -32,11 +32,17 @@ impl Drop for Netns {
 }
 
 fn run(args: &[&str]) -> Result<(), String> {
-    let out = Command::new(args[0]).args(&args[1..]).output().map_err(|e| format!("{args:?}: {e}"))?;
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .map_err(|e| format!("{args:?}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("{args:?} failed: {}", String::from_utf8_lossy(&out.stderr)))
+        Err(format!(
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 
@@ -57,7 +63,8 @@ fn skip_reason() -> Option<String> {
 fn live_role() {
     match std::env::var(ROLE).as_deref() {
         Ok("server") => {
-            let listener = TcpListener::bind(("10.199.7.2", PORT)).expect("bind in server namespace");
+            let listener =
+                TcpListener::bind(("10.199.7.2", PORT)).expect("bind in server namespace");
             println!("listening");
             let (mut conn, _) = listener.accept().expect("accept");
             conn.write_all(b"hello from the server\n").expect("write");
@@ -67,7 +74,9 @@ fn live_role() {
         Ok("client") => {
             let mut conn = TcpStream::connect(("10.199.7.2", PORT)).expect("connect from client");
             let mut line = String::new();
-            BufReader::new(&conn).read_line(&mut line).expect("read greeting");
+            BufReader::new(&conn)
+                .read_line(&mut line)
+                .expect("read greeting");
             conn.write_all(b"bye\n").expect("write");
         }
         _ => {}
@@ -82,19 +91,42 @@ fn live_capture_sees_the_handshake() {
     }
     let tag = std::process::id();
     let (ns_c, ns_s) = (format!("synackC{tag}"), format!("synackS{tag}"));
-    let mut ns = Netns { names: [ns_c.clone(), ns_s.clone()], children: Vec::new() };
+    let mut ns = Netns {
+        names: [ns_c.clone(), ns_s.clone()],
+        children: Vec::new(),
+    };
     let (veth_c, veth_s) = (format!("sc{tag}"), format!("ss{tag}"));
     let setup: Vec<Vec<String>> = vec![
         vec!["ip".into(), "netns".into(), "add".into(), ns_c.clone()],
         vec!["ip".into(), "netns".into(), "add".into(), ns_s.clone()],
         format!("ip link add {veth_c} netns {ns_c} type veth peer name {veth_s} netns {ns_s}")
-            .split(' ').map(String::from).collect(),
-        format!("ip -n {ns_c} addr add 10.199.7.1/24 dev {veth_c}").split(' ').map(String::from).collect(),
-        format!("ip -n {ns_s} addr add 10.199.7.2/24 dev {veth_s}").split(' ').map(String::from).collect(),
-        format!("ip -n {ns_c} link set {veth_c} up").split(' ').map(String::from).collect(),
-        format!("ip -n {ns_s} link set {veth_s} up").split(' ').map(String::from).collect(),
-        format!("ip -n {ns_c} link set lo up").split(' ').map(String::from).collect(),
-        format!("ip -n {ns_s} link set lo up").split(' ').map(String::from).collect(),
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        format!("ip -n {ns_c} addr add 10.199.7.1/24 dev {veth_c}")
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        format!("ip -n {ns_s} addr add 10.199.7.2/24 dev {veth_s}")
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        format!("ip -n {ns_c} link set {veth_c} up")
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        format!("ip -n {ns_s} link set {veth_s} up")
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        format!("ip -n {ns_c} link set lo up")
+            .split(' ')
+            .map(String::from)
+            .collect(),
+        format!("ip -n {ns_s} link set lo up")
+            .split(' ')
+            .map(String::from)
+            .collect(),
     ];
     for cmd in &setup {
         let args: Vec<&str> = cmd.iter().map(String::as_str).collect();
@@ -107,7 +139,17 @@ fn live_capture_sees_the_handshake() {
     let synack = env!("CARGO_BIN_EXE_synack");
     let me = std::env::current_exe().expect("test binary path");
     let mut dump = Command::new("ip")
-        .args(["netns", "exec", &ns_c, synack, "dump", "-i", &veth_c, "-f", &format!("tcp port {PORT}")])
+        .args([
+            "netns",
+            "exec",
+            &ns_c,
+            synack,
+            "dump",
+            "-i",
+            &veth_c,
+            "-f",
+            &format!("tcp port {PORT}"),
+        ])
         .args(["-c", "6", "--duration", "20", "--format", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -117,7 +159,10 @@ fn live_capture_sees_the_handshake() {
     let mut dump_err = BufReader::new(dump.stderr.take().expect("stderr piped"));
     let mut banner = String::new();
     dump_err.read_line(&mut banner).expect("read dump's banner");
-    assert!(banner.contains("capturing on"), "unexpected first stderr line from dump: {banner:?}");
+    assert!(
+        banner.contains("capturing on"),
+        "unexpected first stderr line from dump: {banner:?}"
+    );
     let dump_out = dump.stdout.take().expect("stdout piped");
     ns.children.push(dump);
 
@@ -147,7 +192,11 @@ fn live_capture_sees_the_handshake() {
         .env(ROLE, "client")
         .output()
         .expect("run client");
-    assert!(client.status.success(), "client failed: {}", String::from_utf8_lossy(&client.stderr));
+    assert!(
+        client.status.success(),
+        "client failed: {}",
+        String::from_utf8_lossy(&client.stderr)
+    );
 
     let packets: Vec<serde_json::Value> = BufReader::new(dump_out)
         .lines()
@@ -156,10 +205,17 @@ fn live_capture_sees_the_handshake() {
         .collect();
     let status = ns.children[0].wait().expect("dump exits");
     assert!(status.success(), "synack dump exited with {status}");
-    assert_eq!(packets.len(), 6, "-c 6 stops after six packets: {packets:#?}");
+    assert_eq!(
+        packets.len(),
+        6,
+        "-c 6 stops after six packets: {packets:#?}"
+    );
 
     let find = |flags: u64, src: &str| {
-        packets.iter().find(|p| p["tcp"]["flags"] == flags && p["src"] == src).cloned()
+        packets
+            .iter()
+            .find(|p| p["tcp"]["flags"] == flags && p["src"] == src)
+            .cloned()
     };
     let syn = find(0x002, "10.199.7.1").expect("SYN from the client");
     let syn_ack = find(0x012, "10.199.7.2").expect("SYN-ACK from the server");
@@ -173,11 +229,21 @@ fn live_capture_sees_the_handshake() {
     // The SYN-ACK acknowledges the client's ISN + 1, and the ACK the server's ISN + 1.
     let isn_c = syn["tcp"]["seq"].as_u64().expect("seq");
     let isn_s = syn_ack["tcp"]["seq"].as_u64().expect("seq");
-    assert_eq!(syn_ack["tcp"]["ack"].as_u64(), Some((isn_c + 1) % (1 << 32)));
+    assert_eq!(
+        syn_ack["tcp"]["ack"].as_u64(),
+        Some((isn_c + 1) % (1 << 32))
+    );
     assert_eq!(ack["tcp"]["ack"].as_u64(), Some((isn_s + 1) % (1 << 32)));
     for p in [&syn, &syn_ack, ack] {
-        assert_eq!(p["flow"], 0, "all three belong to the first connection: {p}");
+        assert_eq!(
+            p["flow"], 0,
+            "all three belong to the first connection: {p}"
+        );
     }
     let numbers: Vec<u64> = packets.iter().filter_map(|p| p["no"].as_u64()).collect();
-    assert_eq!(numbers, (1..=6).collect::<Vec<_>>(), "frames numbered from 1");
+    assert_eq!(
+        numbers,
+        (1..=6).collect::<Vec<_>>(),
+        "frames numbered from 1"
+    );
 }
