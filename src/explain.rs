@@ -78,11 +78,11 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
             let previous = flow
                 .ladder
                 .iter()
-                .filter(|e| {
+                .rev()
+                .find(|e| {
                     e.packet_no < ev.packet_no
                         && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
-                })
-                .last();
+                });
             let attempt = flow
                 .ladder
                 .iter()
