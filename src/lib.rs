@@ -2,9 +2,15 @@
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
 pub mod app;
+pub mod cli;
 pub mod decode;
+pub mod explain;
+pub mod flow;
 pub mod model;
+pub mod output;
+pub mod replay;
 pub mod sanitize;
+pub mod source;
 pub mod term;
 pub mod tui;
 pub mod ui;

@@ -1,0 +1,609 @@
+//! One TCP connection ([`Flow`]): who is client and server, the handshake as it happened
+//! (SYN/SYN-ACK counts, times, ISNs, options, RTTs), per-direction counters, the history
+//! string, both endpoints' TCP states and the ladder of handshake/teardown segments. `update`
+//! applies one segment; all arithmetic on packet numbers is wrapping or saturating.
+//! Depends on `model` and the sibling `state`, `ladder` and `history` modules.
+
+use std::net::{IpAddr, SocketAddr};
+
+use crate::model::{SeqNum, TcpHandshakeOptions, TcpSegment, TimestampNs, tcp_flags};
+
+use super::history::History;
+use super::ladder::{Direction, EventKind, LadderEvent, MAX_LADDER_EVENTS, MAX_RETRANSMIT_EVENTS};
+use super::state::{Close, Outcome, TcpState};
+
+/// Index of a flow, from 0 in order of first appearance (like Wireshark's `tcp.stream`).
+pub type FlowId = u32;
+
+/// Packets and bytes one way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DirStats {
+    pub packets: u64,
+    /// Frame bytes on the wire.
+    pub bytes: u64,
+    /// TCP payload bytes (as the IP header declares them).
+    pub payload_bytes: u64,
+    /// A FIN was sent this way.
+    pub fin: bool,
+    /// A RST was sent this way.
+    pub rst: bool,
+}
+
+/// Round-trip times measured on capture timestamps, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rtt {
+    /// Most recent SYN → the first SYN-ACK after it (the server's side of the capture point);
+    /// for a refused flow, most recent SYN → the reset that answered it.
+    pub server_ns: Option<i64>,
+    /// That SYN-ACK → the handshake's ACK (the client's side).
+    pub client_ns: Option<i64>,
+    /// Most recent SYN → the handshake's ACK: Wireshark's `tcp.analysis.initial_rtt`. Equals
+    /// `server_ns + client_ns` when both are known.
+    pub initial_ns: Option<i64>,
+}
+
+/// Per-endpoint bookkeeping that is not part of the public record.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Side {
+    /// Wireshark's base sequence number for this direction (`TCP_S_BASE_SEQ_SET` when Some):
+    /// the SYN's seq, else the first seq − 1, or the peer's first ack − 1.
+    pub(crate) base: Option<u32>,
+    /// Sequence number the first FIN of this side occupies.
+    fin_seq: Option<u32>,
+    /// The peer acknowledged that FIN.
+    fin_acked: bool,
+    /// This side sent a bare SYN / a SYN-ACK.
+    sent_syn: bool,
+    sent_synack: bool,
+}
+
+/// Handshake progress (only meaningful when the flow began with a SYN).
+#[derive(Clone, Copy, Debug, Default)]
+struct Handshake {
+    server_syn: bool,
+    synack_seen: bool,
+    established: bool,
+    refused: bool,
+    /// Most recent bare SYN (either direction, as Wireshark's `ts_mru_syn`).
+    mru_syn_ts: Option<TimestampNs>,
+    /// First SYN-ACK after that SYN.
+    synack_after_mru: Option<TimestampNs>,
+}
+
+/// One TCP connection.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub id: FlowId,
+    /// The endpoint that sent the first SYN; for mid-stream flows the first sender (or the
+    /// receiver of a SYN-ACK seen first).
+    pub client: SocketAddr,
+    pub server: SocketAddr,
+    /// The flow's first segment was a bare SYN, so its handshake was watched from the start.
+    pub opened_with_syn: bool,
+    /// Bare SYNs seen (either direction, retransmissions included).
+    pub syn_count: u32,
+    /// SYN-ACKs seen (retransmissions included).
+    pub synack_count: u32,
+    /// The handshake completed but its SYN-ACK is not in the capture: the client acknowledged
+    /// the server after its SYN without the SYN-ACK being seen (a one-sided capture).
+    pub synack_not_captured: bool,
+    /// First SYN, first SYN-ACK, and the handshake's ACK.
+    pub syn_ts_ns: Option<TimestampNs>,
+    pub synack_ts_ns: Option<TimestampNs>,
+    pub ack_ts_ns: Option<TimestampNs>,
+    pub rtt: Rtt,
+    pub client_isn: Option<u32>,
+    pub server_isn: Option<u32>,
+    /// Options of the client's first SYN and of the server's first SYN-ACK (or bare SYN).
+    pub client_options: Option<TcpHandshakeOptions>,
+    pub server_options: Option<TcpHandshakeOptions>,
+    pub to_server: DirStats,
+    pub to_client: DirStats,
+    pub first_ts_ns: TimestampNs,
+    pub last_ts_ns: TimestampNs,
+    pub first_packet_no: u64,
+    pub last_packet_no: u64,
+    pub history: History,
+    pub client_state: TcpState,
+    pub server_state: TcpState,
+    pub close: Close,
+    /// Handshake and teardown segments, in capture order (at most
+    /// [`MAX_LADDER_EVENTS`](super::ladder::MAX_LADDER_EVENTS)).
+    pub ladder: Vec<LadderEvent>,
+    /// Events that did not fit in `ladder`.
+    pub ladder_dropped: u32,
+    /// The input ended (`FlowTracker::finish`): an unanswered SYN is final.
+    pub finished: bool,
+    pub(crate) client_side: Side,
+    pub(crate) server_side: Side,
+    hs: Handshake,
+}
+
+/// `SocketAddr` without IPv6 flow info / scope id, so both directions compare equal.
+pub(crate) fn plain(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V4(_) => addr,
+        SocketAddr::V6(v6) => SocketAddr::new(IpAddr::V6(*v6.ip()), v6.port()),
+    }
+}
+
+fn is_bare_syn(seg: &TcpSegment) -> bool {
+    seg.flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN
+}
+
+fn is_synack(seg: &TcpSegment) -> bool {
+    seg.flags & (tcp_flags::SYN | tcp_flags::ACK) == (tcp_flags::SYN | tcp_flags::ACK)
+}
+
+impl Flow {
+    /// A new flow whose first segment is `seg` (not yet applied: call [`Flow::update`]).
+    pub(crate) fn new(id: FlowId, packet_no: u64, ts_ns: TimestampNs, seg: &TcpSegment) -> Flow {
+        let src = plain(seg.src);
+        let dst = plain(seg.dst);
+        let opened_with_syn = is_bare_syn(seg);
+        // A SYN-ACK seen first names the roles without guessing: its receiver is the client.
+        let flipped = !opened_with_syn && is_synack(seg);
+        let (client, server) = if flipped { (dst, src) } else { (src, dst) };
+        let (client_state, server_state) = if opened_with_syn {
+            (TcpState::Closed, TcpState::Listen)
+        } else {
+            (TcpState::Unknown, TcpState::Unknown)
+        };
+        let mut history = History::default();
+        if flipped {
+            history.mark_flipped();
+        }
+        Flow {
+            id,
+            client,
+            server,
+            opened_with_syn,
+            syn_count: 0,
+            synack_count: 0,
+            synack_not_captured: false,
+            syn_ts_ns: None,
+            synack_ts_ns: None,
+            ack_ts_ns: None,
+            rtt: Rtt::default(),
+            client_isn: None,
+            server_isn: None,
+            client_options: None,
+            server_options: None,
+            to_server: DirStats::default(),
+            to_client: DirStats::default(),
+            first_ts_ns: ts_ns,
+            last_ts_ns: ts_ns,
+            first_packet_no: packet_no,
+            last_packet_no: packet_no,
+            history,
+            client_state,
+            server_state,
+            close: Close::Open,
+            ladder: Vec::new(),
+            ladder_dropped: 0,
+            finished: false,
+            client_side: Side::default(),
+            server_side: Side::default(),
+            hs: Handshake::default(),
+        }
+    }
+
+    /// The direction `seg` travels in this flow.
+    pub fn direction_of(&self, seg: &TcpSegment) -> Direction {
+        if plain(seg.src) == self.client {
+            Direction::ClientToServer
+        } else {
+            Direction::ServerToClient
+        }
+    }
+
+    /// Whether `seg` begins a new connection on this 4-tuple, exactly as Wireshark decides a
+    /// new `tcp.stream`: a bare SYN whose sequence number differs from the base sequence
+    /// number already known for its direction.
+    pub(crate) fn starts_new_stream(&self, seg: &TcpSegment) -> bool {
+        if !is_bare_syn(seg) {
+            return false;
+        }
+        let side = match self.direction_of(seg) {
+            Direction::ClientToServer => &self.client_side,
+            Direction::ServerToClient => &self.server_side,
+        };
+        matches!(side.base, Some(base) if base != seg.seq)
+    }
+
+    /// The handshake outcome as far as the capture shows.
+    pub fn outcome(&self) -> Outcome {
+        if !self.opened_with_syn {
+            Outcome::Midstream
+        } else if self.hs.server_syn {
+            Outcome::SimultaneousOpen
+        } else if self.hs.established {
+            Outcome::Complete
+        } else if self.hs.refused {
+            Outcome::Refused
+        } else if self.hs.synack_seen {
+            Outcome::Incomplete
+        } else {
+            Outcome::NoResponse
+        }
+    }
+
+    /// The outcome cannot change any more: the handshake finished or failed, the connection
+    /// closed, or the input ended. (An unanswered SYN in a live capture is still pending.)
+    pub fn outcome_settled(&self) -> bool {
+        self.finished
+            || self.close != Close::Open
+            || matches!(
+                self.outcome(),
+                Outcome::Complete | Outcome::Refused | Outcome::Midstream
+            )
+            || (self.outcome() == Outcome::SimultaneousOpen && self.hs.established)
+    }
+
+    /// The handshake reached ESTABLISHED (complete, or a simultaneous open that finished).
+    pub fn established(&self) -> bool {
+        self.hs.established
+    }
+
+    pub fn packets(&self) -> u64 {
+        self.to_server
+            .packets
+            .saturating_add(self.to_client.packets)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.to_server.bytes.saturating_add(self.to_client.bytes)
+    }
+
+    /// Last minus first timestamp (0 when the clock went backwards).
+    pub fn duration_ns(&self) -> i64 {
+        self.last_ts_ns.saturating_sub(self.first_ts_ns).max(0)
+    }
+
+    /// SYNs sent again after the first.
+    pub fn syn_retransmissions(&self) -> u32 {
+        let client_syns = self.syn_count.saturating_sub(u32::from(self.hs.server_syn));
+        client_syns.saturating_sub(1)
+    }
+
+    /// SYN-ACKs sent again after the first.
+    pub fn synack_retransmissions(&self) -> u32 {
+        self.synack_count.saturating_sub(1)
+    }
+
+    fn sides_mut(&mut self, dir: Direction) -> (&mut Side, &mut Side) {
+        match dir {
+            Direction::ClientToServer => (&mut self.client_side, &mut self.server_side),
+            Direction::ServerToClient => (&mut self.server_side, &mut self.client_side),
+        }
+    }
+
+    fn states_mut(&mut self, dir: Direction) -> (&mut TcpState, &mut TcpState) {
+        match dir {
+            Direction::ClientToServer => (&mut self.client_state, &mut self.server_state),
+            Direction::ServerToClient => (&mut self.server_state, &mut self.client_state),
+        }
+    }
+
+    /// Applies one segment of this flow. Returns its direction, the ladder event it caused (if
+    /// any) and the event's index in `ladder` (if it was kept).
+    pub(crate) fn update(
+        &mut self,
+        packet_no: u64,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+        frame_len: u32,
+    ) -> (Direction, Option<EventKind>, Option<usize>) {
+        let dir = self.direction_of(seg);
+        let from_client = dir == Direction::ClientToServer;
+        self.last_packet_no = self.last_packet_no.max(packet_no);
+        self.last_ts_ns = self.last_ts_ns.max(ts_ns);
+        let stats = if from_client {
+            &mut self.to_server
+        } else {
+            &mut self.to_client
+        };
+        stats.packets = stats.packets.saturating_add(1);
+        stats.bytes = stats.bytes.saturating_add(u64::from(frame_len));
+        stats.payload_bytes = stats
+            .payload_bytes
+            .saturating_add(u64::from(seg.payload_len));
+        if seg.has(tcp_flags::FIN) {
+            stats.fin = true;
+        }
+        if seg.has(tcp_flags::RST) {
+            stats.rst = true;
+        }
+
+        self.update_bases(dir, seg);
+        self.history.record(from_client, seg);
+
+        let kind = if is_bare_syn(seg) {
+            Some(self.on_syn(dir, ts_ns, seg))
+        } else if is_synack(seg) {
+            Some(self.on_synack(dir, ts_ns, seg))
+        } else if seg.has(tcp_flags::RST) {
+            self.on_rst(dir, ts_ns);
+            Some(EventKind::Rst)
+        } else {
+            self.on_other(dir, ts_ns, seg)
+        };
+
+        if self.close == Close::Open {
+            if seg.has(tcp_flags::RST) {
+                self.close = Close::Rst;
+            } else if self.to_server.fin && self.to_client.fin {
+                self.close = Close::Fin;
+            }
+        }
+
+        let index = kind.and_then(|kind| self.push_event(packet_no, ts_ns, dir, kind, seg));
+        (dir, kind, index)
+    }
+
+    /// Wireshark's base sequence numbers (relative numbering and the port-reuse rule).
+    fn update_bases(&mut self, dir: Direction, seg: &TcpSegment) {
+        let (own, peer) = self.sides_mut(dir);
+        let syn = seg.has(tcp_flags::SYN);
+        if is_synack(seg) && matches!(own.base, Some(base) if base != seg.seq) {
+            // A SYN-ACK with a new ISN re-bases the direction (Wireshark issue 16944).
+            own.base = Some(seg.seq);
+        }
+        if own.base.is_none() {
+            own.base = Some(if syn {
+                seg.seq
+            } else {
+                seg.seq.wrapping_sub(1)
+            });
+        }
+        if seg.has(tcp_flags::ACK) && peer.base.is_none() {
+            peer.base = Some(seg.ack.wrapping_sub(1));
+        }
+    }
+
+    fn on_syn(&mut self, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) -> EventKind {
+        self.syn_count = self.syn_count.saturating_add(1);
+        let (own, _) = self.sides_mut(dir);
+        let again = own.sent_syn;
+        own.sent_syn = true;
+        if self.opened_with_syn && !self.hs.established {
+            self.hs.mru_syn_ts = Some(ts_ns);
+            self.hs.synack_after_mru = None;
+        }
+        match dir {
+            Direction::ClientToServer => {
+                if self.syn_ts_ns.is_none() {
+                    self.syn_ts_ns = Some(ts_ns);
+                    self.client_isn = Some(seg.seq);
+                    self.client_options = Some(seg.options);
+                }
+            }
+            Direction::ServerToClient => {
+                if self.opened_with_syn && !self.hs.established && !self.hs.server_syn {
+                    self.hs.server_syn = true;
+                    self.server_isn = Some(seg.seq);
+                    self.server_options = Some(seg.options);
+                }
+            }
+        }
+        let (sender, receiver) = self.states_mut(dir);
+        if matches!(
+            *sender,
+            TcpState::Closed | TcpState::Listen | TcpState::Unknown
+        ) {
+            *sender = TcpState::SynSent;
+        }
+        if *receiver == TcpState::SynSent {
+            // Simultaneous open: a SYN reaching an endpoint in SYN_SENT.
+            *receiver = TcpState::SynRcvd;
+        }
+        if again {
+            EventKind::SynRetransmit
+        } else {
+            EventKind::Syn
+        }
+    }
+
+    fn on_synack(&mut self, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) -> EventKind {
+        self.synack_count = self.synack_count.saturating_add(1);
+        let (own, _) = self.sides_mut(dir);
+        let again = own.sent_synack;
+        own.sent_synack = true;
+        if self.synack_ts_ns.is_none() {
+            self.synack_ts_ns = Some(ts_ns);
+        }
+        let answers_client = dir == Direction::ServerToClient || self.hs.server_syn;
+        if answers_client && !self.hs.established {
+            self.hs.synack_seen = true;
+            if self.hs.synack_after_mru.is_none() {
+                self.hs.synack_after_mru = Some(ts_ns);
+            }
+        }
+        if dir == Direction::ServerToClient && !self.hs.server_syn {
+            self.server_isn = Some(seg.seq);
+            if self.server_options.is_none() {
+                self.server_options = Some(seg.options);
+            }
+        }
+        let (sender, receiver) = self.states_mut(dir);
+        if matches!(
+            *sender,
+            TcpState::Closed | TcpState::Listen | TcpState::SynSent | TcpState::Unknown
+        ) {
+            *sender = TcpState::SynRcvd;
+        }
+        if matches!(
+            *receiver,
+            TcpState::SynSent | TcpState::SynRcvd | TcpState::Unknown
+        ) {
+            *receiver = TcpState::Established;
+        }
+        if again {
+            EventKind::SynAckRetransmit
+        } else {
+            EventKind::SynAck
+        }
+    }
+
+    fn on_rst(&mut self, dir: Direction, ts_ns: TimestampNs) {
+        if self.opened_with_syn
+            && dir == Direction::ServerToClient
+            && !self.hs.established
+            && !self.hs.synack_seen
+            && !self.hs.server_syn
+        {
+            if !self.hs.refused {
+                // The reset answered the most recent SYN: that is the server side's RTT.
+                self.rtt.server_ns = self.hs.mru_syn_ts.map(|s| ts_ns.saturating_sub(s));
+            }
+            self.hs.refused = true;
+        }
+        let (sender, receiver) = self.states_mut(dir);
+        *sender = TcpState::Closed;
+        *receiver = TcpState::Reset;
+    }
+
+    /// Segments without SYN or RST: the handshake's ACK, FINs, ACKs of FINs, data.
+    fn on_other(
+        &mut self,
+        dir: Direction,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+    ) -> Option<EventKind> {
+        let mut kind = None;
+        let ack = seg.has(tcp_flags::ACK);
+        // The client acknowledging something after its SYN proves it accepted a SYN-ACK that
+        // the capture missed (one-sided captures): the handshake completed all the same.
+        let synack_missed = !self.hs.synack_seen
+            && !self.hs.refused
+            && !self.hs.server_syn
+            && dir == Direction::ClientToServer
+            && seg.ack != 0;
+        if ack
+            && self.opened_with_syn
+            && !self.hs.established
+            && (self.hs.synack_seen || synack_missed)
+        {
+            let completes = self.hs.server_syn || dir == Direction::ClientToServer;
+            if completes {
+                self.hs.established = true;
+                self.synack_not_captured = synack_missed;
+                self.ack_ts_ns = Some(ts_ns);
+                let syn = self.hs.mru_syn_ts;
+                let synack = self.hs.synack_after_mru;
+                self.rtt.initial_ns = syn.map(|s| ts_ns.saturating_sub(s));
+                self.rtt.server_ns = syn.zip(synack).map(|(s, a)| a.saturating_sub(s));
+                self.rtt.client_ns = synack.map(|a| ts_ns.saturating_sub(a));
+                let (sender, receiver) = self.states_mut(dir);
+                for state in [sender, receiver] {
+                    if matches!(
+                        *state,
+                        TcpState::SynSent | TcpState::SynRcvd | TcpState::Listen
+                    ) {
+                        *state = TcpState::Established;
+                    }
+                }
+                kind = Some(EventKind::HandshakeAck);
+            }
+        }
+
+        // Does this segment acknowledge the peer's FIN (for the first time)?
+        let (_, peer) = self.sides_mut(dir);
+        let acks_peer_fin = ack
+            && !peer.fin_acked
+            && matches!(peer.fin_seq, Some(fin) if !SeqNum(fin).add(1).after(SeqNum(seg.ack)));
+        if acks_peer_fin {
+            peer.fin_acked = true;
+        }
+
+        if seg.has(tcp_flags::FIN) {
+            let (own, _) = self.sides_mut(dir);
+            if own.fin_seq.is_none() {
+                own.fin_seq = Some(seg.seq.wrapping_add(seg.payload_len));
+            }
+            let (sender, receiver) = self.states_mut(dir);
+            *sender = match *sender {
+                TcpState::CloseWait => TcpState::LastAck,
+                TcpState::Established
+                | TcpState::SynRcvd
+                | TcpState::SynSent
+                | TcpState::Unknown
+                | TcpState::Listen
+                | TcpState::Closed => TcpState::FinWait1,
+                other => other,
+            };
+            *receiver = match *receiver {
+                TcpState::FinWait1 if acks_peer_fin => TcpState::TimeWait,
+                TcpState::FinWait1 => TcpState::Closing,
+                TcpState::FinWait2 => TcpState::TimeWait,
+                TcpState::Established
+                | TcpState::SynRcvd
+                | TcpState::SynSent
+                | TcpState::Unknown
+                | TcpState::Listen => TcpState::CloseWait,
+                other => other,
+            };
+            return Some(EventKind::Fin);
+        }
+
+        if acks_peer_fin {
+            let (_, receiver) = self.states_mut(dir);
+            *receiver = match *receiver {
+                TcpState::FinWait1 => TcpState::FinWait2,
+                TcpState::Closing => TcpState::TimeWait,
+                TcpState::LastAck => TcpState::Closed,
+                other => other,
+            };
+            if kind.is_none() {
+                kind = Some(EventKind::FinAck);
+            }
+        }
+        kind
+    }
+
+    fn push_event(
+        &mut self,
+        packet_no: u64,
+        ts_ns: TimestampNs,
+        direction: Direction,
+        kind: EventKind,
+        seg: &TcpSegment,
+    ) -> Option<usize> {
+        let full = self.ladder.len() >= MAX_LADDER_EVENTS
+            || (kind.is_retransmission() && self.ladder.len() >= MAX_RETRANSMIT_EVENTS);
+        if full {
+            self.ladder_dropped = self.ladder_dropped.saturating_add(1);
+            return None;
+        }
+        let (own, peer) = match direction {
+            Direction::ClientToServer => (&self.client_side, &self.server_side),
+            Direction::ServerToClient => (&self.server_side, &self.client_side),
+        };
+        let rel_seq = seg.seq.wrapping_sub(own.base.unwrap_or(seg.seq));
+        let rel_ack = if seg.has(tcp_flags::ACK) {
+            peer.base.map(|base| seg.ack.wrapping_sub(base))
+        } else {
+            None
+        };
+        if self.ladder.capacity() == 0 {
+            self.ladder.reserve_exact(8);
+        }
+        self.ladder.push(LadderEvent {
+            packet_no,
+            ts_ns,
+            direction,
+            kind,
+            flags: seg.flags,
+            seq: seg.seq,
+            ack: seg.ack,
+            rel_seq,
+            rel_ack,
+            payload_len: seg.payload_len,
+            window: seg.window,
+            options: seg.options,
+            client_state: self.client_state,
+            server_state: self.server_state,
+        });
+        Some(self.ladder.len() - 1)
+    }
+}

@@ -1,0 +1,165 @@
+//! Non-interactive output of flows: one JSON object per flow (`synack flows --format json`,
+//! JSON Lines) and an aligned text table a person reads (`--format text`). Every string comes
+//! from numbers and fixed words (addresses, outcome names, history letters), never from
+//! packet payloads. Depends on `model`, serde_json and the sibling modules.
+
+use serde_json::{Value, json};
+
+use crate::model::{TcpHandshakeOptions, endpoint_text};
+
+use super::conn::{DirStats, Flow};
+
+fn options_json(options: Option<&TcpHandshakeOptions>) -> Value {
+    match options {
+        None => Value::Null,
+        Some(o) => json!({
+            "mss": o.mss,
+            "window_scale": o.window_scale,
+            "sack_permitted": o.sack_permitted,
+            "timestamps": o.timestamps.is_some(),
+            "fast_open": o.fast_open,
+        }),
+    }
+}
+
+fn dir_json(d: &DirStats) -> Value {
+    json!({
+        "packets": d.packets,
+        "bytes": d.bytes,
+        "payload_bytes": d.payload_bytes,
+        "fin": d.fin,
+        "rst": d.rst,
+    })
+}
+
+impl Flow {
+    /// The flow as one JSON object (a line of `synack flows --format json`).
+    pub fn to_json(&self) -> Value {
+        let irtt = if self.established() {
+            self.rtt.initial_ns
+        } else {
+            None
+        };
+        json!({
+            "flow": self.id,
+            "client": endpoint_text(self.client),
+            "server": endpoint_text(self.server),
+            "handshake": self.outcome().name(),
+            "syn_count": self.syn_count,
+            "synack_count": self.synack_count,
+            "synack_not_captured": self.synack_not_captured,
+            "syn_ts_ns": self.syn_ts_ns,
+            "synack_ts_ns": self.synack_ts_ns,
+            "ack_ts_ns": self.ack_ts_ns,
+            "irtt_ns": irtt,
+            "server_rtt_ns": self.rtt.server_ns,
+            "client_rtt_ns": self.rtt.client_ns,
+            "close": self.close.name(),
+            "packets": self.packets(),
+            "bytes": self.bytes(),
+            "history": self.history.as_str(),
+            "client_isn": self.client_isn,
+            "server_isn": self.server_isn,
+            "client_options": options_json(self.client_options.as_ref()),
+            "server_options": options_json(self.server_options.as_ref()),
+            "to_server": dir_json(&self.to_server),
+            "to_client": dir_json(&self.to_client),
+            "first_ts_ns": self.first_ts_ns,
+            "last_ts_ns": self.last_ts_ns,
+            "duration_ns": self.duration_ns(),
+            "first_packet": self.first_packet_no,
+            "last_packet": self.last_packet_no,
+            "client_state": self.client_state.name(),
+            "server_state": self.server_state.name(),
+        })
+    }
+}
+
+/// Nanoseconds as milliseconds with three decimals (`12.345`).
+pub fn ms_text(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let abs = ns.unsigned_abs();
+    let micros = (abs + 500) / 1_000;
+    format!("{sign}{}.{:03}", micros / 1_000, micros % 1_000)
+}
+
+/// Nanoseconds as seconds with three decimals (`1.250s`).
+pub fn seconds_text(ns: i64) -> String {
+    let abs = ns.max(0).unsigned_abs();
+    let millis = (abs + 500_000) / 1_000_000;
+    format!("{}.{:03}s", millis / 1_000, millis % 1_000)
+}
+
+/// An aligned table of flows, one per line, with a header line.
+pub fn text_table(flows: &[&Flow]) -> String {
+    const HEADERS: [&str; 9] = [
+        "#",
+        "client",
+        "server",
+        "handshake",
+        "rtt ms",
+        "packets",
+        "bytes",
+        "duration",
+        "history",
+    ];
+    // Columns that read best right-aligned (numbers).
+    const RIGHT: [bool; 9] = [true, false, false, false, true, true, true, true, false];
+
+    let rows: Vec<[String; 9]> = flows
+        .iter()
+        .map(|f| {
+            let rtt = if f.established() {
+                f.rtt.initial_ns.map(ms_text)
+            } else {
+                None
+            };
+            [
+                f.id.to_string(),
+                endpoint_text(f.client),
+                endpoint_text(f.server),
+                format!("{} {}", f.outcome().symbol(), f.outcome().label()),
+                rtt.unwrap_or_else(|| "-".into()),
+                f.packets().to_string(),
+                f.bytes().to_string(),
+                seconds_text(f.duration_ns()),
+                f.history.as_str().to_string(),
+            ]
+        })
+        .collect();
+
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+
+    let mut out = String::new();
+    let mut line = |cells: &[String; 9]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            let pad = width.saturating_sub(cell.chars().count());
+            if i > 0 {
+                text.push_str("  ");
+            }
+            if RIGHT.get(i).copied().unwrap_or(false) {
+                text.extend(std::iter::repeat_n(' ', pad));
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                if i + 1 < cells.len() {
+                    text.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&HEADERS.map(String::from));
+    for row in &rows {
+        line(row);
+    }
+    out
+}
