@@ -1,0 +1,171 @@
+//! The real terminal path (`tui::run_feed`: raw mode, alternate screen, mouse capture, signal
+//! handling, panic hook) inside a tmux pseudo-terminal: after quitting with `q`, after
+//! SIGTERM and after a panic inside the loop, the terminal must be back in cooked mode with
+//! echo. Skips (saying why) when tmux is missing. The `tty_program` test is the program run
+//! inside tmux; it is ignored in normal runs.
+
+mod ui_support;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use synack::app::{Drops, Msg, SourceKind};
+use synack::tui::{Feed, FeedEvent, run_feed};
+
+/// A feed event whose conversion panics (the conversion runs on the ui thread, inside the
+/// loop, with the terminal in raw mode).
+enum Event {
+    Ok(FeedEvent),
+    Panic,
+}
+
+impl From<Event> for Msg {
+    fn from(e: Event) -> Msg {
+        match e {
+            Event::Ok(f) => f.into(),
+            Event::Panic => panic!("deliberate panic inside the ui loop"),
+        }
+    }
+}
+
+#[test]
+#[ignore = "run inside a terminal by `terminal_is_restored_*`"]
+fn tty_program() {
+    let mode = std::env::var("SYNACK_TTY_MODE").unwrap_or_default();
+    let (tx, rx) = sync_channel(8);
+    let feeder = std::thread::spawn(move || {
+        let _ = tx.send(Event::Ok(FeedEvent::Frames(ui_support::handshake_frames())));
+        if mode == "panic" {
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = tx.send(Event::Panic);
+        }
+        // Keep the channel open (a live capture that goes quiet).
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let feed = Feed {
+        rx,
+        drops: Box::new(Drops::default),
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    let result = run_feed(
+        SourceKind::Live {
+            iface: "tty-test".into(),
+        },
+        feed,
+    );
+    println!("run_feed returned: {result:?}");
+    drop(feeder);
+}
+
+fn tmux(args: &[&str]) -> Option<String> {
+    let out = Command::new("tmux").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn wait_for(session: &str, what: &str, timeout: Duration) -> String {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < timeout {
+        last = tmux(&["capture-pane", "-p", "-t", session]).unwrap_or_default();
+        if last.contains(what) {
+            return last;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what:?}; screen:\n{last}");
+}
+
+/// Runs the program in a fresh tmux session, does `act`, then checks the tty settings the
+/// shell sees afterwards.
+fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("SKIP: tmux is not installed, cannot test the real terminal path");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stty.txt");
+    let pidfile = dir.path().join("pid");
+    let session = format!("synack-ui-{}-{mode}", std::process::id());
+    let script = format!(
+        "echo $$ > {pid}; RUST_BACKTRACE=0 SYNACK_TTY_MODE={mode} exec {exe} --ignored --exact tty_program \
+         --nocapture --test-threads=1",
+        pid = pidfile.display(),
+        exe = exe.display(),
+    );
+    // The shell runs the program, then records the terminal settings it is left with.
+    let wrapper = format!(
+        "sh -c '{script}' ; stty -a > {out}; echo STTY-DONE; sleep 30",
+        out = out.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &wrapper,
+    ])
+    .expect("tmux new-session");
+    let cleanup = || {
+        tmux(&["kill-session", "-t", &session]);
+    };
+    let screen = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for(&session, "Packets (5)", Duration::from_secs(20))
+    }));
+    let Ok(screen) = screen else {
+        cleanup();
+        panic!("the screen never came up");
+    };
+    assert!(screen.contains("Packets (5)"), "{screen}");
+    act(&session, &pidfile);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for(&session, "STTY-DONE", Duration::from_secs(20))
+    }));
+    cleanup();
+    let after = result.expect("program did not exit");
+    let stty = std::fs::read_to_string(&out).unwrap();
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon"), "raw mode left on: {stty}");
+    assert!(words.contains(&"echo"), "echo left off: {stty}");
+    assert!(
+        !after.contains("Packets (5)"),
+        "still on the alternate screen:\n{after}"
+    );
+    if mode == "panic" {
+        assert!(after.contains("deliberate panic"), "{after}");
+    }
+}
+
+#[test]
+fn terminal_is_restored_after_q() {
+    check_restored("quit", |session, _| {
+        tmux(&["send-keys", "-t", session, "q"]);
+    });
+}
+
+#[test]
+fn terminal_is_restored_after_sigterm() {
+    check_restored("term", |_, pidfile| {
+        let pid = std::fs::read_to_string(pidfile).unwrap();
+        let status = Command::new("kill")
+            .args(["-TERM", pid.trim()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    });
+}
+
+#[test]
+fn terminal_is_restored_after_a_panic() {
+    check_restored("panic", |_, _| {});
+}
