@@ -4,3 +4,4 @@
 pub mod decode;
 pub mod model;
 pub mod sanitize;
+pub mod source;
