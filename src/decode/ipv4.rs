@@ -39,6 +39,10 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     let tso = total == Some(0);
     w.emit(Hdr::Ipv4 { tso }, off, off + ihl);
     if !w.require(L, "IPv4", "header", off, end, 20) {
+        // Like tshark, keep whichever address made it into the capture.
+        if total.is_some_and(|t| t == 0 || t >= ihl) {
+            partial_addresses::<S, 4>(w, off + 12, off + 16);
+        }
         return;
     }
     let (Some(total), Some(frag), Some(proto), Some(src), Some(dst)) = (
@@ -101,6 +105,34 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         return;
     }
     w.ip_proto(proto, off + ihl, ip_end);
+}
+
+/// The outermost IP header's addresses when the header itself is cut: each one that was
+/// captured is kept (`N` is the address size).
+pub(crate) fn partial_addresses<S: Sink, const N: usize>(
+    w: &mut Walker<'_, S>,
+    src_at: usize,
+    dst_at: usize,
+) {
+    if w.sum.src.is_some() {
+        return;
+    }
+    let addr = |b: [u8; N]| -> IpAddr {
+        match <[u8; 4]>::try_from(&b[..]) {
+            Ok(a) => IpAddr::V4(Ipv4Addr::from(a)),
+            Err(_) => {
+                let mut v6 = [0u8; 16];
+                for (d, s) in v6.iter_mut().zip(b) {
+                    *d = s;
+                }
+                IpAddr::V6(std::net::Ipv6Addr::from(v6))
+            }
+        }
+    };
+    if let Some(s) = array::<N>(w.data, src_at) {
+        w.sum.src = Some(addr(s));
+        w.sum.dst = array::<N>(w.data, dst_at).map(addr);
+    }
 }
 
 /// Walks the option list only to report a broken one (the description names them).

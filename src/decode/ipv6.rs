@@ -44,6 +44,7 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         return;
     }
     if !w.require(L, "IPv6", "header", off, end, 40) {
+        super::ipv4::partial_addresses::<S, 16>(w, off + 8, off + 24);
         return;
     }
     let (Some(plen), Some(mut next), Some(src), Some(dst)) = (

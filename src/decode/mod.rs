@@ -309,6 +309,10 @@ fn describe(hdr: walk::Hdr, data: &[u8], r: Range<usize>) -> (Header, Option<Str
         | H::Erspan
         | H::Mpls
         | H::CiscoMeta
+        | H::Arista
+        | H::Macsec
+        | H::Nsh
+        | H::Wccp
         | H::PppoeSession
         | H::Ppp => tunnel::describe(hdr, data, r),
         H::Http | H::Dns { .. } | H::Tls | H::Data => return app::describe(hdr, data, r),

@@ -63,6 +63,8 @@ pub(crate) fn ethertype(t: u16) -> Option<&'static str> {
         0x894f => "NSH",
         0x9000 => "Ethernet loopback",
         0x9100 | 0x9200 => "QinQ (old)",
+        0xd28b => "Arista timestamp",
+        0x883e => "WCCP",
         _ => return None,
     })
 }
@@ -108,6 +110,7 @@ pub(crate) fn ethertype_short(t: u16) -> Option<&'static str> {
         0x894f => "nsh",
         0x9000 => "loop",
         0x22f3 => "trill",
+        0xd28b => "arista",
         _ => return None,
     })
 }

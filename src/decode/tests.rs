@@ -1364,3 +1364,61 @@ fn empty_and_tiny_packets() {
         }
     }
 }
+
+#[test]
+fn arista_macsec_nsh_and_wccp_are_followed() {
+    // Arista timestamp, 64-bit format, then IPv4.
+    let mut p = vec![
+        0, 1, 0, 0x10, 0x5c, 0xee, 0xed, 0x57, 0, 0, 0, 1, 0x08, 0x00,
+    ];
+    p.extend_from_slice(&ipv4(17, &udp(1, 2, b"")));
+    let d = dec_full(LinkType::ETHERNET, &eth(0xd28b, &p));
+    assert_eq!(header(&d, "Arista timestamp").range, 14..28);
+    assert_eq!(d.summary.src, ip("10.0.0.1"));
+    // MACsec integrity-only with SCI: SecTAG, EtherType, IPv4/UDP, 16-byte ICV.
+    let mut p = vec![0x20, 0, 0, 0, 0, 1];
+    p.extend_from_slice(&[0x11; 8]);
+    p.extend_from_slice(&[0x08, 0x00]);
+    p.extend_from_slice(&ipv4(17, &udp(3, 4, b"")));
+    p.extend_from_slice(&[0xcc; 16]);
+    let d = dec_full(LinkType::ETHERNET, &eth(0x88e5, &p));
+    assert_eq!(d.summary.sport, Some(3));
+    assert_eq!(
+        field(header(&d, "MACsec"), "TCI/AN").meaning,
+        "integrity only, AN 0"
+    );
+    // Encrypted MACsec: opaque.
+    p[0] = 0x2c;
+    let d = dec_full(LinkType::ETHERNET, &eth(0x88e5, &p));
+    assert_eq!(d.summary.src, None);
+    assert_eq!(proto_name(&d.summary), "macsec");
+    // NSH carrying IPv4.
+    let mut p = vec![0x0f, 0xc6, 0x01, 0x01, 0, 0, 1, 0xff];
+    p.extend_from_slice(&[0; 16]);
+    p.extend_from_slice(&ipv4(17, &udp(5, 6, b"")));
+    let d = dec_full(LinkType::ETHERNET, &eth(0x894f, &p));
+    assert_eq!(d.summary.sport, Some(5));
+    // WCCP redirect header in GRE.
+    let mut g = vec![0, 0, 0x88, 0x3e, 0, 0, 0, 0];
+    g.extend_from_slice(&ipv4(6, &tcp(7, 8, 1, 0, tcp_flags::SYN, &[], &[])));
+    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(47, &g)));
+    assert_eq!(d.summary.tcp.unwrap().dst.port(), 8);
+    assert!(protos(&d).contains(&"WCCP redirect"));
+}
+
+#[test]
+fn cut_ip_headers_keep_the_addresses_that_were_captured() {
+    let full = eth(0x0800, &ipv4(6, &tcp(1, 2, 3, 0, 2, &[], &[])));
+    let d = dec(LinkType::ETHERNET, &full[..14 + 16], full.len() as u32);
+    assert_eq!((d.summary.src, d.summary.dst), (ip("10.0.0.1"), None));
+    assert_eq!(
+        d.issues[0].message,
+        "IPv4 header cut by the capture: 16 of 20 bytes"
+    );
+    let d = dec(LinkType::ETHERNET, &full[..14 + 12], full.len() as u32);
+    assert_eq!(d.summary.src, None);
+    let full6 = eth(0x86dd, &ipv6(17, None, &udp(1, 2, b"")));
+    let d = dec(LinkType::ETHERNET, &full6[..14 + 39], full6.len() as u32);
+    assert_eq!((d.summary.src, d.summary.dst), (ip("2001:db8::1"), None));
+    assert!(d.summary.broken);
+}

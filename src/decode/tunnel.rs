@@ -60,7 +60,81 @@ pub(crate) fn gre<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         0x88be => link::ethernet(w, p, end, false), // ERSPAN type I: no header
         0x22eb => erspan(w, p, end),
         0x880b => ppp(w, p, end),
+        0x883e => wccp(w, p, end),
         t => w.ethertype(t, p, end),
+    }
+}
+
+/// WCCP redirection in GRE: an optional 4-byte redirect header, then IPv4.
+fn wccp<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+    let mut p = off;
+    if u8_at(w.data, off).is_some_and(|b| b >> 4 != 4) {
+        w.emit(Hdr::Wccp, off, off + 4);
+        if !w.require(LayerKind::Transport, "WCCP", "redirect header", off, end, 4) {
+            return;
+        }
+        p += 4;
+    }
+    w.ethertype(0x0800, p, end);
+}
+
+/// Arista timestamp header: subtype, version, a 64- or 48-bit timestamp, then an EtherType.
+pub(crate) fn arista<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+    let version = be16(w.data, off + 2).unwrap_or(0x10);
+    let ts = if version & 0xf0 == 0x20 { 6 } else { 8 };
+    let len = 4 + ts + 2;
+    w.emit(Hdr::Arista, off, off + len);
+    if !w.require(LayerKind::Link, "Arista", "header", off, end, len) {
+        return;
+    }
+    if be16(w.data, off) != Some(1) {
+        w.note_proto(Proto::EtherType(0xd28b));
+        w.data_rest(off + 4, end);
+        return;
+    }
+    if let Some(t) = be16(w.data, off + len - 2) {
+        w.ethertype(t, off + len, end);
+    }
+}
+
+/// MACsec: the SecTAG, then (unencrypted only) the protected frame's EtherType and payload,
+/// with a 16-byte integrity check value at the end.
+pub(crate) fn macsec<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+    w.note_proto(Proto::EtherType(0x88e5));
+    let tci = u8_at(w.data, off).unwrap_or(0);
+    let len = if tci & 0x20 != 0 { 14 } else { 6 };
+    w.emit(Hdr::Macsec, off, off + len);
+    if !w.require(LayerKind::Link, "MACsec", "SecTAG", off, end, len) {
+        return;
+    }
+    let p = off + len;
+    if tci & 0x0c != 0 {
+        // Encrypted (or modified) payload: nothing to read.
+        w.data_rest(p, end);
+        return;
+    }
+    let icv_start = end.saturating_sub(16).max(p);
+    match be16(w.data, p) {
+        Some(t) if p + 2 <= icv_start && t >= 0x0600 => w.ethertype(t, p + 2, icv_start),
+        _ => w.data_rest(p, end),
+    }
+}
+
+/// Network Service Header: base + service path + context headers, then the next protocol.
+pub(crate) fn nsh<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+    w.note_proto(Proto::EtherType(0x894f));
+    let len = u8_at(w.data, off + 1).map_or(8, |b| usize::from(b & 0x3f) * 4);
+    w.emit(Hdr::Nsh, off, off + len.max(8));
+    if !w.require(LayerKind::Link, "NSH", "header", off, end, len.max(8)) {
+        return;
+    }
+    let p = off + len;
+    match u8_at(w.data, off + 3) {
+        Some(1) => w.ethertype(0x0800, p, end),
+        Some(2) => w.ethertype(0x86dd, p, end),
+        Some(3) => link::ethernet(w, p, end, false),
+        Some(5) => w.ethertype(0x8847, p, end),
+        _ => w.data_rest(p, end),
     }
 }
 
@@ -361,6 +435,130 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
             ));
             h.finish()
         }
+        Hdr::Wccp => {
+            let o = r.start;
+            let mut h = Hb::new(LayerKind::Transport, "WCCP redirect", data, r);
+            if let Some(v) = be32(data, o) {
+                h.add("Redirect header", o, 4, format!("0x{v:08x}"), "");
+            }
+            h.finish()
+        }
+        Hdr::Arista => {
+            let o = r.start;
+            let end = r.end;
+            let mut h = Hb::new(LayerKind::Link, "Arista timestamp", data, r);
+            if let Some(st) = be16(data, o) {
+                h.add(
+                    "Subtype",
+                    o,
+                    2,
+                    st.to_string(),
+                    if st == 1 { "timestamp" } else { "" },
+                );
+            }
+            if let Some(v) = be16(data, o + 2) {
+                let m = if v & 0xf0 == 0x20 {
+                    "48-bit timestamp"
+                } else {
+                    "64-bit timestamp"
+                };
+                h.add("Version", o + 2, 2, format!("0x{v:04x}"), m);
+            }
+            if v_is_64(data, o) {
+                if let (Some(sec), Some(ns)) = (be32(data, o + 4), be32(data, o + 8)) {
+                    h.add(
+                        "Timestamp",
+                        o + 4,
+                        8,
+                        format!("{sec}.{ns:09}"),
+                        "seconds.nanoseconds",
+                    );
+                }
+            } else if let (Some(sec), Some(ns)) = (be16(data, o + 4), be32(data, o + 6)) {
+                h.add(
+                    "Timestamp",
+                    o + 4,
+                    6,
+                    format!("{sec}.{ns:09}"),
+                    "seconds.nanoseconds",
+                );
+            }
+            if let Some(t) = be16(data, end.saturating_sub(2)) {
+                h.add(
+                    "Type",
+                    end - 2,
+                    2,
+                    format!("0x{t:04x}"),
+                    names::ethertype(t).unwrap_or(""),
+                );
+            }
+            h.finish()
+        }
+        Hdr::Macsec => {
+            let o = r.start;
+            let mut h = Hb::new(LayerKind::Link, "MACsec", data, r);
+            if let Some(t) = u8_at(data, o) {
+                let enc = if t & 0x0c != 0 {
+                    "encrypted"
+                } else {
+                    "integrity only"
+                };
+                h.add(
+                    "TCI/AN",
+                    o,
+                    1,
+                    format!("0x{t:02x}"),
+                    format!("{enc}, AN {}", t & 3),
+                );
+            }
+            if let Some(sl) = u8_at(data, o + 1) {
+                h.add("Short length", o + 1, 1, sl.to_string(), "");
+            }
+            if let Some(pn) = be32(data, o + 2) {
+                h.add("Packet number", o + 2, 4, pn.to_string(), "");
+            }
+            if let Some(sci) = super::bytes::slice(data, o + 6, 8)
+                && u8_at(data, o).is_some_and(|t| t & 0x20 != 0)
+            {
+                h.add(
+                    "SCI",
+                    o + 6,
+                    8,
+                    super::fields::hex(sci, 8),
+                    "secure channel identifier",
+                );
+            }
+            h.finish()
+        }
+        Hdr::Nsh => {
+            let o = r.start;
+            let mut h = Hb::new(LayerKind::Link, "NSH", data, r);
+            if let Some(b) = u8_at(data, o + 1) {
+                h.add(
+                    "Length",
+                    o + 1,
+                    1,
+                    format!("{} bytes", usize::from(b & 0x3f) * 4),
+                    "",
+                );
+            }
+            if let Some(np) = u8_at(data, o + 3) {
+                let m = match np {
+                    1 => "IPv4",
+                    2 => "IPv6",
+                    3 => "Ethernet",
+                    4 => "NSH",
+                    5 => "MPLS",
+                    _ => "",
+                };
+                h.add("Next protocol", o + 3, 1, np.to_string(), m);
+            }
+            if let Some(sp) = be32(data, o + 4) {
+                h.add("Service path", o + 4, 3, (sp >> 8).to_string(), "");
+                h.add("Service index", o + 7, 1, (sp & 0xff).to_string(), "");
+            }
+            h.finish()
+        }
         Hdr::PimRegister => {
             let o = r.start;
             let mut h = Hb::new(LayerKind::Transport, "PIM Register", data, r);
@@ -383,6 +581,10 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
         }
         _ => Hb::new(hdr.layer(), "Tunnel", data, r).finish(),
     }
+}
+
+fn v_is_64(data: &[u8], o: usize) -> bool {
+    be16(data, o + 2).is_none_or(|v| v & 0xf0 != 0x20)
 }
 
 fn describe_gre(data: &[u8], r: Range<usize>) -> Header {
@@ -418,6 +620,7 @@ fn describe_gre(data: &[u8], r: Range<usize>) -> Header {
     if let Some(t) = be16(data, o + 2) {
         let m = match t {
             0x880b => "PPP",
+            0x883e => "WCCP",
             0x88be => "ERSPAN",
             0x22eb => "ERSPAN type III",
             t => names::ethertype(t).unwrap_or("unknown"),

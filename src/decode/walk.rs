@@ -38,6 +38,12 @@ pub(crate) enum Hdr {
     CiscoMeta,
     PppoeSession,
     Ppp,
+    /// Arista timestamp header (EtherType 0xd28b).
+    Arista,
+    /// MACsec SecTAG (EtherType 0x88e5).
+    Macsec,
+    /// Network Service Header (EtherType 0x894f).
+    Nsh,
     // Internet layer
     Ipv4 {
         /// Total length 0: length taken from the frame.
@@ -64,6 +70,8 @@ pub(crate) enum Hdr {
     /// The first bytes of the transport header an ICMP error quotes (IP protocol number).
     QuotedTransport(u8),
     Gre,
+    /// WCCP redirect header after GRE.
+    Wccp,
     Esp,
     PimRegister,
     // Application layer (and tunnels carried over UDP / GRE)
@@ -96,7 +104,10 @@ impl Hdr {
             | Self::Mpls
             | Self::CiscoMeta
             | Self::PppoeSession
-            | Self::Ppp => LayerKind::Link,
+            | Self::Ppp
+            | Self::Arista
+            | Self::Macsec
+            | Self::Nsh => LayerKind::Link,
             Self::Ipv4 { .. } | Self::Ipv6 { .. } | Self::Ipv6Ext(_) | Self::Ah | Self::Arp => {
                 LayerKind::Internet
             }
@@ -107,6 +118,7 @@ impl Hdr {
             | Self::QuotedIp
             | Self::QuotedTransport(_)
             | Self::Gre
+            | Self::Wccp
             | Self::Esp
             | Self::PimRegister => LayerKind::Transport,
             Self::Vxlan
@@ -321,6 +333,9 @@ impl<S: Sink> Walker<'_, S> {
             0x8847 | 0x8848 => tunnel::mpls(self, off, end),
             0x8864 => tunnel::pppoe_session(self, off, end),
             0x8909 => tunnel::cisco_meta(self, off, end),
+            0xd28b => tunnel::arista(self, off, end),
+            0x88e5 => tunnel::macsec(self, off, end),
+            0x894f => tunnel::nsh(self, off, end),
             _ => {
                 self.note_proto(Proto::EtherType(et));
                 self.problem(LayerKind::Link, off, Problem::UnknownEtherType(et));
