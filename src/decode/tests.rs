@@ -1422,3 +1422,14 @@ fn cut_ip_headers_keep_the_addresses_that_were_captured() {
     assert_eq!((d.summary.src, d.summary.dst), (ip("2001:db8::1"), None));
     assert!(d.summary.broken);
 }
+
+#[test]
+fn mid_stream_segments_on_port_53_are_data_not_broken_dns() {
+    // A TCP segment from the middle of a long DNS response: no DNS header at its start.
+    let seg = tcp(53, 40000, 1, 1, tcp_flags::ACK, &[], &[0xff; 40]);
+    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(6, &seg)));
+    assert_eq!(d.summary.app, None);
+    assert!(!d.summary.broken);
+    assert_eq!(protos(&d), ["Ethernet II", "IPv4", "TCP", "Data"]);
+    assert_eq!(field(header(&d, "Data"), "Length").value, "40 bytes");
+}

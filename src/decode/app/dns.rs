@@ -152,6 +152,18 @@ fn message(payload: &[u8], tcp: bool) -> (&[u8], usize, usize) {
     }
 }
 
+/// Whether a payload on a DNS port starts like a DNS message (so that a TCP segment from
+/// the middle of a stream, or other traffic on the port, is not read as a broken message):
+/// a known opcode, few questions, and over TCP a length that can hold the header.
+pub(crate) fn plausible(payload: &[u8], tcp: bool) -> bool {
+    let (msg, _, declared) = message(payload, tcp);
+    let (Some(flags), Some(qd)) = (be16(msg, 2), be16(msg, 4)) else {
+        return false;
+    };
+    let opcode = (flags >> 11) & 0xf;
+    declared >= 12 && matches!(opcode, 0 | 1 | 2 | 4 | 5 | 6) && qd <= 32
+}
+
 /// Checks the message structure; returns where (offset in the payload) and what went wrong.
 /// `cut` says the capture cut the payload.
 pub(crate) fn check(payload: &[u8], tcp: bool, cut: bool) -> Option<(usize, Problem)> {

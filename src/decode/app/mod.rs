@@ -34,7 +34,7 @@ pub(crate) fn walk<S: Sink>(
         (Hdr::Http, AppProto::Http, None)
     } else if tcp && tls::looks_like(payload) {
         (Hdr::Tls, AppProto::Tls, tls::check(payload, cut))
-    } else if dns_port && payload.len() >= if tcp { 14 } else { 12 } {
+    } else if dns_port && dns::plausible(payload, tcp) {
         (
             Hdr::Dns { tcp },
             AppProto::Dns,
