@@ -89,5 +89,8 @@ fn every_corpus_capture_renders_in_every_pane() {
         packets += frames.len();
     }
     println!("drew {files} captures, {packets} packets");
-    assert!(files > 500, "expected the whole corpus, found {files} files");
+    assert!(
+        files > 500,
+        "expected the whole corpus, found {files} files"
+    );
 }

@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use synack::app::packets::hex_byte_columns;
 use synack::app::{App, Decoder, DetailLayout, Focus, Key, Msg, SourceKind};
-use synack::decode::{Decoded, Field, Header, Issue, LayerKind, Summary};
+use synack::decode::{Decoded, Field, Header, Issue, IssueKind, LayerKind, Summary};
 use synack::model::LinkType;
 use synack::ui::theme;
 use ui_support::*;
@@ -184,6 +184,7 @@ impl Decoder for HostileDecoder {
                 })
                 .collect(),
             issues: vec![Issue {
+                kind: IssueKind::Truncated,
                 layer: LayerKind::Transport,
                 offset: 3,
                 message: NASTY.into(),

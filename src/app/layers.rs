@@ -6,13 +6,14 @@
 
 use std::ops::Range;
 
-use crate::decode::{Decoded, Field, LayerKind};
+use crate::decode::{Decoded, Field, IssueKind, LayerKind};
 
 /// What one row of the layer pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowKind {
     /// The layer's title bar: its protocol names (`Ethernet II · 802.1Q`), whether it is
-    /// collapsed, whether it has nothing at all, how many issues it has.
+    /// collapsed, whether it has nothing at all, how many issues that break the packet
+    /// (truncated, malformed) it has.
     Title {
         protocols: String,
         collapsed: bool,
@@ -30,11 +31,12 @@ pub enum RowKind {
         depth: u8,
     },
     /// One line of a decode issue on this layer (long messages wrap over several rows;
-    /// `first` marks the line that carries the ⚠).
+    /// `first` marks the line that carries the ⚠ or ℹ mark).
     Issue {
         message: String,
         offset: usize,
         first: bool,
+        kind: IssueKind,
     },
 }
 
@@ -164,7 +166,7 @@ pub fn layer_rows(decoded: &Decoded, collapsed: &[bool; 4], issue_width: usize) 
                 protocols,
                 collapsed: is_collapsed,
                 empty,
-                issues: issues.len(),
+                issues: issues.iter().filter(|i| i.kind.breaks()).count(),
                 fields,
             },
             range,
@@ -189,7 +191,7 @@ pub fn layer_rows(decoded: &Decoded, collapsed: &[bool; 4], issue_width: usize) 
             push_fields(&mut out, layer, &h.fields, depth);
         }
         for i in issues {
-            let text = format!("{} (at byte {})", i.message, i.offset);
+            let text = format!("{}: {} (at byte {})", i.kind.name(), i.message, i.offset);
             for (n, line) in wrap(&text, issue_width).into_iter().enumerate() {
                 out.push(LayerRow {
                     layer,
@@ -197,6 +199,7 @@ pub fn layer_rows(decoded: &Decoded, collapsed: &[bool; 4], issue_width: usize) 
                         message: line,
                         offset: i.offset,
                         first: n == 0,
+                        kind: i.kind,
                     },
                     range: Some(i.offset..i.offset.saturating_add(1)),
                 });
@@ -245,6 +248,7 @@ mod tests {
             ],
             issues: vec![Issue {
                 layer: LayerKind::Transport,
+                kind: IssueKind::Truncated,
                 offset: 38,
                 message: "truncated".into(),
             }],
@@ -268,7 +272,7 @@ mod tests {
                 (LayerKind::Transport, ""),
                 (LayerKind::Transport, "Options"),
                 (LayerKind::Transport, "MSS"),
-                (LayerKind::Transport, "truncated (at byte 38)"),
+                (LayerKind::Transport, "truncated: truncated (at byte 38)"),
                 (LayerKind::Application, ""),
             ]
         );

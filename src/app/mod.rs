@@ -234,6 +234,16 @@ impl App {
 
     /// Applies one message.
     pub fn update(&mut self, msg: Msg) {
+        let list_may_change = !matches!(msg, Msg::Tick | Msg::Drops(_) | Msg::Progress { .. });
+        self.apply(msg);
+        if list_may_change {
+            let layout = self.packet_layout();
+            self.packets
+                .refresh_visible(&self.store, &layout, self.decoder.as_ref());
+        }
+    }
+
+    fn apply(&mut self, msg: Msg) {
         match msg {
             Msg::Frames(frames) => self.on_frames(&frames),
             Msg::Key(key) => self.on_key(key),

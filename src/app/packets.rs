@@ -75,6 +75,10 @@ pub struct PacketScreen {
     hex_scroll: usize,
     follow: bool,
     detail: Option<Detail>,
+    /// Application summaries (`A? example.com`, `GET / HTTP/1.1`) of the visible packets
+    /// whose protocol was recognised, by packet index; only the fast summary is kept per
+    /// packet, so these come from a full decode of just the rows on screen.
+    visible_app: Vec<(usize, String)>,
 }
 
 fn layer_index(layer: LayerKind) -> usize {
@@ -143,6 +147,7 @@ impl PacketScreen {
             hex_scroll: 0,
             follow,
             detail: None,
+            visible_app: Vec::new(),
         }
     }
 
@@ -182,6 +187,47 @@ impl PacketScreen {
     pub fn detail(&self) -> Option<&Detail> {
         self.detail.as_ref()
     }
+    /// The application summary of visible packet `index`, when it has one.
+    pub fn app_line(&self, index: usize) -> Option<&str> {
+        self.visible_app
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, s)| s.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Fetches the application summaries of the packets now on screen, decoding only those
+    /// with a recognised application protocol that were not on screen before.
+    pub fn refresh_visible(
+        &mut self,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        let start = self.scroll.min(store.len());
+        let end = start.saturating_add(layout.list_rows()).min(store.len());
+        let mut next = Vec::new();
+        for i in start..end {
+            let Some(view) = store.get(i) else {
+                continue;
+            };
+            if view.summary.app.is_none() {
+                continue;
+            }
+            if let Some(pos) = self.visible_app.iter().position(|(j, _)| *j == i) {
+                next.push(self.visible_app.swap_remove(pos));
+                continue;
+            }
+            let text = match self.detail.as_ref().filter(|d| d.index == i) {
+                Some(d) => d.decoded.app_summary.clone(),
+                None => decoder.decode(view.link, view.data, view.len).app_summary,
+            };
+            // An empty entry remembers "decoded, nothing to say" so it is not decoded again.
+            next.push((i, text.unwrap_or_default()));
+        }
+        self.visible_app = next;
+    }
+
     /// The selected row of the layer pane.
     pub fn selected_row(&self) -> Option<&LayerRow> {
         self.detail.as_ref()?.rows.get(self.field)

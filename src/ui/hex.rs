@@ -40,7 +40,11 @@ fn byte_style(d: &Detail, i: usize, selected: Option<&Range<usize>>) -> Style {
         Some(h) => Style::new().fg(theme::layer_color(h.layer)),
         None => Style::new().fg(theme::UNOWNED),
     };
-    if d.decoded.issues.iter().any(|is| is.offset == i) {
+    if d.decoded
+        .issues
+        .iter()
+        .any(|is| is.offset == i && is.kind.breaks())
+    {
         style = theme::issue();
     }
     if selected.is_some_and(|r| r.contains(&i)) {

@@ -1,8 +1,8 @@
 //! The layer pane: the selected packet as four stacked boxes — Link, Internet, Transport,
 //! Application — each a title bar in its layer's colour followed by its fields as
-//! `name  value  meaning`, folded to the title when collapsed, dim `—` when the packet has no
-//! such layer, decode issues marked ⚠ in vermillion on the layer where they happened. Only the
-//! rows on screen are drawn. Pure function of `&App`; depends on `app` (read only), `decode`
+//! `name  value  meaning` (names in the layer's colour), folded to the title when collapsed,
+//! dim `—` when the packet has no such layer, decode issues marked ⚠ in vermillion (notes ℹ in
+//! blue) on the layer where they happened. Only the rows on screen are drawn. Pure function of `&App`; depends on `app` (read only), `decode`
 //! types and the ui helpers.
 
 use ratatui::buffer::Buffer;
@@ -105,14 +105,24 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
                 put(buf, x, y, meaning, left(x), theme::dim());
             }
         }
-        RowKind::Issue { message, first, .. } => {
+        RowKind::Issue {
+            message,
+            first,
+            kind,
+            ..
+        } => {
             let x = put(buf, area.x, y, "  ", w, Style::new());
+            let (mark, style) = if kind.breaks() {
+                ("⚠", theme::issue())
+            } else {
+                ("ℹ", theme::note())
+            };
             let text = if *first {
-                format!("⚠ {message}")
+                format!("{mark} {message}")
             } else {
                 format!("  {message}")
             };
-            put(buf, x, y, &text, w.saturating_sub(2), theme::issue());
+            put(buf, x, y, &text, w.saturating_sub(2), style);
         }
     }
 }

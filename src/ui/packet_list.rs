@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, Focus, PacketView};
-use crate::decode::{self, AppProto, Proto};
+use crate::decode;
 use crate::model::TimestampNs;
 
 use super::common::{cell, pane, put, scrollbar, width};
@@ -25,40 +25,29 @@ pub fn relative_time(ts: TimestampNs, origin: TimestampNs) -> String {
     format!("{sign}{}.{:06}", micros / 1_000_000, micros % 1_000_000)
 }
 
-/// The Protocol column: the application protocol when recognised, else the decoder's name.
-pub fn protocol_text(summary: &decode::Summary) -> String {
-    match summary.app {
-        Some(AppProto::Http) => "HTTP".into(),
-        Some(AppProto::Dns) => "DNS".into(),
-        Some(AppProto::Tls) => "TLS".into(),
-        None => {
-            let name = decode::proto_name(summary);
-            if name.is_empty() {
-                match summary.proto {
-                    Proto::Unknown => "?".into(),
-                    _ => "—".into(),
-                }
-            } else {
-                name.to_uppercase()
-            }
-        }
-    }
-}
-
-/// The Info column: ports (when the protocol has them), then the decoder's one-line info.
-pub fn info_text(summary: &decode::Summary) -> String {
-    let info = decode::info_line(summary, None);
+/// The Info column: ports (when the protocol has them), then the decoder's one-line info
+/// (with the application summary when the app has one for this row). `compact` (narrow
+/// terminals) drops the spaces around the arrow and the leading `Flags ` word.
+pub fn info_text(summary: &decode::Summary, app_line: Option<&str>, compact: bool) -> String {
+    let info = decode::info_line(summary, app_line);
     let mut out = String::new();
     if summary.broken {
         out.push_str("⚠ ");
     }
     if let (Some(s), Some(d)) = (summary.sport, summary.dport) {
-        out.push_str(&format!("{s} → {d}"));
+        if compact {
+            out.push_str(&format!("{s}→{d}"));
+        } else {
+            out.push_str(&format!("{s} → {d}"));
+        }
         if !info.is_empty() {
-            out.push_str("  ");
+            out.push_str(if compact { " " } else { "  " });
         }
     }
-    out.push_str(&info);
+    match info.strip_prefix("Flags ") {
+        Some(rest) if compact => out.push_str(rest),
+        _ => out.push_str(&info),
+    }
     out
 }
 
@@ -77,15 +66,20 @@ struct RowText {
     info: String,
 }
 
-fn row_text(p: &PacketView<'_>, origin: TimestampNs) -> RowText {
+fn row_text(
+    p: &PacketView<'_>,
+    origin: TimestampNs,
+    app_line: Option<&str>,
+    compact: bool,
+) -> RowText {
     RowText {
         no: (p.index + 1).to_string(),
         time: relative_time(p.ts_ns, origin),
         src: addr(p.summary.src),
         dst: addr(p.summary.dst),
-        proto: protocol_text(p.summary),
+        proto: decode::protocol_column(p.summary),
         len: p.len.to_string(),
-        info: info_text(p.summary),
+        info: info_text(p.summary, app_line, compact),
     }
 }
 
@@ -103,12 +97,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let rows = usize::from(inside.height - 1);
+    let compact = inside.width < 100;
     let first = screen.scroll().min(store.len());
     let last = first.saturating_add(rows).min(store.len());
     let origin = store.first_ts().unwrap_or_default();
     let texts: Vec<(usize, RowText, bool)> = (first..last)
         .filter_map(|i| store.get(i))
-        .map(|p| (p.index, row_text(&p, origin), p.summary.broken))
+        .map(|p| {
+            let text = row_text(&p, origin, screen.app_line(p.index), compact);
+            (p.index, text, p.summary.broken)
+        })
         .collect();
 
     // Column widths from the visible rows only.
@@ -133,7 +131,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let src_w = max_of(|t| &t.src, 6).min(addr_cap);
     let dst_w = max_of(|t| &t.dst, 11).min(addr_cap);
     let proto_w = max_of(|t| &t.proto, 5).min(8);
-    let len_w = max_of(|t| &t.len, 6);
+    let len_w = max_of(|t| &t.len, if compact { 3 } else { 6 });
     let fixed = no_w + time_w + src_w + dst_w + proto_w + len_w + 6;
     let info_w = w.saturating_sub(fixed + 1);
 
@@ -155,7 +153,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         src: "Source".into(),
         dst: "Destination".into(),
         proto: "Proto".into(),
-        len: "Length".into(),
+        len: if compact { "Len" } else { "Length" }.into(),
         info: "Info".into(),
     };
     put(buf, inside.x, inside.y, &line(&header), w, theme::header());

@@ -44,6 +44,11 @@ pub fn issue() -> Style {
         .add_modifier(Modifier::BOLD)
 }
 
+/// A decode note (not an error: an unsupported protocol, a later fragment): sky blue italic.
+pub fn note() -> Style {
+    Style::new().fg(SKY_BLUE).add_modifier(Modifier::ITALIC)
+}
+
 /// A pane border: bright when the pane has the focus.
 pub fn border(focused: bool) -> Style {
     if focused {

@@ -12,7 +12,7 @@ use etherparse::{PacketBuilder, TcpOptionElement};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use synack::app::{App, Decoder, Key, Msg, SourceKind};
-use synack::decode::{Decoded, Field, Header, Issue, LayerKind, Proto, Summary};
+use synack::decode::{Decoded, Field, Header, Issue, IssueKind, LayerKind, Proto, Summary};
 use synack::model::{Frame, LinkType, TcpHandshakeOptions, TcpSegment, tcp_flags};
 use synack::sanitize::sanitize_bytes;
 
@@ -162,6 +162,7 @@ pub fn fake_decode(d: &[u8], orig_len: u32) -> Decoded {
     let mut out = Decoded::default();
     if d.len() < 14 {
         out.issues.push(Issue {
+            kind: IssueKind::Truncated,
             layer: LayerKind::Link,
             offset: d.len(),
             message: "Ethernet header cut short".into(),
@@ -208,6 +209,7 @@ pub fn fake_decode(d: &[u8], orig_len: u32) -> Decoded {
     out.summary.dport = Some(dport);
     if d.len() < 54 {
         out.issues.push(Issue {
+            kind: IssueKind::Truncated,
             layer: LayerKind::Transport,
             offset: d.len(),
             message: format!(
