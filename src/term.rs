@@ -32,8 +32,8 @@ static PANIC_HOOK: Once = Once::new();
 #[derive(Debug, thiserror::Error)]
 pub enum TermError {
     #[error(
-        "synack's interactive screen needs a terminal (stdin and stdout must be a TTY); \
-         for pipes and scripts use `synack dump`"
+        "synack's interactive screen needs a terminal (stdout must be a TTY, and keys are read \
+         from stdin or /dev/tty); for pipes and scripts use `synack dump`"
     )]
     NotATerminal,
     #[error("could not set up the terminal: {0}")]
@@ -75,7 +75,15 @@ impl TerminalGuard {
     /// Takes the terminal: checks it is one, installs the panic hook, enters raw mode, the
     /// alternate screen and mouse capture.
     pub fn enter() -> Result<TerminalGuard, TermError> {
-        if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        // Drawing needs stdout to be the terminal. Keys come from stdin when it is one, else
+        // from /dev/tty (crossterm does this), so `tcpdump -w - | synack replay -` works.
+        let keyboard = io::stdin().is_terminal()
+            || std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok();
+        if !io::stdout().is_terminal() || !keyboard {
             return Err(TermError::NotATerminal);
         }
         install_panic_hook();

@@ -1,8 +1,9 @@
 //! The real terminal path (`tui::run_feed`: raw mode, alternate screen, mouse capture, signal
 //! handling, panic hook) inside a tmux pseudo-terminal: after quitting with `q`, after
 //! SIGTERM and after a panic inside the loop, the terminal must be back in cooked mode with
-//! echo. Skips (saying why) when tmux is missing. The `tty_program` test is the program run
-//! inside tmux; it is ignored in normal runs.
+//! echo; with stdin a pipe, keys still arrive (from /dev/tty). Skips (saying why) when tmux is
+//! missing. The `tty_program` test is the program run inside tmux; it is ignored in normal
+//! runs.
 
 mod ui_support;
 
@@ -93,12 +94,17 @@ fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
     let out = dir.path().join("stty.txt");
     let pidfile = dir.path().join("pid");
     let session = format!("synack-ui-{}-{mode}", std::process::id());
-    let script = format!(
-        "echo $$ > {pid}; RUST_BACKTRACE=0 SYNACK_TTY_MODE={mode} exec {exe} --ignored --exact tty_program \
+    let program = format!(
+        "RUST_BACKTRACE=0 SYNACK_TTY_MODE={mode} exec {exe} --ignored --exact tty_program \
          --nocapture --test-threads=1",
-        pid = pidfile.display(),
         exe = exe.display(),
     );
+    // "pipe": stdin is a pipe (like `tcpdump -w - | synack replay -`); keys come from /dev/tty.
+    let script = if mode == "pipe" {
+        format!("yes | {program}")
+    } else {
+        format!("echo $$ > {pid}; {program}", pid = pidfile.display())
+    };
     // The shell runs the program, then records the terminal settings it is left with.
     let wrapper = format!(
         "sh -c '{script}' ; stty -a > {out}; echo STTY-DONE; sleep 30",
@@ -149,6 +155,13 @@ fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
 #[test]
 fn terminal_is_restored_after_q() {
     check_restored("quit", |session, _| {
+        tmux(&["send-keys", "-t", session, "q"]);
+    });
+}
+
+#[test]
+fn keys_come_from_the_tty_when_stdin_is_a_pipe() {
+    check_restored("pipe", |session, _| {
         tmux(&["send-keys", "-t", session, "q"]);
     });
 }
