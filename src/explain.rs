@@ -75,14 +75,10 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
             ev.seq
         )),
         EventKind::SynRetransmit => {
-            let previous = flow
-                .ladder
-                .iter()
-                .rev()
-                .find(|e| {
-                    e.packet_no < ev.packet_no
-                        && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
-                });
+            let previous = flow.ladder.iter().rev().find(|e| {
+                e.packet_no < ev.packet_no
+                    && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
+            });
             let attempt = flow
                 .ladder
                 .iter()

@@ -2,6 +2,7 @@
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
 pub mod cli;
+pub mod commands;
 pub mod decode;
 pub mod explain;
 pub mod flow;
