@@ -1,7 +1,12 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
+pub mod cli;
 pub mod decode;
+pub mod explain;
 pub mod flow;
 pub mod model;
+pub mod output;
+pub mod replay;
 pub mod sanitize;
+pub mod source;

@@ -143,6 +143,9 @@ impl SeqNum {
     pub fn after(self, other: SeqNum) -> bool {
         self.diff(other) > 0
     }
+    /// `self + n` modulo 2^32. (A method, not `ops::Add`: sequence numbers only ever move
+    /// forward by a byte count, and the name keeps call sites explicit.)
+    #[allow(clippy::should_implement_trait)]
     pub fn add(self, n: u32) -> SeqNum {
         SeqNum(self.0.wrapping_add(n))
     }

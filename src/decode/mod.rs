@@ -4,12 +4,41 @@
 //!
 //! Two entry points: [`summarize`] is the fast path (no strings, no per-field allocation) used
 //! for every packet by `dump`, the packet index and the flow tracker; [`decode`] is the full
-//! layered decode, used for the selected packet and for `dump --format json`.
+//! layered decode, used for the selected packet and for `dump --format json`. Both run the
+//! same allocation-free structural walk (`walk`), so they always agree; `decode` then
+//! describes each header the walk found.
+//!
+//! Submodules: `walk` (the shared walk and dispatch), `link`, `ipv4`, `ipv6`, `arp`, `tcp`,
+//! `tcp_options`, `udp`, `icmp`, `tunnel`, `app` (HTTP, DNS, TLS), `info` (one-line texts and
+//! protocol names), `names` (number → name tables), `problem` (what broke), `fields` and
+//! `bytes` (helpers).
+
+mod app;
+mod arp;
+mod bytes;
+mod fields;
+mod icmp;
+mod info;
+mod ipv4;
+mod ipv6;
+mod link;
+mod names;
+mod problem;
+mod tcp;
+mod tcp_options;
+mod tunnel;
+mod udp;
+mod walk;
+
+#[cfg(test)]
+mod tests;
 
 use std::net::IpAddr;
 use std::ops::Range;
 
 use crate::model::{LinkType, TcpSegment};
+
+pub use info::{info_line, proto_name, protocol_column};
 
 /// The four textbook layers, bottom to top.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,6 +80,16 @@ pub enum Proto {
     Ip(u8),
     /// A non-IP EtherType synack does not decode.
     EtherType(u16),
+    /// An 802.2 LLC payload synack does not decode, by its DSAP (0x42 spanning tree, 0xe0
+    /// IPX…).
+    Llc(u8),
+    /// An OSI network-layer payload (LLC SAP 0xfe), by its NLPID (0x83 IS-IS…).
+    Osi(u8),
+    /// A SNAP payload with a vendor OUI (e.g. Cisco CDP: OUI 0x00000c, PID 0x2000).
+    Snap {
+        oui: u32,
+        pid: u16,
+    },
     /// Nothing recognisable (unknown link type or broken before the network layer).
     #[default]
     Unknown,
@@ -73,12 +112,25 @@ pub struct Summary {
     pub tcp: Option<TcpSegment>,
     /// ICMP / ICMPv6 type and code.
     pub icmp: Option<(u8, u8)>,
+    /// ICMP / ICMPv6 echo (and timestamp/info) identifier and sequence number.
+    pub icmp_echo: Option<(u16, u16)>,
+    /// ARP operation and sender hardware address (for `who-has` / `is-at` lines).
+    pub arp: Option<ArpInfo>,
     /// UDP payload length as the UDP header declares it.
     pub udp_len: Option<u16>,
     /// Application protocol recognised (for the Protocol column), when known cheaply.
     pub app: Option<AppProto>,
     /// Decoding stopped early somewhere (see [`decode`] for where and why).
     pub broken: bool,
+}
+
+/// What the packet list needs from an ARP packet beyond its addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArpInfo {
+    /// 1 request, 2 reply…
+    pub op: u16,
+    /// Sender hardware address when it is a 6-byte MAC.
+    pub sender_mac: Option<[u8; 6]>,
 }
 
 /// Application protocols the decoder recognises.
@@ -120,10 +172,41 @@ pub struct Header {
     pub fields: Vec<Field>,
 }
 
+/// What kind of issue: the first two mean the packet is broken ([`Summary::broken`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IssueKind {
+    /// The capture (snaplen) cut the packet inside something synack decodes.
+    Truncated,
+    /// A length, version or value in the packet is impossible.
+    Malformed,
+    /// A protocol synack does not decode: its bytes are shown raw. Not an error.
+    Unsupported,
+    /// Worth knowing, not wrong: a later IP fragment, a length taken from the frame, an
+    /// application message that continues in the next segment.
+    Note,
+}
+
+impl IssueKind {
+    /// Whether this kind of issue marks the packet broken.
+    pub fn breaks(self) -> bool {
+        matches!(self, Self::Truncated | Self::Malformed)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Truncated => "truncated",
+            Self::Malformed => "malformed",
+            Self::Unsupported => "not decoded",
+            Self::Note => "note",
+        }
+    }
+}
+
 /// Where and why decoding stopped or found something wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
     pub layer: LayerKind,
+    pub kind: IssueKind,
     /// Byte offset in the packet where the problem was seen.
     pub offset: usize,
     /// Plain-language description (sanitized).
@@ -142,31 +225,97 @@ pub struct Decoded {
 }
 
 /// Fast decode of what the list, `dump` and the flow tracker need. `orig_len` is the length on
-/// the wire (for TCP payload length when the capture cut the bytes).
+/// the wire (for TCP payload length when the capture cut the bytes). Allocates nothing.
 pub fn summarize(link: LinkType, data: &[u8], orig_len: u32) -> Summary {
-    let _ = (link, data, orig_len);
-    Summary::default()
+    walk::walk(link, data, orig_len, walk::NoSink).0
 }
 
-/// Full layered decode.
+/// Full layered decode: every header with its fields, every issue, the application summary.
 pub fn decode(link: LinkType, data: &[u8], orig_len: u32) -> Decoded {
+    let (summary, found) = walk::walk(link, data, orig_len, Collect::default());
+    let mut headers = Vec::with_capacity(found.headers.len());
+    let mut app_summary = None;
+    for (hdr, range) in found.headers {
+        let (header, line) = describe(hdr, data, range);
+        if app_summary.is_none() {
+            app_summary = line;
+        }
+        headers.push(header);
+    }
+    fields::clamp_ranges(&mut headers, data.len());
+    let issues = found
+        .problems
+        .into_iter()
+        .map(|(layer, offset, p)| Issue {
+            layer,
+            kind: p.kind(),
+            offset,
+            message: p.message(),
+        })
+        .collect();
     Decoded {
-        summary: summarize(link, data, orig_len),
-        ..Decoded::default()
+        summary,
+        headers,
+        issues,
+        app_summary,
     }
 }
 
-/// tcpdump-like one-line description for the packet list's Info column and `dump --format
-/// text`: `Flags [S.], seq 123, ack 456, win 65535, length 0` for TCP, `A? example.com` for
-/// DNS, `echo request` for ICMP… Sanitized.
-pub fn info_line(summary: &Summary, decoded_app: Option<&str>) -> String {
-    let _ = (summary, decoded_app);
-    String::new()
+/// The full decode's sink: keeps what the walk found.
+#[derive(Default)]
+struct Collect {
+    headers: Vec<(walk::Hdr, Range<usize>)>,
+    problems: Vec<(LayerKind, usize, problem::Problem)>,
 }
 
-/// Name for the Protocol column / `dump`'s `proto` key: `tcp`, `udp`, `icmp`, `icmpv6`, `arp`,
-/// or the best name known (`ipv4-proto-47`→ `gre`, `ethertype-0x88cc` → `lldp`, …).
-pub fn proto_name(summary: &Summary) -> String {
-    let _ = summary;
-    String::new()
+impl walk::Sink for Collect {
+    fn header(&mut self, hdr: walk::Hdr, start: usize, end: usize) {
+        self.headers.push((hdr, start..end));
+    }
+    fn problem(&mut self, layer: LayerKind, offset: usize, problem: problem::Problem) {
+        self.problems.push((layer, offset, problem));
+    }
+}
+
+/// Describes one header; application headers also give their one-line summary.
+fn describe(hdr: walk::Hdr, data: &[u8], r: Range<usize>) -> (Header, Option<String>) {
+    use walk::Hdr as H;
+    let h = match hdr {
+        H::Ethernet
+        | H::Vlan
+        | H::Llc
+        | H::Snap
+        | H::Sll
+        | H::Sll2
+        | H::Null { .. }
+        | H::Trailer
+        | H::UnknownLink(_) => link::describe(hdr, data, r),
+        H::Ipv4 { tso } => ipv4::describe(data, r, tso),
+        H::Ipv6 { tso } => ipv6::describe(data, r, tso),
+        H::Ipv6Ext(kind) => ipv6::describe_ext(data, r, kind),
+        H::Ah => ipv4::describe_ah(data, r),
+        H::Arp => arp::describe(data, r),
+        H::Tcp { payload_len } => tcp::describe(data, r, payload_len),
+        H::Udp => udp::describe(data, r),
+        H::Icmp => icmp::describe_v4(data, r),
+        H::Icmpv6 => icmp::describe_v6(data, r),
+        H::QuotedIp => icmp::describe_quoted_ip(data, r),
+        H::QuotedTransport(p) => icmp::describe_quoted_transport(data, r, p),
+        H::Gre
+        | H::Esp
+        | H::PimRegister
+        | H::Vxlan
+        | H::Geneve
+        | H::Erspan
+        | H::Mpls
+        | H::CiscoMeta
+        | H::Arista
+        | H::Macsec
+        | H::Nsh
+        | H::Wccp
+        | H::PppoeSession
+        | H::Ppp => tunnel::describe(hdr, data, r),
+        H::Http | H::Dns { .. } | H::Tls | H::Data => return app::describe(hdr, data, r),
+    };
+    (h, None)
 }

@@ -1,0 +1,177 @@
+//! Command-line interface: clap definitions, turned into validated settings before the rest of
+//! the program sees them. Depends on clap only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// synack — see every packet by TCP/IP layer and every TCP handshake as a ladder diagram.
+#[derive(Debug, Parser)]
+#[command(name = "synack", version, about, long_about = None, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Capture live on an interface (needs root or cap_net_raw,cap_net_admin).
+    Live(LiveArgs),
+    /// Open a pcap or pcapng file (or `-` for stdin) in the interactive viewer.
+    Replay(ReplayArgs),
+    /// Print one line (text) or one JSON object (json) per packet, for pipes and scripts.
+    Dump(DumpArgs),
+    /// Print one line or JSON object per TCP connection: handshake outcome, RTT, sizes.
+    Flows(FlowsArgs),
+    /// List the interfaces that can be captured on, with addresses and the default one.
+    Interfaces,
+}
+
+/// Options shared by every live capture.
+#[derive(Debug, Args, Clone)]
+pub struct CaptureOpts {
+    /// Interface to capture on (default: the interface of the default route).
+    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
+    pub interface: Option<String>,
+    /// Bytes to keep of each packet.
+    #[arg(short = 's', long, value_name = "SNAPLEN", default_value_t = 262_144,
+          value_parser = clap::value_parser!(i32).range(64..=262_144))]
+    pub snaplen: i32,
+    /// Do not put the interface into promiscuous mode.
+    #[arg(long)]
+    pub no_promisc: bool,
+    /// Also write every captured packet to this pcap file (Wireshark opens it).
+    #[arg(short = 'w', long = "write", value_name = "OUT.pcap")]
+    pub write: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    #[command(flatten)]
+    pub capture: CaptureOpts,
+    /// BPF capture filter, compiled by libpcap (e.g. 'tcp port 443').
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub filter: Option<String>,
+    /// Keep at most this many packets in memory (oldest dropped and counted).
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_packets: usize,
+    /// Keep at most this many TCP flows (oldest idle evicted and counted).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_flows: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Capture file (pcap or pcapng), or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Keep at most this many TCP flows (oldest idle evicted and counted).
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_flows: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable, one line per item.
+    Text,
+    /// JSON Lines: one object per line.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Capture file (pcap or pcapng), or `-` for standard input. Omit it and give `-i` to
+    /// capture live.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "interface",
+        conflicts_with = "interface"
+    )]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveLimits,
+    /// BPF filter, compiled by libpcap (also applied to files).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub filter: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Live-capture options of the non-interactive commands.
+#[derive(Debug, Args, Clone)]
+pub struct LiveLimits {
+    /// Capture live on this interface instead of reading a file.
+    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
+    pub interface: Option<String>,
+    /// Stop after this many packets (live or file, like tcpdump's -c).
+    #[arg(short = 'c', long = "count", value_name = "COUNT")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (live).
+    #[arg(long, value_name = "SECS", conflicts_with = "file")]
+    pub duration: Option<f64>,
+    /// Bytes to keep of each packet (live).
+    #[arg(short = 's', long, value_name = "SNAPLEN", default_value_t = 262_144,
+          value_parser = clap::value_parser!(i32).range(64..=262_144))]
+    pub snaplen: i32,
+    /// Do not put the interface into promiscuous mode (live).
+    #[arg(long)]
+    pub no_promisc: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FlowsArgs {
+    /// Capture file (pcap or pcapng), or `-` for standard input. Omit it and give `-i` to
+    /// capture live.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "interface",
+        conflicts_with = "interface"
+    )]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveLimits,
+    /// BPF filter, compiled by libpcap (also applied to files).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub filter: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Keep at most this many TCP flows (oldest idle evicted and counted).
+    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    pub max_flows: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dump_needs_a_file_or_an_interface() {
+        assert!(Cli::try_parse_from(["synack", "dump"]).is_err());
+        assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "-i", "eth0"]).is_err());
+        let cli = Cli::try_parse_from([
+            "synack", "dump", "-i", "eth0", "-c", "3", "--format", "json",
+        ])
+        .expect("valid");
+        match cli.command {
+            Command::Dump(d) => {
+                assert_eq!(d.live.count, Some(3));
+                assert_eq!(d.format, Format::Json);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn duration_requires_live_but_count_does_not() {
+        assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "--duration", "3"]).is_err());
+        assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "-c", "3"]).is_ok());
+    }
+}

@@ -1,0 +1,258 @@
+//! The non-interactive subcommands — `dump`, `flows`, `interfaces` — as streaming loops over a
+//! frame source: read a frame, decode, track its flow, print. Memory stays flat whatever the
+//! input's size (flows aside, which are bounded by `--max-flows`). Depends on cli, source,
+//! decode, flow and output.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+use crate::cli::{DumpArgs, FlowsArgs, Format, LiveLimits};
+use crate::decode::{self, Summary};
+use crate::flow::FlowTracker;
+use crate::model::Frame;
+use crate::output::{self, PacketLine};
+use crate::source::{self, FileReader, FrameFilter, LiveCapture, LiveConfig, SourceError};
+
+/// Why a command stopped early. `Display` is the message the user sees.
+#[derive(Debug, Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Source(#[from] SourceError),
+    #[error("cannot write the output: {0}")]
+    Output(io::Error),
+}
+
+impl CommandError {
+    /// The reader of our output went away (`synack dump x | head`): not an error to report.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CommandError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Where frames come from: a file (or stdin) read to its end, or a live interface.
+enum Input {
+    File(Box<FileReader>),
+    Live(Box<LiveCapture>),
+}
+
+impl Input {
+    fn open(file: Option<&Path>, live: &LiveLimits, filter: Option<&str>) -> Result<Input, SourceError> {
+        match file {
+            Some(p) if p.as_os_str() == "-" => {
+                Ok(Input::File(Box::new(FileReader::from_reader(Box::new(io::stdin()), "stdin")?)))
+            }
+            Some(p) => Ok(Input::File(Box::new(FileReader::open(p)?))),
+            None => {
+                let cfg = LiveConfig {
+                    interface: live.interface.clone(),
+                    filter: filter.map(str::to_owned),
+                    snaplen: live.snaplen,
+                    promisc: !live.no_promisc,
+                    ..LiveConfig::default()
+                };
+                let cap = LiveCapture::open(&cfg)?;
+                // Like tcpdump's "listening on": tells scripts (and tests) the capture is armed.
+                eprintln!(
+                    "synack: capturing on {} ({}), snaplen {} bytes{}",
+                    cap.interface(),
+                    cap.link_type(),
+                    live.snaplen,
+                    filter.map(|f| format!(", filter '{f}'")).unwrap_or_default()
+                );
+                Ok(Input::Live(Box::new(cap)))
+            }
+        }
+    }
+
+    /// The next frame, or `Ok(false)` at the end (end of file, or stop requested).
+    fn next_into(&mut self, frame: &mut Frame, stop: &AtomicBool) -> Result<bool, SourceError> {
+        match self {
+            Input::File(r) => r.next_into(frame),
+            Input::Live(c) => loop {
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(false);
+                }
+                if c.next_into(frame)? {
+                    return Ok(true);
+                }
+            },
+        }
+    }
+}
+
+/// Limits of one run: `-c` count and `--duration`, and Ctrl-C / SIGTERM.
+struct Limits {
+    count: Option<u64>,
+    deadline: Option<Instant>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Limits {
+    fn new(live: &LiveLimits) -> Limits {
+        let stop = Arc::new(AtomicBool::new(false));
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // If registration fails the default action (exit) still applies; nothing to lose.
+            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+        }
+        let deadline = live
+            .duration
+            .filter(|d| d.is_finite() && *d >= 0.0)
+            .map(|d| Instant::now() + Duration::from_secs_f64(d.min(1e9)));
+        if let Some(deadline) = deadline {
+            // The live reader wakes up on its read timeout, so a flag set at the deadline is
+            // seen within that timeout even when no packet arrives.
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+                stop.store(true, Ordering::Relaxed);
+            });
+        }
+        Limits { count: live.count, deadline, stop }
+    }
+
+    fn reached(&self, printed: u64) -> bool {
+        self.count.is_some_and(|c| printed >= c)
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+            || self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// Applies `-f` to file input (live input is filtered by the kernel already).
+struct OfflineFilter {
+    expr: Option<String>,
+    compiled: Option<FrameFilter>,
+}
+
+impl OfflineFilter {
+    fn matches(&mut self, frame: &Frame) -> Result<bool, SourceError> {
+        let Some(expr) = &self.expr else { return Ok(true) };
+        if self.compiled.as_ref().is_none_or(|f| f.link_type() != frame.link) {
+            self.compiled = Some(FrameFilter::compile(frame.link, expr, 262_144)?);
+        }
+        Ok(self.compiled.as_ref().is_some_and(|f| f.matches(frame)))
+    }
+}
+
+/// Runs the read → decode → track loop, calling `emit` for each packet that passes the filter.
+/// Everything read before an error is emitted before the error is returned.
+fn for_each_packet(
+    file: Option<&Path>,
+    live: &LiveLimits,
+    filter: Option<&str>,
+    max_flows: usize,
+    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>) -> io::Result<()>,
+) -> (FlowTracker, Result<(), CommandError>) {
+    let mut tracker = FlowTracker::new(max_flows);
+    let result = read_all(file, live, filter, &mut tracker, &mut emit);
+    tracker.finish();
+    (tracker, result)
+}
+
+fn read_all(
+    file: Option<&Path>,
+    live: &LiveLimits,
+    filter: Option<&str>,
+    tracker: &mut FlowTracker,
+    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<u32>) -> io::Result<()>,
+) -> Result<(), CommandError> {
+    let mut input = Input::open(file, live, filter)?;
+    let limits = Limits::new(live);
+    let mut offline = OfflineFilter {
+        expr: match input {
+            Input::File(_) => filter.map(str::to_owned),
+            Input::Live(_) => None,
+        },
+        compiled: None,
+    };
+    let mut frame = Frame { ts_ns: 0, len: 0, link: crate::model::LinkType::ETHERNET, data: Vec::new() };
+    let (mut number, mut emitted) = (0u64, 0u64);
+    while !limits.reached(emitted) && input.next_into(&mut frame, &limits.stop)? {
+        number += 1;
+        if !offline.matches(&frame)? {
+            continue;
+        }
+        let summary = decode::summarize(frame.link, &frame.data, frame.len);
+        let flow = summary.tcp.map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
+        emit(number, &frame, flow, &tracker).map_err(CommandError::Output)?;
+        emitted += 1;
+    }
+    Ok(())
+}
+
+/// `synack dump`: one line or JSON object per packet, streamed.
+pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let live_mode = args.file.is_none();
+    let (_, result) = for_each_packet(
+        args.file.as_deref(),
+        &args.live,
+        args.filter.as_deref(),
+        1_000_000,
+        |no, frame, summary, flow| {
+            match args.format {
+                Format::Text => output::write_text(&mut out, no, frame, summary, flow)?,
+                Format::Json => {
+                    let decoded = decode::decode(frame.link, &frame.data, frame.len);
+                    output::write_json(&mut out, &PacketLine { no, frame, decoded: &decoded, flow })?;
+                }
+            }
+            // Live output appears as packets arrive; file output is flushed by the buffer.
+            if live_mode { out.flush() } else { Ok(()) }
+        },
+    );
+    // Whatever was read before an error is still written out before the message.
+    let flushed = out.flush().map_err(CommandError::Output);
+    result.and(flushed)
+}
+
+/// `synack flows`: one line or JSON object per TCP connection, after the input ends.
+pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
+    let (tracker, result) = for_each_packet(
+        args.file.as_deref(),
+        &args.live,
+        args.filter.as_deref(),
+        args.max_flows,
+        |_, _, _, _| Ok(()),
+    );
+    // A cut file still has flows worth printing: print what was tracked, then the error.
+    // (Nothing was read when the input could not even be opened.)
+    if tracker.len() > 0 || result.is_ok() {
+        write_flows(&tracker, args.format).map_err(CommandError::Output)?;
+    }
+    result
+}
+
+fn write_flows(tracker: &FlowTracker, format: Format) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match format {
+        Format::Json => {
+            for flow in tracker.flows() {
+                serde_json::to_writer(&mut out, &flow.to_json()).map_err(io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Text => {
+            let flows: Vec<_> = tracker.flows().collect();
+            out.write_all(crate::flow::text_table(&flows).as_bytes())?;
+        }
+    }
+    out.flush()
+}
+
+/// `synack interfaces`: the capturable interfaces, the default one marked.
+pub fn interfaces() -> Result<(), CommandError> {
+    let list = source::list_interfaces()?;
+    let mut out = io::stdout().lock();
+    let write = |out: &mut io::StdoutLock<'_>| -> io::Result<()> {
+        for i in &list {
+            writeln!(out, "{i}")?;
+        }
+        Ok(())
+    };
+    write(&mut out).map_err(CommandError::Output)
+}

@@ -1,0 +1,243 @@
+//! Non-interactive per-packet output: `dump`'s text lines (tcpdump-like) and JSON Lines objects.
+//! The key names here are a public contract (tests and users script against them). Depends on
+//! decode and model.
+
+use std::io::{self, Write};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::decode::{self, Decoded, Summary};
+use crate::model::{Frame, TimestampNs};
+
+/// Everything one output line needs about a packet.
+pub struct PacketLine<'a> {
+    /// 1-based frame number.
+    pub no: u64,
+    pub frame: &'a Frame,
+    pub decoded: &'a Decoded,
+    /// TCP connection index (see `flow`), for TCP packets.
+    pub flow: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct JsonPacket<'a> {
+    no: u64,
+    ts_ns: TimestampNs,
+    len: u32,
+    caplen: u32,
+    link: String,
+    vlan: &'a [u16],
+    src: Option<IpAddr>,
+    dst: Option<IpAddr>,
+    proto: String,
+    sport: Option<u16>,
+    dport: Option<u16>,
+    tcp: Option<JsonTcp>,
+    flow: Option<u32>,
+    info: String,
+    layers: Vec<JsonHeader<'a>>,
+    issues: Vec<JsonIssue<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTcp {
+    flags: u16,
+    seq: u32,
+    ack: u32,
+    len: u32,
+    win: u16,
+}
+
+#[derive(Serialize)]
+struct JsonHeader<'a> {
+    layer: &'static str,
+    protocol: &'a str,
+    range: [usize; 2],
+    fields: Vec<JsonField<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonField<'a> {
+    name: &'a str,
+    value: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    meaning: &'a str,
+    range: [usize; 2],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<JsonField<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonIssue<'a> {
+    layer: &'static str,
+    offset: usize,
+    message: &'a str,
+}
+
+fn json_fields(fields: &[decode::Field]) -> Vec<JsonField<'_>> {
+    fields
+        .iter()
+        .map(|f| JsonField {
+            name: &f.name,
+            value: &f.value,
+            meaning: &f.meaning,
+            range: [f.range.start, f.range.end],
+            children: json_fields(&f.children),
+        })
+        .collect()
+}
+
+/// Writes one JSON Lines object (with the trailing newline).
+pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()> {
+    let s: &Summary = &line.decoded.summary;
+    let obj = JsonPacket {
+        no: line.no,
+        ts_ns: line.frame.ts_ns,
+        len: line.frame.len,
+        caplen: line.frame.caplen(),
+        link: line.frame.link.name(),
+        vlan: s.vlans(),
+        src: s.src,
+        dst: s.dst,
+        proto: decode::proto_name(s),
+        sport: s.sport,
+        dport: s.dport,
+        tcp: s.tcp.map(|t| JsonTcp {
+            flags: t.flags,
+            seq: t.seq,
+            ack: t.ack,
+            len: t.payload_len,
+            win: t.window,
+        }),
+        flow: line.flow,
+        info: decode::info_line(s, line.decoded.app_summary.as_deref()),
+        layers: line
+            .decoded
+            .headers
+            .iter()
+            .map(|h| JsonHeader {
+                layer: h.layer.name(),
+                protocol: &h.protocol,
+                range: [h.range.start, h.range.end],
+                fields: json_fields(&h.fields),
+            })
+            .collect(),
+        issues: line
+            .decoded
+            .issues
+            .iter()
+            .map(|i| JsonIssue {
+                layer: i.layer.name(),
+                offset: i.offset,
+                message: &i.message,
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &obj).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one tcpdump-like text line:
+/// `12 14:02:03.123456 10.0.0.1.51234 > 10.0.0.2.80: tcp Flags [S], seq 1, win 64240, length 0`.
+/// Times are UTC. `summary`-only: the text line never needs the full decode.
+pub fn write_text(
+    out: &mut impl Write,
+    no: u64,
+    frame: &Frame,
+    summary: &Summary,
+    flow: Option<u32>,
+) -> io::Result<()> {
+    write!(out, "{no} ")?;
+    write_clock(out, frame.ts_ns)?;
+    out.write_all(b" ")?;
+    match (summary.src, summary.dst) {
+        (Some(src), Some(dst)) => {
+            write_endpoint(out, src, summary.sport)?;
+            out.write_all(b" > ")?;
+            write_endpoint(out, dst, summary.dport)?;
+            out.write_all(b": ")?;
+        }
+        _ => write!(out, "{}: ", frame.link)?,
+    }
+    write!(
+        out,
+        "{} {}",
+        decode::proto_name(summary),
+        decode::info_line(summary, None)
+    )?;
+    if let Some(id) = flow {
+        write!(out, " [flow {id}]")?;
+    }
+    out.write_all(b"\n")
+}
+
+fn write_endpoint(out: &mut impl Write, ip: IpAddr, port: Option<u16>) -> io::Result<()> {
+    match port {
+        Some(p) => write!(out, "{ip}.{p}"),
+        None => write!(out, "{ip}"),
+    }
+}
+
+/// `HH:MM:SS.ffffff` of a UTC timestamp (tcpdump's default column, in UTC).
+fn write_clock(out: &mut impl Write, ts_ns: TimestampNs) -> io::Result<()> {
+    let secs = ts_ns.div_euclid(1_000_000_000);
+    let micros = ts_ns.rem_euclid(1_000_000_000) / 1_000;
+    let day = secs.rem_euclid(86_400);
+    write!(
+        out,
+        "{:02}:{:02}:{:02}.{:06}",
+        day / 3600,
+        day / 60 % 60,
+        day % 60,
+        micros
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LinkType;
+
+    #[test]
+    fn clock_is_utc_time_of_day_with_micros() {
+        let mut v = Vec::new();
+        write_clock(&mut v, 1_700_000_000_123_456_789).expect("vec write");
+        // 1_700_000_000 s = 2023-11-14 22:13:20 UTC
+        assert_eq!(String::from_utf8(v).expect("utf8"), "22:13:20.123456");
+    }
+
+    #[test]
+    fn json_has_contract_keys() {
+        let frame = Frame {
+            ts_ns: 5,
+            len: 60,
+            link: LinkType(999),
+            data: vec![1, 2, 3],
+        };
+        let decoded = Decoded::default();
+        let mut v = Vec::new();
+        write_json(
+            &mut v,
+            &PacketLine {
+                no: 1,
+                frame: &frame,
+                decoded: &decoded,
+                flow: None,
+            },
+        )
+        .expect("vec write");
+        let obj: serde_json::Value = serde_json::from_slice(&v).expect("valid json");
+        for key in [
+            "no", "ts_ns", "len", "caplen", "link", "vlan", "src", "dst", "proto", "sport",
+            "dport", "tcp", "flow", "layers", "issues",
+        ] {
+            assert!(obj.get(key).is_some(), "missing key {key} in {obj}");
+        }
+        assert_eq!(obj["caplen"], 3);
+        assert_eq!(obj["len"], 60);
+        assert_eq!(obj["link"], "linktype-999");
+        assert!(obj["tcp"].is_null());
+        assert!(v.ends_with(b"\n"));
+    }
+}

@@ -1,0 +1,407 @@
+//! `FileReader`: streams frames out of a pcap (µs or ns, either byte order) or pcapng capture,
+//! memory-mapped when the path is a regular file, or from any `Read` (stdin, pipes). Recognises
+//! the format, checks every length before trusting it, and reports a file cut mid-record only
+//! after every complete packet before the cut was returned. Depends on `crate::model`,
+//! `super::{backing, pcapng, error}` and pcap-parser.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use pcap_parser::{
+    parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
+};
+
+use super::backing::Backing;
+use super::error::SourceError;
+use super::pcapng::{NgState, SHB_TYPE, Step};
+use crate::model::{Frame, LinkType, TimestampNs};
+
+/// Largest captured length accepted for one packet (libpcap's and Wireshark's standard maximum).
+pub const MAX_CAPLEN: u32 = 256 * 1024;
+
+/// Legacy pcap magic numbers as read little-endian from the first four bytes.
+const PCAP_US_LE: u32 = 0xa1b2_c3d4;
+const PCAP_NS_LE: u32 = 0xa1b2_3c4d;
+const PCAP_MODIFIED_LE: u32 = 0xa1b2_cd34;
+const PCAP_US_BE: u32 = 0xd4c3_b2a1;
+const PCAP_NS_BE: u32 = 0x4d3c_b2a1;
+
+/// Writes one packet into a reused frame.
+pub(crate) fn copy_frame(
+    frame: &mut Frame,
+    ts_ns: TimestampNs,
+    len: u32,
+    link: LinkType,
+    data: &[u8],
+) {
+    frame.ts_ns = ts_ns;
+    frame.len = len;
+    frame.link = link;
+    frame.data.clear();
+    frame.data.extend_from_slice(data);
+}
+
+#[derive(Debug)]
+struct PcapState {
+    big_endian: bool,
+    nanos: bool,
+    /// Alexey Kuznetsov's "modified" format: 24-byte record headers.
+    modified: bool,
+    link: LinkType,
+}
+
+#[derive(Debug)]
+enum Format {
+    Pcap(PcapState),
+    Ng(NgState),
+}
+
+/// A capture file being read frame by frame.
+pub struct FileReader {
+    src: Backing,
+    name: String,
+    path: PathBuf,
+    total: Option<u64>,
+    format: Format,
+    frames: u64,
+    /// A packet met while looking for the first interface at open time.
+    pending: Option<Frame>,
+    /// Once reading failed, the same error is returned again.
+    failed: Option<SourceError>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for FileReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileReader")
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .field("frames", &self.frames)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FileReader {
+    /// Opens a pcap (µs and ns magic, either byte order) or pcapng file (any byte order, several
+    /// interfaces with different link types, `if_tsresol`), memory-mapped when it is a regular
+    /// file.
+    pub fn open(path: &Path) -> Result<FileReader, SourceError> {
+        let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| SourceError::io(path, "read its metadata", e))?;
+        let name = path.display().to_string();
+        if meta.is_dir() {
+            return Err(SourceError::Unsupported {
+                path: path.into(),
+                what: "it is a directory; give the path of a capture file inside it".into(),
+            });
+        }
+        if meta.is_file() {
+            if meta.len() == 0 {
+                return Err(SourceError::Empty { path: path.into() });
+            }
+            let backing = match Backing::map(&file) {
+                Ok(b) => b,
+                // Some file systems cannot map; read it as a stream instead.
+                Err(_) => Backing::stream(Box::new(file)),
+            };
+            FileReader::init(backing, name, path.into(), Some(meta.len()))
+        } else {
+            FileReader::init(Backing::stream(Box::new(file)), name, path.into(), None)
+        }
+    }
+
+    /// Streams from any reader, e.g. stdin (`synack replay -`). `name` is used in messages.
+    pub fn from_reader(
+        reader: Box<dyn Read + Send>,
+        name: &str,
+    ) -> Result<FileReader, SourceError> {
+        FileReader::init(
+            Backing::stream(reader),
+            name.into(),
+            PathBuf::from(name),
+            None,
+        )
+    }
+
+    fn init(
+        mut src: Backing,
+        name: String,
+        path: PathBuf,
+        total: Option<u64>,
+    ) -> Result<FileReader, SourceError> {
+        let head = src
+            .fill(28)
+            .map_err(|e| SourceError::io(&path, "read it", e))?;
+        if head.is_empty() {
+            return Err(SourceError::Empty { path });
+        }
+        let magic = head
+            .get(..4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes);
+        let format = match magic {
+            Some(PCAP_US_LE | PCAP_NS_LE | PCAP_MODIFIED_LE | PCAP_US_BE | PCAP_NS_BE) => {
+                if head.len() < 24 {
+                    return Err(SourceError::TruncatedHeader {
+                        path,
+                        format: "pcap",
+                        needed: 24,
+                        available: head.len() as u64,
+                    });
+                }
+                let (_, hdr) = parse_pcap_header(head).map_err(|e| SourceError::Unsupported {
+                    path: path.clone(),
+                    what: format!("unreadable pcap header ({e})"),
+                })?;
+                let st = PcapState {
+                    big_endian: hdr.is_bigendian(),
+                    nanos: hdr.is_nanosecond_precision(),
+                    modified: hdr.is_modified_format(),
+                    link: LinkType((hdr.network.0 as u32) & 0xFFFF),
+                };
+                src.consume(24);
+                Format::Pcap(st)
+            }
+            Some(SHB_TYPE) => {
+                if head.len() < 28 {
+                    return Err(SourceError::TruncatedHeader {
+                        path,
+                        format: "pcapng",
+                        needed: 28,
+                        available: head.len() as u64,
+                    });
+                }
+                Format::Ng(NgState::default())
+            }
+            _ => {
+                let (first_bytes, hint) = describe_unknown(head);
+                return Err(SourceError::NotCapture {
+                    path,
+                    first_bytes,
+                    hint,
+                });
+            }
+        };
+        let mut reader = FileReader {
+            src,
+            name,
+            path,
+            total,
+            format,
+            frames: 0,
+            pending: None,
+            failed: None,
+            finished: false,
+        };
+        if let Format::Ng(st) = &mut reader.format {
+            // Read up to the first interface so the link type is known before any packet.
+            let mut scratch = Frame {
+                ts_ns: 0,
+                len: 0,
+                link: LinkType::ETHERNET,
+                data: Vec::new(),
+            };
+            while !st.has_interfaces() {
+                match st.step(&mut reader.src, &reader.path, 1, &mut scratch)? {
+                    Step::Eof => {
+                        return Err(SourceError::NoInterface { path: reader.path });
+                    }
+                    Step::Packet => {
+                        reader.pending = Some(scratch);
+                        break;
+                    }
+                    Step::Other => {}
+                }
+            }
+        }
+        Ok(reader)
+    }
+
+    /// Reads the next frame into `frame`, reusing its buffer. `Ok(false)` at a clean end of
+    /// file. After an error every further call returns the same error.
+    pub fn next_into(&mut self, frame: &mut Frame) -> Result<bool, SourceError> {
+        if let Some(err) = &self.failed {
+            return Err(err.clone());
+        }
+        if self.finished {
+            return Ok(false);
+        }
+        if let Some(p) = self.pending.take() {
+            *frame = p;
+            self.frames += 1;
+            return Ok(true);
+        }
+        let packet = self.frames + 1;
+        let result = match &mut self.format {
+            Format::Pcap(st) => next_pcap(st, &mut self.src, &self.path, packet, frame),
+            Format::Ng(st) => loop {
+                match st.step(&mut self.src, &self.path, packet, frame) {
+                    Ok(Step::Eof) => break Ok(false),
+                    Ok(Step::Packet) => break Ok(true),
+                    Ok(Step::Other) => {}
+                    Err(e) => break Err(e),
+                }
+            },
+        };
+        match result {
+            Ok(true) => {
+                self.frames += 1;
+                Ok(true)
+            }
+            Ok(false) => {
+                self.finished = true;
+                Ok(false)
+            }
+            Err(e) => {
+                self.failed = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Frames returned so far.
+    pub fn frames_read(&self) -> u64 {
+        self.frames
+    }
+
+    /// Bytes of the input consumed so far (the offset of the next record).
+    pub fn bytes_read(&self) -> u64 {
+        self.src.position()
+    }
+
+    /// The file's size, when it is a regular file.
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// The link type of the file (pcap) or of its first interface (pcapng).
+    pub fn link_type(&self) -> Option<LinkType> {
+        match &self.format {
+            Format::Pcap(st) => Some(st.link),
+            Format::Ng(st) => st.first_link(),
+        }
+    }
+
+    /// The path or name given when opening (e.g. `-` for stdin).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn next_pcap(
+    st: &PcapState,
+    src: &mut Backing,
+    path: &Path,
+    packet: u64,
+    frame: &mut Frame,
+) -> Result<bool, SourceError> {
+    let offset = src.position();
+    let hdr_len: usize = if st.modified { 24 } else { 16 };
+    let truncated = |needed: usize, available: usize| SourceError::Truncated {
+        path: path.into(),
+        packet,
+        offset,
+        needed: needed as u64,
+        available: available as u64,
+    };
+    let head = src
+        .fill(hdr_len)
+        .map_err(|e| SourceError::io(path, "read it", e))?;
+    if head.is_empty() {
+        return Ok(false);
+    }
+    let Some(caplen_bytes) = head.get(8..12).and_then(|b| <[u8; 4]>::try_from(b).ok()) else {
+        return Err(truncated(hdr_len, head.len()));
+    };
+    if head.len() < hdr_len {
+        return Err(truncated(hdr_len, head.len()));
+    }
+    let caplen = if st.big_endian {
+        u32::from_be_bytes(caplen_bytes)
+    } else {
+        u32::from_le_bytes(caplen_bytes)
+    };
+    if caplen > MAX_CAPLEN {
+        return Err(SourceError::AbsurdLength {
+            path: path.into(),
+            packet,
+            offset,
+            caplen: u64::from(caplen),
+            limit: u64::from(MAX_CAPLEN),
+        });
+    }
+    let need = hdr_len + caplen as usize;
+    let buf = src
+        .fill(need)
+        .map_err(|e| SourceError::io(path, "read it", e))?;
+    let Some(record) = buf.get(..need) else {
+        return Err(truncated(need, buf.len()));
+    };
+    let parsed = if st.big_endian {
+        parse_pcap_frame_be(record)
+    } else if st.modified {
+        parse_pcap_frame_modified(record)
+    } else {
+        parse_pcap_frame(record)
+    };
+    let (_, rec) = parsed.map_err(|e| SourceError::Malformed {
+        path: path.into(),
+        packet,
+        offset,
+        what: format!("unreadable packet record ({e})"),
+    })?;
+    let frac_ns = if st.nanos {
+        i64::from(rec.ts_usec)
+    } else {
+        i64::from(rec.ts_usec) * 1000
+    };
+    let ts = i64::from(rec.ts_sec) * 1_000_000_000 + frac_ns;
+    copy_frame(frame, ts, rec.origlen, st.link, rec.data);
+    src.consume(need);
+    Ok(true)
+}
+
+/// Describes the first bytes of a file that is not a capture, with a hint when the format is
+/// recognisable.
+fn describe_unknown(head: &[u8]) -> (String, String) {
+    let first = head.get(..8).unwrap_or(head);
+    let hex: Vec<String> = first.iter().map(|b| format!("{b:02x}")).collect();
+    let text: String = first
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    let described = format!("{} (\"{}\")", hex.join(" "), text);
+    let hint = if head.starts_with(&[0x1f, 0x8b]) {
+        "; it looks gzip-compressed: decompress it with `gunzip` first"
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        "; it looks zstd-compressed: decompress it with `unzstd` first"
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
+        "; it looks xz-compressed: decompress it with `unxz` first"
+    } else if head.starts_with(b"BZh") {
+        "; it looks bzip2-compressed: decompress it with `bunzip2` first"
+    } else if head.starts_with(b"PK\x03\x04") {
+        "; it looks like a zip archive: extract the capture first"
+    } else if head.starts_with(b"snoop\0") {
+        "; it is a Solaris snoop capture: convert it with `editcap -F pcap IN OUT`"
+    } else if head.starts_with(&[0x34, 0xcd, 0xb2, 0xa1]) {
+        "; it is a big-endian \"modified\" pcap: convert it with `editcap -F pcap IN OUT`"
+    } else if !head.is_empty()
+        && head
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    {
+        "; it looks like text (tcpdump's printed output is not a capture: use `tcpdump -w FILE`)"
+    } else {
+        ""
+    };
+    (described, hint.into())
+}
