@@ -5,7 +5,10 @@ use std::io::Write;
 use std::process::{Command, Output};
 
 fn synack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("run synack")
+    Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .output()
+        .expect("run synack")
 }
 
 fn stderr(o: &Output) -> String {
@@ -13,7 +16,10 @@ fn stderr(o: &Output) -> String {
 }
 
 fn corpus(name: &str) -> Option<String> {
-    let p = format!("{}/../shared/corpus/tcpdump/{name}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/../shared/corpus/tcpdump/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     if std::path::Path::new(&p).exists() {
         Some(p)
     } else {
@@ -25,9 +31,18 @@ fn corpus(name: &str) -> Option<String> {
 /// A clean failure: non-zero, one `synack:` line, nothing that looks like a Rust panic.
 fn assert_clean_failure(o: &Output) -> String {
     let err = stderr(o);
-    assert!(!o.status.success(), "expected failure, got success; stderr: {err}");
-    assert!(err.starts_with("synack: "), "message should start with `synack: `: {err:?}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        !o.status.success(),
+        "expected failure, got success; stderr: {err}"
+    );
+    assert!(
+        err.starts_with("synack: "),
+        "message should start with `synack: `: {err:?}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
     err
 }
 
@@ -35,13 +50,17 @@ fn assert_clean_failure(o: &Output) -> String {
 fn missing_file() {
     let o = synack(&["dump", "/no/such/file.pcap"]);
     let err = assert_clean_failure(&o);
-    assert!(err.contains("/no/such/file.pcap") && err.contains("no such file"), "{err}");
+    assert!(
+        err.contains("/no/such/file.pcap") && err.contains("no such file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn not_a_capture() {
     let mut f = tempfile::NamedTempFile::new().expect("temp file");
-    f.write_all(b"<html><body>hello</body></html>\n").expect("write");
+    f.write_all(b"<html><body>hello</body></html>\n")
+        .expect("write");
     let path = f.path().to_str().expect("utf8 path").to_owned();
     let o = synack(&["flows", &path]);
     let err = assert_clean_failure(&o);
@@ -50,7 +69,9 @@ fn not_a_capture() {
 
 #[test]
 fn cut_file_prints_every_packet_before_the_cut_then_says_where() {
-    let Some(src) = corpus("ssh.pcap") else { return };
+    let Some(src) = corpus("ssh.pcap") else {
+        return;
+    };
     let bytes = std::fs::read(&src).expect("read corpus file");
     let mut f = tempfile::NamedTempFile::new().expect("temp file");
     f.write_all(&bytes[..3000]).expect("write");
@@ -63,13 +84,21 @@ fn cut_file_prints_every_packet_before_the_cut_then_says_where() {
         .collect();
     // Records: 24-byte file header, then 16-byte record headers; packet 13 is the one cut.
     assert_eq!(lines.len(), 12, "the 12 complete packets are all printed");
-    assert_eq!(lines.last().map(|l| l["no"].clone()), Some(serde_json::json!(12)));
-    assert!(err.contains("packet 13") && err.contains("byte 2952"), "{err}");
+    assert_eq!(
+        lines.last().map(|l| l["no"].clone()),
+        Some(serde_json::json!(12))
+    );
+    assert!(
+        err.contains("packet 13") && err.contains("byte 2952"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_filter_names_the_filter() {
-    let Some(src) = corpus("ssh.pcap") else { return };
+    let Some(src) = corpus("ssh.pcap") else {
+        return;
+    };
     let o = synack(&["dump", &src, "-f", "tcp and and"]);
     let err = assert_clean_failure(&o);
     assert!(err.contains("\"tcp and and\""), "{err}");
@@ -77,10 +106,23 @@ fn bad_filter_names_the_filter() {
 
 #[test]
 fn filter_on_a_file_keeps_frame_numbers() {
-    let Some(src) = corpus("dns_tcp.pcap") else { return };
+    let Some(src) = corpus("dns_tcp.pcap") else {
+        return;
+    };
     let all = synack(&["dump", &src, "--format", "json"]);
-    let some = synack(&["dump", &src, "--format", "json", "-f", "tcp[tcpflags] & tcp-syn != 0"]);
-    assert!(all.status.success() && some.status.success(), "{}", stderr(&some));
+    let some = synack(&[
+        "dump",
+        &src,
+        "--format",
+        "json",
+        "-f",
+        "tcp[tcpflags] & tcp-syn != 0",
+    ]);
+    assert!(
+        all.status.success() && some.status.success(),
+        "{}",
+        stderr(&some)
+    );
     let nos = |o: &Output| -> Vec<u64> {
         String::from_utf8_lossy(&o.stdout)
             .lines()
@@ -88,15 +130,24 @@ fn filter_on_a_file_keeps_frame_numbers() {
             .collect()
     };
     let (all, some) = (nos(&all), nos(&some));
-    assert!(!some.is_empty() && some.len() < all.len(), "filter keeps some: {some:?}");
-    assert!(some.iter().all(|n| all.contains(n)), "numbers are the file's frame numbers");
+    assert!(
+        !some.is_empty() && some.len() < all.len(),
+        "filter keeps some: {some:?}"
+    );
+    assert!(
+        some.iter().all(|n| all.contains(n)),
+        "numbers are the file's frame numbers"
+    );
 }
 
 #[test]
 fn missing_interface_lists_real_ones() {
     let o = synack(&["dump", "-i", "nosuch0", "-c", "1"]);
     let err = assert_clean_failure(&o);
-    assert!(err.contains("nosuch0") && err.contains("lo"), "lists interfaces: {err}");
+    assert!(
+        err.contains("nosuch0") && err.contains("lo"),
+        "lists interfaces: {err}"
+    );
 }
 
 #[test]
@@ -122,19 +173,31 @@ fn unknown_link_type_is_shown_raw_not_fatal() {
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one json line");
     assert_eq!(v["link"], "linktype-147");
     assert_eq!(v["caplen"], 4);
-    assert!(!out.contains('\x1b'), "packet bytes never reach the output raw");
+    assert!(
+        !out.contains('\x1b'),
+        "packet bytes never reach the output raw"
+    );
 }
 
 #[test]
 fn no_capture_permission_says_how_to_grant_it() {
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
     let setpriv = Command::new("setpriv").arg("--version").output().is_ok();
     if !root || !setpriv {
         println!("SKIP: needs root and setpriv to run synack as an unprivileged user");
         return;
     }
     let o = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+        ])
         .arg(env!("CARGO_BIN_EXE_synack"))
         .args(["dump", "-i", "lo", "-c", "1"])
         .output()
@@ -147,7 +210,9 @@ fn no_capture_permission_says_how_to_grant_it() {
 
 #[test]
 fn broken_pipe_is_not_an_error() {
-    let Some(src) = corpus("ssh.pcap") else { return };
+    let Some(src) = corpus("ssh.pcap") else {
+        return;
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["dump", &src])
         .stdout(std::process::Stdio::piped())
@@ -162,7 +227,9 @@ fn broken_pipe_is_not_an_error() {
 
 #[test]
 fn stdin_is_a_capture_source() {
-    let Some(src) = corpus("tcp-handshake-nano.pcap") else { return };
+    let Some(src) = corpus("tcp-handshake-nano.pcap") else {
+        return;
+    };
     let bytes = std::fs::read(&src).expect("read");
     let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["flows", "-", "--format", "json"])
@@ -170,7 +237,12 @@ fn stdin_is_a_capture_source() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(&bytes).expect("feed");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&bytes)
+        .expect("feed");
     let o = child.wait_with_output().expect("wait");
     assert!(o.status.success());
     let v: serde_json::Value =
