@@ -1,7 +1,9 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
+pub mod anim;
 pub mod decode;
 pub mod flow;
 pub mod model;
 pub mod sanitize;
+pub mod ui;
