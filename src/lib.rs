@@ -1,6 +1,7 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
+pub mod anim;
 pub mod cli;
 pub mod commands;
 pub mod decode;
@@ -11,3 +12,4 @@ pub mod output;
 pub mod replay;
 pub mod sanitize;
 pub mod source;
+pub mod ui;

@@ -1,0 +1,3 @@
+pub mod flow_list;
+pub mod ladder;
+pub mod palette;
