@@ -16,7 +16,9 @@ use crate::decode::{self, Summary};
 use crate::flow::FlowTracker;
 use crate::model::Frame;
 use crate::output::{self, PacketLine};
-use crate::source::{self, FileReader, FrameFilter, LiveCapture, LiveConfig, SourceError};
+use crate::source::{
+    self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError,
+};
 
 /// Why a command stopped early. `Display` is the message the user sees.
 #[derive(Debug, Error)]
@@ -41,11 +43,16 @@ enum Input {
 }
 
 impl Input {
-    fn open(file: Option<&Path>, live: &LiveLimits, filter: Option<&str>) -> Result<Input, SourceError> {
+    fn open(
+        file: Option<&Path>,
+        live: &LiveLimits,
+        filter: Option<&str>,
+    ) -> Result<Input, SourceError> {
         match file {
-            Some(p) if p.as_os_str() == "-" => {
-                Ok(Input::File(Box::new(FileReader::from_reader(Box::new(io::stdin()), "stdin")?)))
-            }
+            Some(p) if p.as_os_str() == "-" => Ok(Input::File(Box::new(FileReader::from_reader(
+                Box::new(io::stdin()),
+                "stdin",
+            )?))),
             Some(p) => Ok(Input::File(Box::new(FileReader::open(p)?))),
             None => {
                 let cfg = LiveConfig {
@@ -62,7 +69,9 @@ impl Input {
                     cap.interface(),
                     cap.link_type(),
                     live.snaplen,
-                    filter.map(|f| format!(", filter '{f}'")).unwrap_or_default()
+                    filter
+                        .map(|f| format!(", filter '{f}'"))
+                        .unwrap_or_default()
                 );
                 Ok(Input::Live(Box::new(cap)))
             }
@@ -77,7 +86,7 @@ impl Input {
                 if stop.load(Ordering::Relaxed) {
                     return Ok(false);
                 }
-                if c.next_into(frame)? {
+                if let LiveRead::Frame = c.next_into(frame)? {
                     return Ok(true);
                 }
             },
@@ -112,29 +121,17 @@ impl Limits {
                 stop.store(true, Ordering::Relaxed);
             });
         }
-        Limits { count: live.count, deadline, stop }
+        Limits {
+            count: live.count,
+            deadline,
+            stop,
+        }
     }
 
     fn reached(&self, printed: u64) -> bool {
         self.count.is_some_and(|c| printed >= c)
             || self.deadline.is_some_and(|d| Instant::now() >= d)
             || self.stop.load(Ordering::Relaxed)
-    }
-}
-
-/// Applies `-f` to file input (live input is filtered by the kernel already).
-struct OfflineFilter {
-    expr: Option<String>,
-    compiled: Option<FrameFilter>,
-}
-
-impl OfflineFilter {
-    fn matches(&mut self, frame: &Frame) -> Result<bool, SourceError> {
-        let Some(expr) = &self.expr else { return Ok(true) };
-        if self.compiled.as_ref().is_none_or(|f| f.link_type() != frame.link) {
-            self.compiled = Some(FrameFilter::compile(frame.link, expr, 262_144)?);
-        }
-        Ok(self.compiled.as_ref().is_some_and(|f| f.matches(frame)))
     }
 }
 
@@ -162,23 +159,31 @@ fn read_all(
 ) -> Result<(), CommandError> {
     let mut input = Input::open(file, live, filter)?;
     let limits = Limits::new(live);
-    let mut offline = OfflineFilter {
-        expr: match input {
-            Input::File(_) => filter.map(str::to_owned),
-            Input::Live(_) => None,
-        },
-        compiled: None,
+    // `-f` on a file is applied here; live input is filtered in the kernel already.
+    let offline = match (&input, filter) {
+        (Input::File(r), Some(expr)) => {
+            let link = r.link_type().unwrap_or(crate::model::LinkType::ETHERNET);
+            Some(FrameFilter::compile(link, expr, live.snaplen)?)
+        }
+        _ => None,
     };
-    let mut frame = Frame { ts_ns: 0, len: 0, link: crate::model::LinkType::ETHERNET, data: Vec::new() };
+    let mut frame = Frame {
+        ts_ns: 0,
+        len: 0,
+        link: crate::model::LinkType::ETHERNET,
+        data: Vec::new(),
+    };
     let (mut number, mut emitted) = (0u64, 0u64);
     while !limits.reached(emitted) && input.next_into(&mut frame, &limits.stop)? {
         number += 1;
-        if !offline.matches(&frame)? {
+        if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
         let summary = decode::summarize(frame.link, &frame.data, frame.len);
-        let flow = summary.tcp.map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
-        emit(number, &frame, flow, &tracker).map_err(CommandError::Output)?;
+        let flow = summary
+            .tcp
+            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
+        emit(number, &frame, &summary, flow).map_err(CommandError::Output)?;
         emitted += 1;
     }
     Ok(())
@@ -195,10 +200,25 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         1_000_000,
         |no, frame, summary, flow| {
             match args.format {
-                Format::Text => output::write_text(&mut out, no, frame, summary, flow)?,
+                Format::Text => {
+                    // The application summary (DNS question, HTTP request line…) needs the full
+                    // decode; only packets the fast path recognised as such pay for it.
+                    let app = summary.app.and_then(|_| {
+                        decode::decode(frame.link, &frame.data, frame.len).app_summary
+                    });
+                    output::write_text(&mut out, no, frame, summary, app.as_deref(), flow)?
+                }
                 Format::Json => {
                     let decoded = decode::decode(frame.link, &frame.data, frame.len);
-                    output::write_json(&mut out, &PacketLine { no, frame, decoded: &decoded, flow })?;
+                    output::write_json(
+                        &mut out,
+                        &PacketLine {
+                            no,
+                            frame,
+                            decoded: &decoded,
+                            flow,
+                        },
+                    )?;
                 }
             }
             // Live output appears as packets arrive; file output is flushed by the buffer.
@@ -221,7 +241,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     );
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
-    if tracker.len() > 0 || result.is_ok() {
+    if !tracker.is_empty() || result.is_ok() {
         write_flows(&tracker, args.format).map_err(CommandError::Output)?;
     }
     result
@@ -244,15 +264,76 @@ fn write_flows(tracker: &FlowTracker, format: Format) -> io::Result<()> {
     out.flush()
 }
 
-/// `synack interfaces`: the capturable interfaces, the default one marked.
+/// `synack interfaces`: the capturable interfaces, the default one marked with `*`.
 pub fn interfaces() -> Result<(), CommandError> {
     let list = source::list_interfaces()?;
     let mut out = io::stdout().lock();
-    let write = |out: &mut io::StdoutLock<'_>| -> io::Result<()> {
-        for i in &list {
-            writeln!(out, "{i}")?;
+    out.write_all(interfaces_table(&list).as_bytes())
+        .map_err(CommandError::Output)
+}
+
+/// One line per interface: default mark, name, state, addresses, description.
+fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
+    let width = list
+        .iter()
+        .map(|i| i.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut s = format!("  {:width$}  {:12}  ADDRESSES\n", "NAME", "STATE");
+    for i in list {
+        let state = match (i.up, i.running, i.loopback) {
+            (_, _, true) if i.up => "up,loopback",
+            (true, true, _) => "up,running",
+            (true, false, _) => "up",
+            _ => "down",
+        };
+        let addrs = if i.addresses.is_empty() {
+            "-".to_owned()
+        } else {
+            i.addresses.join(", ")
+        };
+        let mark = if i.is_default { '*' } else { ' ' };
+        s.push_str(&format!("{mark} {:width$}  {state:12}  {addrs}", i.name));
+        if let Some(d) = i.description.as_deref().filter(|d| !d.is_empty()) {
+            s.push_str(&format!("  ({})", crate::sanitize::sanitize(d)));
         }
-        Ok(())
-    };
-    write(&mut out).map_err(CommandError::Output)
+        s.push('\n');
+    }
+    s.push_str(
+        "\n* = default (the interface of the default route; `synack live` uses it without -i)\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interfaces_table_marks_the_default() {
+        let list = vec![
+            source::InterfaceInfo {
+                name: "eth0".into(),
+                description: None,
+                addresses: vec!["10.0.0.2/24".into()],
+                up: true,
+                running: true,
+                loopback: false,
+                is_default: true,
+            },
+            source::InterfaceInfo {
+                name: "lo".into(),
+                description: None,
+                addresses: vec![],
+                up: true,
+                running: true,
+                loopback: true,
+                is_default: false,
+            },
+        ];
+        let t = interfaces_table(&list);
+        assert!(t.contains("* eth0  up,running    10.0.0.2/24"), "{t}");
+        assert!(t.contains("  lo    up,loopback   -"), "{t}");
+    }
 }

@@ -1,8 +1,10 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
 
+pub mod anim;
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod decode;
 pub mod explain;
 pub mod flow;

@@ -140,12 +140,13 @@ pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()>
 
 /// Writes one tcpdump-like text line:
 /// `12 14:02:03.123456 10.0.0.1.51234 > 10.0.0.2.80: tcp Flags [S], seq 1, win 64240, length 0`.
-/// Times are UTC. `summary`-only: the text line never needs the full decode.
+/// Times are UTC. Needs only the fast summary, plus the application summary when known.
 pub fn write_text(
     out: &mut impl Write,
     no: u64,
     frame: &Frame,
     summary: &Summary,
+    app_summary: Option<&str>,
     flow: Option<u32>,
 ) -> io::Result<()> {
     write!(out, "{no} ")?;
@@ -164,7 +165,7 @@ pub fn write_text(
         out,
         "{} {}",
         decode::proto_name(summary),
-        decode::info_line(summary, None)
+        decode::info_line(summary, app_summary)
     )?;
     if let Some(id) = flow {
         write!(out, " [flow {id}]")?;

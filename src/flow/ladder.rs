@@ -115,6 +115,48 @@ impl LadderEvent {
     pub fn flags_text(&self) -> String {
         flags_text(self.flags)
     }
+
+    /// The arrow's label with relative numbers: `SYN seq=0`, `SYN-ACK seq=0 ack=1`.
+    pub fn relative_text(&self) -> String {
+        let mut text = format!("{} seq={}", self.flags_text(), self.rel_seq);
+        if let Some(ack) = self.rel_ack {
+            text.push_str(&format!(" ack={ack}"));
+        }
+        if self.payload_len > 0 {
+            text.push_str(&format!(" len={}", self.payload_len));
+        }
+        text
+    }
+
+    /// The raw numbers: `raw 1782953582` or `raw 1782953582/3078856593` (seq/ack).
+    pub fn raw_text(&self) -> String {
+        if self.flags & tcp_flags::ACK != 0 {
+            format!("raw {}/{}", self.seq, self.ack)
+        } else {
+            format!("raw {}", self.seq)
+        }
+    }
+}
+
+/// Handshake options in words: `MSS 1460, WS 7, SACK, TS, TFO` (empty when none).
+pub fn options_text(options: &TcpHandshakeOptions) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(mss) = options.mss {
+        parts.push(format!("MSS {mss}"));
+    }
+    if let Some(ws) = options.window_scale {
+        parts.push(format!("WS {ws}"));
+    }
+    if options.sack_permitted {
+        parts.push("SACK".into());
+    }
+    if options.timestamps.is_some() {
+        parts.push("TS".into());
+    }
+    if options.fast_open {
+        parts.push("TFO".into());
+    }
+    parts.join(", ")
 }
 
 /// TCP flag bits as `SYN-ACK`, `FIN-PSH-ACK`, `RST`, … (`none` when no flag is set).

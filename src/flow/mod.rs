@@ -26,6 +26,7 @@ pub use conn::{DirStats, Flow, FlowId, Rtt};
 pub use history::{History, MAX_HISTORY};
 pub use ladder::{
     Direction, EventKind, LadderEvent, MAX_LADDER_EVENTS, MAX_RETRANSMIT_EVENTS, flags_text,
+    options_text,
 };
 pub use report::{ms_text, seconds_text, text_table};
 pub use state::{Close, Outcome, TcpState};

@@ -185,6 +185,12 @@ fn complete_handshake_records_times_rtts_and_states() {
     let rel: Vec<(u32, Option<u32>)> = flow.ladder.iter().map(|e| (e.rel_seq, e.rel_ack)).collect();
     assert_eq!(rel, [(0, None), (0, Some(1)), (1, Some(1))]);
     assert_eq!(flow.ladder[0].options, syn_opts);
+    assert_eq!(flow.ladder[0].relative_text(), "SYN seq=0");
+    assert_eq!(flow.ladder[0].raw_text(), "raw 1000");
+    assert_eq!(flow.ladder[1].relative_text(), "SYN-ACK seq=0 ack=1");
+    assert_eq!(flow.ladder[1].raw_text(), "raw 5000/1001");
+    assert_eq!(options_text(&syn_opts), "MSS 1460, WS 7, SACK, TS");
+    assert_eq!(options_text(&TcpHandshakeOptions::default()), "");
     assert_eq!(flow.ladder[1].packet_no, 2);
 }
 

@@ -64,7 +64,7 @@ pub enum SourceError {
         "{p}: the file is cut short in packet {packet}: its record starts at byte {offset} and \
          needs {needed} bytes but only {available} remain. The {complete} packets before it were \
          read. The capture was probably interrupted or is still being written; \
-         `editcap` or `pcapfix` can trim it."
+         `pcapfix` can repair it."
     , complete = .packet.saturating_sub(1), p = .path.display())]
     Truncated {
         path: PathBuf,

@@ -451,6 +451,20 @@ fn undefined_interface_names_the_packet() {
 }
 
 #[test]
+fn packet_block_shorter_than_its_header_is_malformed() {
+    let mut b = shb(false);
+    b.extend(idb(false, 1, 0, &[]));
+    b.extend(block(6, &[0xff; 4], false));
+    b.extend(epb(false, 0, 1, &[1, 2, 3, 4], 4));
+    let (frames, err) = read_both(&b);
+    assert!(frames.is_empty());
+    assert!(
+        matches!(&err, Some(SourceError::Malformed { packet: 1, what, .. }) if what.contains("shorter")),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn mismatched_block_lengths_are_malformed() {
     let mut b = shb(false);
     b.extend(idb(false, 1, 0, &[]));

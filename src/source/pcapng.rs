@@ -165,6 +165,11 @@ impl NgState {
             return Err(absurd(u64::from(blen), u64::from(MAX_BLOCK)));
         }
         if btype == EPB_TYPE || btype == OBSOLETE_PB_TYPE {
+            if blen < 32 {
+                return Err(malformed(format!(
+                    "packet block of {blen} bytes is shorter than its 32-byte header"
+                )));
+            }
             if head.len() < 28 {
                 return Err(truncated(blen as usize, head.len()));
             }

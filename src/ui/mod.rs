@@ -3,10 +3,13 @@
 //! snapshot tests rely on. Depends on `app` (read only), `decode` types and ratatui.
 
 pub mod common;
+pub mod flow_list;
 pub mod help;
 pub mod hex;
+pub mod ladder;
 pub mod layers;
 pub mod packet_list;
+pub mod palette;
 pub mod status;
 pub mod theme;
 

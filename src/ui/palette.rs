@@ -1,0 +1,211 @@
+//! How the handshake screens look: one colour per handshake outcome and per kind of ladder
+//! arrow (SYN, SYN-ACK, ACK, FIN, RST), arrow glyphs, and the few emphasis styles the flows
+//! list and the ladder share. Colour only ever doubles what text already says (every outcome
+//! has a symbol and a label, every arrow its flags), so with `monochrome` (NO_COLOR) the
+//! palette keeps only bold / dim / reversed and everything stays distinguishable.
+//! Depends on ratatui's style types and `flow`'s vocabulary.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::flow::{EventKind, Outcome, TcpState};
+
+/// The colour family of an arrow, from its role in the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrowClass {
+    Syn,
+    SynAck,
+    Ack,
+    Fin,
+    Rst,
+}
+
+impl ArrowClass {
+    pub fn of(kind: EventKind) -> ArrowClass {
+        match kind {
+            EventKind::Syn | EventKind::SynRetransmit => Self::Syn,
+            EventKind::SynAck | EventKind::SynAckRetransmit => Self::SynAck,
+            EventKind::HandshakeAck | EventKind::FinAck => Self::Ack,
+            EventKind::Fin => Self::Fin,
+            EventKind::Rst => Self::Rst,
+        }
+    }
+}
+
+/// The characters an arrow is drawn with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArrowGlyphs {
+    pub shaft: &'static str,
+    pub head_right: &'static str,
+    pub head_left: &'static str,
+}
+
+/// Solid for ordinary segments, dashed for retransmissions, heavy for resets: readable with
+/// or without colour.
+pub fn arrow_glyphs(kind: EventKind) -> ArrowGlyphs {
+    let shaft = if kind.is_retransmission() {
+        "╌"
+    } else if kind == EventKind::Rst {
+        "━"
+    } else {
+        "─"
+    };
+    ArrowGlyphs {
+        shaft,
+        head_right: "▶",
+        head_left: "◀",
+    }
+}
+
+/// Styles for the handshake screens, in colour or monochrome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Palette {
+    pub monochrome: bool,
+}
+
+impl Palette {
+    pub fn new(monochrome: bool) -> Palette {
+        Palette { monochrome }
+    }
+
+    fn fg(&self, color: Color) -> Style {
+        if self.monochrome {
+            Style::new()
+        } else {
+            Style::new().fg(color)
+        }
+    }
+
+    /// The outcome badge (its symbol and label carry the meaning; colour repeats it).
+    pub fn outcome(&self, outcome: Outcome) -> Style {
+        let style = self.fg(match outcome {
+            Outcome::Complete => Color::Green,
+            Outcome::Refused => Color::Red,
+            Outcome::NoResponse => Color::Yellow,
+            Outcome::Incomplete => Color::Magenta,
+            Outcome::SimultaneousOpen => Color::Cyan,
+            Outcome::Midstream => Color::Gray,
+        });
+        match outcome {
+            Outcome::Refused | Outcome::NoResponse => style.add_modifier(Modifier::BOLD),
+            Outcome::Midstream => style.add_modifier(Modifier::ITALIC),
+            _ => style,
+        }
+    }
+
+    /// An arrow and its label.
+    pub fn arrow(&self, kind: EventKind) -> Style {
+        let class = ArrowClass::of(kind);
+        let style = self.fg(match class {
+            ArrowClass::Syn => Color::Green,
+            ArrowClass::SynAck => Color::Cyan,
+            ArrowClass::Ack => Color::LightBlue,
+            ArrowClass::Fin => Color::Yellow,
+            ArrowClass::Rst => Color::Red,
+        });
+        if class == ArrowClass::Rst {
+            style.add_modifier(Modifier::BOLD)
+        } else {
+            style
+        }
+    }
+
+    /// An arrow still travelling (brighter than a landed one).
+    pub fn arrow_in_flight(&self, kind: EventKind) -> Style {
+        self.arrow(kind).add_modifier(Modifier::BOLD)
+    }
+
+    /// An endpoint's TCP state beside its column.
+    pub fn state(&self, state: TcpState) -> Style {
+        match state {
+            TcpState::Established => self.fg(Color::Green).add_modifier(Modifier::BOLD),
+            TcpState::Reset => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            TcpState::Unknown => self.dim(),
+            _ => self.fg(Color::White),
+        }
+    }
+
+    /// The selected row or ladder event.
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    /// Column headings.
+    pub fn header(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    /// Endpoint addresses above the ladder's columns.
+    pub fn endpoint(&self) -> Style {
+        self.fg(Color::White).add_modifier(Modifier::BOLD)
+    }
+
+    /// Secondary text (time offsets, frame numbers, hints).
+    pub fn dim(&self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    /// The vertical lines under the endpoints.
+    pub fn lifeline(&self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+
+    /// Plain text.
+    pub fn text(&self) -> Style {
+        Style::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monochrome_has_no_colour_at_all() {
+        let mono = Palette::new(true);
+        let mut styles: Vec<Style> = Outcome::ALL.iter().map(|o| mono.outcome(*o)).collect();
+        for kind in [
+            EventKind::Syn,
+            EventKind::SynRetransmit,
+            EventKind::SynAck,
+            EventKind::HandshakeAck,
+            EventKind::Fin,
+            EventKind::FinAck,
+            EventKind::Rst,
+        ] {
+            styles.push(mono.arrow(kind));
+            styles.push(mono.arrow_in_flight(kind));
+        }
+        styles.push(mono.state(TcpState::Established));
+        styles.push(mono.state(TcpState::Reset));
+        styles.push(mono.lifeline());
+        styles.push(mono.endpoint());
+        for style in styles {
+            assert_eq!(style.fg, None, "{style:?}");
+            assert_eq!(style.bg, None, "{style:?}");
+        }
+    }
+
+    #[test]
+    fn outcomes_differ_in_colour_and_symbol() {
+        let colour = Palette::new(false);
+        let fgs: Vec<_> = Outcome::ALL.iter().map(|o| colour.outcome(*o).fg).collect();
+        let symbols: Vec<_> = Outcome::ALL.iter().map(|o| o.symbol()).collect();
+        for i in 0..fgs.len() {
+            for j in i + 1..fgs.len() {
+                assert_ne!(fgs[i], fgs[j]);
+                assert_ne!(symbols[i], symbols[j]);
+            }
+        }
+    }
+
+    #[test]
+    fn retransmissions_and_resets_have_their_own_shaft() {
+        let plain = arrow_glyphs(EventKind::Syn).shaft;
+        assert_ne!(arrow_glyphs(EventKind::SynRetransmit).shaft, plain);
+        assert_ne!(arrow_glyphs(EventKind::Rst).shaft, plain);
+        assert_ne!(
+            arrow_glyphs(EventKind::Rst).shaft,
+            arrow_glyphs(EventKind::SynRetransmit).shaft
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! End-to-end flow conformance over the public corpus: every capture is read with
+//! `source::FileReader`, summarized with `decode::summarize`, and its TCP segments fed to a
+//! `flow::FlowTracker`. Each packet's flow id must equal tshark's `tcp.stream` (no renumbering:
+//! ids count from 0 in order of first appearance, as tshark's do) and each flow's initial RTT
+//! must equal tshark's `tcp.analysis.initial_rtt` (the truth files print nanoseconds).
+//! Agreement rates are printed; explained differences are listed in `EXCEPTIONS`.
+//! Skips, saying why, when the corpus is missing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use synack::decode;
+use synack::flow::{Flow, FlowId, FlowTracker, Outcome};
+use synack::model::{Frame, LinkType};
+use synack::source::FileReader;
+
+fn corpus() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")).to_path_buf()
+}
+
+/// What an exception covers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Check {
+    /// Per-packet flow ids against `tcp.stream`.
+    FlowIds,
+    /// Per-flow initial RTTs against `tcp.analysis.initial_rtt`.
+    InitialRtt,
+}
+
+/// Where synack and tshark differ and synack is right (or neither is meaningful), and why.
+/// Differences covered here are counted apart and printed, not failed.
+const EXCEPTIONS: &[(&str, Check, &str)] = &[
+    (
+        "sflow_expanded.pcap",
+        Check::FlowIds,
+        "the TCP header is inside an sFlow sampled-header record: a copy of a packet seen on \
+         another link, not a segment of this capture; synack's decoder does not open sFlow \
+         samples and rightly tracks no connection for it",
+    ),
+    (
+        "timestamp_invalid_micro.pcap",
+        Check::InitialRtt,
+        "a record's microsecond field is 2^31 (not below 10^6): tshark multiplies it by 1000 in \
+         32 bits (wrapping to 0), synack's reader keeps it whole, so the times differ and \
+         neither RTT means anything",
+    ),
+    (
+        "timestamp_invalid_nano.pcap",
+        Check::InitialRtt,
+        "a record's nanosecond field is 2^31 (not below 10^9): tshark prints a negative, \
+         non-decimal time (`-1418145370.2147483648`), so its RTT is no reference",
+    ),
+];
+
+fn exception(name: &str, check: Check) -> Option<&'static str> {
+    EXCEPTIONS
+        .iter()
+        .find(|(file, c, _)| *file == name && *c == check)
+        .map(|(_, _, why)| *why)
+}
+
+/// What tshark said about one capture: per frame number, the stream (if TCP) and the initial
+/// RTT it showed (if any).
+struct Truth {
+    stream: BTreeMap<u64, u32>,
+    irtt: BTreeMap<u32, i64>,
+}
+
+/// `1418145369.924505488` → integer nanoseconds, without floating point.
+fn epoch_ns(text: &str) -> Option<i64> {
+    let (secs, frac) = text.split_once('.').unwrap_or((text, ""));
+    let negative = secs.starts_with('-');
+    let secs: i64 = secs.parse().ok()?;
+    let mut nanos: i64 = 0;
+    for i in 0..9 {
+        let digit = match frac.as_bytes().get(i) {
+            Some(b) if b.is_ascii_digit() => i64::from(b - b'0'),
+            Some(_) => return None,
+            None => 0,
+        };
+        nanos = nanos * 10 + digit;
+    }
+    let nanos = if negative { -nanos } else { nanos };
+    secs.checked_mul(1_000_000_000)?.checked_add(nanos)
+}
+
+fn read_truth(path: &Path) -> Option<Truth> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next()?.split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (no, stream, irtt) = (
+        col("frame.number")?,
+        col("tcp.stream")?,
+        col("tcp.analysis.initial_rtt")?,
+    );
+    let mut truth = Truth {
+        stream: BTreeMap::new(),
+        irtt: BTreeMap::new(),
+    };
+    for line in lines {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+        let (Ok(n), Ok(s)) = (cell(no).parse::<u64>(), cell(stream).parse::<u32>()) else {
+            continue;
+        };
+        truth.stream.insert(n, s);
+        if let Some(rtt) = epoch_ns(cell(irtt)) {
+            truth.irtt.entry(s).or_insert(rtt);
+        }
+    }
+    Some(truth)
+}
+
+/// Our value to set beside tshark's `initial_rtt`: the handshake's initial RTT; for a refused
+/// flow tshark stops its clock at the RST-ACK, which synack reports as the server-side RTT
+/// (the initial RTT stays empty: there was no handshake).
+fn comparable_irtt(flow: &Flow) -> Option<i64> {
+    match flow.outcome() {
+        Outcome::Refused => flow.rtt.server_ns,
+        _ if flow.established() => flow.rtt.initial_ns,
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    packets: usize,
+    packets_ok: usize,
+    rtts: usize,
+    rtts_ok: usize,
+    excepted: Vec<String>,
+}
+
+/// Reads one capture through the real reader and decoder; returns each TCP frame's flow id and
+/// the finished tracker. A cut file still has its first packets compared.
+fn track(path: &Path) -> (BTreeMap<u64, FlowId>, FlowTracker) {
+    let mut tracker = FlowTracker::new(1 << 20);
+    let mut ours = BTreeMap::new();
+    if let Ok(mut reader) = FileReader::open(path) {
+        let mut frame = Frame {
+            ts_ns: 0,
+            len: 0,
+            link: LinkType::ETHERNET,
+            data: Vec::new(),
+        };
+        let mut number = 0u64;
+        while let Ok(true) = reader.next_into(&mut frame) {
+            number += 1;
+            let summary = decode::summarize(frame.link, &frame.data, frame.len);
+            if let Some(seg) = summary.tcp {
+                let obs = tracker.observe(number, frame.ts_ns, &seg, frame.len);
+                ours.insert(number, obs.flow);
+            }
+        }
+    }
+    tracker.finish();
+    (ours, tracker)
+}
+
+fn compare(name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<String>) {
+    let (ours, tracker) = track(&corpus().join("tcpdump").join(name));
+    let mut differ = |check: Check, text: String| match exception(name, check) {
+        Some(why) => tally.excepted.push(format!("{text} — {why}")),
+        None => failures.push(text),
+    };
+
+    let mut stream_to_flow: BTreeMap<u32, FlowId> = BTreeMap::new();
+    for (&no, &stream) in &truth.stream {
+        tally.packets += 1;
+        match ours.get(&no) {
+            Some(&flow) if flow == stream => {
+                tally.packets_ok += 1;
+                stream_to_flow.insert(stream, flow);
+            }
+            other => differ(
+                Check::FlowIds,
+                format!("{name} frame {no}: tcp.stream {stream}, synack flow {other:?}"),
+            ),
+        }
+    }
+    for (&no, &flow) in &ours {
+        if !truth.stream.contains_key(&no) {
+            tally.packets += 1;
+            differ(
+                Check::FlowIds,
+                format!("{name} frame {no}: synack flow {flow}, tshark has no tcp.stream"),
+            );
+        }
+    }
+
+    let streams: BTreeSet<u32> = truth.stream.values().copied().collect();
+    for stream in streams {
+        let theirs = truth.irtt.get(&stream).copied();
+        let mine = stream_to_flow
+            .get(&stream)
+            .and_then(|&id| tracker.get(id))
+            .and_then(comparable_irtt);
+        if theirs.is_none() && mine.is_none() {
+            continue;
+        }
+        tally.rtts += 1;
+        // tshark prints nanoseconds and both read the same capture timestamps: exact.
+        if theirs == mine {
+            tally.rtts_ok += 1;
+        } else {
+            differ(
+                Check::InitialRtt,
+                format!(
+                    "{name} stream {stream}: initial RTT tshark {theirs:?} ns, synack {mine:?} ns"
+                ),
+            );
+        }
+    }
+}
+
+#[test]
+fn flow_ids_and_initial_rtts_match_tshark() {
+    let root = corpus();
+    let Ok(entries) = std::fs::read_dir(root.join("tcpdump")) else {
+        eprintln!("skipped: corpus not found at {}", root.display());
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+
+    let mut tally = Tally::default();
+    let mut failures = Vec::new();
+    for name in &names {
+        let truth_path = root.join(format!("truth/tcpdump/{name}.packets.tsv"));
+        let Some(truth) = read_truth(&truth_path) else {
+            continue;
+        };
+        if !truth.stream.is_empty() {
+            compare(name, &truth, &mut tally, &mut failures);
+        }
+    }
+
+    eprintln!(
+        "flow ids: {}/{} TCP packets agree with tshark's tcp.stream; initial RTT: {}/{} flows \
+         agree with tcp.analysis.initial_rtt",
+        tally.packets_ok, tally.packets, tally.rtts_ok, tally.rtts
+    );
+    for e in &tally.excepted {
+        eprintln!("exception: {e}");
+    }
+    for f in &failures {
+        eprintln!("difference: {f}");
+    }
+    assert!(
+        tally.packets > 1500,
+        "the corpus holds over 1500 TCP packets tshark numbered"
+    );
+    assert!(tally.rtts > 60, "and over 60 flows with an initial RTT");
+    // Floors (what remains after the explained exceptions must be exact).
+    assert!(
+        tally.packets_ok * 1000 >= tally.packets * 995,
+        "flow id agreement below 99.5%"
+    );
+    assert!(
+        tally.rtts_ok * 100 >= tally.rtts * 95,
+        "initial RTT agreement below 95%"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} unexplained differences from tshark (listed above)",
+        failures.len()
+    );
+}
