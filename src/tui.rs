@@ -15,6 +15,7 @@ use ratatui::backend::Backend;
 
 use crate::app::{App, Drops, Msg, SourceKind, SourceState};
 use crate::model::Frame;
+use crate::source::{self, Input, SourceError, SourceEvent};
 use crate::term::{self, CrosstermEvents, EventSource, TermError};
 use crate::ui;
 
@@ -30,6 +31,9 @@ const MAX_EVENTS_PER_TURN: usize = 64;
 /// Errors of the interactive session.
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
+    /// The source could not be opened (missing file, no permission, bad filter…).
+    #[error(transparent)]
+    Open(#[from] SourceError),
     #[error(transparent)]
     Term(#[from] TermError),
     #[error("terminal error: {0}")]
@@ -69,10 +73,82 @@ impl From<FeedEvent> for Msg {
     }
 }
 
+impl From<SourceEvent> for Msg {
+    fn from(ev: SourceEvent) -> Msg {
+        match ev {
+            SourceEvent::Frames(f) => Msg::Frames(f),
+            SourceEvent::Progress {
+                bytes_read,
+                total_bytes,
+            } => Msg::Progress {
+                bytes_read,
+                total_bytes,
+            },
+            SourceEvent::Finished(r) => Msg::Finished(r.map_err(|e| e.to_string())),
+        }
+    }
+}
+
+/// The name the status bar shows for a source: the file's name, `stdin` for `-`, or the
+/// interface.
+pub fn display_name(name: &str, live: bool) -> String {
+    if live {
+        return name.to_string();
+    }
+    if name == "-" {
+        return "stdin".to_string();
+    }
+    std::path::Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The packet screen over `input`: opens the source first (so opening errors are printed on
+/// the normal screen), then takes the terminal until the user quits or a signal arrives, then
+/// stops the capture thread and waits for it (so a live `-w` file is complete). Returns
+/// [`TuiError::Source`] when the source failed while the screen was up.
+pub fn run(input: Input) -> Result<(), TuiError> {
+    let stdin = input == Input::Stdin;
+    let stop = Arc::new(AtomicBool::new(false));
+    let handle = source::spawn(input, Arc::clone(&stop))?;
+    let info = handle.info.clone();
+    let kind = if info.live {
+        SourceKind::Live {
+            iface: display_name(&info.name, true),
+        }
+    } else {
+        SourceKind::File {
+            name: display_name(&info.name, false),
+        }
+    };
+    let stats = Arc::clone(&handle.stats);
+    let feed = Feed {
+        rx: &handle.rx,
+        drops: Box::new(move || Drops {
+            kernel: stats.kernel_dropped.load(Ordering::Relaxed),
+            synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+        }),
+        stop: Arc::clone(&stop),
+    };
+    let result = run_feed_with(feed, |w, h| {
+        let app = App::new(kind, w, h);
+        match info.link {
+            Some(link) => app.with_link(link),
+            None => app,
+        }
+    });
+    stop.store(true, Ordering::SeqCst);
+    // A read blocked on an idle stdin pipe cannot be interrupted: do not wait for it.
+    if !stdin {
+        handle.join();
+    }
+    result
+}
+
 /// The loop's side of a capture: its event channel, a way to read its drop counters, and
 /// the flag that tells it to stop.
-pub struct Feed<T> {
-    pub rx: Receiver<T>,
+pub struct Feed<'a, T> {
+    pub rx: &'a Receiver<T>,
     pub drops: Box<dyn FnMut() -> Drops>,
     pub stop: Arc<AtomicBool>,
 }
@@ -82,7 +158,7 @@ pub struct Feed<T> {
 pub fn run_loop<B, E, T>(
     terminal: &mut Terminal<B>,
     events: &mut E,
-    feed: &mut Feed<T>,
+    feed: &mut Feed<'_, T>,
     quit: &AtomicBool,
     app: &mut App,
 ) -> Result<(), TuiError>
@@ -99,7 +175,7 @@ where
 fn turns<B, E, T>(
     terminal: &mut Terminal<B>,
     events: &mut E,
-    feed: &mut Feed<T>,
+    feed: &mut Feed<'_, T>,
     quit: &AtomicBool,
     app: &mut App,
 ) -> Result<(), TuiError>
@@ -185,11 +261,20 @@ where
 /// Takes the terminal and runs the packet screen over `feed` until the user quits or a
 /// signal arrives; the terminal is restored on every path (errors, panics, signals). Returns
 /// [`TuiError::Source`] if the source failed, after the terminal is restored.
-pub fn run_feed<T: Into<Msg>>(kind: SourceKind, mut feed: Feed<T>) -> Result<(), TuiError> {
+pub fn run_feed<T: Into<Msg>>(kind: SourceKind, feed: Feed<'_, T>) -> Result<(), TuiError> {
+    run_feed_with(feed, |w, h| App::new(kind, w, h))
+}
+
+/// Like [`run_feed`], with the app built by `make_app(width, height)` once the terminal's
+/// size is known.
+pub fn run_feed_with<T: Into<Msg>>(
+    mut feed: Feed<'_, T>,
+    make_app: impl FnOnce(u16, u16) -> App,
+) -> Result<(), TuiError> {
     let signals = term::Signals::register()?;
     let mut guard = term::TerminalGuard::enter()?;
     let size = guard.terminal().size()?;
-    let mut app = App::new(kind, size.width, size.height);
+    let mut app = make_app(size.width, size.height);
     let result = run_loop(
         guard.terminal(),
         &mut CrosstermEvents,

@@ -38,7 +38,7 @@ fn loop_loads_frames_handles_keys_and_stops_the_source() {
     let k2 = Arc::clone(&kernel);
     let stop = Arc::new(AtomicBool::new(false));
     let mut feed = Feed {
-        rx,
+        rx: &rx,
         drops: Box::new(move || Drops {
             kernel: k2.load(Ordering::SeqCst),
             synack: 0,
@@ -87,7 +87,7 @@ fn a_capture_thread_that_vanishes_is_reported_as_failed() {
     tx.send(FeedEvent::Frames(handshake_frames())).unwrap();
     drop(tx);
     let mut feed = Feed {
-        rx,
+        rx: &rx,
         drops: Box::new(Drops::default),
         stop: Arc::new(AtomicBool::new(false)),
     };
@@ -106,7 +106,7 @@ fn the_signal_flag_ends_the_loop() {
     let (_tx, rx) = channel::<FeedEvent>();
     let stop = Arc::new(AtomicBool::new(false));
     let mut feed = Feed {
-        rx,
+        rx: &rx,
         drops: Box::new(Drops::default),
         stop: Arc::clone(&stop),
     };
@@ -130,7 +130,7 @@ fn input_errors_end_the_loop_with_an_error_and_still_stop_the_source() {
     let (_tx, rx) = channel::<FeedEvent>();
     let stop = Arc::new(AtomicBool::new(false));
     let mut feed = Feed {
-        rx,
+        rx: &rx,
         drops: Box::new(Drops::default),
         stop: Arc::clone(&stop),
     };

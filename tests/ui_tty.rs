@@ -37,6 +37,15 @@ impl From<Event> for Msg {
 #[ignore = "run inside a terminal by `terminal_is_restored_*`"]
 fn tty_program() {
     let mode = std::env::var("SYNACK_TTY_MODE").unwrap_or_default();
+    if let Some(path) = mode.strip_prefix("file:") {
+        // The real thing: capture thread over a file, real decoder.
+        let result = synack::tui::run(synack::source::Input::File(path.into()));
+        match &result {
+            Ok(()) => println!("run returned Ok"),
+            Err(e) => println!("run returned error: {e}"),
+        }
+        return;
+    }
     let (tx, rx) = sync_channel(8);
     let feeder = std::thread::spawn(move || {
         let _ = tx.send(Event::Ok(FeedEvent::Frames(ui_support::handshake_frames())));
@@ -48,7 +57,7 @@ fn tty_program() {
         std::thread::sleep(Duration::from_secs(30));
     });
     let feed = Feed {
-        rx,
+        rx: &rx,
         drops: Box::new(Drops::default),
         stop: Arc::new(AtomicBool::new(false)),
     };
@@ -85,6 +94,10 @@ fn wait_for(session: &str, what: &str, timeout: Duration) -> String {
 /// Runs the program in a fresh tmux session, does `act`, then checks the tty settings the
 /// shell sees afterwards.
 fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
+    check_restored_expecting(mode, "Packets (5)", act);
+}
+
+fn check_restored_expecting(mode: &str, first_screen: &str, act: impl FnOnce(&str, &PathBuf)) {
     if Command::new("tmux").arg("-V").output().is_err() {
         println!("SKIP: tmux is not installed, cannot test the real terminal path");
         return;
@@ -93,7 +106,11 @@ fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("stty.txt");
     let pidfile = dir.path().join("pid");
-    let session = format!("synack-ui-{}-{mode}", std::process::id());
+    let session = format!(
+        "synack-ui-{}-{}",
+        std::process::id(),
+        mode.replace(['/', '.', ':'], "-")
+    );
     let program = format!(
         "RUST_BACKTRACE=0 SYNACK_TTY_MODE={mode} exec {exe} --ignored --exact tty_program \
          --nocapture --test-threads=1",
@@ -126,13 +143,13 @@ fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
         tmux(&["kill-session", "-t", &session]);
     };
     let screen = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wait_for(&session, "Packets (5)", Duration::from_secs(20))
+        wait_for(&session, first_screen, Duration::from_secs(20))
     }));
     let Ok(screen) = screen else {
         cleanup();
         panic!("the screen never came up");
     };
-    assert!(screen.contains("Packets (5)"), "{screen}");
+    assert!(screen.contains(first_screen), "{screen}");
     act(&session, &pidfile);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         wait_for(&session, "STTY-DONE", Duration::from_secs(20))
@@ -144,12 +161,73 @@ fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
     assert!(words.contains(&"icanon"), "raw mode left on: {stty}");
     assert!(words.contains(&"echo"), "echo left off: {stty}");
     assert!(
-        !after.contains("Packets (5)"),
+        !after.contains("Packets ("),
         "still on the alternate screen:\n{after}"
     );
     if mode == "panic" {
         assert!(after.contains("deliberate panic"), "{after}");
     }
+    if let Some(check) = AFTER_CHECK.with(|c| c.take()) {
+        check(&after);
+    }
+}
+
+thread_local! {
+    /// An extra check of the screen left after the program exits.
+    static AFTER_CHECK: std::cell::Cell<Option<Box<dyn FnOnce(&str)>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/http.pcap");
+
+#[test]
+fn a_real_capture_file_through_the_capture_thread() {
+    if !std::path::Path::new(DEMO).exists() {
+        println!("SKIP: {DEMO} is missing");
+        return;
+    }
+    AFTER_CHECK.with(|c| {
+        c.set(Some(Box::new(|after: &str| {
+            assert!(after.contains("run returned Ok"), "{after}");
+        })))
+    });
+    check_restored_expecting(&format!("file:{DEMO}"), "done http.pcap", |session, _| {
+        let screen = wait_for(session, "10 pkts", Duration::from_secs(10));
+        assert!(screen.contains("HTTP"), "{screen}");
+        assert!(screen.contains("ethernet"), "{screen}");
+        println!("{screen}");
+        for k in ["j", "j", "j", "Tab"] {
+            tmux(&["send-keys", "-t", session, k]);
+        }
+        let screen = wait_for(session, "packet 4", Duration::from_secs(10));
+        println!("{screen}");
+        tmux(&["send-keys", "-t", session, "q"]);
+    });
+}
+
+#[test]
+fn a_file_cut_mid_record_shows_the_reason_and_fails_after_restoring() {
+    let Ok(bytes) = std::fs::read(DEMO) else {
+        println!("SKIP: {DEMO} is missing");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
+    AFTER_CHECK.with(|c| {
+        c.set(Some(Box::new(|after: &str| {
+            assert!(after.contains("run returned error"), "{after}");
+        })))
+    });
+    check_restored_expecting(
+        &format!("file:{}", cut.display()),
+        "failed cut.pcap",
+        |session, _| {
+            let screen = wait_for(session, "9 pkts", Duration::from_secs(10));
+            println!("{screen}");
+            tmux(&["send-keys", "-t", session, "q"]);
+        },
+    );
 }
 
 #[test]

@@ -179,6 +179,14 @@ impl App {
         self
     }
 
+    /// The link type the source announced before any frame arrived (status bar).
+    pub fn with_link(mut self, link: LinkType) -> App {
+        if self.link == LinkSeen::None {
+            self.link = LinkSeen::One(link);
+        }
+        self
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }

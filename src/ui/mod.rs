@@ -45,7 +45,7 @@ fn plain_title(name: &str, extra: String) -> Line<'static> {
     ])
 }
 
-fn tabs_title(show_hex: bool) -> Line<'static> {
+fn tabs_title(show_hex: bool, packet_no: String) -> Line<'static> {
     let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
     let off = theme::dim();
     let (l, h) = if show_hex { (off, on) } else { (on, off) };
@@ -53,7 +53,14 @@ fn tabs_title(show_hex: bool) -> Line<'static> {
         Span::styled(TAB_LAYERS, l),
         Span::styled(TAB_SEPARATOR, theme::dim()),
         Span::styled(TAB_HEX, h),
-        Span::styled(" Tab switches ", theme::dim()),
+        Span::styled(
+            if packet_no.is_empty() {
+                " Tab switches ".to_string()
+            } else {
+                format!(" {packet_no}· Tab switches ")
+            },
+            theme::dim(),
+        ),
     ])
 }
 
@@ -80,9 +87,9 @@ fn render_packets(app: &App, buf: &mut Buffer) {
         }
         DetailLayout::Tabbed { area } => {
             if screen.show_hex() {
-                hex::render(app, area, tabs_title(true), buf);
+                hex::render(app, area, tabs_title(true, packet_no), buf);
             } else {
-                layers::render(app, area, tabs_title(false), buf);
+                layers::render(app, area, tabs_title(false, packet_no), buf);
             }
         }
     }

@@ -187,7 +187,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             theme::dim().add_modifier(Modifier::ITALIC),
         );
     }
-    scrollbar(area, store.len(), first, rows, buf);
+    // The track runs beside the packet rows, not the column header.
+    let track = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    scrollbar(track, store.len(), first, rows, buf);
 }
 
 #[cfg(test)]
