@@ -94,10 +94,17 @@ fn wait_for(session: &str, what: &str, timeout: Duration) -> String {
 /// Runs the program in a fresh tmux session, does `act`, then checks the tty settings the
 /// shell sees afterwards.
 fn check_restored(mode: &str, act: impl FnOnce(&str, &PathBuf)) {
-    check_restored_expecting(mode, "Packets (5)", act);
+    check_restored_expecting(mode, "Packets (5)", act, |_| {});
 }
 
-fn check_restored_expecting(mode: &str, first_screen: &str, act: impl FnOnce(&str, &PathBuf)) {
+/// Like [`check_restored`], waiting for `first_screen` and then checking the screen left
+/// after the program exits with `after_check`.
+fn check_restored_expecting(
+    mode: &str,
+    first_screen: &str,
+    act: impl FnOnce(&str, &PathBuf),
+    after_check: impl FnOnce(&str),
+) {
     if Command::new("tmux").arg("-V").output().is_err() {
         println!("SKIP: tmux is not installed, cannot test the real terminal path");
         return;
@@ -167,15 +174,7 @@ fn check_restored_expecting(mode: &str, first_screen: &str, act: impl FnOnce(&st
     if mode == "panic" {
         assert!(after.contains("deliberate panic"), "{after}");
     }
-    if let Some(check) = AFTER_CHECK.with(|c| c.take()) {
-        check(&after);
-    }
-}
-
-thread_local! {
-    /// An extra check of the screen left after the program exits.
-    static AFTER_CHECK: std::cell::Cell<Option<Box<dyn FnOnce(&str)>>> =
-        const { std::cell::Cell::new(None) };
+    after_check(&after);
 }
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/http.pcap");
@@ -186,23 +185,24 @@ fn a_real_capture_file_through_the_capture_thread() {
         println!("SKIP: {DEMO} is missing");
         return;
     }
-    AFTER_CHECK.with(|c| {
-        c.set(Some(Box::new(|after: &str| {
-            assert!(after.contains("run returned Ok"), "{after}");
-        })))
-    });
-    check_restored_expecting(&format!("file:{DEMO}"), "done http.pcap", |session, _| {
-        let screen = wait_for(session, "10 pkts", Duration::from_secs(10));
-        assert!(screen.contains("HTTP"), "{screen}");
-        assert!(screen.contains("ethernet"), "{screen}");
-        println!("{screen}");
-        for k in ["j", "j", "j", "Tab"] {
-            tmux(&["send-keys", "-t", session, k]);
-        }
-        let screen = wait_for(session, "packet 4", Duration::from_secs(10));
-        println!("{screen}");
-        tmux(&["send-keys", "-t", session, "q"]);
-    });
+    let ok = |after: &str| assert!(after.contains("run returned Ok"), "{after}");
+    check_restored_expecting(
+        &format!("file:{DEMO}"),
+        "done http.pcap",
+        |session, _| {
+            let screen = wait_for(session, "10 pkts", Duration::from_secs(10));
+            assert!(screen.contains("HTTP"), "{screen}");
+            assert!(screen.contains("ethernet"), "{screen}");
+            println!("{screen}");
+            for k in ["j", "j", "j", "Tab"] {
+                tmux(&["send-keys", "-t", session, k]);
+            }
+            let screen = wait_for(session, "packet 4", Duration::from_secs(10));
+            println!("{screen}");
+            tmux(&["send-keys", "-t", session, "q"]);
+        },
+        ok,
+    );
 }
 
 #[test]
@@ -214,11 +214,7 @@ fn a_file_cut_mid_record_shows_the_reason_and_fails_after_restoring() {
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("cut.pcap");
     std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
-    AFTER_CHECK.with(|c| {
-        c.set(Some(Box::new(|after: &str| {
-            assert!(after.contains("run returned error"), "{after}");
-        })))
-    });
+    let failed = |after: &str| assert!(after.contains("run returned error"), "{after}");
     check_restored_expecting(
         &format!("file:{}", cut.display()),
         "failed cut.pcap",
@@ -227,6 +223,7 @@ fn a_file_cut_mid_record_shows_the_reason_and_fails_after_restoring() {
             println!("{screen}");
             tmux(&["send-keys", "-t", session, "q"]);
         },
+        failed,
     );
 }
 
