@@ -7,6 +7,7 @@
 
 use std::io::{self, IsTerminal, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -116,7 +117,8 @@ impl Drop for TerminalGuard {
 }
 
 /// SIGTERM, SIGINT and SIGHUP set a flag instead of killing the process, so the main loop
-/// can leave and restore the terminal. Unregistered when dropped.
+/// can leave and restore the terminal; a second one while the first is pending exits at once.
+/// Unregistered when dropped.
 pub struct Signals {
     flag: Arc<AtomicBool>,
     ids: Vec<signal_hook::SigId>,
@@ -128,7 +130,15 @@ impl Signals {
         let flag = Arc::new(AtomicBool::new(false));
         let mut ids = Vec::new();
         for sig in [SIGTERM, SIGINT, SIGHUP] {
-            match signal_hook::flag::register(sig, Arc::clone(&flag)) {
+            // A second signal while the first is still pending ends the process at once
+            // (exit status 1), so a stuck session can always be stopped.
+            let registered =
+                signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag))
+                    .and_then(|a| {
+                        ids.push(a);
+                        signal_hook::flag::register(sig, Arc::clone(&flag))
+                    });
+            match registered {
                 Ok(id) => ids.push(id),
                 Err(e) => {
                     for id in ids {
@@ -160,16 +170,51 @@ pub trait EventSource {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Msg>>;
 }
 
-/// Input from the real terminal via crossterm.
-#[derive(Debug, Default)]
-pub struct CrosstermEvents;
+/// Input from the real terminal via crossterm, read on a thread of its own so the main loop
+/// never blocks inside crossterm: when the terminal hangs up, crossterm's reader spins on
+/// end-of-file without returning, and the loop must still see the SIGHUP flag and leave.
+/// Each wait also checks that stdout is still a terminal (a hung-up tty is not), so a lost
+/// terminal ends the session even without a signal.
+#[derive(Debug)]
+pub struct CrosstermEvents {
+    rx: Receiver<io::Result<Event>>,
+}
+
+impl CrosstermEvents {
+    /// Starts the input thread (it lives until the process ends or the terminal fails).
+    pub fn start() -> io::Result<CrosstermEvents> {
+        let (tx, rx) = sync_channel(256);
+        std::thread::Builder::new()
+            .name("synack-input".into())
+            .spawn(move || {
+                loop {
+                    let ev = event::read();
+                    let failed = ev.is_err();
+                    if tx.send(ev).is_err() || failed {
+                        return;
+                    }
+                }
+            })?;
+        Ok(CrosstermEvents { rx })
+    }
+}
 
 impl EventSource for CrosstermEvents {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Msg>> {
-        if event::poll(timeout)? {
-            Ok(to_msg(event::read()?))
-        } else {
-            Ok(None)
+        if !io::stdout().is_terminal() {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the terminal went away",
+            ));
+        }
+        match self.rx.recv_timeout(timeout) {
+            Ok(Ok(ev)) => Ok(to_msg(ev)),
+            Ok(Err(e)) => Err(e),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "terminal input ended",
+            )),
         }
     }
 }

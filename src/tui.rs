@@ -275,9 +275,10 @@ pub fn run_feed_with<T: Into<Msg>>(
     let mut guard = term::TerminalGuard::enter()?;
     let size = guard.terminal().size()?;
     let mut app = make_app(size.width, size.height);
+    let mut events = CrosstermEvents::start()?;
     let result = run_loop(
         guard.terminal(),
-        &mut CrosstermEvents,
+        &mut events,
         &mut feed,
         signals.flag(),
         &mut app,

@@ -71,8 +71,74 @@ fn tty_program() {
     drop(feeder);
 }
 
+/// A tmux session running one test program; killed (with the program, should it have
+/// survived) when dropped, also when a check fails half-way.
+struct Session {
+    name: String,
+    pidfile: Option<PathBuf>,
+    /// The session's own tmux server socket, removed at the end.
+    socket: Option<PathBuf>,
+}
+
+impl Session {
+    fn start(name: &str, command: &str, pidfile: Option<PathBuf>) -> Session {
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            command,
+        ])
+        .expect("tmux new-session");
+        let socket = tmux(&["display-message", "-p", "-t", name, "#{socket_path}"])
+            .map(|s| PathBuf::from(s.trim()));
+        Session {
+            name: name.to_string(),
+            pidfile,
+            socket,
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.name]);
+        let pid = self
+            .pidfile
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok());
+        if let Some(pid) = pid {
+            let pid = pid.trim();
+            let start = Instant::now();
+            while !ended(pid) && start.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if !ended(pid) {
+                let _ = Command::new("kill").args(["-KILL", pid]).status();
+            }
+        }
+        if let Some(socket) = &self.socket {
+            let _ = std::fs::remove_file(socket);
+        }
+    }
+}
+
+/// Runs tmux on the server of the session named by `-s`/`-t`: one server per session, so
+/// tests running in parallel never race to start a shared one.
 fn tmux(args: &[&str]) -> Option<String> {
-    let out = Command::new("tmux").args(args).output().ok()?;
+    let session = args
+        .windows(2)
+        .find(|w| w[0] == "-s" || w[0] == "-t")
+        .map(|w| w[1]);
+    let mut cmd = Command::new("tmux");
+    if let Some(name) = session {
+        cmd.args(["-L", name]);
+    }
+    let out = cmd.args(args).output().ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
@@ -134,35 +200,12 @@ fn check_restored_expecting(
         "sh -c '{script}' ; stty -a > {out}; echo STTY-DONE; sleep 30",
         out = out.display()
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &wrapper,
-    ])
-    .expect("tmux new-session");
-    let cleanup = || {
-        tmux(&["kill-session", "-t", &session]);
-    };
-    let screen = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wait_for(&session, first_screen, Duration::from_secs(20))
-    }));
-    let Ok(screen) = screen else {
-        cleanup();
-        panic!("the screen never came up");
-    };
+    let guard = Session::start(&session, &wrapper, Some(pidfile.clone()));
+    let screen = wait_for(&session, first_screen, Duration::from_secs(20));
     assert!(screen.contains(first_screen), "{screen}");
     act(&session, &pidfile);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wait_for(&session, "STTY-DONE", Duration::from_secs(20))
-    }));
-    cleanup();
-    let after = result.expect("program did not exit");
+    let after = wait_for(&session, "STTY-DONE", Duration::from_secs(20));
+    drop(guard);
     let stty = std::fs::read_to_string(&out).unwrap();
     let words: Vec<&str> = stty.split_whitespace().collect();
     assert!(words.contains(&"icanon"), "raw mode left on: {stty}");
@@ -256,4 +299,50 @@ fn terminal_is_restored_after_sigterm() {
 #[test]
 fn terminal_is_restored_after_a_panic() {
     check_restored("panic", |_, _| {});
+}
+
+/// Whether process `pid` has ended (gone, or a zombie waiting to be reaped).
+fn ended(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/status")) {
+        Err(_) => true,
+        Ok(s) => s
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z')),
+    }
+}
+
+#[test]
+fn the_session_ends_when_the_terminal_hangs_up() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("SKIP: tmux is not installed, cannot test the real terminal path");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let session = format!("synack-ui-{}-hangup", std::process::id());
+    let script = format!(
+        "echo $$ > {pid}; RUST_BACKTRACE=0 SYNACK_TTY_MODE=hangup exec {exe} --ignored --exact \
+         tty_program --nocapture --test-threads=1",
+        pid = pidfile.display(),
+        exe = exe.display(),
+    );
+    let guard = Session::start(&session, &format!("sh -c '{script}'"), None);
+    wait_for(&session, "Packets (5)", Duration::from_secs(20));
+    let pid = std::fs::read_to_string(&pidfile).unwrap_or_default();
+    let pid = pid.trim().to_string();
+    assert!(!pid.is_empty());
+    // Closing the terminal: the program must notice and end by itself.
+    tmux(&["kill-session", "-t", &session]);
+    let start = Instant::now();
+    while !ended(&pid) && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let gone = ended(&pid);
+    if !gone {
+        // Do not leave it spinning.
+        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    }
+    drop(guard);
+    assert!(gone, "synack kept running after its terminal hung up");
 }
