@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use crate::cli::{DumpArgs, FlowsArgs, Format, LiveLimits};
 use crate::decode::{self, Summary};
-use crate::flow::FlowTracker;
+use crate::flow::{Flow, FlowTracker};
 use crate::model::Frame;
 use crate::output::{self, PacketLine};
 use crate::source::{
@@ -176,13 +176,16 @@ fn read_all(
     let (mut number, mut emitted) = (0u64, 0u64);
     while !limits.reached(emitted) && input.next_into(&mut frame, &limits.stop)? {
         number += 1;
-        if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
-            continue;
-        }
+        // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
+        // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
+        // state sees all its segments. (Live input is filtered in the kernel already.)
         let summary = decode::summarize(frame.link, &frame.data, frame.len);
         let flow = summary
             .tcp
             .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
+        if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
+            continue;
+        }
         emit(number, &frame, &summary, flow).map_err(CommandError::Output)?;
         emitted += 1;
     }
@@ -232,32 +235,57 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
 
 /// `synack flows`: one line or JSON object per TCP connection, after the input ends.
 pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
+    // With a filter every frame of a file is still tracked (see `read_all`): list only the
+    // flows with a packet through the filter, by id (ids are dense from 0).
+    let mut shown: Vec<bool> = Vec::new();
     let (tracker, result) = for_each_packet(
         args.file.as_deref(),
         &args.live,
         args.filter.as_deref(),
         args.max_flows,
-        |_, _, _, _| Ok(()),
+        |_, _, _, flow| {
+            if let Some(i) = flow.and_then(|id| usize::try_from(id).ok()) {
+                if shown.len() <= i {
+                    shown.resize(i + 1, false);
+                }
+                if let Some(seen) = shown.get_mut(i) {
+                    *seen = true;
+                }
+            }
+            Ok(())
+        },
     );
+    let keep = |flow: &Flow| {
+        args.filter.is_none()
+            || usize::try_from(flow.id)
+                .ok()
+                .and_then(|i| shown.get(i))
+                .is_some_and(|s| *s)
+    };
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
     if !tracker.is_empty() || result.is_ok() {
-        write_flows(&tracker, args.format).map_err(CommandError::Output)?;
+        write_flows(&tracker, args.format, keep).map_err(CommandError::Output)?;
     }
     result
 }
 
-fn write_flows(tracker: &FlowTracker, format: Format) -> io::Result<()> {
+fn write_flows(
+    tracker: &FlowTracker,
+    format: Format,
+    keep: impl Fn(&Flow) -> bool,
+) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     match format {
         Format::Json => {
-            for flow in tracker.flows() {
-                serde_json::to_writer(&mut out, &flow.to_json()).map_err(io::Error::other)?;
+            for flow in tracker.flows().filter(|f| keep(f)) {
+                // `io::Error::from` keeps an I/O error's kind (a closed pipe stays BrokenPipe).
+                serde_json::to_writer(&mut out, &flow.to_json()).map_err(io::Error::from)?;
                 out.write_all(b"\n")?;
             }
         }
         Format::Text => {
-            let flows: Vec<_> = tracker.flows().collect();
+            let flows: Vec<_> = tracker.flows().filter(|f| keep(f)).collect();
             out.write_all(crate::flow::text_table(&flows).as_bytes())?;
         }
     }

@@ -134,7 +134,9 @@ pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()>
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &obj).map_err(io::Error::other)?;
+    // `io::Error::from` keeps an I/O error's kind: a closed pipe must stay `BrokenPipe`, which
+    // `dump` treats as the reader leaving, not as a failure.
+    serde_json::to_writer(&mut *out, &obj).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

@@ -3,60 +3,25 @@
 //! `flow::FlowTracker`. Each packet's flow id must equal tshark's `tcp.stream` (no renumbering:
 //! ids count from 0 in order of first appearance, as tshark's do) and each flow's initial RTT
 //! must equal tshark's `tcp.analysis.initial_rtt` (the truth files print nanoseconds).
-//! Agreement rates are printed; explained differences are listed in `EXCEPTIONS`.
+//! Agreement rates are printed; explained differences are listed in the one exception list
+//! of `tests/common` (shared with `decode_corpus` and `dump_conformance`).
 //! Skips, saying why, when the corpus is missing.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::{Check, epoch_ns};
 use synack::decode;
 use synack::flow::{Flow, FlowId, FlowTracker, Outcome};
 use synack::model::{Frame, LinkType};
 use synack::source::FileReader;
 
-fn corpus() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")).to_path_buf()
-}
-
-/// What an exception covers.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Check {
-    /// Per-packet flow ids against `tcp.stream`.
-    FlowIds,
-    /// Per-flow initial RTTs against `tcp.analysis.initial_rtt`.
-    InitialRtt,
-}
-
-/// Where synack and tshark differ and synack is right (or neither is meaningful), and why.
-/// Differences covered here are counted apart and printed, not failed.
-const EXCEPTIONS: &[(&str, Check, &str)] = &[
-    (
-        "sflow_expanded.pcap",
-        Check::FlowIds,
-        "the TCP header is inside an sFlow sampled-header record: a copy of a packet seen on \
-         another link, not a segment of this capture; synack's decoder does not open sFlow \
-         samples and rightly tracks no connection for it",
-    ),
-    (
-        "timestamp_invalid_micro.pcap",
-        Check::InitialRtt,
-        "a record's microsecond field is 2^31 (not below 10^6): tshark multiplies it by 1000 in \
-         32 bits (wrapping to 0), synack's reader keeps it whole, so the times differ and \
-         neither RTT means anything",
-    ),
-    (
-        "timestamp_invalid_nano.pcap",
-        Check::InitialRtt,
-        "a record's nanosecond field is 2^31 (not below 10^9): tshark prints a negative, \
-         non-decimal time (`-1418145370.2147483648`), so its RTT is no reference",
-    ),
-];
-
-fn exception(name: &str, check: Check) -> Option<&'static str> {
-    EXCEPTIONS
-        .iter()
-        .find(|(file, c, _)| *file == name && *c == check)
-        .map(|(_, _, why)| *why)
+/// Differences in per-packet flow ids (`frame`) or per-flow RTTs (`None`) covered by the one
+/// exception list in `tests/common`.
+fn exception(name: &str, frame: Option<u64>, check: Check) -> Option<&'static str> {
+    common::listed(name, frame, check)
 }
 
 /// What tshark said about one capture: per frame number, the stream (if TCP) and the initial
@@ -64,24 +29,6 @@ fn exception(name: &str, check: Check) -> Option<&'static str> {
 struct Truth {
     stream: BTreeMap<u64, u32>,
     irtt: BTreeMap<u32, i64>,
-}
-
-/// `1418145369.924505488` → integer nanoseconds, without floating point.
-fn epoch_ns(text: &str) -> Option<i64> {
-    let (secs, frac) = text.split_once('.').unwrap_or((text, ""));
-    let negative = secs.starts_with('-');
-    let secs: i64 = secs.parse().ok()?;
-    let mut nanos: i64 = 0;
-    for i in 0..9 {
-        let digit = match frac.as_bytes().get(i) {
-            Some(b) if b.is_ascii_digit() => i64::from(b - b'0'),
-            Some(_) => return None,
-            None => 0,
-        };
-        nanos = nanos * 10 + digit;
-    }
-    let nanos = if negative { -nanos } else { nanos };
-    secs.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
 fn read_truth(path: &Path) -> Option<Truth> {
@@ -158,12 +105,13 @@ fn track(path: &Path) -> (BTreeMap<u64, FlowId>, FlowTracker) {
     (ours, tracker)
 }
 
-fn compare(name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<String>) {
-    let (ours, tracker) = track(&corpus().join("tcpdump").join(name));
-    let mut differ = |check: Check, text: String| match exception(name, check) {
-        Some(why) => tally.excepted.push(format!("{text} — {why}")),
-        None => failures.push(text),
-    };
+fn compare(root: &Path, name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<String>) {
+    let (ours, tracker) = track(&root.join("tcpdump").join(name));
+    let mut differ =
+        |check: Check, frame: Option<u64>, text: String| match exception(name, frame, check) {
+            Some(why) => tally.excepted.push(format!("{text} — {why}")),
+            None => failures.push(text),
+        };
 
     let mut stream_to_flow: BTreeMap<u32, FlowId> = BTreeMap::new();
     for (&no, &stream) in &truth.stream {
@@ -175,6 +123,7 @@ fn compare(name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<Stri
             }
             other => differ(
                 Check::FlowIds,
+                Some(no),
                 format!("{name} frame {no}: tcp.stream {stream}, synack flow {other:?}"),
             ),
         }
@@ -184,6 +133,7 @@ fn compare(name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<Stri
             tally.packets += 1;
             differ(
                 Check::FlowIds,
+                Some(no),
                 format!("{name} frame {no}: synack flow {flow}, tshark has no tcp.stream"),
             );
         }
@@ -205,7 +155,8 @@ fn compare(name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<Stri
             tally.rtts_ok += 1;
         } else {
             differ(
-                Check::InitialRtt,
+                Check::Time,
+                None,
                 format!(
                     "{name} stream {stream}: initial RTT tshark {theirs:?} ns, synack {mine:?} ns"
                 ),
@@ -216,9 +167,9 @@ fn compare(name: &str, truth: &Truth, tally: &mut Tally, failures: &mut Vec<Stri
 
 #[test]
 fn flow_ids_and_initial_rtts_match_tshark() {
-    let root = corpus();
+    let Some(root) = common::corpus() else { return };
     let Ok(entries) = std::fs::read_dir(root.join("tcpdump")) else {
-        eprintln!("skipped: corpus not found at {}", root.display());
+        eprintln!("skipped: corpus not readable at {}", root.display());
         return;
     };
     let mut names: Vec<String> = entries
@@ -233,9 +184,8 @@ fn flow_ids_and_initial_rtts_match_tshark() {
         let Some(truth) = read_truth(&truth_path) else {
             continue;
         };
-        if !truth.stream.is_empty() {
-            compare(name, &truth, &mut tally, &mut failures);
-        }
+        // Captures where tshark numbers no stream are compared too: synack must track none.
+        compare(&root, name, &truth, &mut tally, &mut failures);
     }
 
     eprintln!(
