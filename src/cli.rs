@@ -60,6 +60,20 @@ pub struct LiveArgs {
     pub max_flows: usize,
 }
 
+impl LiveArgs {
+    /// The capture settings the source needs.
+    pub fn to_live_config(&self) -> crate::source::LiveConfig {
+        crate::source::LiveConfig {
+            interface: self.capture.interface.clone(),
+            filter: self.filter.clone(),
+            snaplen: self.capture.snaplen,
+            promisc: !self.capture.no_promisc,
+            write_to: self.capture.write.clone(),
+            ..crate::source::LiveConfig::default()
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// Capture file (pcap or pcapng), or `-` for standard input.

@@ -27,6 +27,8 @@ pub enum CommandError {
     Source(#[from] SourceError),
     #[error("cannot write the output: {0}")]
     Output(io::Error),
+    #[error("{0}")]
+    Interactive(#[from] crate::tui::TuiError),
 }
 
 impl CommandError {

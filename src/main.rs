@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use synack::cli::{Cli, Command};
 use synack::commands::{self, CommandError};
+use synack::source::Input;
+use synack::tui;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -13,10 +15,9 @@ fn main() -> ExitCode {
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
-        Command::Live(_) | Command::Replay(_) => {
-            eprintln!("synack: the interactive viewer is not built yet");
-            return ExitCode::FAILURE;
-        }
+        Command::Live(args) => interactive(Input::Live(args.to_live_config())),
+        Command::Replay(args) if args.file.as_os_str() == "-" => interactive(Input::Stdin),
+        Command::Replay(args) => interactive(Input::File(args.file.clone())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -28,4 +29,10 @@ fn main() -> ExitCode {
 fn report(e: &CommandError) -> ExitCode {
     eprintln!("synack: {e}");
     ExitCode::FAILURE
+}
+
+/// Runs the interactive viewer; its errors join the commands' (printed after the terminal is
+/// restored).
+fn interactive(input: Input) -> Result<(), CommandError> {
+    tui::run(input).map_err(CommandError::from)
 }
