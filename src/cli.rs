@@ -17,7 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Capture live on an interface (needs root or cap_net_raw,cap_net_admin).
     Live(LiveArgs),
-    /// Open a pcap or pcapng file (or `-` for stdin) in the interactive viewer.
+    /// Open a pcap or pcapng file (or `-` for stdin) in the interactive viewer, or print it in
+    /// its own time (`--print`).
     Replay(ReplayArgs),
     /// Print one line (text) or one JSON object (json) per packet, for pipes and scripts.
     Dump(DumpArgs),
@@ -25,6 +26,38 @@ pub enum Command {
     Flows(FlowsArgs),
     /// List the interfaces that can be captured on, with addresses and the default one.
     Interfaces,
+    /// Classroom demo from captures built into synack: no files, no root, no network.
+    Demo(DemoArgs),
+}
+
+/// Look of the interactive viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ThemeName {
+    /// The normal palette (colour-blind safe).
+    #[default]
+    Default,
+    /// High contrast, for projectors.
+    Contrast,
+}
+
+/// Presentation options of the interactive commands (`live`, `replay`, `demo`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ViewOpts {
+    /// Colour theme (`NO_COLOR` set to anything non-empty turns colour off whatever the
+    /// theme).
+    #[arg(long, value_enum, value_name = "THEME", default_value_t = ThemeName::Default)]
+    pub theme: ThemeName,
+    /// Mask MAC and IP addresses (consistently: the same address always gets the same stand-in
+    /// from the documentation ranges), for screenshots.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+impl ViewOpts {
+    /// The theme to use: `--theme` combined with this process's `NO_COLOR`.
+    pub fn theme_choice(&self) -> crate::theme_config::ThemeChoice {
+        crate::theme_config::ThemeChoice::from_env(self.theme == ThemeName::Contrast)
+    }
 }
 
 /// Options shared by every live capture.
@@ -58,6 +91,8 @@ pub struct LiveArgs {
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_flows: usize,
+    #[command(flatten)]
+    pub view: ViewOpts,
 }
 
 impl LiveArgs {
@@ -82,6 +117,70 @@ pub struct ReplayArgs {
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_flows: usize,
+    /// Playback speed, 0.01 to 1000 (2 = twice as fast; `10x` works too).
+    #[arg(long, value_name = "X", default_value = "1", value_parser = crate::replay::parse_speed)]
+    pub speed: f64,
+    /// Start paused on the first packet.
+    #[arg(long, conflicts_with_all = ["instant", "print"])]
+    pub paused: bool,
+    /// Load every packet at once instead of playing them in their recorded time.
+    #[arg(long)]
+    pub instant: bool,
+    /// Silences longer than SECS (capture time) are cut to SECS, so idle hours do not freeze
+    /// the replay.
+    #[arg(long, value_name = "SECS", default_value = "3",
+          value_parser = crate::pacing::parse_max_gap)]
+    pub max_gap: f64,
+    /// Start again after the last packet.
+    #[arg(long = "loop")]
+    pub looping: bool,
+    /// Print `dump`'s lines to stdout as the clock releases them, instead of opening the
+    /// viewer.
+    #[arg(long)]
+    pub print: bool,
+    /// Output format of `--print`.
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "print")]
+    pub format: Format,
+    #[command(flatten)]
+    pub view: ViewOpts,
+}
+
+impl ReplayArgs {
+    /// The validated playback settings (the viewer and `--print` both use them).
+    pub fn options(&self) -> crate::pacing::ReplayOptions {
+        crate::pacing::ReplayOptions {
+            speed: self.speed,
+            start_paused: self.paused,
+            instant: self.instant,
+            max_gap_ns: crate::pacing::secs_to_ns(self.max_gap),
+            looping: self.looping,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Scenario to run (default: the first of the lesson, `http`); see `--list`.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// List the scenarios, one line each, and exit.
+    #[arg(long, conflicts_with = "name")]
+    pub list: bool,
+    /// Playback speed once resumed, 0.01 to 1000 (a demo starts paused on its first packet).
+    #[arg(long, value_name = "X", default_value = "1", value_parser = crate::replay::parse_speed)]
+    pub speed: f64,
+    #[command(flatten)]
+    pub view: ViewOpts,
+}
+
+impl DemoArgs {
+    /// The playback settings of a demo: paused on the first packet, at `--speed`.
+    pub fn options(&self) -> crate::pacing::ReplayOptions {
+        crate::pacing::ReplayOptions {
+            speed: self.speed,
+            ..crate::pacing::ReplayOptions::demo()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +209,9 @@ pub struct DumpArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Mask MAC and IP addresses consistently (documentation ranges), for sharing output.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// Live-capture options of the non-interactive commands.
@@ -154,6 +256,9 @@ pub struct FlowsArgs {
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 10_000_000)]
     pub max_flows: usize,
+    /// Mask IP addresses consistently (documentation ranges), for sharing output.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[cfg(test)]
@@ -187,5 +292,75 @@ mod tests {
     fn duration_requires_live_but_count_does_not() {
         assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "--duration", "3"]).is_err());
         assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "-c", "3"]).is_ok());
+    }
+
+    fn replay(args: &[&str]) -> Result<ReplayArgs, clap::Error> {
+        let mut argv = vec!["synack", "replay", "x.pcap"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Replay(r) => Ok(r),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn replay_flags_become_options() {
+        let d = replay(&[]).expect("valid").options();
+        assert_eq!(d, crate::pacing::ReplayOptions::default());
+        let r = replay(&[
+            "--speed",
+            "10x",
+            "--paused",
+            "--max-gap",
+            "0.5",
+            "--loop",
+            "--theme",
+            "contrast",
+            "--redact",
+        ])
+        .expect("valid");
+        let o = r.options();
+        assert_eq!(o.speed, 10.0);
+        assert!(o.start_paused && o.looping && !o.instant);
+        assert_eq!(o.max_gap_ns, 500_000_000);
+        assert_eq!(r.view.theme, ThemeName::Contrast);
+        assert!(r.view.redact);
+        assert!(replay(&["--instant"]).expect("valid").options().instant);
+    }
+
+    #[test]
+    fn replay_flags_are_validated() {
+        for bad in [
+            &["--speed", "0"][..],
+            &["--speed", "1001"],
+            &["--speed", "fast"],
+            &["--max-gap", "-1"],
+            &["--paused", "--instant"],
+            &["--paused", "--print"],
+            &["--format", "json"],
+            &["--theme", "neon"],
+        ] {
+            assert!(replay(bad).is_err(), "{bad:?} accepted");
+        }
+        let p = replay(&["--print", "--format", "json", "--speed", "2"]).expect("valid");
+        assert!(p.print);
+        assert_eq!(p.format, Format::Json);
+    }
+
+    #[test]
+    fn demo_takes_a_name_or_list_and_starts_paused() {
+        let parse = |argv: &[&str]| match Cli::try_parse_from(argv).map(|c| c.command) {
+            Ok(Command::Demo(d)) => Some(d),
+            _ => None,
+        };
+        let d = parse(&["synack", "demo"]).expect("no name is fine");
+        assert!(d.name.is_none() && !d.list);
+        assert!(d.options().start_paused);
+        let d = parse(&["synack", "demo", "lossy", "--speed", "0.5", "--redact"]).expect("valid");
+        assert_eq!(d.name.as_deref(), Some("lossy"));
+        assert_eq!(d.options().speed, 0.5);
+        assert!(d.view.redact);
+        assert!(parse(&["synack", "demo", "--list"]).is_some_and(|d| d.list));
+        assert!(parse(&["synack", "demo", "http", "--list"]).is_none());
     }
 }

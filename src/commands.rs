@@ -1,7 +1,9 @@
-//! The non-interactive subcommands — `dump`, `flows`, `interfaces` — as streaming loops over a
-//! frame source: read a frame, decode, track its flow, print. Memory stays flat whatever the
-//! input's size (flows aside, which are bounded by `--max-flows`). Depends on cli, source,
-//! decode, flow and output.
+//! The non-interactive subcommands — `dump`, `flows`, `interfaces`, `replay --print` — as
+//! streaming loops over a frame source: read a frame, decode, track its flow, print. Memory
+//! stays flat whatever the input's size (flows aside, which are bounded by `--max-flows`).
+//! `replay --print` paces the same lines on the replay clock (`pacing`), `--redact` masks
+//! addresses (`redact`). Also `demo`: `--list`, or the viewer (`tui`) over an embedded
+//! scenario. Depends on cli, source, decode, flow, output, pacing, redact, demo, app and tui.
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -11,11 +13,15 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use crate::cli::{DumpArgs, FlowsArgs, Format, LiveLimits};
+use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
 use crate::decode::{self, Summary};
+use crate::demo::{self, DemoError};
 use crate::flow::{Flow, FlowTracker};
 use crate::model::Frame;
 use crate::output::{self, PacketLine};
+use crate::pacing::Pacer;
+use crate::redact::Redactor;
+use crate::replay::WallNs;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError,
 };
@@ -29,6 +35,8 @@ pub enum CommandError {
     Output(io::Error),
     #[error("{0}")]
     Interactive(#[from] crate::tui::TuiError),
+    #[error("{0}")]
+    Demo(#[from] DemoError),
 }
 
 impl CommandError {
@@ -198,34 +206,17 @@ fn read_all(
 pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let live_mode = args.file.is_none();
+    let mut line = Vec::with_capacity(256);
+    let mut redactor = args.redact.then(Redactor::new);
     let (_, result) = for_each_packet(
         args.file.as_deref(),
         &args.live,
         args.filter.as_deref(),
         1_000_000,
         |no, frame, summary, flow| {
-            match args.format {
-                Format::Text => {
-                    // The application summary (DNS question, HTTP request line…) needs the full
-                    // decode; only packets the fast path recognised as such pay for it.
-                    let app = summary.app.and_then(|_| {
-                        decode::decode(frame.link, &frame.data, frame.len).app_summary
-                    });
-                    output::write_text(&mut out, no, frame, summary, app.as_deref(), flow)?
-                }
-                Format::Json => {
-                    let decoded = decode::decode(frame.link, &frame.data, frame.len);
-                    output::write_json(
-                        &mut out,
-                        &PacketLine {
-                            no,
-                            frame,
-                            decoded: &decoded,
-                            flow,
-                        },
-                    )?;
-                }
-            }
+            line.clear();
+            write_packet(&mut line, args.format, no, frame, summary, flow)?;
+            write_line(&mut out, &line, redactor.as_mut())?;
             // Live output appears as packets arrive; file output is flushed by the buffer.
             if live_mode { out.flush() } else { Ok(()) }
         },
@@ -233,6 +224,138 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     // Whatever was read before an error is still written out before the message.
     let flushed = out.flush().map_err(CommandError::Output);
     result.and(flushed)
+}
+
+/// One packet as `dump` prints it (with the newline), in `format`.
+fn write_packet(
+    out: &mut impl Write,
+    format: Format,
+    no: u64,
+    frame: &Frame,
+    summary: &Summary,
+    flow: Option<u32>,
+) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            // The application summary (DNS question, HTTP request line…) needs the full
+            // decode; only packets the fast path recognised as such pay for it.
+            let app = summary
+                .app
+                .and_then(|_| decode::decode(frame.link, &frame.data, frame.len).app_summary);
+            output::write_text(out, no, frame, summary, app.as_deref(), flow)
+        }
+        Format::Json => {
+            let decoded = decode::decode(frame.link, &frame.data, frame.len);
+            output::write_json(
+                out,
+                &PacketLine {
+                    no,
+                    frame,
+                    decoded: &decoded,
+                    flow,
+                },
+            )
+        }
+    }
+}
+
+/// Writes one finished line, with its addresses masked when redacting. (The line is already
+/// sanitized text; the redactor only swaps addresses, so JSON stays valid JSON.)
+fn write_line(
+    out: &mut impl Write,
+    line: &[u8],
+    redactor: Option<&mut Redactor>,
+) -> io::Result<()> {
+    match redactor {
+        Some(r) => out.write_all(r.text(&String::from_utf8_lossy(line)).as_bytes()),
+        None => out.write_all(line),
+    }
+}
+
+/// `synack replay FILE --print`: `dump`'s lines, each written (and flushed) when the replay
+/// clock reaches its packet, on the real wall clock. Ctrl-C stops it cleanly.
+pub fn replay_print(args: &ReplayArgs) -> Result<(), CommandError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // If registration fails the default action (exit) still applies.
+        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+    }
+    let start = Instant::now();
+    let mut out = io::stdout().lock();
+    replay_print_to(args, &mut out, |due| sleep_until(start, due, &stop))
+}
+
+/// Sleeps until `due` nanoseconds after `start`, in short naps so a stop request is seen
+/// quickly. False when asked to stop.
+fn sleep_until(start: Instant, due: WallNs, stop: &AtomicBool) -> bool {
+    let deadline = start + Duration::from_nanos(due);
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(50)));
+    }
+}
+
+/// The engine of `replay --print`, with time passed in: before each packet's line is written,
+/// `wait_until(due)` is called with the wall instant (nanoseconds since the first packet)
+/// when the replay clock releases it, and must return once that instant has come (false:
+/// stop now). With `--instant` nothing waits. With `--loop` (files only) the capture starts
+/// over after a pause of `--max-gap`, wall instants still counting up.
+pub fn replay_print_to(
+    args: &ReplayArgs,
+    out: &mut impl Write,
+    mut wait_until: impl FnMut(WallNs) -> bool,
+) -> Result<(), CommandError> {
+    let opts = args.options();
+    let stdin = args.file.as_os_str() == "-";
+    let mut redactor = args.view.redact.then(Redactor::new);
+    let live = LiveLimits {
+        interface: None,
+        count: None,
+        duration: None,
+        snaplen: 262_144,
+        no_promisc: false,
+    };
+    let mut base: WallNs = 0;
+    let mut line = Vec::with_capacity(256);
+    loop {
+        let mut pacer = Pacer::from_options(&opts);
+        let mut last_due = base;
+        let mut stopped = false;
+        let (_, result) = for_each_packet(
+            Some(&args.file),
+            &live,
+            None,
+            args.max_flows,
+            |no, frame, summary, flow| {
+                if !opts.instant {
+                    last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
+                    if !wait_until(last_due) {
+                        stopped = true;
+                        return Err(io::Error::other("stopped"));
+                    }
+                }
+                line.clear();
+                write_packet(&mut line, args.format, no, frame, summary, flow)?;
+                write_line(out, &line, redactor.as_mut())?;
+                out.flush()
+            },
+        );
+        if stopped {
+            return Ok(());
+        }
+        result?;
+        if !opts.looping || stdin {
+            return Ok(());
+        }
+        let pause = (opts.max_gap_ns as f64 / opts.speed).max(1e6) as u64;
+        base = last_due.saturating_add(pause);
+    }
 }
 
 /// `synack flows`: one line or JSON object per TCP connection, after the input ends.
@@ -267,7 +390,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
     if !tracker.is_empty() || result.is_ok() {
-        write_flows(&tracker, args.format, keep).map_err(CommandError::Output)?;
+        write_flows(&tracker, args.format, args.redact, keep).map_err(CommandError::Output)?;
     }
     result
 }
@@ -275,23 +398,76 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
 fn write_flows(
     tracker: &FlowTracker,
     format: Format,
+    redact: bool,
     keep: impl Fn(&Flow) -> bool,
 ) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    // Redacted flows are copies with masked endpoints, so the table's columns still line up.
+    let mut redactor = Redactor::new();
+    let masked: Vec<Flow>;
+    let flows: Vec<&Flow> = if redact {
+        masked = tracker
+            .flows()
+            .filter(|f| keep(f))
+            .map(|f| {
+                let mut f = f.clone();
+                f.client = redactor.socket(&f.client);
+                f.server = redactor.socket(&f.server);
+                f
+            })
+            .collect();
+        masked.iter().collect()
+    } else {
+        tracker.flows().filter(|f| keep(f)).collect()
+    };
     match format {
         Format::Json => {
-            for flow in tracker.flows().filter(|f| keep(f)) {
+            for flow in flows {
                 // `io::Error::from` keeps an I/O error's kind (a closed pipe stays BrokenPipe).
                 serde_json::to_writer(&mut out, &flow.to_json()).map_err(io::Error::from)?;
                 out.write_all(b"\n")?;
             }
         }
         Format::Text => {
-            let flows: Vec<_> = tracker.flows().filter(|f| keep(f)).collect();
             out.write_all(crate::flow::text_table(&flows).as_bytes())?;
         }
     }
     out.flush()
+}
+
+/// `synack demo`: `--list` prints the scenarios; otherwise the viewer opens over the named
+/// scenario (the first of the lesson when none is named), read from the binary itself.
+pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
+    if args.list {
+        let mut out = io::stdout().lock();
+        return out
+            .write_all(demo::list_text().as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(CommandError::Output);
+    }
+    let scenario = match &args.name {
+        Some(name) => demo::find(name)?,
+        None => demo::first(),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let handle = source::spawn_reader(scenario.reader()?, Arc::clone(&stop))?;
+    let link = handle.info.link;
+    let feed = crate::tui::Feed {
+        rx: &handle.rx,
+        drops: Box::new(crate::app::Drops::default),
+        stop: Arc::clone(&stop),
+    };
+    let name = format!("demo {}", scenario.name);
+    let result = crate::tui::run_feed_with(feed, |w, h| {
+        let app = crate::app::App::new(crate::app::SourceKind::File { name }, w, h);
+        match link {
+            Some(link) => app.with_link(link),
+            None => app,
+        }
+    });
+    stop.store(true, Ordering::SeqCst);
+    handle.join();
+    result.map_err(CommandError::from)
 }
 
 /// `synack interfaces`: the capturable interfaces, the default one marked with `*`.

@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
+        Command::Demo(args) => commands::demo(args),
         Command::Live(args) => interactive(Input::Live(args.to_live_config())),
+        Command::Replay(args) if args.print => commands::replay_print(args),
         Command::Replay(args) if args.file.as_os_str() == "-" => interactive(Input::Stdin),
         Command::Replay(args) => interactive(Input::File(args.file.clone())),
     };

@@ -1,0 +1,414 @@
+//! The classroom demo's scenarios: eight small captures of real traffic recorded between
+//! network namespaces (`scripts/record_demo/`, described in `assets/demo/README.md`), embedded
+//! in the binary so `synack demo` needs no file, no root and no network. Each [`Scenario`] has
+//! a name, a one-line title, a paragraph for the teacher (what happens, what to notice) and the
+//! connection outcomes it promises, which the tests check against the flow tracker. Frames are
+//! read through the ordinary file reader. [`SCENARIOS`] is in lesson order: `synack demo`
+//! without a name starts with the first. Depends on `source`, `model` and `flow` (for the
+//! promised outcomes).
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use thiserror::Error;
+
+use crate::flow::{Close, Flow, Outcome};
+use crate::model::Frame;
+use crate::source::{FileReader, SourceError};
+
+/// One kind of connection a scenario promises, and how many of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlowPromise {
+    pub count: usize,
+    pub outcome: Outcome,
+    pub close: Close,
+    /// Carried over IPv6.
+    pub ipv6: bool,
+    /// SYNs the client sent (1 = no retransmission; for a simultaneous open, both ends').
+    pub syn_count: u32,
+}
+
+/// What a connection looks like at the end of a scenario, in the terms of [`FlowPromise`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FlowShape {
+    pub outcome: &'static str,
+    pub close: &'static str,
+    pub ipv6: bool,
+    pub syn_count: u32,
+}
+
+impl FlowShape {
+    pub fn of(flow: &Flow) -> FlowShape {
+        FlowShape {
+            outcome: flow.outcome().name(),
+            close: flow.close.name(),
+            ipv6: flow.client.is_ipv6(),
+            syn_count: flow.syn_count,
+        }
+    }
+
+    fn of_promise(p: &FlowPromise) -> FlowShape {
+        FlowShape {
+            outcome: p.outcome.name(),
+            close: p.close.name(),
+            ipv6: p.ipv6,
+            syn_count: p.syn_count,
+        }
+    }
+}
+
+impl std::fmt::Display for FlowShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} over IPv{}, close {}, {} SYN{}",
+            self.outcome,
+            if self.ipv6 { 6 } else { 4 },
+            self.close,
+            self.syn_count,
+            if self.syn_count == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// One embedded capture and what it teaches.
+#[derive(Debug)]
+pub struct Scenario {
+    /// What `synack demo NAME` takes.
+    pub name: &'static str,
+    /// One line for `synack demo --list` and the status bar.
+    pub title: &'static str,
+    /// A paragraph for the teacher: what happens, what to notice.
+    pub description: &'static str,
+    /// The connections the capture holds, by kind (checked by the tests).
+    pub promises: &'static [FlowPromise],
+    bytes: &'static [u8],
+}
+
+const fn promise(
+    count: usize,
+    outcome: Outcome,
+    close: Close,
+    ipv6: bool,
+    syn_count: u32,
+) -> FlowPromise {
+    FlowPromise {
+        count,
+        outcome,
+        close,
+        ipv6,
+        syn_count,
+    }
+}
+
+/// The scenarios, in the order a lesson uses them.
+pub static SCENARIOS: [Scenario; 8] = [
+    Scenario {
+        name: "http",
+        title: "A normal HTTP request: handshake, request, response, FIN teardown",
+        description: "The client 10.77.1.1 opens a connection to 10.77.1.2 port 80 with SYN, \
+            SYN-ACK, ACK, sends GET / HTTP/1.1 and gets HTTP/1.1 200 OK. The server closes \
+            first (it sent Connection: close): its FIN follows the response, the client answers \
+            with its own FIN, and the server's last ACK ends the connection. Notice that each \
+            exchange costs one round trip of about 80 ms; that every ACK number is the other \
+            side's sequence number plus the bytes (or SYN or FIN) received; and the options in \
+            the SYN: MSS 1460, SACK permitted, timestamps, window scale.",
+        promises: &[promise(1, Outcome::Complete, Close::Fin, false, 1)],
+        bytes: include_bytes!("../assets/demo/http.pcap"),
+    },
+    Scenario {
+        name: "refused",
+        title: "Connection refused: a SYN to a closed port is answered by RST",
+        description: "The client sends a SYN to port 9999, where nothing listens. One round \
+            trip later the server's kernel answers RST-ACK and connect() fails with \
+            \"connection refused\". Notice that a closed port answers at once (one round trip, \
+            no timeout, no application involved), and that the RST acknowledges the SYN \
+            (ack = ISN + 1), which is how the client knows it answers its own SYN.",
+        promises: &[promise(1, Outcome::Refused, Close::Rst, false, 1)],
+        bytes: include_bytes!("../assets/demo/refused.pcap"),
+    },
+    Scenario {
+        name: "no_answer",
+        title: "A SYN nobody answers: retransmissions with doubling back-off",
+        description: "A relay silently drops everything to port 8081, as a firewall that \
+            discards packets would. The client sends its SYN, then the same SYN (same sequence \
+            number) again after about 1 s, 2 s more and 4 s more: each wait doubles. After a \
+            last 8 s wait, which leaves no packet, connect() gives up with \"timed out\". \
+            Notice the doubling gaps (exponential back-off) and the contrast with the refused \
+            scenario: silence costs seconds, a refusal one round trip.",
+        promises: &[promise(1, Outcome::NoResponse, Close::Open, false, 4)],
+        bytes: include_bytes!("../assets/demo/no_answer.pcap"),
+    },
+    Scenario {
+        name: "lossy",
+        title: "A lost SYN-ACK: both sides retransmit and the handshake recovers",
+        description: "The relay drops the server's first SYN-ACK, so the client never sees it. \
+            After 1 s the client sends its SYN again; at about the same moment the server's own \
+            timer fires, so two SYN-ACKs arrive a few milliseconds apart. The first completes \
+            the handshake; the client answers the duplicate with a duplicate ACK; then the HTTP \
+            exchange goes as in the http scenario. Notice the 1 s hole after the first SYN: \
+            the handshake costs over a second instead of 80 ms, and both sides recover on their \
+            own.",
+        promises: &[promise(1, Outcome::Complete, Close::Fin, false, 2)],
+        bytes: include_bytes!("../assets/demo/lossy.pcap"),
+    },
+    Scenario {
+        name: "ipv6",
+        title: "The same request over IPv6",
+        description: "The http conversation again, between fd00:77::1 and [fd00:77::2]:80. \
+            Notice what changes: the IP header is 40 bytes instead of 20, so every frame is 20 \
+            bytes longer; the MSS is 1440 instead of 1460 (the MTU minus both headers); the \
+            Host header carries a bracketed address. The handshake, sequence numbers and \
+            teardown are exactly as over IPv4: TCP does not care which IP carries it.",
+        promises: &[promise(1, Outcome::Complete, Close::Fin, true, 1)],
+        bytes: include_bytes!("../assets/demo/ipv6.pcap"),
+    },
+    Scenario {
+        name: "reset",
+        title: "A connection reset in the middle of a transfer",
+        description: "After a normal handshake the client asks for 5 parts (SEND 5 PARTS). \
+            The server sends part 1 and, 0.3 s later, part 2; the client acknowledges each. \
+            Then the server aborts (SO_LINGER 0), so its kernel sends RST instead of FIN, and \
+            the client's recv() fails with \"connection reset by peer\". Notice that the RST is \
+            one segment nobody acknowledges, that its sequence number is exactly where the \
+            server's data stopped, and compare it with the orderly FIN teardown of http.",
+        promises: &[promise(1, Outcome::Complete, Close::Rst, false, 1)],
+        bytes: include_bytes!("../assets/demo/reset.pcap"),
+    },
+    Scenario {
+        name: "simultaneous",
+        title: "A simultaneous open: two SYNs cross, neither side is the server",
+        description: "Two programs bind fixed ports (10.77.1.1:40001 and 10.77.1.2:40002) and \
+            connect() to each other at the same instant. Their SYNs cross in flight; each side \
+            receives a SYN while in SYN-SENT, moves to SYN-RECEIVED and answers SYN-ACK, then \
+            both ACK: four segments crossing in pairs instead of three (RFC 9293 section 3.5). \
+            Then each side says hello and 10.77.1.1 closes first. Notice two bare SYNs and two \
+            SYN-ACKs, and that neither side can be called the client. Real Linux behaviour, \
+            nothing crafted.",
+        promises: &[promise(1, Outcome::SimultaneousOpen, Close::Fin, false, 2)],
+        bytes: include_bytes!("../assets/demo/simultaneous.pcap"),
+    },
+    Scenario {
+        name: "busy",
+        title: "A busy link: 39 interleaved connections with mixed outcomes",
+        description: "Eight clients (six IPv4, two IPv6) open 39 connections to three servers \
+            in a seeded random order over about 9 s: 31 complete HTTP exchanges (3 of them over \
+            IPv6, 1 with a lost SYN-ACK as in lossy), 5 refused, 2 unanswered (the client gives \
+            up after two retransmissions) and 1 reset in the middle. Notice how the connections \
+            interleave, so one flow's packets are far apart in the list, and how much easier \
+            the outcomes are to read per flow than packet by packet: this is the scenario for \
+            the flows screen.",
+        promises: &[
+            promise(27, Outcome::Complete, Close::Fin, false, 1),
+            promise(3, Outcome::Complete, Close::Fin, true, 1),
+            promise(1, Outcome::Complete, Close::Fin, false, 2),
+            promise(5, Outcome::Refused, Close::Rst, false, 1),
+            promise(2, Outcome::NoResponse, Close::Open, false, 3),
+            promise(1, Outcome::Complete, Close::Rst, false, 1),
+        ],
+        bytes: include_bytes!("../assets/demo/busy.pcap"),
+    },
+];
+
+/// Why a demo cannot start.
+#[derive(Debug, Error)]
+pub enum DemoError {
+    #[error("there is no demo scenario named '{name}'; choose one of: {}", names().join(", "))]
+    Unknown { name: String },
+    #[error("{0}")]
+    Read(#[from] SourceError),
+}
+
+/// The scenarios' names, in lesson order.
+pub fn names() -> Vec<&'static str> {
+    SCENARIOS.iter().map(|s| s.name).collect()
+}
+
+/// The scenario `synack demo` starts with when no name is given.
+pub fn first() -> &'static Scenario {
+    &SCENARIOS[0]
+}
+
+/// The scenario called `name` (exact, lower case).
+pub fn find(name: &str) -> Result<&'static Scenario, DemoError> {
+    SCENARIOS
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| DemoError::Unknown {
+            name: crate::sanitize::sanitize(name),
+        })
+}
+
+/// The scenario after `name` in lesson order (None after the last, or for an unknown name).
+pub fn after(name: &str) -> Option<&'static Scenario> {
+    let i = SCENARIOS.iter().position(|s| s.name == name)?;
+    SCENARIOS.get(i + 1)
+}
+
+/// A file reader over the scenario called `name`, ready for `source::spawn_reader`.
+pub fn reader(name: &str) -> Result<FileReader, DemoError> {
+    Ok(find(name)?.reader()?)
+}
+
+/// Every frame of the scenario called `name`, in capture order.
+pub fn frames(name: &str) -> Result<Vec<Frame>, DemoError> {
+    Ok(find(name)?.frames()?)
+}
+
+impl Scenario {
+    /// The embedded pcap file.
+    pub fn bytes(&self) -> &'static [u8] {
+        self.bytes
+    }
+
+    /// A file reader over the embedded capture; its name (status bar, messages) is
+    /// `demo NAME`.
+    pub fn reader(&self) -> Result<FileReader, SourceError> {
+        FileReader::from_reader(
+            Box::new(Cursor::new(self.bytes)),
+            &format!("demo {}", self.name),
+        )
+    }
+
+    /// Every frame, in capture order.
+    pub fn frames(&self) -> Result<Vec<Frame>, SourceError> {
+        let mut r = self.reader()?;
+        let mut out = Vec::new();
+        let mut frame = Frame {
+            ts_ns: 0,
+            len: 0,
+            link: crate::model::LinkType::ETHERNET,
+            data: Vec::new(),
+        };
+        while r.next_into(&mut frame)? {
+            out.push(frame.clone());
+        }
+        Ok(out)
+    }
+
+    /// Connections promised, in total.
+    pub fn flow_count(&self) -> usize {
+        self.promises.iter().map(|p| p.count).sum()
+    }
+
+    /// Compares the flows a tracker built from this scenario with its promises: Ok, or a
+    /// sentence per difference.
+    pub fn check<'a>(&self, flows: impl IntoIterator<Item = &'a Flow>) -> Result<(), String> {
+        let mut want: BTreeMap<FlowShape, usize> = BTreeMap::new();
+        for p in self.promises {
+            *want.entry(FlowShape::of_promise(p)).or_default() += p.count;
+        }
+        let mut got: BTreeMap<FlowShape, usize> = BTreeMap::new();
+        for f in flows {
+            *got.entry(FlowShape::of(f)).or_default() += 1;
+        }
+        let mut problems = Vec::new();
+        for (shape, n) in &want {
+            let have = got.get(shape).copied().unwrap_or(0);
+            if have != *n {
+                problems.push(format!(
+                    "{}: promised {n} × {shape}, found {have}",
+                    self.name
+                ));
+            }
+        }
+        for (shape, n) in &got {
+            if !want.contains_key(shape) {
+                problems.push(format!("{}: {n} unpromised × {shape}", self.name));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+}
+
+/// `synack demo --list`: one line per scenario, name then title, in lesson order.
+pub fn list_text() -> String {
+    let width = SCENARIOS.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for sc in &SCENARIOS {
+        s.push_str(&format!("{:width$}  {}\n", sc.name, sc.title));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode;
+    use crate::flow::FlowTracker;
+
+    fn tracked(sc: &Scenario) -> FlowTracker {
+        let mut t = FlowTracker::new(1000);
+        for (i, f) in sc
+            .frames()
+            .expect("embedded capture reads")
+            .iter()
+            .enumerate()
+        {
+            if let Some(seg) = decode::summarize(f.link, &f.data, f.len).tcp {
+                t.observe(i as u64 + 1, f.ts_ns, &seg, f.len);
+            }
+        }
+        t.finish();
+        t
+    }
+
+    #[test]
+    fn names_are_unique_lower_case_and_found() {
+        let names = names();
+        assert_eq!(names.len(), 8);
+        for (i, n) in names.iter().enumerate() {
+            assert!(
+                n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{n}"
+            );
+            assert!(!names[..i].contains(n), "{n} twice");
+            assert_eq!(find(n).expect("known").name, *n);
+        }
+        assert_eq!(first().name, "http");
+        assert_eq!(after("http").map(|s| s.name), Some("refused"));
+        assert!(after("busy").is_none());
+    }
+
+    #[test]
+    fn unknown_name_lists_the_known_ones() {
+        let e = find("HTTP\x1b[2J").expect_err("unknown");
+        let msg = e.to_string();
+        assert!(!msg.contains('\x1b'), "{msg:?}");
+        for n in names() {
+            assert!(msg.contains(n), "{msg}");
+        }
+    }
+
+    #[test]
+    fn check_reports_a_broken_promise() {
+        let http = find("http").expect("known");
+        let t = tracked(http);
+        assert_eq!(http.check(t.flows()), Ok(()));
+        // The refused scenario's flow does not keep http's promise, and the message says how.
+        let refused = tracked(find("refused").expect("known"));
+        let err = http.check(refused.flows()).expect_err("mismatch");
+        assert!(
+            err.contains("promised 1 × complete over IPv4, close fin, 1 SYN, found 0"),
+            "{err}"
+        );
+        assert!(err.contains("1 unpromised × refused"), "{err}");
+    }
+
+    #[test]
+    fn list_has_one_line_per_scenario() {
+        let text = list_text();
+        assert_eq!(text.lines().count(), SCENARIOS.len());
+        for sc in &SCENARIOS {
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with(sc.name) && l.ends_with(sc.title))
+            );
+        }
+    }
+}
