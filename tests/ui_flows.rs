@@ -471,3 +471,47 @@ fn an_arrow_in_flight_wants_frames_and_a_landed_one_does_not() {
         1
     );
 }
+
+#[test]
+fn tiny_sizes_and_an_empty_flows_screen_do_not_panic() {
+    let all_keys = [
+        Key::Up,
+        Key::Down,
+        Key::PageUp,
+        Key::PageDown,
+        Key::Home,
+        Key::End,
+        Key::Tab,
+        Key::Enter,
+        Key::Char(' '),
+        Key::Char('s'),
+        Key::Char('f'),
+        Key::Char('a'),
+        Key::Char('L'),
+        Key::Left,
+        Key::Right,
+        Key::BackTab,
+        Key::Enter,
+    ];
+    let mut empty = live_app(80, 24);
+    keys(&mut empty, &[Key::Char('2')]);
+    keys(&mut empty, &all_keys);
+    assert!(screen_text(&empty).contains("no TCP flows yet"));
+    assert_eq!(empty.flows().selected(), None);
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (10, 3),
+        (24, 6),
+        (80, 6),
+        (150, 4),
+        (151, 60),
+        (20, 20),
+    ] {
+        let mut app = loaded("busy.pcap", w, h);
+        keys(&mut app, &[Key::Char('2')]);
+        keys(&mut app, &all_keys);
+        app.update(Msg::Clock { now_ns: SECOND / 3 });
+        let _ = screen_text(&app);
+    }
+}
