@@ -7,7 +7,7 @@ use clap::Parser;
 use synack::cli::{Cli, Command};
 use synack::commands::{self, CommandError};
 use synack::source::Input;
-use synack::tui;
+use synack::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -16,10 +16,26 @@ fn main() -> ExitCode {
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
-        Command::Live(args) => interactive(Input::Live(args.to_live_config())),
+        Command::Live(args) => interactive(
+            Input::Live(args.to_live_config()),
+            TuiOptions {
+                max_flows: args.max_flows,
+            },
+        ),
         Command::Replay(args) if args.print => commands::replay_print(args),
-        Command::Replay(args) if args.file.as_os_str() == "-" => interactive(Input::Stdin),
-        Command::Replay(args) => interactive(Input::File(args.file.clone())),
+        Command::Replay(args) => {
+            let input = if args.file.as_os_str() == "-" {
+                Input::Stdin
+            } else {
+                Input::File(args.file.clone())
+            };
+            interactive(
+                input,
+                TuiOptions {
+                    max_flows: args.max_flows,
+                },
+            )
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,6 +51,6 @@ fn report(e: &CommandError) -> ExitCode {
 
 /// Runs the interactive viewer; its errors join the commands' (printed after the terminal is
 /// restored).
-fn interactive(input: Input) -> Result<(), CommandError> {
-    tui::run(input).map_err(CommandError::from)
+fn interactive(input: Input, options: TuiOptions) -> Result<(), CommandError> {
+    tui::run(input, &options).map_err(CommandError::from)
 }

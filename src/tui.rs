@@ -1,9 +1,12 @@
-//! The interactive main loop: the only place that reads the wall clock. Each turn it drains
-//! the capture channel without blocking (for at most a frame's budget, so keys stay
-//! responsive while a big file loads), samples the drop counters, draws when something
-//! changed (or every ~100 ms while the source runs), then waits for input until the next
-//! tick. Generic over the ratatui backend and the input source so tests drive it with a
-//! `TestBackend` and scripted events. Depends on `app`, `ui`, `term` and ratatui.
+//! The interactive main loop: the only place that reads the wall clock. Each turn it advances
+//! the app's presentation clock (every animation follows it), drains the capture channel
+//! without blocking (for at most a frame's budget, so keys stay responsive while a big file
+//! loads), samples the drop counters, draws when something changed, every ~100 ms while the
+//! source runs, and while an animation on screen moves (about 30 frames a second while an
+//! arrow is in flight, then only when one starts or lands), then waits for input until the
+//! next of those. Animation never blocks input. Generic over the ratatui backend, the input
+//! source and the clock, so tests drive it with a `TestBackend`, scripted events and made-up
+//! time. Depends on `app`, `ui`, `term` and ratatui.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +16,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use crate::app::{App, Drops, Msg, SourceKind, SourceState};
+use crate::app::{App, DEFAULT_MAX_FLOWS, Drops, Msg, SourceKind, SourceState};
 use crate::model::Frame;
 use crate::source::{self, Input, SourceError, SourceEvent};
 use crate::term::{self, CrosstermEvents, EventSource, TermError};
@@ -44,6 +47,21 @@ pub enum TuiError {
     /// restored so the program can print it and exit non-zero).
     #[error("{0}")]
     Source(String),
+}
+
+/// Settings of the interactive session that come from the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TuiOptions {
+    /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
+    pub max_flows: usize,
+}
+
+impl Default for TuiOptions {
+    fn default() -> Self {
+        TuiOptions {
+            max_flows: DEFAULT_MAX_FLOWS,
+        }
+    }
 }
 
 /// What a capture source sends the loop (the `source` module's events convert into these).
@@ -107,7 +125,7 @@ pub fn display_name(name: &str, live: bool) -> String {
 /// the normal screen), then takes the terminal until the user quits or a signal arrives, then
 /// stops the capture thread and waits for it (so a live `-w` file is complete). Returns
 /// [`TuiError::Source`] when the source failed while the screen was up.
-pub fn run(input: Input) -> Result<(), TuiError> {
+pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
     let stdin = input == Input::Stdin;
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn(input, Arc::clone(&stop))?;
@@ -131,7 +149,7 @@ pub fn run(input: Input) -> Result<(), TuiError> {
         stop: Arc::clone(&stop),
     };
     let result = run_feed_with(feed, |w, h| {
-        let app = App::new(kind, w, h);
+        let app = App::new(kind, w, h).with_max_flows(options.max_flows);
         match info.link {
             Some(link) => app.with_link(link),
             None => app,
@@ -154,7 +172,7 @@ pub struct Feed<'a, T> {
 }
 
 /// Runs the loop until the user quits, `quit` is set (a signal) or a draw fails. Tells the
-/// source to stop on the way out.
+/// source to stop on the way out. The presentation clock is the wall time since the call.
 pub fn run_loop<B, E, T>(
     terminal: &mut Terminal<B>,
     events: &mut E,
@@ -167,9 +185,33 @@ where
     E: EventSource,
     T: Into<Msg>,
 {
-    let result = turns(terminal, events, feed, quit, app);
+    let origin = Instant::now();
+    run_loop_with_clock(terminal, events, feed, quit, app, &mut || origin.elapsed())
+}
+
+/// [`run_loop`] with the time since the session began read from `clock` (tests pass a
+/// made-up clock that their event source advances by each wait's timeout).
+pub fn run_loop_with_clock<B, E, T>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    feed: &mut Feed<'_, T>,
+    quit: &AtomicBool,
+    app: &mut App,
+    clock: &mut dyn FnMut() -> Duration,
+) -> Result<(), TuiError>
+where
+    B: Backend,
+    E: EventSource,
+    T: Into<Msg>,
+{
+    let result = turns(terminal, events, feed, quit, app, clock);
     feed.stop.store(true, Ordering::SeqCst);
     result
+}
+
+/// A clock reading as presentation-clock nanoseconds.
+fn nanos(d: Duration) -> i64 {
+    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
 }
 
 fn turns<B, E, T>(
@@ -178,6 +220,7 @@ fn turns<B, E, T>(
     feed: &mut Feed<'_, T>,
     quit: &AtomicBool,
     app: &mut App,
+    clock: &mut dyn FnMut() -> Duration,
 ) -> Result<(), TuiError>
 where
     B: Backend,
@@ -186,11 +229,17 @@ where
 {
     let mut dirty = true;
     let mut connected = true;
-    let mut last_draw: Option<Instant> = None;
+    let mut last_draw: Option<Duration> = None;
+    // When the animation on screen next needs a frame (presentation clock), as of the last
+    // draw; anything else that changes the screen sets `dirty` and recomputes it.
+    let mut next_frame: Option<i64> = None;
     loop {
         if quit.load(Ordering::SeqCst) || app.should_quit() {
             return Ok(());
         }
+        // 0. The presentation clock: frames drained below are revealed at this instant.
+        let now = clock();
+        app.update(Msg::Clock { now_ns: nanos(now) });
         // 1. Capture events, bounded by the frame budget.
         let started = Instant::now();
         let mut backlog = false;
@@ -222,11 +271,13 @@ where
             app.update(Msg::Drops(drops));
             dirty = true;
         }
-        // 3. Tick and draw.
-        let now = Instant::now();
-        let since_draw = last_draw.map(|t| now.duration_since(t));
+        // 3. Tick, animation frame and draw.
+        let since_draw = last_draw.map(|t| now.saturating_sub(t));
         if app.is_running() && since_draw.is_none_or(|d| d >= TICK) {
             app.update(Msg::Tick);
+            dirty = true;
+        }
+        if next_frame.is_some_and(|at| at <= nanos(now)) {
             dirty = true;
         }
         if dirty {
@@ -235,15 +286,22 @@ where
                 .map_err(|e| TuiError::Draw(e.to_string()))?;
             dirty = false;
             last_draw = Some(now);
+            next_frame = app.next_redraw_ns();
         }
-        // 4. Input: wait until the next tick (not at all when frames are still queued).
-        let timeout = if backlog {
+        // 4. Input: wait until the next tick or animation frame (not at all when frames are
+        // still queued).
+        let after = clock();
+        let mut timeout = if backlog {
             Duration::ZERO
         } else if app.is_running() {
-            TICK.saturating_sub(last_draw.map_or(TICK, |t| t.elapsed()))
+            TICK.saturating_sub(last_draw.map_or(TICK, |t| after.saturating_sub(t)))
         } else {
             IDLE_WAIT
         };
+        if let Some(at) = next_frame {
+            let until = u64::try_from(at.saturating_sub(nanos(after))).unwrap_or(0);
+            timeout = timeout.min(Duration::from_nanos(until));
+        }
         let mut wait = timeout;
         for _ in 0..MAX_EVENTS_PER_TURN {
             match events.next(wait)? {

@@ -39,7 +39,10 @@ fn tty_program() {
     let mode = std::env::var("SYNACK_TTY_MODE").unwrap_or_default();
     if let Some(path) = mode.strip_prefix("file:") {
         // The real thing: capture thread over a file, real decoder.
-        let result = synack::tui::run(synack::source::Input::File(path.into()));
+        let result = synack::tui::run(
+            synack::source::Input::File(path.into()),
+            &synack::tui::TuiOptions::default(),
+        );
         match &result {
             Ok(()) => println!("run returned Ok"),
             Err(e) => println!("run returned error: {e}"),

@@ -41,16 +41,30 @@ pub struct Mouse {
 
 /// Every key binding as (keys, what they do), in the order the help overlay lists them.
 pub const KEY_HELP: &[(&str, &str)] = &[
-    ("↑ ↓  k j", "previous / next packet, field or hex row"),
+    ("1  2", "packets screen / flows screen (list and ladder)"),
+    (
+        "↑ ↓  k j",
+        "previous / next packet, flow, field, arrow or row",
+    ),
     ("PgUp PgDn", "one page up / down"),
     ("g Home  G End", "first / last"),
-    ("Tab  Shift-Tab", "next / previous pane: list, layers, hex"),
-    ("Enter Space", "list: go to layers; layers: fold / unfold"),
+    ("Tab  Shift-Tab", "next / previous pane"),
+    (
+        "Enter Space",
+        "packets: go to layers; layers: fold / unfold",
+    ),
     ("← →  h l", "layers: fold / unfold the layer"),
-    ("f", "follow the newest packet (on / off)"),
+    ("L", "packets: this packet's flow, its arrow selected"),
+    ("Enter", "flows: go to the ladder; ladder: show that packet"),
+    ("s", "flows: sort by start, RTT or bytes"),
+    ("a", "flows: play the selected flow's animation again"),
+    ("f", "follow the newest packet or flow (on / off)"),
     ("?", "show / hide this help"),
     ("q  Esc", "close help, else quit"),
     ("Ctrl-C", "quit"),
-    ("mouse click", "select a packet or field, focus a pane"),
+    (
+        "mouse click",
+        "select a packet, flow or field, focus a pane",
+    ),
     ("mouse wheel", "scroll the pane under the pointer"),
 ];

@@ -1,4 +1,4 @@
-//! Where the packet screen's panes sit for a given terminal size. Kept in `app` (not `ui`) so
+//! Where the packet and flows screens' panes sit for a given terminal size. Kept in `app` (not `ui`) so
 //! that `update` can map mouse clicks to rows and size pages exactly as the renderer draws
 //! them. Pure arithmetic on ratatui's `Rect`; depends on nothing else.
 
@@ -115,6 +115,84 @@ impl PacketLayout {
     }
 }
 
+/// Narrowest terminal that shows the flows list and the ladder side by side.
+pub const FLOWS_SIDE_BY_SIDE_WIDTH: u16 = 150;
+/// Narrowest ladder pane beside the list.
+pub const MIN_LADDER_WIDTH: u16 = 76;
+
+/// The flows screen's rectangles: the flows list and the selected flow's ladder, side by
+/// side on wide terminals, stacked (list above) otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlowsLayout {
+    /// The flows list including its border.
+    pub list: Rect,
+    /// The ladder pane including its border.
+    pub ladder: Rect,
+    pub status: Rect,
+    pub side_by_side: bool,
+}
+
+impl FlowsLayout {
+    /// Lays out `area`; `status_rows` is the status bar's height.
+    pub fn compute(area: Rect, status_rows: u16) -> FlowsLayout {
+        let status_h = status_rows.min(area.height);
+        let rest = area.height.saturating_sub(status_h);
+        let status = Rect {
+            x: area.x,
+            y: area.y.saturating_add(rest),
+            width: area.width,
+            height: status_h,
+        };
+        let body = Rect {
+            height: rest,
+            ..area
+        };
+        if area.width >= FLOWS_SIDE_BY_SIDE_WIDTH {
+            let ladder_w = (area.width / 2).max(MIN_LADDER_WIDTH);
+            let list_w = area.width.saturating_sub(ladder_w);
+            return FlowsLayout {
+                list: Rect {
+                    width: list_w,
+                    ..body
+                },
+                ladder: Rect {
+                    x: body.x.saturating_add(list_w),
+                    width: ladder_w,
+                    ..body
+                },
+                status,
+                side_by_side: true,
+            };
+        }
+        // Stacked: the list takes three eighths (at least 6 rows), the ladder the rest.
+        let want = u16::try_from((u32::from(rest) * 3).div_ceil(8)).unwrap_or(rest);
+        let list_h = want.max(6).min(rest.saturating_sub(6)).max(rest.min(6));
+        FlowsLayout {
+            list: Rect {
+                height: list_h,
+                ..body
+            },
+            ladder: Rect {
+                y: body.y.saturating_add(list_h),
+                height: rest.saturating_sub(list_h),
+                ..body
+            },
+            status,
+            side_by_side: false,
+        }
+    }
+
+    /// Flow rows the list shows at once (inside the border, below the column header).
+    pub fn list_rows(&self) -> usize {
+        usize::from(inner(self.list).height.saturating_sub(1))
+    }
+
+    /// Screen row of the first flow row.
+    pub fn list_first_row_y(&self) -> u16 {
+        self.list.y.saturating_add(2)
+    }
+}
+
 /// The narrow layout's tab labels, drawn on the detail pane's top border from its second
 /// column: the layers tab, a separator, the hex tab.
 pub const TAB_LAYERS: &str = " Layers ";
@@ -183,6 +261,25 @@ mod tests {
         for (w, h) in [(0, 0), (1, 1), (10, 3), (80, 6)] {
             let l = PacketLayout::compute(Rect::new(0, 0, w, h), 2);
             assert!(l.list.height + l.status.height <= h.max(l.status.height));
+            let _ = l.list_rows();
+        }
+    }
+
+    #[test]
+    fn flows_stack_at_80x24_and_sit_side_by_side_when_wide() {
+        let l = FlowsLayout::compute(Rect::new(0, 0, 80, 24), 1);
+        assert!(!l.side_by_side);
+        assert_eq!(l.list, Rect::new(0, 0, 80, 9));
+        assert_eq!(l.ladder, Rect::new(0, 9, 80, 14));
+        assert_eq!(l.list_rows(), 6);
+        let w = FlowsLayout::compute(Rect::new(0, 0, 200, 60), 1);
+        assert!(w.side_by_side);
+        assert_eq!(w.list.width + w.ladder.width, 200);
+        assert_eq!(w.ladder.x, w.list.width);
+        assert_eq!(w.list.height, 59);
+        for (w, h) in [(0, 0), (1, 1), (10, 3), (80, 6), (150, 2)] {
+            let l = FlowsLayout::compute(Rect::new(0, 0, w, h), 2);
+            assert!(l.list.height + l.ladder.height + l.status.height <= h.max(2));
             let _ = l.list_rows();
         }
     }

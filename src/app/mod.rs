@@ -2,13 +2,18 @@
 //! frames from the capture thread, keys, mouse, resizes, source progress, ticks — is a
 //! [`Msg`], and `update` is the only thing that changes the state. No terminal I/O and no
 //! clock here (the main loop in `tui` owns both), so every behaviour is testable with plain
-//! values. Depends on `model`, `decode`, `sanitize` and ratatui's layout types.
+//! values. Depends on `model`, `decode`, `flow`, `anim`, `sanitize` and ratatui's layout types.
 //!
 //! The state is split per screen: [`PacketScreen`] holds the packet screen's selection,
-//! scroll, focus and cached decode; a later flows screen gets its own struct and a [`Screen`]
-//! variant, sharing the [`PacketStore`], source status and counters kept here.
+//! scroll, focus and cached decode; [`FlowScreen`] holds the flow tracker, every flow's
+//! animation, the flows list's order and selection and the ladder's selected arrow. Both
+//! share the [`PacketStore`] (each TCP packet records its flow id there), the source status
+//! and the counters kept here. Animations run on one presentation clock, `now_ns`: the main
+//! loop advances it with [`Msg::Clock`]; nothing here reads a clock.
 
 pub mod decoder;
+pub mod flow_sort;
+pub mod flows;
 pub mod keys;
 pub mod layers;
 pub mod layout;
@@ -21,17 +26,24 @@ use crate::model::{Frame, LinkType};
 use crate::sanitize::sanitize;
 
 pub use decoder::{Decoder, RealDecoder};
+pub use flow_sort::SortKey;
+pub use flows::{FlowAction, FlowFocus, FlowScreen};
 pub use keys::{Key, Mouse, MouseKind};
 pub use layers::{LayerRow, RowKind};
-pub use layout::{DetailLayout, PacketLayout};
+pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
 pub use packets::{Detail, Focus, PacketScreen};
 pub use store::{PacketStore, PacketView};
 
-/// Which screen is shown.
+/// Which screen is shown (`1` / `2`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Packets,
+    /// The flows list and the selected flow's ladder diagram.
+    Flows,
 }
+
+/// Flows kept when the caller does not say (`--max-flows`' default for live captures).
+pub const DEFAULT_MAX_FLOWS: usize = 100_000;
 
 /// Where the packets come from (for the status bar).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +117,11 @@ pub enum Msg {
     Drops(Drops),
     /// Time passed (the main loop sends one now and then while something is live).
     Tick,
+    /// The presentation clock (nanoseconds since the session began) that every animation
+    /// follows. Only the main loop sends it; frames arriving after it are revealed at it.
+    Clock {
+        now_ns: i64,
+    },
 }
 
 /// The link types seen so far (for the status bar).
@@ -121,6 +138,7 @@ pub struct App {
     decoder: Box<dyn Decoder>,
     screen: Screen,
     packets: PacketScreen,
+    flows: FlowScreen,
     store: PacketStore,
     source: SourceStatus,
     drops: Drops,
@@ -128,6 +146,12 @@ pub struct App {
     help: bool,
     size: (u16, u16),
     quit: bool,
+    /// The presentation clock.
+    now_ns: i64,
+    /// Draw the flows screen without colour.
+    monochrome: bool,
+    /// A one-off message for the status bar, cleared by the next key.
+    notice: Option<String>,
 }
 
 impl std::fmt::Debug for App {
@@ -135,6 +159,8 @@ impl std::fmt::Debug for App {
         f.debug_struct("App")
             .field("screen", &self.screen)
             .field("packets", &self.store.len())
+            .field("flows", &self.flows)
+            .field("now_ns", &self.now_ns)
             .field("source", &self.source)
             .field("help", &self.help)
             .field("size", &self.size)
@@ -143,8 +169,8 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// A fresh app for `kind` on a terminal of `width`×`height`. Live captures start in
-    /// follow mode.
+    /// A fresh app for `kind` on a terminal of `width`×`height`, keeping at most
+    /// [`DEFAULT_MAX_FLOWS`] flows. Live captures start in follow mode (both screens).
     pub fn new(kind: SourceKind, width: u16, height: u16) -> App {
         let kind = match kind {
             SourceKind::Live { iface } => SourceKind::Live {
@@ -159,6 +185,7 @@ impl App {
             decoder: Box::new(RealDecoder),
             screen: Screen::Packets,
             packets: PacketScreen::new(follow),
+            flows: FlowScreen::new(DEFAULT_MAX_FLOWS, follow),
             store: PacketStore::new(),
             source: SourceStatus {
                 kind,
@@ -170,7 +197,24 @@ impl App {
             help: false,
             size: (width, height),
             quit: false,
+            now_ns: 0,
+            monochrome: false,
+            notice: None,
         }
+    }
+
+    /// Keeps at most `max_flows` TCP flows (`--max-flows`; the least recently active are
+    /// evicted and counted). Call before any frame arrives: it starts an empty flow table.
+    pub fn with_max_flows(mut self, max_flows: usize) -> App {
+        let follow = self.flows.follow();
+        self.flows = FlowScreen::new(max_flows, follow);
+        self
+    }
+
+    /// Draws the flows screen without colour (symbols, labels, bold and reverse only).
+    pub fn with_monochrome(mut self, monochrome: bool) -> App {
+        self.monochrome = monochrome;
+        self
     }
 
     /// Replaces the decoder (tests use hand-made decodes; the program uses [`RealDecoder`]).
@@ -192,6 +236,27 @@ impl App {
     }
     pub fn packets(&self) -> &PacketScreen {
         &self.packets
+    }
+    pub fn flows(&self) -> &FlowScreen {
+        &self.flows
+    }
+    /// The presentation clock every animation is drawn at.
+    pub fn now_ns(&self) -> i64 {
+        self.now_ns
+    }
+    pub fn monochrome(&self) -> bool {
+        self.monochrome
+    }
+    /// The status bar's one-off message, if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+    /// Whether the shown screen follows the newest packet / flow.
+    pub fn following(&self) -> bool {
+        match self.screen {
+            Screen::Packets => self.packets.follow(),
+            Screen::Flows => self.flows.follow(),
+        }
     }
     pub fn store(&self) -> &PacketStore {
         &self.store
@@ -240,14 +305,44 @@ impl App {
         )
     }
 
+    /// The flows screen's layout at the current size.
+    pub fn flows_layout(&self) -> FlowsLayout {
+        FlowsLayout::compute(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.status_rows(),
+        )
+    }
+
+    /// When the screen next changes by itself (an animation frame, an arrow starting or
+    /// landing), on the presentation clock; `None` when nothing on screen moves. The main
+    /// loop sleeps until then when nothing else happens.
+    pub fn next_redraw_ns(&self) -> Option<i64> {
+        match self.screen {
+            Screen::Packets => None,
+            Screen::Flows => self
+                .flows
+                .next_redraw_ns(self.flows_layout().list_rows(), self.now_ns),
+        }
+    }
+
     /// Applies one message.
     pub fn update(&mut self, msg: Msg) {
-        let list_may_change = !matches!(msg, Msg::Tick | Msg::Drops(_) | Msg::Progress { .. });
+        let list_may_change = !matches!(
+            msg,
+            Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Clock { .. }
+        );
+        let frames = matches!(msg, Msg::Frames(_));
         self.apply(msg);
         if list_may_change {
             let layout = self.packet_layout();
             self.packets
                 .refresh_visible(&self.store, &layout, self.decoder.as_ref());
+        }
+        // A big table is re-sorted by the next message rather than after every batch.
+        let sort_now = !frames || self.flows.len() <= flows::EAGER_SORT_LIMIT;
+        if self.screen == Screen::Flows && sort_now {
+            let layout = self.flows_layout();
+            self.flows.refresh(&layout);
         }
     }
 
@@ -265,6 +360,7 @@ impl App {
                 total_bytes,
             } => self.source.progress = Some((bytes_read, total_bytes)),
             Msg::Finished(result) => {
+                self.flows.finish();
                 self.source.state = match result {
                     Ok(()) => SourceState::Done,
                     Err(reason) => SourceState::Failed(sanitize(&reason)),
@@ -274,6 +370,7 @@ impl App {
             }
             Msg::Drops(d) => self.drops = d,
             Msg::Tick => {}
+            Msg::Clock { now_ns } => self.now_ns = now_ns,
         }
     }
 
@@ -290,7 +387,15 @@ impl App {
                 _ => LinkSeen::Mixed,
             };
             let summary = self.decoder.summarize(f.link, &f.data, f.len);
-            self.store.push_with_summary(f, summary);
+            let segment = summary.tcp;
+            let index = self.store.push_with_summary(f, summary);
+            if let Some(seg) = segment {
+                let packet_no = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
+                let flow = self
+                    .flows
+                    .observe(packet_no, f.ts_ns, &seg, f.len, self.now_ns);
+                self.store.set_flow(index, flow);
+            }
         }
         let layout = self.packet_layout();
         self.packets
@@ -302,25 +407,76 @@ impl App {
             self.quit = true;
             return;
         }
+        self.notice = None;
         if self.help {
             if matches!(key, Key::Char('?') | Key::Char('q') | Key::Esc) {
                 self.help = false;
             }
             return;
         }
-        match key {
-            Key::Char('?') => self.help = true,
-            Key::Char('q') | Key::Esc => self.quit = true,
-            _ => {
+        match (key, self.screen) {
+            (Key::Char('?'), _) => self.help = true,
+            (Key::Char('q') | Key::Esc, _) => self.quit = true,
+            (Key::Char('1'), _) => self.screen = Screen::Packets,
+            (Key::Char('2'), _) => self.screen = Screen::Flows,
+            (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
+            (_, Screen::Packets) => {
                 let layout = self.packet_layout();
-                match self.screen {
-                    Screen::Packets => {
-                        self.packets
-                            .on_key(key, &self.store, &layout, self.decoder.as_ref())
-                    }
+                self.packets
+                    .on_key(key, &self.store, &layout, self.decoder.as_ref());
+            }
+            (_, Screen::Flows) => {
+                let layout = self.flows_layout();
+                match self.flows.on_key(key, &layout, self.now_ns) {
+                    Some(FlowAction::ShowPacket(index)) => self.show_packet(index),
+                    Some(FlowAction::Notice(text)) => self.notice = Some(text),
+                    None => {}
                 }
             }
         }
+    }
+
+    /// `L` on the packet screen: the selected packet's flow on the flows screen, its ladder
+    /// focused and the packet's arrow selected.
+    fn show_packet_flow(&mut self) {
+        let Some(view) = self.packets.selected().and_then(|i| self.store.get(i)) else {
+            return;
+        };
+        let no = view.index.saturating_add(1);
+        let Some(id) = view.flow else {
+            self.notice = Some(format!("packet {no} is not TCP: it belongs to no flow"));
+            return;
+        };
+        let layout = self.flows_layout();
+        let packet_no = u64::try_from(no).unwrap_or(u64::MAX);
+        match self.flows.show_flow_packet(id, packet_no, &layout) {
+            None => {
+                self.notice = Some(format!(
+                    "flow {id} is no longer kept (more flows than --max-flows)"
+                ));
+            }
+            Some(has_arrow) => {
+                self.screen = Screen::Flows;
+                if !has_arrow {
+                    self.notice = Some(format!("packet {no} has no arrow (not SYN, FIN or RST)"));
+                }
+            }
+        }
+    }
+
+    /// Enter on a ladder arrow: its packet on the packet screen with its layers shown.
+    fn show_packet(&mut self, index: usize) {
+        if self.store.get(index).is_none() {
+            self.notice = Some(format!(
+                "packet {} is no longer kept",
+                index.saturating_add(1)
+            ));
+            return;
+        }
+        self.screen = Screen::Packets;
+        let layout = self.packet_layout();
+        self.packets
+            .show_layers(index, &self.store, &layout, self.decoder.as_ref());
     }
 
     fn on_mouse(&mut self, m: Mouse) {
@@ -330,11 +486,15 @@ impl App {
             }
             return;
         }
-        let layout = self.packet_layout();
         match self.screen {
             Screen::Packets => {
+                let layout = self.packet_layout();
                 self.packets
                     .on_mouse(m, &self.store, &layout, self.decoder.as_ref())
+            }
+            Screen::Flows => {
+                let layout = self.flows_layout();
+                self.flows.on_mouse(m, &layout);
             }
         }
     }

@@ -430,6 +430,20 @@ impl PacketScreen {
         }
     }
 
+    /// Selects packet `index` and shows its layers (the layer pane focused, follow off):
+    /// where a ladder arrow of the flows screen leads.
+    pub fn show_layers(
+        &mut self,
+        index: usize,
+        store: &PacketStore,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        self.follow = false;
+        self.select(index, store, layout, decoder);
+        self.set_focus(Focus::Layers);
+    }
+
     fn move_selection(
         &mut self,
         delta: isize,

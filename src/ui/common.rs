@@ -22,6 +22,19 @@ pub fn pane(area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rec
 /// Draws a scrollbar on the right border of the bordered `area` for a view of `visible` rows
 /// starting at `offset` out of `total`. Nothing when everything fits.
 pub fn scrollbar(area: Rect, total: usize, offset: usize, visible: usize, buf: &mut Buffer) {
+    let styles = (theme::border(true), theme::border(false));
+    scrollbar_styled(area, total, offset, visible, styles, buf);
+}
+
+/// [`scrollbar`] with the thumb's and the track's styles given (`(thumb, track)`).
+pub fn scrollbar_styled(
+    area: Rect,
+    total: usize,
+    offset: usize,
+    visible: usize,
+    (thumb_style, track_style): (Style, Style),
+    buf: &mut Buffer,
+) {
     let track = usize::from(area.height.saturating_sub(2));
     if total <= visible || track == 0 || area.width == 0 {
         return;
@@ -41,7 +54,7 @@ pub fn scrollbar(area: Rect, total: usize, offset: usize, visible: usize, buf: &
         let on = (i as u128) >= pos && (i as u128) < pos + thumb;
         if let Some(cell) = buf.cell_mut((x, y)) {
             cell.set_symbol(if on { "█" } else { "│" })
-                .set_style(theme::border(on));
+                .set_style(if on { thumb_style } else { track_style });
         }
     }
 }

@@ -2,11 +2,10 @@
 //! its number, client, server, handshake outcome badge (symbol + label + colour, so it reads
 //! without colour), initial RTT, packets, bytes, duration, Zeek history and the progress of its
 //! ladder animation (`S→ ←SA A→`, the arrow in flight drawn as `›`/`‹`). Columns are dropped
-//! least important first when the terminal is narrow. Also the sort keys and the pure
-//! [`sort_flows`]. The app passes only the visible slice of flows, so drawing is bounded.
-//! Depends on ratatui, `anim`, `flow`, `model` and the sibling `palette` / `ladder` modules.
-
-use std::cmp::Ordering;
+//! least important first when the terminal is narrow. The sort keys and [`sort_flows`] live in
+//! `app::flow_sort` (the app orders the list) and are re-exported here. The app passes only the
+//! visible slice of flows, so drawing is bounded. Depends on ratatui, `anim`, `flow`, `model`,
+//! `app::flow_sort` and the sibling `palette` / `ladder` modules.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,78 +13,12 @@ use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 use crate::anim::FlowProgress;
+pub use crate::app::flow_sort::{SortKey, list_rtt_ns, sort_flows};
 use crate::flow::{Direction, EventKind, Flow, Outcome, ms_text, seconds_text};
 use crate::model::endpoint_text;
 
 use super::ladder::draw::{put, set_cell, truncate, truncate_left, width};
 use super::palette::Palette;
-
-/// The order of the flows list.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum SortKey {
-    /// First packet time, oldest first (the newest at the bottom, as a live capture grows).
-    #[default]
-    Start,
-    /// Initial RTT, slowest first; flows without one (no complete handshake) last.
-    Rtt,
-    /// Bytes on the wire, largest first.
-    Bytes,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 3] = [Self::Start, Self::Rtt, Self::Bytes];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::Rtt => "RTT",
-            Self::Bytes => "bytes",
-        }
-    }
-
-    /// `▲` ascending, `▼` descending.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Self::Start => "▲",
-            Self::Rtt | Self::Bytes => "▼",
-        }
-    }
-
-    /// The next key (the sort key cycles).
-    pub fn next(self) -> SortKey {
-        match self {
-            Self::Start => Self::Rtt,
-            Self::Rtt => Self::Bytes,
-            Self::Bytes => Self::Start,
-        }
-    }
-}
-
-/// The RTT the list shows and sorts by: the initial RTT of an established handshake.
-pub fn list_rtt_ns(flow: &Flow) -> Option<i64> {
-    if flow.established() {
-        flow.rtt.initial_ns
-    } else {
-        None
-    }
-}
-
-/// Sorts flows by `key`; ties (and flows without an RTT) keep flow-number order.
-pub fn sort_flows(flows: &mut [&Flow], key: SortKey) {
-    flows.sort_by(|a, b| {
-        let primary = match key {
-            SortKey::Start => a.first_ts_ns.cmp(&b.first_ts_ns),
-            SortKey::Rtt => match (list_rtt_ns(a), list_rtt_ns(b)) {
-                (Some(x), Some(y)) => y.cmp(&x),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
-            SortKey::Bytes => b.bytes().cmp(&a.bytes()),
-        };
-        primary.then(a.id.cmp(&b.id))
-    });
-}
 
 /// Counts as `1234`, `12.3k`, `4.5M`, `1.2G`.
 pub fn compact_count(n: u64) -> String {
@@ -99,6 +32,22 @@ pub fn compact_count(n: u64) -> String {
         }
     }
     n.to_string()
+}
+
+/// The outcome badge's text: symbol and label (`✔ complete`), the short label on narrow
+/// screens. While the capture runs, a handshake still waiting for its answer or its final ACK
+/// says so (`… no answer yet`, `◐ no ACK yet`) instead of a verdict it has not earned.
+pub fn badge_text(flow: &Flow, short: bool) -> String {
+    let o = flow.outcome();
+    let label = match (o, flow.outcome_settled(), short) {
+        (Outcome::NoResponse, false, false) => "no answer yet",
+        (Outcome::NoResponse, false, true) => "no ans.",
+        (Outcome::Incomplete, false, false) => "no ACK yet",
+        (Outcome::Incomplete, false, true) => "no ACK",
+        (_, _, true) => short_label(o),
+        (_, _, false) => o.label(),
+    };
+    format!("{} {label}", o.symbol())
 }
 
 /// Short outcome label for narrow screens (the symbol keeps them apart).
@@ -313,15 +262,7 @@ impl<'a> FlowListView<'a> {
             Col::Id => flow.id.to_string(),
             Col::Client => endpoint_text(flow.client),
             Col::Server => endpoint_text(flow.server),
-            Col::Handshake => {
-                let o = flow.outcome();
-                let label = if short_badge {
-                    short_label(o)
-                } else {
-                    o.label()
-                };
-                format!("{} {label}", o.symbol())
-            }
+            Col::Handshake => badge_text(flow, short_badge),
             Col::Rtt => list_rtt_ns(flow).map_or_else(|| "-".to_string(), ms_text),
             Col::Packets => compact_count(flow.packets()),
             Col::Bytes => compact_count(flow.bytes()),
@@ -339,7 +280,11 @@ impl<'a> FlowListView<'a> {
         }
         for (row, flow) in self.flows.iter().enumerate() {
             let cell = if col == Col::Arrows {
-                glyphs_width(&arrow_glyphs(flow, &self.row_progress(row, flow)))
+                // As wide as the settled row, so columns do not jump while arrows start.
+                let settled = FlowProgress::settled(flow.ladder.len());
+                let progress = self.row_progress(row, flow);
+                glyphs_width(&arrow_glyphs(flow, &progress))
+                    .max(glyphs_width(&arrow_glyphs(flow, &settled)))
             } else {
                 width(&self.cell(col, flow, short_badge))
             };

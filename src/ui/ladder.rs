@@ -18,6 +18,7 @@ use crate::anim::{self, ArrowProgress, ArrowTiming};
 use crate::flow::{Close, Direction, EventKind, Flow, LadderEvent, Outcome, TcpState, ms_text};
 use crate::model::{TcpHandshakeOptions, endpoint_text, tcp_flags};
 
+use super::flow_list::badge_text;
 use super::palette::{Palette, arrow_glyphs};
 
 use draw::{Piece, fit, put, put_right, set_cell, width};
@@ -482,10 +483,7 @@ impl LadderView<'_> {
                 pieces,
             };
         }
-        pieces.push((
-            Piece::new(format!("{} {}", outcome.symbol(), outcome.label()), 0),
-            p.outcome(outcome),
-        ));
+        pieces.push((Piece::new(badge_text(f, false), 0), p.outcome(outcome)));
         let all_landed = (0..f.ladder.len()).all(|i| self.progress(i).landed());
         if all_landed && (f.close != Close::Open || f.established()) {
             pieces.push((Piece::new(f.close.label(), 2), p.text()));
@@ -543,10 +541,12 @@ impl LadderView<'_> {
             };
         }
         if f.outcome() == Outcome::NoResponse {
-            pieces.push((
-                Piece::new("none: the SYN was never answered", 0).short("none (no answer)"),
-                p.dim(),
-            ));
+            let text = if f.outcome_settled() {
+                Piece::new("none: the SYN was never answered", 0).short("none (no answer)")
+            } else {
+                Piece::new("none yet: waiting for an answer", 0).short("none yet")
+            };
+            pieces.push((text, p.dim()));
             return FooterLine {
                 label: true,
                 pieces,
@@ -952,7 +952,7 @@ impl Widget for &LadderView<'_> {
         if area.width < 24 || area.height < 4 {
             // Too small for a diagram: say what the flow is and how to see more.
             let outcome = self.flow.outcome();
-            let text = format!("{} {}", outcome.symbol(), outcome.label());
+            let text = badge_text(self.flow, false);
             let w = usize::from(area.width);
             put(
                 buf,

@@ -4,6 +4,7 @@
 
 pub mod common;
 pub mod flow_list;
+pub mod flows;
 pub mod help;
 pub mod hex;
 pub mod ladder;
@@ -26,6 +27,7 @@ use crate::app::{App, DetailLayout, Screen};
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     match app.screen() {
         Screen::Packets => render_packets(app, buf),
+        Screen::Flows => flows::render(app, buf),
     }
     if app.help_visible() {
         help::render(area, buf);
@@ -76,9 +78,16 @@ fn render_packets(app: &App, buf: &mut Buffer) {
     let layout = app.packet_layout();
     packet_list::render(app, layout.list, buf);
     let screen = app.packets();
+    // A TCP packet names its flow and the key to its ladder.
     let packet_no = screen
         .detail()
-        .map(|d| format!("packet {} ", d.index + 1))
+        .map(|d| {
+            let flow = app.store().get(d.index).and_then(|v| v.flow);
+            match flow {
+                Some(id) => format!("packet {} · L: flow {id} ladder ", d.index + 1),
+                None => format!("packet {} ", d.index + 1),
+            }
+        })
         .unwrap_or_default();
     match layout.detail {
         DetailLayout::Split { layers: l, hex: h } => {

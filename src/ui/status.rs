@@ -1,7 +1,9 @@
 //! The status bar: what the source is doing (live on an interface, reading a file N%, done,
-//! failed with the reason on its own lines), the link type, packet and byte counts, the
-//! kernel's and synack's drop counts, follow mode and the `? help` hint. Pure function of
-//! `&App`; depends on `app` (read only) and the ui helpers.
+//! failed with the reason on its own lines), the link type, packet, byte and flow counts
+//! (with the flows evicted by `--max-flows`), the kernel's and synack's drop counts, follow
+//! mode, a one-off notice, the screen switcher (`1 Packets 2 Flows`, the shown one
+//! highlighted) and the `? help` hint. Less important parts go first on narrow terminals.
+//! Pure function of `&App`; depends on `app` (read only) and the ui helpers.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,9 +11,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::app::{App, LinkSeen, SourceKind, SourceState};
+use crate::app::{App, LinkSeen, Screen, SourceKind, SourceState};
 
-use super::common::{fit, put, width};
+use super::common::fit;
 use super::theme;
 
 /// Bytes in human units (`999 B`, `1.2 kB`, `3.4 MB`, decimal as network tools count).
@@ -77,27 +79,75 @@ fn drops_text(app: &App, compact: bool) -> Option<Span<'static>> {
     Some(Span::styled(text, style))
 }
 
-fn status_line(app: &App, compact: bool) -> Line<'static> {
+/// The flow count, and the flows evicted to stay within `--max-flows` (highlighted).
+fn flows_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
+    let fs = app.flows();
+    let n = fs.len();
+    let mut spans = vec![Span::raw(if n == 1 {
+        "1 flow".to_string()
+    } else {
+        format!("{n} flows")
+    })];
+    let evicted = fs.evicted();
+    if evicted > 0 {
+        let text = if compact {
+            format!(" +{evicted} evicted")
+        } else {
+            format!(" ({evicted} evicted, --max-flows)")
+        };
+        spans.push(Span::styled(
+            text,
+            Style::new()
+                .fg(theme::VERMILLION)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans
+}
+
+/// How much the left part of the bar leaves out to fit.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Detail {
+    Full,
+    Compact,
+    NoLink,
+    NoBytes,
+}
+
+fn status_line(app: &App, detail: Detail) -> Line<'static> {
     let sep = || Span::styled(" │ ", theme::dim());
-    let link = match app.link() {
-        LinkSeen::None => "—".to_string(),
-        LinkSeen::One(l) => l.name(),
-        LinkSeen::Mixed => "mixed links".to_string(),
-    };
-    let mut spans = vec![
-        source_span(app),
-        sep(),
-        Span::raw(link),
-        sep(),
-        Span::raw(format!("{} pkts", app.store().len())),
-        sep(),
-        Span::raw(human_bytes(app.store().bytes_on_wire())),
-    ];
+    let compact = detail >= Detail::Compact;
+    let mut spans = vec![source_span(app)];
+    if let Some(notice) = app.notice() {
+        spans.push(sep());
+        spans.push(Span::styled(
+            notice.to_string(),
+            Style::new().fg(theme::ORANGE).add_modifier(Modifier::BOLD),
+        ));
+        return Line::from(spans);
+    }
+    if detail < Detail::NoLink {
+        let link = match app.link() {
+            LinkSeen::None => "—".to_string(),
+            LinkSeen::One(l) => l.name(),
+            LinkSeen::Mixed => "mixed links".to_string(),
+        };
+        spans.push(sep());
+        spans.push(Span::raw(link));
+    }
+    spans.push(sep());
+    spans.push(Span::raw(format!("{} pkts", app.store().len())));
+    if detail < Detail::NoBytes {
+        spans.push(sep());
+        spans.push(Span::raw(human_bytes(app.store().bytes_on_wire())));
+    }
+    spans.push(sep());
+    spans.extend(flows_spans(app, compact));
     if let Some(d) = drops_text(app, compact) {
         spans.push(sep());
         spans.push(d);
     }
-    if app.packets().follow() {
+    if app.following() {
         spans.push(sep());
         spans.push(Span::styled(
             "FOLLOW",
@@ -107,6 +157,30 @@ fn status_line(app: &App, compact: bool) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// The screen switcher and the help hint: ` 1 Packets 2 Flows ? help `, the shown screen
+/// reversed; shorter forms when `short`.
+fn right_part(app: &App, short: bool) -> Line<'static> {
+    let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    let off = theme::dim();
+    let (packets, flows) = match app.screen() {
+        Screen::Packets => (on, off),
+        Screen::Flows => (off, on),
+    };
+    let (p, f, h) = if short {
+        ("1 Pkts", "2 Flows", "? ")
+    } else {
+        ("1 Packets", "2 Flows", "? help ")
+    };
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(p, packets),
+        Span::raw(" "),
+        Span::styled(f, flows),
+        Span::raw(" "),
+        Span::styled(h, Style::new().add_modifier(Modifier::BOLD)),
+    ])
 }
 
 /// Draws the status bar into `area`: one row, plus the failure reason above it (wrapped over
@@ -128,23 +202,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 .render(rows, buf);
         }
     }
-    let hint = " ? help ";
-    let hint_w = width(hint);
-    let left_w = w.saturating_sub(hint_w);
-    let mut line = status_line(app, false);
-    if line.width() > left_w {
-        line = status_line(app, true);
+    let mut right = right_part(app, false);
+    let mut line = status_line(app, Detail::Full);
+    for detail in [Detail::Compact, Detail::NoLink, Detail::NoBytes] {
+        if line.width() + right.width() <= w {
+            break;
+        }
+        line = status_line(app, detail);
     }
-    buf.set_line(area.x, y, &line, left_w as u16);
-    if w >= hint_w {
-        put(
-            buf,
-            area.x + (w - hint_w) as u16,
-            y,
-            hint,
-            hint_w,
-            Style::new().add_modifier(Modifier::BOLD),
-        );
+    if line.width() + right.width() > w {
+        right = right_part(app, true);
+    }
+    let right_w = right.width().min(w);
+    let left_w = w - right_w;
+    buf.set_line(area.x, y, &line, u16::try_from(left_w).unwrap_or(u16::MAX));
+    if right_w > 0 {
+        let x = area.x + u16::try_from(left_w).unwrap_or(u16::MAX);
+        buf.set_line(x, y, &right, u16::try_from(right_w).unwrap_or(u16::MAX));
     }
 }
 

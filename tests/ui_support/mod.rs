@@ -1,7 +1,8 @@
 //! Shared fixtures for the ui tests: real Ethernet/IPv4/TCP bytes built with etherparse (a
 //! handshake, an HTTP request whose payload carries terminal escape sequences, a packet cut
 //! short by the snaplen) and a small hand-written decoder for exactly those packets, so the
-//! screens can be tested independently of `crate::decode`. Fixed timestamps, no clock.
+//! screens can be tested independently of `crate::decode`. Fixed timestamps, no clock. Also
+//! the demo captures of `assets/demo`, read with the real file reader.
 #![allow(dead_code)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -394,4 +395,23 @@ pub fn screen_text(app: &App) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every frame of `assets/demo/NAME`, read with the real file reader.
+pub fn demo_frames(name: &str) -> Vec<Frame> {
+    let path = format!("{}/assets/demo/{name}", env!("CARGO_MANIFEST_DIR"));
+    let mut reader = synack::source::FileReader::open(path.as_ref()).expect("demo capture opens");
+    let mut frames = Vec::new();
+    loop {
+        let mut f = Frame {
+            ts_ns: 0,
+            len: 0,
+            link: LinkType::ETHERNET,
+            data: Vec::new(),
+        };
+        if !reader.next_into(&mut f).expect("demo capture reads") {
+            return frames;
+        }
+        frames.push(f);
+    }
 }

@@ -1,0 +1,136 @@
+//! The flows screen: the flows list (only its visible rows are built, each with its own
+//! animation progress) and the selected flow's ladder diagram drawn in full at the app's
+//! presentation time, side by side on wide terminals and stacked at 80×24, over the status
+//! bar. Pane titles name the keys that act on them. Pure function of `&App`; depends on `app`
+//! (read only), `anim`, `flow` and the sibling widgets.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
+
+use crate::anim::FlowProgress;
+use crate::app::{App, FlowFocus};
+use crate::flow::Flow;
+
+use super::common::{put, scrollbar_styled};
+use super::flow_list::FlowListView;
+use super::ladder::LadderView;
+use super::{status, theme};
+
+/// Secondary text: the packet screen's grey, or plain dim without colour.
+fn dim(app: &App) -> Style {
+    if app.monochrome() {
+        Style::new().add_modifier(Modifier::DIM)
+    } else {
+        theme::dim()
+    }
+}
+
+/// A pane border: bright when focused; bold / dim without colour.
+fn border(app: &App, focused: bool) -> Style {
+    match (app.monochrome(), focused) {
+        (false, f) => theme::border(f),
+        (true, true) => Style::new().add_modifier(Modifier::BOLD),
+        (true, false) => Style::new().add_modifier(Modifier::DIM),
+    }
+}
+
+/// Draws a bordered pane titled `name` with a dim `extra`; returns its inside.
+fn pane(
+    app: &App,
+    area: Rect,
+    name: String,
+    extra: String,
+    focused: bool,
+    buf: &mut Buffer,
+) -> Rect {
+    let mut spans = vec![Span::raw(format!(" {name} "))];
+    if !extra.is_empty() {
+        spans.push(Span::styled(format!("· {extra}"), dim(app)));
+    }
+    let title = Line::from(spans);
+    let block = Block::bordered()
+        .border_style(border(app, focused))
+        .title(title);
+    let inside = block.inner(area);
+    block.render(area, buf);
+    inside
+}
+
+fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
+    let fs = app.flows();
+    let focused = fs.focus() == FlowFocus::List;
+    let hint = if focused && !fs.is_empty() {
+        "Enter: ladder · s: sort · a: replay ".to_string()
+    } else {
+        String::new()
+    };
+    let name = format!("Flows ({})", fs.order().len());
+    let inside = pane(app, area, name, hint, focused, buf);
+    let now = app.now_ns();
+    let flows: Vec<&Flow> = fs
+        .visible_ids(rows)
+        .iter()
+        .filter_map(|id| fs.tracker().get(*id))
+        .collect();
+    let progress: Vec<FlowProgress> = flows.iter().map(|f| fs.progress(f.id, now)).collect();
+    FlowListView::new(&flows)
+        .progress(&progress)
+        .first_index(fs.scroll())
+        .selected(fs.selected_index())
+        .total(fs.order().len())
+        .sort(fs.sort())
+        .monochrome(app.monochrome())
+        .render(inside, buf);
+    let styles = (border(app, true), border(app, false));
+    scrollbar_styled(area, fs.order().len(), fs.scroll(), rows, styles, buf);
+}
+
+fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
+    let fs = app.flows();
+    let focused = fs.focus() == FlowFocus::Ladder;
+    let Some(flow) = fs.selected_flow() else {
+        let inside = pane(app, area, "Ladder".into(), String::new(), focused, buf);
+        let text = if fs.is_empty() {
+            "the ladder of the selected TCP flow appears here"
+        } else {
+            "select a flow"
+        };
+        put(
+            buf,
+            inside.x.saturating_add(1),
+            inside.y,
+            text,
+            usize::from(inside.width.saturating_sub(1)),
+            dim(app),
+        );
+        return;
+    };
+    let event = if focused { fs.selected_event() } else { None };
+    let hint = match event.and_then(|e| flow.ladder.get(e).map(|ev| (e, ev))) {
+        Some((e, ev)) => format!(
+            "arrow {}/{} · Enter: packet {} ",
+            e.saturating_add(1),
+            flow.ladder.len(),
+            ev.packet_no
+        ),
+        None if focused => "↑↓: select an arrow · a: replay ".to_string(),
+        None => "Tab: select arrows ".to_string(),
+    };
+    let name = format!("Ladder of flow {}", flow.id);
+    let inside = pane(app, area, name, hint, focused, buf);
+    LadderView::new(flow, fs.timings(flow.id), app.now_ns())
+        .selected_event(event)
+        .monochrome(app.monochrome())
+        .render(inside, buf);
+}
+
+/// Draws the flows screen into `buf`.
+pub fn render(app: &App, buf: &mut Buffer) {
+    let layout = app.flows_layout();
+    render_list(app, layout.list, layout.list_rows(), buf);
+    render_ladder(app, layout.ladder, buf);
+    status::render(app, layout.status, buf);
+}
