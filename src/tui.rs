@@ -84,6 +84,7 @@ impl From<SourceEvent> for Msg {
                 bytes_read,
                 total_bytes,
             },
+            SourceEvent::Rate(r) => Msg::Rate(r),
             SourceEvent::Finished(r) => Msg::Finished(r.map_err(|e| e.to_string())),
         }
     }

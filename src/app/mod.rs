@@ -59,6 +59,8 @@ pub struct SourceStatus {
     pub state: SourceState,
     /// Bytes read so far and the total when known (files).
     pub progress: Option<(u64, Option<u64>)>,
+    /// Packets per second the source delivers lately, as it measures it.
+    pub rate: Option<u64>,
 }
 
 impl SourceStatus {
@@ -100,6 +102,8 @@ pub enum Msg {
         bytes_read: u64,
         total_bytes: Option<u64>,
     },
+    /// Packets per second the source delivers (measured by the capture thread).
+    Rate(u64),
     /// The source has stopped: cleanly, or with an error message.
     Finished(Result<(), String>),
     Drops(Drops),
@@ -164,6 +168,7 @@ impl App {
                 kind,
                 state: SourceState::Running,
                 progress: None,
+                rate: None,
             },
             drops: Drops::default(),
             link: LinkSeen::None,
@@ -242,7 +247,10 @@ impl App {
 
     /// Applies one message.
     pub fn update(&mut self, msg: Msg) {
-        let list_may_change = !matches!(msg, Msg::Tick | Msg::Drops(_) | Msg::Progress { .. });
+        let list_may_change = !matches!(
+            msg,
+            Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Rate(_)
+        );
         self.apply(msg);
         if list_may_change {
             let layout = self.packet_layout();
@@ -264,6 +272,7 @@ impl App {
                 bytes_read,
                 total_bytes,
             } => self.source.progress = Some((bytes_read, total_bytes)),
+            Msg::Rate(r) => self.source.rate = Some(r),
             Msg::Finished(result) => {
                 self.source.state = match result {
                     Ok(()) => SourceState::Done,
