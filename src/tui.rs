@@ -131,8 +131,12 @@ pub fn run(input: Input) -> Result<(), TuiError> {
         }),
         stop: Arc::clone(&stop),
     };
+    let mapped = handle.mapped.clone();
     let result = run_feed_with(feed, |w, h| {
-        let app = App::new(kind, w, h);
+        let mut app = App::new(kind, w, h);
+        if let Some(m) = mapped {
+            app = app.with_mapped_file(m.bytes, m.offsets);
+        }
         match info.link {
             Some(link) => app.with_link(link),
             None => app,

@@ -181,6 +181,17 @@ impl App {
     /// Replaces the decoder (tests use hand-made decodes; the program uses [`RealDecoder`]).
     pub fn with_decoder(mut self, decoder: Box<dyn Decoder>) -> App {
         self.decoder = decoder;
+        self.store.keep_given_summaries();
+        self
+    }
+
+    /// Packets of a memory-mapped file are indexed, not copied (see [`PacketStore::attach_file`]).
+    pub fn with_mapped_file(
+        mut self,
+        bytes: store::SharedBytes,
+        offsets: store::OffsetJournal,
+    ) -> App {
+        self.store.attach_file(bytes, offsets);
         self
     }
 
