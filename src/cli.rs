@@ -25,6 +25,24 @@ pub enum Command {
     Flows(FlowsArgs),
     /// List the interfaces that can be captured on, with addresses and the default one.
     Interfaces,
+    /// Headless benchmark of the interactive viewer on a file (scripts/bench.sh).
+    #[command(hide = true)]
+    BenchLoad(BenchLoadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLoadArgs {
+    /// Capture file (pcap or pcapng).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Frames to render while scrolling once the file is loaded.
+    #[arg(long, default_value_t = 300)]
+    pub frames: usize,
+    /// Screen width and height.
+    #[arg(long, default_value_t = 120)]
+    pub width: u16,
+    #[arg(long, default_value_t = 40)]
+    pub height: u16,
 }
 
 /// Options shared by every live capture.
