@@ -213,12 +213,16 @@ enum SendStop {
     Disconnected,
 }
 
-/// Sends without losing the event, waking every 50 ms to look at the stop flag.
+/// Sends without losing the event. While the channel is full it sleeps with a backoff from
+/// 50 µs to 5 ms between tries (so a consumer that drains quickly is fed again at once, and an
+/// idle one costs little), looking at the stop flag each time: a blocking `send` could not be
+/// stopped while the consumer keeps the receiver but no longer drains it.
 fn send_blocking(
     tx: &SyncSender<SourceEvent>,
     mut ev: SourceEvent,
     stop: &AtomicBool,
 ) -> Result<(), SendStop> {
+    let mut backoff = Duration::from_micros(50);
     loop {
         match tx.try_send(ev) {
             Ok(()) => return Ok(()),
@@ -228,7 +232,8 @@ fn send_blocking(
                     return Err(SendStop::Stopped);
                 }
                 ev = back;
-                std::thread::sleep(Duration::from_millis(5));
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_millis(5));
             }
         }
     }
