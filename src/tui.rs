@@ -19,8 +19,14 @@ use crate::source::{self, Input, SourceError, SourceEvent};
 use crate::term::{self, CrosstermEvents, EventSource, TermError};
 use crate::ui;
 
-/// Longest time spent draining the capture channel before drawing and reading keys.
-pub const FRAME_BUDGET: Duration = Duration::from_millis(30);
+/// Longest time spent draining the capture channel before drawing and reading keys (a key
+/// pressed while a big file loads is on screen within about this plus one draw).
+pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
+/// Frames alone redraw at most this often (keys and mouse redraw at once).
+const FRAME_MIN: Duration = Duration::from_millis(16);
+/// While a file is being read, how long to wait for input after a turn that received frames:
+/// more are on the way, and sleeping a whole tick would stall the reader on a full channel.
+const FEED_POLL: Duration = Duration::from_millis(2);
 /// Redraw period while the source is running.
 pub const TICK: Duration = Duration::from_millis(100);
 /// How long to wait for input when nothing runs (bounds how late a signal is noticed).
@@ -190,21 +196,26 @@ where
     T: Into<Msg>,
 {
     let mut dirty = true;
+    let mut input = true;
     let mut connected = true;
     let mut last_draw: Option<Instant> = None;
     loop {
         if quit.load(Ordering::SeqCst) || app.should_quit() {
             return Ok(());
         }
-        // 1. Capture events, bounded by the frame budget.
+        // 1. Capture events, bounded by the frame budget (one batch when a key waits to be
+        //    shown).
+        let budget = if input { Duration::ZERO } else { FRAME_BUDGET };
         let started = Instant::now();
         let mut backlog = false;
+        let mut fed = false;
         while connected {
             match feed.rx.try_recv() {
                 Ok(ev) => {
                     app.update(ev.into());
                     dirty = true;
-                    if started.elapsed() >= FRAME_BUDGET {
+                    fed = true;
+                    if started.elapsed() >= budget {
                         backlog = true;
                         break;
                     }
@@ -234,16 +245,21 @@ where
             app.update(Msg::Tick);
             dirty = true;
         }
-        if dirty {
+        if dirty && (input || !app.is_running() || since_draw.is_none_or(|d| d >= FRAME_MIN)) {
             terminal
                 .draw(|f| ui::draw(f, app))
                 .map_err(|e| TuiError::Draw(e.to_string()))?;
             dirty = false;
+            input = false;
             last_draw = Some(now);
         }
-        // 4. Input: wait until the next tick (not at all when frames are still queued).
+        // 4. Input: wait until the next tick (not at all when frames are still queued, briefly
+        //    while a file is being read or a draw is due).
+        let reading = fed && matches!(app.source().kind, SourceKind::File { .. });
         let timeout = if backlog {
             Duration::ZERO
+        } else if dirty || (reading && app.is_running()) {
+            FEED_POLL
         } else if app.is_running() {
             TICK.saturating_sub(last_draw.map_or(TICK, |t| t.elapsed()))
         } else {
@@ -255,6 +271,7 @@ where
                 Some(msg) => {
                     app.update(msg);
                     dirty = true;
+                    input = true;
                     wait = Duration::ZERO;
                 }
                 None => break,
