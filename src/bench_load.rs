@@ -45,8 +45,8 @@ pub struct Report {
     /// Draws while loading, and the longest one.
     pub loading_draws: usize,
     pub loading_draw_max: Duration,
-    /// Keys pressed while loading, and the longest time from a key to the end of the draw
-    /// that showed its effect.
+    /// Keys pressed while loading, and the average and longest time from a key press to the
+    /// end of the draw that showed its effect.
     pub loading_keys: usize,
     pub loading_key_max: Duration,
     pub loading_key_avg: Duration,
@@ -193,13 +193,17 @@ impl Backend for TimedBackend {
     }
 }
 
-/// The scripted user while loading: waits like an idle terminal, presses ↓ every
-/// [`KEY_EVERY`], and ends the loop once the app is idle (the loop then waits longer than a
-/// tick: the source has finished and nothing is queued).
+/// The scripted user while loading: presses ↓ every [`KEY_EVERY`] (whether or not the loop is
+/// waiting for input at that moment: a key pressed while the loop drains frames waits in the
+/// terminal, and that wait counts), waits like an idle terminal otherwise, and ends the loop
+/// once the app is idle (the loop then waits longer than a tick: the source has finished and
+/// nothing is queued).
 struct LoadingUser {
     started: Instant,
+    /// When the next key is pressed.
     next_key: Instant,
-    keys: Vec<Instant>,
+    /// (pressed, read by the loop) of every key.
+    keys: Vec<(Instant, Instant)>,
     done: Arc<AtomicBool>,
     loaded_at: Option<Instant>,
 }
@@ -216,17 +220,17 @@ impl EventSource for LoadingUser {
             return Ok(None);
         }
         if now < self.next_key {
-            let wait = timeout.min(self.next_key - now);
-            if !wait.is_zero() {
-                std::thread::sleep(wait);
-            }
-            if Instant::now() < self.next_key {
+            if self.next_key - now > timeout {
+                if !timeout.is_zero() {
+                    std::thread::sleep(timeout);
+                }
                 return Ok(None);
             }
+            std::thread::sleep(self.next_key - now);
         }
-        let at = Instant::now();
-        self.next_key = at + KEY_EVERY;
-        self.keys.push(at);
+        let pressed = self.next_key;
+        self.next_key = pressed + KEY_EVERY;
+        self.keys.push((pressed, Instant::now()));
         Ok(Some(Msg::Key(Key::Down)))
     }
 }
@@ -311,15 +315,16 @@ pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report
             .map(|(s, e)| e.duration_since(*s))
             .max()
             .unwrap_or_default();
-        // A key's effect is on screen at the end of the first draw that started after it.
+        // A key's effect is on screen at the end of the first draw that started after the loop
+        // read it; it waited since it was pressed.
         let waits: Vec<Duration> = user
             .keys
             .iter()
-            .filter_map(|k| {
+            .filter_map(|(pressed, read)| {
                 log.draws
                     .iter()
-                    .find(|(s, _)| s >= k)
-                    .map(|(_, e)| e.duration_since(*k))
+                    .find(|(s, _)| s >= read)
+                    .map(|(_, e)| e.duration_since(*pressed))
             })
             .collect();
         report.loading_keys = waits.len();
