@@ -24,8 +24,9 @@ use crate::ui;
 pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
 /// Frames alone redraw at most this often (keys and mouse redraw at once).
 const FRAME_MIN: Duration = Duration::from_millis(16);
-/// While a file is being read, how long to wait for input after a turn that received frames:
-/// more are on the way, and sleeping a whole tick would stall the reader on a full channel.
+/// How long to wait for input while frames flow (some arrived in the last tick and the source
+/// runs): more are on the way, and sleeping a whole tick would stall a file's reader on a full channel, or
+/// make a live capture drop (the channel holds ~40 ms of packets at 200k packets/s).
 const FEED_POLL: Duration = Duration::from_millis(2);
 /// Redraw period while the source is running.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -197,6 +198,7 @@ where
 {
     let mut dirty = true;
     let mut input = true;
+    let mut last_fed: Option<Instant> = None;
     let mut connected = true;
     let mut last_draw: Option<Instant> = None;
     loop {
@@ -208,13 +210,12 @@ where
         let budget = if input { Duration::ZERO } else { FRAME_BUDGET };
         let started = Instant::now();
         let mut backlog = false;
-        let mut fed = false;
         while connected {
             match feed.rx.try_recv() {
                 Ok(ev) => {
                     app.update(ev.into());
                     dirty = true;
-                    fed = true;
+                    last_fed = Some(started);
                     if started.elapsed() >= budget {
                         backlog = true;
                         break;
@@ -254,11 +255,10 @@ where
             last_draw = Some(now);
         }
         // 4. Input: wait until the next tick (not at all when frames are still queued, briefly
-        //    while a file is being read or a draw is due).
-        let reading = fed && matches!(app.source().kind, SourceKind::File { .. });
+        //    while frames flow or a draw is due).
         let timeout = if backlog {
             Duration::ZERO
-        } else if dirty || (reading && app.is_running()) {
+        } else if dirty || (app.is_running() && last_fed.is_some_and(|t| t.elapsed() < TICK)) {
             FEED_POLL
         } else if app.is_running() {
             TICK.saturating_sub(last_draw.map_or(TICK, |t| t.elapsed()))
