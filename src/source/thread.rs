@@ -25,7 +25,7 @@ pub const CHANNEL_BATCHES: usize = 64;
 /// Frames per batch read from a file.
 const FILE_BATCH: usize = 512;
 /// Live batches are sent when this full or this old.
-const LIVE_BATCH: usize = 128;
+const LIVE_BATCH: usize = 512;
 const LIVE_BATCH_AGE: Duration = Duration::from_millis(20);
 /// How often live kernel counters are polled and the `-w` file flushed.
 const LIVE_STATS_EVERY: Duration = Duration::from_millis(500);
