@@ -5,7 +5,10 @@
 //! the file loads. Once loaded it renders a number of frames while scrolling through the
 //! whole list. It prints load time, time to the first screen with packets, how long keys waited
 //! while loading, render time per frame, peak memory and memory per packet beyond the file's
-//! own size. Depends on `app`, `commands` (its error type), `source`, `tui`, `ui` and ratatui.
+//! own size. With `--live IFACE --seconds S` it captures live through the same path for S
+//! seconds instead and prints what was received and dropped (by synack, by the kernel), the
+//! rate, and the key and draw times. Depends on `app`, `cli`, `commands` (its error type),
+//! `source`, `tui`, `ui` and ratatui.
 
 use std::cell::RefCell;
 use std::convert::Infallible;
@@ -22,8 +25,9 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
 use crate::app::{App, Drops, Key, Msg, SourceKind, SourceState};
+use crate::cli::BenchLoadArgs;
 use crate::commands::CommandError;
-use crate::source::{self, Input};
+use crate::source::{self, Input, LiveConfig};
 use crate::term::EventSource;
 use crate::tui::{self, Feed, TICK, TuiError};
 use crate::ui;
@@ -206,6 +210,8 @@ struct LoadingUser {
     keys: Vec<(Instant, Instant)>,
     done: Arc<AtomicBool>,
     loaded_at: Option<Instant>,
+    /// Live: end at this time instead of when the app is idle.
+    until: Option<Instant>,
 }
 
 impl EventSource for LoadingUser {
@@ -214,7 +220,11 @@ impl EventSource for LoadingUser {
             return Ok(None);
         }
         let now = Instant::now();
-        if timeout > TICK || now.duration_since(self.started) > LOAD_LIMIT {
+        let finished = match self.until {
+            Some(until) => now >= until,
+            None => timeout > TICK,
+        };
+        if finished || now.duration_since(self.started) > LOAD_LIMIT {
             self.loaded_at = Some(now);
             self.done.store(true, Ordering::SeqCst);
             return Ok(None);
@@ -290,6 +300,7 @@ pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report
         keys: Vec::new(),
         done: Arc::clone(&done),
         loaded_at: None,
+        until: None,
     };
     tui::run_loop(&mut terminal, &mut user, &mut feed, &done, &mut app)?;
     handle.join();
@@ -315,18 +326,7 @@ pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report
             .map(|(s, e)| e.duration_since(*s))
             .max()
             .unwrap_or_default();
-        // A key's effect is on screen at the end of the first draw that started after the loop
-        // read it; it waited since it was pressed.
-        let waits: Vec<Duration> = user
-            .keys
-            .iter()
-            .filter_map(|(pressed, read)| {
-                log.draws
-                    .iter()
-                    .find(|(s, _)| s >= read)
-                    .map(|(_, e)| e.duration_since(*pressed))
-            })
-            .collect();
+        let waits = key_waits(&user.keys, &log.draws);
         report.loading_keys = waits.len();
         report.loading_key_max = waits.iter().copied().max().unwrap_or_default();
         report.loading_key_avg = average(&waits);
@@ -350,10 +350,153 @@ pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report
 }
 
 /// `synack bench-load`: runs and prints the report on stdout.
-pub fn main(path: &Path, frames: usize, width: u16, height: u16) -> Result<(), CommandError> {
-    let report = run(path, frames, width, height)?;
+pub fn main(args: &BenchLoadArgs) -> Result<(), CommandError> {
     let mut out = io::stdout().lock();
-    report.write(&mut out).map_err(CommandError::Output)
+    match (&args.live, &args.file) {
+        (Some(iface), _) => {
+            let cfg = LiveConfig {
+                interface: Some(iface.clone()),
+                snaplen: args.snaplen,
+                ..LiveConfig::default()
+            };
+            let seconds = Duration::from_secs_f64(args.seconds.clamp(0.1, 3600.0));
+            let report = run_live(cfg, seconds, args.width, args.height)?;
+            report.write(&mut out).map_err(CommandError::Output)
+        }
+        (None, Some(file)) => {
+            let report = run(file, args.frames, args.width, args.height)?;
+            report.write(&mut out).map_err(CommandError::Output)
+        }
+        (None, None) => Ok(()),
+    }
+}
+
+/// What a live run measured.
+#[derive(Clone, Debug, Default)]
+pub struct LiveReport {
+    pub seconds: f64,
+    /// Frames libpcap handed to synack, and the packets kept by the app.
+    pub received: u64,
+    pub kept: usize,
+    /// Dropped inside synack (channel full), by the kernel (`ps_drop`), by the interface.
+    pub dropped_by_synack: u64,
+    pub kernel_dropped: u64,
+    pub if_dropped: u64,
+    pub draws: usize,
+    pub draw_max: Duration,
+    pub keys: usize,
+    pub key_avg: Duration,
+    pub key_max: Duration,
+    pub rss_peak: Option<u64>,
+}
+
+impl LiveReport {
+    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        writeln!(out, "seconds {:.2}", self.seconds)?;
+        writeln!(out, "received {}", self.received)?;
+        writeln!(out, "kept {}", self.kept)?;
+        writeln!(
+            out,
+            "received_per_s {:.0}",
+            self.received as f64 / self.seconds.max(1e-9)
+        )?;
+        writeln!(out, "dropped_by_synack {}", self.dropped_by_synack)?;
+        writeln!(out, "kernel_dropped {}", self.kernel_dropped)?;
+        writeln!(out, "if_dropped {}", self.if_dropped)?;
+        writeln!(out, "draws {}", self.draws)?;
+        writeln!(out, "draw_max_ms {:.2}", ms(self.draw_max))?;
+        writeln!(out, "keys {}", self.keys)?;
+        writeln!(out, "key_avg_ms {:.2}", ms(self.key_avg))?;
+        writeln!(out, "key_max_ms {:.2}", ms(self.key_max))?;
+        let mib = self
+            .rss_peak
+            .map_or("n/a".into(), |b| format!("{:.1}", b as f64 / 1048576.0));
+        writeln!(out, "rss_peak_mib {mib}")
+    }
+}
+
+/// Captures live through the viewer's path for `seconds`, pressing ↓ every 50 ms.
+pub fn run_live(
+    cfg: LiveConfig,
+    seconds: Duration,
+    width: u16,
+    height: u16,
+) -> Result<LiveReport, TuiError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let handle = source::spawn(Input::Live(cfg), Arc::clone(&stop))?;
+    let mut app = App::new(
+        SourceKind::Live {
+            iface: handle.info.name.clone(),
+        },
+        width,
+        height,
+    );
+    if let Some(link) = handle.info.link {
+        app = app.with_link(link);
+    }
+    let log = Rc::new(RefCell::new(DrawLog::default()));
+    let Ok(mut terminal) = Terminal::new(TimedBackend {
+        inner: TestBackend::new(width, height),
+        log: Rc::clone(&log),
+    });
+    let stats = Arc::clone(&handle.stats);
+    let mut feed = Feed {
+        rx: &handle.rx,
+        drops: Box::new(move || Drops {
+            kernel: stats.kernel_dropped.load(Ordering::Relaxed),
+            synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+        }),
+        stop: Arc::clone(&stop),
+    };
+    let done = Arc::new(AtomicBool::new(false));
+    let t0 = Instant::now();
+    let mut user = LoadingUser {
+        started: t0,
+        next_key: t0 + KEY_EVERY,
+        keys: Vec::new(),
+        done: Arc::clone(&done),
+        loaded_at: None,
+        until: Some(t0 + seconds),
+    };
+    tui::run_loop(&mut terminal, &mut user, &mut feed, &done, &mut app)?;
+    let elapsed = t0.elapsed();
+    let stats = Arc::clone(&handle.stats);
+    handle.join();
+    let log = log.borrow();
+    let waits = key_waits(&user.keys, &log.draws);
+    Ok(LiveReport {
+        seconds: elapsed.as_secs_f64(),
+        received: stats.received.load(Ordering::Relaxed),
+        kept: app.store().len(),
+        dropped_by_synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+        kernel_dropped: stats.kernel_dropped.load(Ordering::Relaxed),
+        if_dropped: stats.if_dropped.load(Ordering::Relaxed),
+        draws: log.draws.len(),
+        draw_max: log
+            .draws
+            .iter()
+            .map(|(s, e)| e.duration_since(*s))
+            .max()
+            .unwrap_or_default(),
+        keys: waits.len(),
+        key_avg: average(&waits),
+        key_max: waits.iter().copied().max().unwrap_or_default(),
+        rss_peak: peak_rss(),
+    })
+}
+
+/// For each key (pressed, read by the loop): the time from the press to the end of the first
+/// draw that started after the loop read it.
+fn key_waits(keys: &[(Instant, Instant)], draws: &[(Instant, Instant)]) -> Vec<Duration> {
+    keys.iter()
+        .filter_map(|(pressed, read)| {
+            draws
+                .iter()
+                .find(|(s, _)| s >= read)
+                .map(|(_, e)| e.duration_since(*pressed))
+        })
+        .collect()
 }
 
 fn average(d: &[Duration]) -> Duration {
@@ -382,6 +525,18 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("packets 339\n"), "{text}");
         assert!(text.contains("bytes_per_packet_beyond_file "), "{text}");
+    }
+
+    #[test]
+    fn a_key_waits_from_its_press_to_the_end_of_the_next_draw_after_it_was_read() {
+        let t = Instant::now();
+        let at = |ms: u64| t + Duration::from_millis(ms);
+        let draws = [(at(0), at(2)), (at(10), at(13)), (at(30), at(31))];
+        // Pressed at 5, read at 9 (after the first draw): shown at the end of the second.
+        // Pressed at 20, read at 20: shown at 31. Read after every draw: not counted.
+        let keys = [(at(5), at(9)), (at(20), at(20)), (at(40), at(40))];
+        let waits = key_waits(&keys, &draws);
+        assert_eq!(waits, [Duration::from_millis(8), Duration::from_millis(11)]);
     }
 
     #[test]

@@ -33,8 +33,21 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BenchLoadArgs {
     /// Capture file (pcap or pcapng).
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "live",
+        conflicts_with = "live"
+    )]
+    pub file: Option<PathBuf>,
+    /// Capture live on this interface instead, for `--seconds`.
+    #[arg(long, value_name = "IFACE")]
+    pub live: Option<String>,
+    /// How long to capture live.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Bytes to keep of each live packet.
+    #[arg(long, default_value_t = 262_144)]
+    pub snaplen: i32,
     /// Frames to render while scrolling once the file is loaded.
     #[arg(long, default_value_t = 300)]
     pub frames: usize,

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Command::Live(args) => interactive(Input::Live(args.to_live_config())),
         Command::Replay(args) if args.file.as_os_str() == "-" => interactive(Input::Stdin),
         Command::Replay(args) => interactive(Input::File(args.file.clone())),
-        Command::BenchLoad(a) => synack::bench_load::main(&a.file, a.frames, a.width, a.height),
+        Command::BenchLoad(args) => synack::bench_load::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
