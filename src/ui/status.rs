@@ -185,6 +185,29 @@ mod tests {
     }
 
     #[test]
+    fn the_rate_shows_while_the_source_runs() {
+        use crate::app::{Msg, SourceKind};
+        let mut app = App::new(
+            SourceKind::File {
+                name: "big.pcap".into(),
+            },
+            100,
+            10,
+        );
+        app.update(Msg::Rate(12_345));
+        let line = |app: &App| {
+            let l = status_line(app, false);
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        assert!(line(&app).contains("0 pkts 12.3k/s"), "{}", line(&app));
+        app.update(Msg::Finished(Ok(())));
+        assert!(!line(&app).contains("/s"), "{}", line(&app));
+    }
+
+    #[test]
     fn human_count_uses_k_and_m() {
         assert_eq!(human_count(999), "999");
         assert_eq!(human_count(12_345), "12.3k");
