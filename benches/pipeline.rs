@@ -1,15 +1,24 @@
 //! Per-packet cost of each pipeline stage on a committed capture (`assets/demo/busy.pcap`, 339
-//! packets of mixed TCP flows): reading, fast summary, full layered decode, flow tracking.
-//! Run with `cargo bench --bench pipeline`; see docs/performance.md for whole-file figures.
+//! packets of mixed TCP flows): reading, fast summary, full layered decode, flow tracking,
+//! `dump`'s text line, and the viewer's packet index (copied bytes, or offsets into the mapped
+//! file). Then one frame of the packet screen (a key and a draw into a 120×40 `TestBackend`)
+//! with 1 000 and 1 000 000 packets loaded, to show that drawing does not grow with the
+//! capture. Run with `cargo bench --bench pipeline`; `synack bench-load FILE` measures the
+//! whole viewer on a real 2M-packet file (see docs/performance.md).
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use synack::app::store::SharedBytes;
+use synack::app::{App, Key, Msg, PacketStore, SourceKind};
 use synack::decode;
 use synack::flow::FlowTracker;
 use synack::model::{Frame, LinkType};
 use synack::source::FileReader;
+use synack::ui;
 
 fn capture() -> &'static Path {
     Path::new(concat!(
@@ -98,8 +107,111 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("text_line", |b| {
+        let summaries: Vec<_> = frames
+            .iter()
+            .map(|f| decode::summarize(f.link, &f.data, f.len))
+            .collect();
+        let mut out = Vec::with_capacity(1 << 16);
+        b.iter(|| {
+            out.clear();
+            for (i, (f, s)) in frames.iter().zip(&summaries).enumerate() {
+                synack::output::write_text(&mut out, i as u64 + 1, f, s, None, Some(3))
+                    .expect("vec write");
+            }
+            black_box(out.len())
+        })
+    });
+    g.bench_function("index_copied", |b| {
+        b.iter_batched(
+            PacketStore::new,
+            |mut store| {
+                for f in &frames {
+                    store.push(f);
+                }
+                store
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // Offsets into the mapped file, as the viewer indexes a regular file.
+    let mapped = mapped_file();
+    g.bench_function("index_mapped", |b| {
+        b.iter_batched(
+            || {
+                let mut store = PacketStore::new();
+                let journal =
+                    std::sync::Arc::new(std::sync::Mutex::new(mapped.1.iter().copied().collect()));
+                store.attach_file(std::sync::Arc::clone(&mapped.0), journal);
+                store
+            },
+            |mut store| {
+                for f in &frames {
+                    store.push(f);
+                }
+                assert!(store.arena_bytes() == 0, "mapped, not copied");
+                store
+            },
+            BatchSize::LargeInput,
+        )
+    });
     g.finish();
 }
 
-criterion_group!(benches, stages);
+/// The committed capture's bytes and journal entries, as the capture thread shares them.
+fn mapped_file() -> (SharedBytes, Vec<(u64, u64)>) {
+    let mut reader = FileReader::open(capture()).expect("opens");
+    let bytes = reader.shared_bytes().expect("a regular file is mapped");
+    let mut f = Frame {
+        ts_ns: 0,
+        len: 0,
+        link: LinkType::ETHERNET,
+        data: Vec::new(),
+    };
+    let mut entries = Vec::new();
+    while let Ok(true) = reader.next_into(&mut f) {
+        entries.push((reader.frames_read() - 1, reader.data_offset()));
+    }
+    (bytes, entries)
+}
+
+/// An app holding `n` packets (the committed capture repeated), its bytes copied.
+fn loaded_app(frames: &[Frame], n: usize) -> App {
+    let mut app = App::new(
+        SourceKind::File {
+            name: "bench".into(),
+        },
+        120,
+        40,
+    );
+    let mut left = n;
+    while left > 0 {
+        let batch: Vec<Frame> = frames.iter().take(left).cloned().collect();
+        left -= batch.len();
+        app.update(Msg::Frames(batch));
+    }
+    app.update(Msg::Finished(Ok(())));
+    app
+}
+
+fn render(c: &mut Criterion) {
+    let frames = frames();
+    let mut g = c.benchmark_group("render_120x40");
+    for n in [1_000usize, 1_000_000] {
+        let mut app = loaded_app(&frames, n);
+        let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        let keys = [Key::PageDown, Key::Down, Key::End, Key::PageUp, Key::Home];
+        let mut i = 0usize;
+        g.bench_function(format!("key_and_draw_{n}_packets"), |b| {
+            b.iter(|| {
+                i += 1;
+                app.update(Msg::Key(keys[i % keys.len()]));
+                term.draw(|f| ui::draw(f, &app)).expect("draw");
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, render);
 criterion_main!(benches);

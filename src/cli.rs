@@ -28,6 +28,9 @@ pub enum Command {
     Interfaces,
     /// Classroom demo from captures built into synack: no files, no root, no network.
     Demo(DemoArgs),
+    /// Headless benchmark of the interactive viewer on a file (scripts/bench.sh).
+    #[command(hide = true)]
+    BenchLoad(BenchLoadArgs),
 }
 
 /// Look of the interactive viewer.
@@ -58,6 +61,34 @@ impl ViewOpts {
     pub fn theme_choice(&self) -> crate::theme_config::ThemeChoice {
         crate::theme_config::ThemeChoice::from_env(self.theme == ThemeName::Contrast)
     }
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLoadArgs {
+    /// Capture file (pcap or pcapng).
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "live",
+        conflicts_with = "live"
+    )]
+    pub file: Option<PathBuf>,
+    /// Capture live on this interface instead, for `--seconds`.
+    #[arg(long, value_name = "IFACE")]
+    pub live: Option<String>,
+    /// How long to capture live.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Bytes to keep of each live packet.
+    #[arg(long, default_value_t = 262_144)]
+    pub snaplen: i32,
+    /// Frames to render while scrolling once the file is loaded.
+    #[arg(long, default_value_t = 300)]
+    pub frames: usize,
+    /// Screen width and height.
+    #[arg(long, default_value_t = 120)]
+    pub width: u16,
+    #[arg(long, default_value_t = 40)]
+    pub height: u16,
 }
 
 /// Options shared by every live capture.

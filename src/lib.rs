@@ -3,6 +3,7 @@
 
 pub mod anim;
 pub mod app;
+pub mod bench_load;
 pub mod cli;
 pub mod commands;
 pub mod decode;

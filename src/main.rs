@@ -36,6 +36,7 @@ fn main() -> ExitCode {
                 },
             )
         }
+        Command::BenchLoad(args) => synack::bench_load::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -142,7 +142,9 @@ pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()>
 
 /// Writes one tcpdump-like text line:
 /// `12 14:02:03.123456 10.0.0.1.51234 > 10.0.0.2.80: tcp Flags [S], seq 1, win 64240, length 0`.
-/// Times are UTC. Needs only the fast summary, plus the application summary when known.
+/// Times are UTC. Needs only the fast summary, plus the application summary when known. The
+/// line is built in one buffer with hand-rolled number formatting and written at once (this
+/// is `dump`'s hot path).
 pub fn write_text(
     out: &mut impl Write,
     no: u64,
@@ -151,50 +153,57 @@ pub fn write_text(
     app_summary: Option<&str>,
     flow: Option<u32>,
 ) -> io::Result<()> {
-    write!(out, "{no} ")?;
-    write_clock(out, frame.ts_ns)?;
-    out.write_all(b" ")?;
+    let mut line = String::with_capacity(192);
+    decode::push_decimal(&mut line, no);
+    line.push(' ');
+    push_clock(&mut line, frame.ts_ns);
+    line.push(' ');
     match (summary.src, summary.dst) {
         (Some(src), Some(dst)) => {
-            write_endpoint(out, src, summary.sport)?;
-            out.write_all(b" > ")?;
-            write_endpoint(out, dst, summary.dport)?;
-            out.write_all(b": ")?;
+            push_endpoint(&mut line, src, summary.sport);
+            line.push_str(" > ");
+            push_endpoint(&mut line, dst, summary.dport);
+            line.push_str(": ");
         }
-        _ => write!(out, "{}: ", frame.link)?,
+        _ => {
+            line.push_str(&frame.link.name());
+            line.push_str(": ");
+        }
     }
-    write!(
-        out,
-        "{} {}",
-        decode::proto_name(summary),
-        decode::info_line(summary, app_summary)
-    )?;
+    line.push_str(&decode::proto_name_cow(summary));
+    line.push(' ');
+    decode::push_info_line(&mut line, summary, app_summary);
     if let Some(id) = flow {
-        write!(out, " [flow {id}]")?;
+        line.push_str(" [flow ");
+        decode::push_decimal(&mut line, id.into());
+        line.push(']');
     }
-    out.write_all(b"\n")
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
-fn write_endpoint(out: &mut impl Write, ip: IpAddr, port: Option<u16>) -> io::Result<()> {
-    match port {
-        Some(p) => write!(out, "{ip}.{p}"),
-        None => write!(out, "{ip}"),
+fn push_endpoint(out: &mut String, ip: IpAddr, port: Option<u16>) {
+    decode::push_ip(out, ip);
+    if let Some(p) = port {
+        out.push('.');
+        decode::push_decimal(out, p.into());
     }
 }
 
 /// `HH:MM:SS.ffffff` of a UTC timestamp (tcpdump's default column, in UTC).
-fn write_clock(out: &mut impl Write, ts_ns: TimestampNs) -> io::Result<()> {
+fn push_clock(out: &mut String, ts_ns: TimestampNs) {
     let secs = ts_ns.div_euclid(1_000_000_000);
     let micros = ts_ns.rem_euclid(1_000_000_000) / 1_000;
     let day = secs.rem_euclid(86_400);
-    write!(
-        out,
-        "{:02}:{:02}:{:02}.{:06}",
-        day / 3600,
-        day / 60 % 60,
-        day % 60,
-        micros
-    )
+    // All non-negative after rem_euclid.
+    let part = |v: i64| u64::try_from(v).unwrap_or(0);
+    decode::push_decimal_padded(out, part(day / 3600), 2);
+    out.push(':');
+    decode::push_decimal_padded(out, part(day / 60 % 60), 2);
+    out.push(':');
+    decode::push_decimal_padded(out, part(day % 60), 2);
+    out.push('.');
+    decode::push_decimal_padded(out, part(micros), 6);
 }
 
 #[cfg(test)]
@@ -204,10 +213,13 @@ mod tests {
 
     #[test]
     fn clock_is_utc_time_of_day_with_micros() {
-        let mut v = Vec::new();
-        write_clock(&mut v, 1_700_000_000_123_456_789).expect("vec write");
+        let mut v = String::new();
+        push_clock(&mut v, 1_700_000_000_123_456_789);
         // 1_700_000_000 s = 2023-11-14 22:13:20 UTC
-        assert_eq!(String::from_utf8(v).expect("utf8"), "22:13:20.123456");
+        assert_eq!(v, "22:13:20.123456");
+        v.clear();
+        push_clock(&mut v, -1);
+        assert_eq!(v, "23:59:59.999999");
     }
 
     #[test]

@@ -22,8 +22,15 @@ use crate::source::{self, Input, SourceError, SourceEvent};
 use crate::term::{self, CrosstermEvents, EventSource, TermError};
 use crate::ui;
 
-/// Longest time spent draining the capture channel before drawing and reading keys.
-pub const FRAME_BUDGET: Duration = Duration::from_millis(30);
+/// Longest time spent draining the capture channel before drawing and reading keys (a key
+/// pressed while a big file loads is on screen within about this plus one draw).
+pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
+/// Frames alone redraw at most this often (keys and mouse redraw at once).
+const FRAME_MIN: Duration = Duration::from_millis(16);
+/// How long to wait for input while frames flow (some arrived in the last tick and the source
+/// runs): more are on the way, and sleeping a whole tick would stall a file's reader on a full channel, or
+/// make a live capture drop (the channel holds ~40 ms of packets at 200k packets/s).
+const FEED_POLL: Duration = Duration::from_millis(2);
 /// Redraw period while the source is running.
 pub const TICK: Duration = Duration::from_millis(100);
 /// How long to wait for input when nothing runs (bounds how late a signal is noticed).
@@ -102,6 +109,7 @@ impl From<SourceEvent> for Msg {
                 bytes_read,
                 total_bytes,
             },
+            SourceEvent::Rate(r) => Msg::Rate(r),
             SourceEvent::Finished(r) => Msg::Finished(r.map_err(|e| e.to_string())),
         }
     }
@@ -148,8 +156,12 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }),
         stop: Arc::clone(&stop),
     };
+    let mapped = handle.mapped.clone();
     let result = run_feed_with(feed, |w, h| {
-        let app = App::new(kind, w, h).with_max_flows(options.max_flows);
+        let mut app = App::new(kind, w, h).with_max_flows(options.max_flows);
+        if let Some(m) = mapped {
+            app = app.with_mapped_file(m.bytes, m.offsets);
+        }
         match info.link {
             Some(link) => app.with_link(link),
             None => app,
@@ -228,6 +240,8 @@ where
     T: Into<Msg>,
 {
     let mut dirty = true;
+    let mut input = true;
+    let mut last_fed: Option<Instant> = None;
     let mut connected = true;
     let mut last_draw: Option<Duration> = None;
     // When the animation on screen next needs a frame (presentation clock), as of the last
@@ -240,7 +254,9 @@ where
         // 0. The presentation clock: frames drained below are revealed at this instant.
         let now = clock();
         app.update(Msg::Clock { now_ns: nanos(now) });
-        // 1. Capture events, bounded by the frame budget.
+        // 1. Capture events, bounded by the frame budget (one batch when a key waits to be
+        //    shown).
+        let budget = if input { Duration::ZERO } else { FRAME_BUDGET };
         let started = Instant::now();
         let mut backlog = false;
         while connected {
@@ -248,7 +264,8 @@ where
                 Ok(ev) => {
                     app.update(ev.into());
                     dirty = true;
-                    if started.elapsed() >= FRAME_BUDGET {
+                    last_fed = Some(started);
+                    if started.elapsed() >= budget {
                         backlog = true;
                         break;
                     }
@@ -280,19 +297,22 @@ where
         if next_frame.is_some_and(|at| at <= nanos(now)) {
             dirty = true;
         }
-        if dirty {
+        if dirty && (input || !app.is_running() || since_draw.is_none_or(|d| d >= FRAME_MIN)) {
             terminal
                 .draw(|f| ui::draw(f, app))
                 .map_err(|e| TuiError::Draw(e.to_string()))?;
             dirty = false;
+            input = false;
             last_draw = Some(now);
             next_frame = app.next_redraw_ns();
         }
         // 4. Input: wait until the next tick or animation frame (not at all when frames are
-        // still queued).
+        //    still queued, briefly while frames flow or a draw is due).
         let after = clock();
         let mut timeout = if backlog {
             Duration::ZERO
+        } else if dirty || (app.is_running() && last_fed.is_some_and(|t| t.elapsed() < TICK)) {
+            FEED_POLL
         } else if app.is_running() {
             TICK.saturating_sub(last_draw.map_or(TICK, |t| after.saturating_sub(t)))
         } else {
@@ -308,6 +328,7 @@ where
                 Some(msg) => {
                     app.update(msg);
                     dirty = true;
+                    input = true;
                     wait = Duration::ZERO;
                 }
                 None => break,

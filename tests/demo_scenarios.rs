@@ -179,7 +179,7 @@ fn an_embedded_scenario_feeds_the_capture_thread() {
     for ev in handle.rx.iter() {
         match ev {
             SourceEvent::Frames(f) => got.extend(f),
-            SourceEvent::Progress { .. } => {}
+            SourceEvent::Progress { .. } | SourceEvent::Rate(_) => {}
             SourceEvent::Finished(r) => {
                 r.expect("clean end");
                 finished = true;

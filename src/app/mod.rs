@@ -71,6 +71,8 @@ pub struct SourceStatus {
     pub state: SourceState,
     /// Bytes read so far and the total when known (files).
     pub progress: Option<(u64, Option<u64>)>,
+    /// Packets per second the source delivers lately, as it measures it.
+    pub rate: Option<u64>,
 }
 
 impl SourceStatus {
@@ -112,6 +114,8 @@ pub enum Msg {
         bytes_read: u64,
         total_bytes: Option<u64>,
     },
+    /// Packets per second the source delivers (measured by the capture thread).
+    Rate(u64),
     /// The source has stopped: cleanly, or with an error message.
     Finished(Result<(), String>),
     Drops(Drops),
@@ -191,6 +195,7 @@ impl App {
                 kind,
                 state: SourceState::Running,
                 progress: None,
+                rate: None,
             },
             drops: Drops::default(),
             link: LinkSeen::None,
@@ -220,6 +225,17 @@ impl App {
     /// Replaces the decoder (tests use hand-made decodes; the program uses [`RealDecoder`]).
     pub fn with_decoder(mut self, decoder: Box<dyn Decoder>) -> App {
         self.decoder = decoder;
+        self.store.keep_given_summaries();
+        self
+    }
+
+    /// Packets of a memory-mapped file are indexed, not copied (see [`PacketStore::attach_file`]).
+    pub fn with_mapped_file(
+        mut self,
+        bytes: store::SharedBytes,
+        offsets: store::OffsetJournal,
+    ) -> App {
+        self.store.attach_file(bytes, offsets);
         self
     }
 
@@ -329,7 +345,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) {
         let list_may_change = !matches!(
             msg,
-            Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Clock { .. }
+            Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Clock { .. } | Msg::Rate(_)
         );
         let frames = matches!(msg, Msg::Frames(_));
         self.apply(msg);
@@ -359,6 +375,7 @@ impl App {
                 bytes_read,
                 total_bytes,
             } => self.source.progress = Some((bytes_read, total_bytes)),
+            Msg::Rate(r) => self.source.rate = Some(r),
             Msg::Finished(result) => {
                 self.flows.finish();
                 self.source.state = match result {

@@ -1,47 +1,102 @@
-//! The packet store behind the packet list: one fixed-size record per packet (time, lengths,
-//! link type, where its bytes sit in a byte arena, the cached fast-path [`Summary`] and an
-//! optional flow id) plus an arena holding every packet's captured bytes back to back — no
-//! allocation per packet. Both grow in fixed-size chunks, so a million packets never cost a
-//! reallocation that copies everything stored so far (or doubles the memory for a moment).
-//! Depends on `model` and `decode` (for [`decode::summarize`]).
+//! The packet store behind the packet list: one small fixed-size [`Record`] per packet (where
+//! its bytes are, time, lengths, link type, flow id — 32 bytes) and nothing else per packet.
+//! The bytes stay where they already are when the source is a memory-mapped file (the
+//! record keeps their offset, [`PacketStore::attach_file`]); otherwise (stdin, live) they are
+//! copied back to back into an arena of large chunks. Summaries are not stored: [`get`]
+//! computes the fast [`Summary`] for the rows asked for (about 60 ns each; only visible rows
+//! are asked for). Records and arena grow in fixed-size chunks, so a million packets never
+//! cost a reallocation that copies everything stored so far. With a packet limit the store
+//! is a ring: the oldest packets are evicted and counted. Depends on `model` and `decode` (for
+//! [`decode::summarize`]); the file's bytes and offset journal arrive as plain std types.
+//!
+//! [`get`]: PacketStore::get
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use crate::decode::{self, Summary};
 use crate::model::{Frame, LinkType, TimestampNs};
 
-/// The fixed-size per-packet record.
-#[derive(Clone, Debug)]
+/// Bytes shared with the reader of a memory-mapped capture file.
+pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+/// `(frame number from 0, data offset)` entries the capture thread journals for a mapped file
+/// (see `source::MappedFile`).
+pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
+
+/// The fixed-size per-packet record (32 bytes; asserted in the tests).
+#[derive(Clone, Copy, Debug)]
 struct Record {
+    /// Mapped: offset of the captured bytes in the file. Arena: chunk number << 32 | offset
+    /// in that chunk.
+    at: u64,
     ts_ns: TimestampNs,
     len: u32,
     caplen: u32,
-    link: LinkType,
-    /// Arena chunk holding this packet's bytes, and where they start in it.
-    chunk: u32,
-    offset: u32,
-    summary: Summary,
-    flow: Option<u32>,
+    /// Flow id, or [`NO_FLOW`].
+    flow: u32,
+    /// Index into [`PacketStore::links`].
+    link: u16,
+    mapped: bool,
 }
 
-/// Records per record chunk.
+const NO_FLOW: u32 = u32::MAX;
+/// Records per record chunk (2 MiB of records).
 const RECORD_CHUNK: usize = 1 << 16;
 /// Bytes per arena chunk (a packet larger than this gets a chunk of its own size).
 const ARENA_CHUNK: usize = 8 << 20;
 
-/// Every packet seen so far, in arrival order.
-#[derive(Clone, Debug, Default)]
-pub struct PacketStore {
-    records: Vec<Vec<Record>>,
-    arena: Vec<Vec<u8>>,
-    len: usize,
-    arena_bytes: usize,
-    bytes_on_wire: u64,
+/// The memory-mapped file frames may come from.
+#[derive(Clone)]
+struct Attached {
+    bytes: SharedBytes,
+    journal: OffsetJournal,
+    /// Entries taken from the journal, not yet matched with a frame.
+    pending: VecDeque<(u64, u64)>,
 }
 
-/// A borrowed view of one stored packet.
+/// Every packet kept so far, in arrival order.
+#[derive(Clone, Default)]
+pub struct PacketStore {
+    records: VecDeque<Vec<Record>>,
+    /// Records of the front chunk already evicted.
+    head: usize,
+    /// Packets kept.
+    len: usize,
+    /// Packets evicted (ring mode).
+    evicted: u64,
+    max_packets: Option<usize>,
+    arena: VecDeque<Vec<u8>>,
+    /// Chunk number of `arena[0]`.
+    arena_base: u64,
+    arena_bytes: usize,
+    bytes_on_wire: u64,
+    links: Vec<LinkType>,
+    origin: Option<TimestampNs>,
+    file: Option<Attached>,
+    /// Summaries handed in by a decoder other than [`decode::summarize`] (tests), one per
+    /// kept packet, when [`PacketStore::keep_given_summaries`] was called.
+    given: Option<VecDeque<Summary>>,
+}
+
+impl std::fmt::Debug for PacketStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PacketStore")
+            .field("len", &self.len)
+            .field("evicted", &self.evicted)
+            .field("arena_bytes", &self.arena_bytes)
+            .field("mapped", &self.file.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A view of one stored packet.
 #[derive(Clone, Copy, Debug)]
 pub struct PacketView<'a> {
-    /// 0-based index in the store (the list shows `index + 1`).
+    /// 0-based position in the store (what selection and scrolling count).
     pub index: usize,
+    /// 0-based number of the packet since the capture began: `index` plus the packets
+    /// evicted before it (the list shows `number + 1`).
+    pub number: u64,
     pub ts_ns: TimestampNs,
     /// Length on the wire.
     pub len: u32,
@@ -49,7 +104,8 @@ pub struct PacketView<'a> {
     pub caplen: u32,
     pub link: LinkType,
     pub data: &'a [u8],
-    pub summary: &'a Summary,
+    /// The fast summary, computed from `data` when the view is made.
+    pub summary: Summary,
     pub flow: Option<u32>,
 }
 
@@ -58,110 +114,274 @@ impl PacketStore {
         Self::default()
     }
 
-    /// Stores a frame (its bytes are copied into the arena and summarized once); returns its
-    /// index.
-    pub fn push(&mut self, frame: &Frame) -> usize {
-        let summary = decode::summarize(frame.link, &frame.data, frame.len);
-        self.push_with_summary(frame, summary)
+    /// Frames from now on may come from this memory-mapped file: a frame whose journaled
+    /// offset holds exactly its bytes is stored as that offset instead of a copy.
+    pub fn attach_file(&mut self, bytes: SharedBytes, journal: OffsetJournal) {
+        self.file = Some(Attached {
+            bytes,
+            journal,
+            pending: VecDeque::new(),
+        });
     }
 
-    /// Stores a frame whose summary was already computed elsewhere.
+    /// Keeps at most `max` packets (at least one), evicting the oldest; `None`: no limit.
+    pub fn set_max_packets(&mut self, max: Option<usize>) {
+        self.max_packets = max.map(|m| m.max(1));
+        self.evict_over_limit();
+    }
+
+    /// Keeps the summaries given to [`PacketStore::push_with_summary`] instead of computing
+    /// them with [`decode::summarize`] (for a substitute decoder; costs 180 bytes a packet).
+    pub fn keep_given_summaries(&mut self) {
+        if self.given.is_none() && self.len == 0 {
+            self.given = Some(VecDeque::new());
+        }
+    }
+
+    /// Stores a frame; returns its index.
+    pub fn push(&mut self, frame: &Frame) -> usize {
+        if self.given.is_some() {
+            let summary = decode::summarize(frame.link, &frame.data, frame.len);
+            return self.push_with_summary(frame, summary);
+        }
+        self.push_record(frame)
+    }
+
+    /// Stores a frame whose summary was already computed elsewhere. The summary is kept only
+    /// after [`PacketStore::keep_given_summaries`]; otherwise it is recomputed on demand.
     pub fn push_with_summary(&mut self, frame: &Frame, summary: Summary) -> usize {
-        let data = &frame.data;
-        let fits = self
-            .arena
-            .last()
-            .is_some_and(|c| c.capacity() - c.len() >= data.len());
-        if !fits {
-            self.arena
-                .push(Vec::with_capacity(ARENA_CHUNK.max(data.len())));
+        if let Some(given) = &mut self.given {
+            given.push_back(summary);
         }
-        let chunk_index = self.arena.len() - 1;
-        let (chunk, offset) = match self.arena.last_mut() {
-            Some(c) => {
-                let offset = c.len();
-                c.extend_from_slice(data);
-                (chunk_index, offset)
-            }
-            None => (0, 0),
+        self.push_record(frame)
+    }
+
+    fn push_record(&mut self, frame: &Frame) -> usize {
+        let number = self.evicted.saturating_add(self.len as u64);
+        let caplen = frame.caplen();
+        let (at, mapped) = match self.mapped_offset(number, &frame.data) {
+            Some(off) => (off, true),
+            None => (self.copy_to_arena(&frame.data), false),
         };
-        self.arena_bytes = self.arena_bytes.saturating_add(data.len());
         self.bytes_on_wire = self.bytes_on_wire.saturating_add(u64::from(frame.len));
-        if self.records.last().is_none_or(|c| c.len() >= RECORD_CHUNK) {
-            self.records.push(Vec::with_capacity(RECORD_CHUNK));
-        }
+        self.origin.get_or_insert(frame.ts_ns);
         let record = Record {
+            at,
             ts_ns: frame.ts_ns,
             len: frame.len,
-            caplen: frame.caplen(),
-            link: frame.link,
-            chunk: u32::try_from(chunk).unwrap_or(u32::MAX),
-            offset: u32::try_from(offset).unwrap_or(u32::MAX),
-            summary,
-            flow: None,
+            caplen,
+            flow: NO_FLOW,
+            link: self.link_index(frame.link),
+            mapped,
         };
-        if let Some(c) = self.records.last_mut() {
+        if self.records.back().is_none_or(|c| c.len() >= RECORD_CHUNK) {
+            self.records.push_back(Vec::with_capacity(RECORD_CHUNK));
+        }
+        if let Some(c) = self.records.back_mut() {
             c.push(record);
         }
         self.len += 1;
+        self.evict_over_limit();
         self.len - 1
     }
 
-    fn record(&self, index: usize) -> Option<&Record> {
-        self.records
-            .get(index / RECORD_CHUNK)?
-            .get(index % RECORD_CHUNK)
+    /// The offset of frame `number`'s bytes in the attached file, if the journal has it and
+    /// the bytes there are the frame's.
+    fn mapped_offset(&mut self, number: u64, data: &[u8]) -> Option<u64> {
+        let file = self.file.as_mut()?;
+        let offset = loop {
+            if file.pending.is_empty() {
+                let mut j = file.journal.lock().ok()?;
+                std::mem::swap(&mut *j, &mut file.pending);
+            }
+            let &(n, off) = file.pending.front()?;
+            if n < number {
+                file.pending.pop_front();
+                continue;
+            }
+            if n > number {
+                return None;
+            }
+            file.pending.pop_front();
+            break off;
+        };
+        let start = usize::try_from(offset).ok()?;
+        let there = (*file.bytes)
+            .as_ref()
+            .get(start..start.checked_add(data.len())?)?;
+        (there == data).then_some(offset)
     }
 
-    /// Attaches a flow id (from the flow tracker) to packet `index`; ignored if out of range.
-    pub fn set_flow(&mut self, index: usize, flow: u32) {
-        if let Some(r) = self
-            .records
-            .get_mut(index / RECORD_CHUNK)
-            .and_then(|c| c.get_mut(index % RECORD_CHUNK))
-        {
-            r.flow = Some(flow);
+    fn copy_to_arena(&mut self, data: &[u8]) -> u64 {
+        let fits = self
+            .arena
+            .back()
+            .is_some_and(|c| c.capacity() - c.len() >= data.len());
+        if !fits {
+            self.arena
+                .push_back(Vec::with_capacity(ARENA_CHUNK.max(data.len())));
+        }
+        let chunk = self.arena_base + (self.arena.len() as u64).saturating_sub(1);
+        let offset = match self.arena.back_mut() {
+            Some(c) => {
+                let offset = c.len();
+                c.extend_from_slice(data);
+                offset
+            }
+            None => 0,
+        };
+        self.arena_bytes = self.arena_bytes.saturating_add(data.len());
+        (chunk << 32) | offset as u64
+    }
+
+    fn link_index(&mut self, link: LinkType) -> u16 {
+        if let Some(i) = self.links.iter().rposition(|l| *l == link) {
+            return i as u16;
+        }
+        if self.links.len() > usize::from(u16::MAX) {
+            // 65 536 link types in one capture cannot happen (pcapng stores them in 16 bits);
+            // should it, later ones read back as the last one.
+            return u16::MAX;
+        }
+        self.links.push(link);
+        (self.links.len() - 1) as u16
+    }
+
+    fn evict_over_limit(&mut self) {
+        let Some(max) = self.max_packets else {
+            return;
+        };
+        while self.len > max {
+            self.evict_oldest();
         }
     }
 
+    fn evict_oldest(&mut self) {
+        let Some(r) = self.record(0).copied() else {
+            return;
+        };
+        self.len -= 1;
+        self.evicted += 1;
+        self.head += 1;
+        if self.head >= RECORD_CHUNK {
+            self.records.pop_front();
+            self.head = 0;
+        }
+        self.bytes_on_wire = self.bytes_on_wire.saturating_sub(u64::from(r.len));
+        if let Some(given) = &mut self.given {
+            given.pop_front();
+        }
+        if !r.mapped {
+            self.arena_bytes = self.arena_bytes.saturating_sub(r.caplen as usize);
+            // Packets are stored in order: chunks before this packet's are no longer used.
+            let chunk = r.at >> 32;
+            while self.arena_base < chunk && self.arena.pop_front().is_some() {
+                self.arena_base += 1;
+            }
+        }
+    }
+
+    fn record(&self, index: usize) -> Option<&Record> {
+        if index >= self.len {
+            return None;
+        }
+        let p = self.head.checked_add(index)?;
+        self.records.get(p / RECORD_CHUNK)?.get(p % RECORD_CHUNK)
+    }
+
+    /// Attaches a flow id (from the flow tracker) to packet `index`; ignored if out of range.
+    /// (`u32::MAX` is not a storable id.)
+    pub fn set_flow(&mut self, index: usize, flow: u32) {
+        if index >= self.len {
+            return;
+        }
+        let p = self.head.saturating_add(index);
+        if let Some(r) = self
+            .records
+            .get_mut(p / RECORD_CHUNK)
+            .and_then(|c| c.get_mut(p % RECORD_CHUNK))
+        {
+            r.flow = flow;
+        }
+    }
+
+    /// Packets kept.
     pub fn len(&self) -> usize {
         self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
     }
 
-    /// Sum of the packets' lengths on the wire.
+    /// Packets evicted so far to stay within the packet limit.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// Sum of the kept packets' lengths on the wire.
     pub fn bytes_on_wire(&self) -> u64 {
         self.bytes_on_wire
     }
 
-    /// Bytes held in memory for packet data.
+    /// Bytes of packet data copied into memory (not counting bytes left in a mapped file).
     pub fn arena_bytes(&self) -> usize {
         self.arena_bytes
     }
 
-    /// Timestamp of the first stored packet (the list's time origin).
+    /// Memory the per-packet records take (capacity of the record chunks).
+    pub fn index_bytes(&self) -> usize {
+        self.records
+            .iter()
+            .map(|c| c.capacity() * std::mem::size_of::<Record>())
+            .sum()
+    }
+
+    /// Timestamp of the first packet ever stored (the list's time origin; it stays when
+    /// that packet is evicted).
     pub fn first_ts(&self) -> Option<TimestampNs> {
-        self.record(0).map(|r| r.ts_ns)
+        self.origin
     }
 
     pub fn get(&self, index: usize) -> Option<PacketView<'_>> {
         let r = self.record(index)?;
-        let start = r.offset as usize;
-        let end = start.checked_add(r.caplen as usize)?;
-        let data = self.arena.get(r.chunk as usize)?.get(start..end)?;
+        let caplen = r.caplen as usize;
+        let data = if r.mapped {
+            let bytes = (*self.file.as_ref()?.bytes).as_ref();
+            let start = usize::try_from(r.at).ok()?;
+            bytes.get(start..start.checked_add(caplen)?)?
+        } else {
+            let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
+            let start = (r.at & u64::from(u32::MAX)) as usize;
+            self.arena
+                .get(chunk)?
+                .get(start..start.checked_add(caplen)?)?
+        };
+        let link = self
+            .links
+            .get(usize::from(r.link))
+            .copied()
+            .unwrap_or(LinkType(u32::MAX));
+        let summary = match &self.given {
+            Some(given) => given.get(index).copied()?,
+            None => decode::summarize(link, data, r.len),
+        };
         Some(PacketView {
             index,
+            number: self.evicted.saturating_add(index as u64),
             ts_ns: r.ts_ns,
             len: r.len,
             caplen: r.caplen,
-            link: r.link,
+            link,
             data,
-            summary: &r.summary,
-            flow: r.flow,
+            summary,
+            flow: (r.flow != NO_FLOW).then_some(r.flow),
         })
+    }
+
+    /// Whether packet `index`'s bytes are read from the attached file (not copied).
+    pub fn is_mapped(&self, index: usize) -> bool {
+        self.record(index).is_some_and(|r| r.mapped)
     }
 }
 
@@ -179,6 +399,11 @@ mod tests {
     }
 
     #[test]
+    fn a_record_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Record>(), 32);
+    }
+
+    #[test]
     fn push_and_get_round_trip_bytes_and_lengths() {
         let mut s = PacketStore::new();
         assert!(s.is_empty());
@@ -191,10 +416,48 @@ mod tests {
         assert_eq!(s.first_ts(), Some(5));
         let v = s.get(2).unwrap();
         assert_eq!(v.data, b"defgh");
-        assert_eq!((v.index, v.ts_ns, v.len, v.caplen), (2, 9, 15, 5));
+        assert_eq!(
+            (v.index, v.number, v.ts_ns, v.len, v.caplen),
+            (2, 2, 9, 15, 5)
+        );
         assert_eq!(s.get(1).unwrap().data, b"");
         assert_eq!(s.get(0).unwrap().data, b"abc");
         assert!(s.get(3).is_none());
+        assert!(!s.is_mapped(0));
+    }
+
+    #[test]
+    fn summaries_are_computed_from_the_bytes() {
+        let eth_arp = {
+            let mut p = vec![0xffu8; 6];
+            p.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x06]);
+            p.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1]);
+            p.extend_from_slice(&[2, 0, 0, 0, 0, 1, 10, 0, 0, 1]);
+            p.extend_from_slice(&[0, 0, 0, 0, 0, 0, 10, 0, 0, 2]);
+            p
+        };
+        let mut s = PacketStore::new();
+        s.push(&frame(1, &eth_arp));
+        let f = frame(1, &eth_arp);
+        assert_eq!(
+            s.get(0).unwrap().summary,
+            decode::summarize(f.link, &f.data, f.len)
+        );
+        assert_eq!(s.get(0).unwrap().summary.proto, decode::Proto::Arp);
+    }
+
+    #[test]
+    fn given_summaries_are_kept_when_asked() {
+        let mut s = PacketStore::new();
+        s.keep_given_summaries();
+        let odd = Summary {
+            broken: true,
+            sport: Some(4242),
+            ..Summary::default()
+        };
+        s.push_with_summary(&frame(1, b"zz"), odd);
+        assert_eq!(s.get(0).unwrap().summary.sport, Some(4242));
+        assert!(s.get(0).unwrap().summary.broken);
     }
 
     #[test]
@@ -224,6 +487,7 @@ mod tests {
         assert!(s.get(n).is_none());
         s.set_flow(RECORD_CHUNK + 3, 9);
         assert_eq!(s.get(RECORD_CHUNK + 3).unwrap().flow, Some(9));
+        assert!(s.index_bytes() >= n * 32);
     }
 
     #[test]
@@ -246,5 +510,132 @@ mod tests {
         s.set_flow(9, 1);
         assert_eq!(s.get(0).unwrap().flow, Some(4));
         assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn link_types_round_trip_through_the_table() {
+        let mut s = PacketStore::new();
+        for (i, l) in [1u32, 113, 1, 276, 999_999].into_iter().enumerate() {
+            let mut f = frame(i as i64, b"ab");
+            f.link = LinkType(l);
+            s.push(&f);
+        }
+        let links: Vec<u32> = (0..5).map(|i| s.get(i).unwrap().link.0).collect();
+        assert_eq!(links, [1, 113, 1, 276, 999_999]);
+        assert_eq!(s.links.len(), 4);
+    }
+
+    #[test]
+    fn ring_evicts_the_oldest_and_counts_them() {
+        let mut s = PacketStore::new();
+        s.set_max_packets(Some(100));
+        // 63 packets fill an arena chunk.
+        let big = vec![3u8; ARENA_CHUNK / 64];
+        let n = 500usize;
+        for i in 0..n {
+            let mut data = big.clone();
+            data[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            s.push(&frame(i as i64, &data));
+            s.set_flow(s.len() - 1, i as u32);
+        }
+        assert_eq!(s.len(), 100);
+        assert_eq!(s.evicted(), 400);
+        assert_eq!(s.first_ts(), Some(0), "the time origin stays");
+        for i in [0usize, 1, 50, 99] {
+            let v = s.get(i).unwrap();
+            let number = 400 + i;
+            assert_eq!((v.index, v.number), (i, number as u64));
+            assert_eq!(v.ts_ns, number as i64);
+            assert_eq!(v.data[..8], (number as u64).to_le_bytes());
+            assert_eq!(v.flow, Some(number as u32));
+        }
+        assert!(s.get(100).is_none());
+        // Only the chunks the kept packets use stay allocated.
+        assert_eq!(s.arena_bytes(), 100 * big.len());
+        assert!(s.arena.len() <= 3, "{} chunks", s.arena.len());
+        assert_eq!(s.bytes_on_wire(), 100 * (big.len() as u64 + 10));
+        // Lowering the limit evicts at once.
+        s.set_max_packets(Some(10));
+        assert_eq!((s.len(), s.evicted()), (10, 490));
+        assert_eq!(s.get(0).unwrap().number, 490);
+    }
+
+    #[test]
+    fn ring_crosses_record_chunks() {
+        let mut s = PacketStore::new();
+        s.set_max_packets(Some(RECORD_CHUNK / 2));
+        let n = 3 * RECORD_CHUNK + 7;
+        for i in 0..n {
+            s.push(&frame(i as i64, &(i as u32).to_le_bytes()));
+        }
+        assert_eq!(s.len(), RECORD_CHUNK / 2);
+        assert_eq!(s.evicted() as usize, n - RECORD_CHUNK / 2);
+        assert!(s.records.len() <= 2);
+        for i in 0..s.len() {
+            let v = s.get(i).unwrap();
+            assert_eq!(v.data, (v.number as u32).to_le_bytes());
+        }
+    }
+
+    /// A fake "file": a header, then records of a 4-byte header and the packet bytes.
+    fn fake_file(packets: &[&[u8]]) -> (SharedBytes, Vec<(u64, u64)>) {
+        let mut bytes = b"HEADER".to_vec();
+        let mut offsets = Vec::new();
+        for (i, p) in packets.iter().enumerate() {
+            bytes.extend_from_slice(b"rec:");
+            offsets.push((i as u64, bytes.len() as u64));
+            bytes.extend_from_slice(p);
+        }
+        (Arc::new(bytes), offsets)
+    }
+
+    #[test]
+    fn mapped_frames_are_indexed_and_reread_equal() {
+        let packets: Vec<Vec<u8>> = (0..300u32)
+            .map(|i| (0..(i % 97)).map(|b| (b as u8) ^ (i as u8)).collect())
+            .collect();
+        let refs: Vec<&[u8]> = packets.iter().map(|p| p.as_slice()).collect();
+        let (bytes, offsets) = fake_file(&refs);
+        let journal = OffsetJournal::default();
+        let mut s = PacketStore::new();
+        s.attach_file(Arc::clone(&bytes), Arc::clone(&journal));
+        // The journal is filled a batch ahead of the frames, as the capture thread does.
+        for (batch, chunk) in offsets.chunks(64).enumerate() {
+            journal.lock().unwrap().extend(chunk.iter().copied());
+            for &(n, _) in chunk {
+                let i = n as usize;
+                assert_eq!(s.push(&frame(i as i64, &packets[i])), batch * 64 + (i % 64));
+            }
+        }
+        assert_eq!(s.arena_bytes(), 0, "nothing copied");
+        for (i, p) in packets.iter().enumerate() {
+            assert!(s.is_mapped(i));
+            let v = s.get(i).unwrap();
+            assert_eq!(v.data, p.as_slice(), "packet {i}");
+            assert_eq!(v.caplen as usize, p.len());
+        }
+        assert!(journal.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn mapped_store_copies_when_the_journal_is_missing_or_wrong() {
+        let (bytes, offsets) = fake_file(&[b"one", b"two", b"three", b"four"]);
+        let journal = OffsetJournal::default();
+        let mut s = PacketStore::new();
+        s.attach_file(bytes, Arc::clone(&journal));
+        // Frame 0: no entry yet -> copied.
+        s.push(&frame(0, b"one"));
+        // Entries for 0..4, but frame 1 arrives with other bytes -> copied; 2 and 3 mapped.
+        journal.lock().unwrap().extend(offsets.iter().copied());
+        s.push(&frame(1, b"TWO"));
+        s.push(&frame(2, b"three"));
+        s.push(&frame(3, b"four"));
+        // Frame 4: past the journal -> copied.
+        s.push(&frame(4, b"five"));
+        let mapped: Vec<bool> = (0..5).map(|i| s.is_mapped(i)).collect();
+        assert_eq!(mapped, [false, false, true, true, false]);
+        let data: Vec<&[u8]> = (0..5).map(|i| s.get(i).unwrap().data).collect();
+        assert_eq!(data, [&b"one"[..], b"TWO", b"three", b"four", b"five"]);
+        assert_eq!(s.arena_bytes(), 3 + 3 + 4);
     }
 }

@@ -1,9 +1,13 @@
 //! One-line texts from a [`Summary`]: the tcpdump-like Info column / `dump --format text`
 //! line, the `proto` key's lowercase name, and the Protocol column's display name. Everything
-//! derived from packet text is sanitized. Depends on the decode types, `names`, `tcp`,
-//! `tcp_options`, `crate::sanitize`.
+//! derived from packet text is sanitized. The TCP line (most lines of a capture) is appended
+//! to a caller's buffer with hand-rolled decimal formatting: `dump --format text` prints
+//! millions of them. Depends on the decode types, `names`, `tcp`, `tcp_options`,
+//! `crate::sanitize`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::net::IpAddr;
 
 use super::fields::mac;
 use super::{AppProto, Proto, Summary, names, tcp, tcp_options};
@@ -15,15 +19,23 @@ use crate::sanitize::sanitize;
 /// DNS, `echo request, id 1, seq 2` for ICMP, `who-has 10.0.0.2 tell 10.0.0.1` for ARP.
 /// `decoded_app` is [`super::Decoded::app_summary`] when the caller has it. Sanitized.
 pub fn info_line(summary: &Summary, decoded_app: Option<&str>) -> String {
+    let mut s = String::new();
+    push_info_line(&mut s, summary, decoded_app);
+    s
+}
+
+/// [`info_line`], appended to `out`.
+pub fn push_info_line(out: &mut String, summary: &Summary, decoded_app: Option<&str>) {
     let app = decoded_app.map(sanitize);
-    let mut s = match summary.proto {
+    let text = match summary.proto {
         Proto::Tcp => match &summary.tcp {
             Some(t) => {
-                let mut s = tcp_line(t);
+                push_tcp_line(out, t);
                 if let Some(a) = &app {
-                    let _ = write!(s, ": {a}");
+                    out.push_str(": ");
+                    out.push_str(a);
                 }
-                s
+                String::new()
             }
             None => "TCP, header cut or malformed".to_string(),
         },
@@ -53,36 +65,92 @@ pub fn info_line(summary: &Summary, decoded_app: Option<&str>) -> String {
         ),
         Proto::Unknown => "unknown".to_string(),
     };
+    out.push_str(&text);
     // A TCP segment carried inside a tunnel (VXLAN, Geneve…) whose outer protocol is UDP.
     if summary.proto != Proto::Tcp
         && let Some(t) = &summary.tcp
     {
         let _ = write!(
-            s,
-            " > TCP {} > {} {}",
+            out,
+            " > TCP {} > {} ",
             crate::model::endpoint_text(t.src),
             crate::model::endpoint_text(t.dst),
-            tcp_line(t)
         );
+        push_tcp_line(out, t);
     }
-    s
 }
 
-fn tcp_line(t: &TcpSegment) -> String {
-    let mut s = format!("Flags [{}], seq {}", tcp::flag_letters(t.flags), t.seq);
+/// Appends `n` in decimal, as `write!(out, "{n}")` would (without the formatting machinery).
+pub fn push_decimal(out: &mut String, n: u64) {
+    push_decimal_padded(out, n, 1);
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits (`{n:0width$}`).
+pub fn push_decimal_padded(out: &mut String, n: u64, width: usize) {
+    const MAX: usize = 20; // u64::MAX has 20 digits
+    for _ in MAX..width {
+        out.push('0');
+    }
+    let mut digits = [b'0'; MAX];
+    let mut i = MAX;
+    let mut n = n;
+    while n > 0 && i > 0 {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+    }
+    let start = i.min(MAX.saturating_sub(width.max(1)));
+    for &d in digits.get(start..).unwrap_or(&[]) {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends an IP address as its `Display` does (IPv4 by hand; IPv6 through `Display`, for its
+/// RFC 5952 compression).
+pub fn push_ip(out: &mut String, ip: IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, d] = v4.octets();
+            push_decimal(out, a.into());
+            out.push('.');
+            push_decimal(out, b.into());
+            out.push('.');
+            push_decimal(out, c.into());
+            out.push('.');
+            push_decimal(out, d.into());
+        }
+        IpAddr::V6(v6) => {
+            let _ = write!(out, "{v6}");
+        }
+    }
+}
+
+fn push_tcp_line(out: &mut String, t: &TcpSegment) {
+    out.push_str("Flags [");
+    tcp::push_flag_letters(out, t.flags);
+    out.push_str("], seq ");
+    push_decimal(out, t.seq.into());
     if t.payload_len > 0 {
-        let _ = write!(s, ":{}", t.seq.wrapping_add(t.payload_len));
+        out.push(':');
+        push_decimal(out, t.seq.wrapping_add(t.payload_len).into());
     }
     if t.flags & tcp_flags::ACK != 0 {
-        let _ = write!(s, ", ack {}", t.ack);
+        out.push_str(", ack ");
+        push_decimal(out, t.ack.into());
     }
-    let _ = write!(s, ", win {}", t.window);
-    let opts = tcp_options::short_text(&t.options);
-    if !opts.is_empty() {
-        let _ = write!(s, ", options [{opts}]");
+    out.push_str(", win ");
+    push_decimal(out, t.window.into());
+    let before = out.len();
+    out.push_str(", options [");
+    if tcp_options::push_short_text(out, &t.options) {
+        out.push(']');
+    } else {
+        out.truncate(before);
     }
-    let _ = write!(s, ", length {}", t.payload_len);
-    s
+    out.push_str(", length ");
+    push_decimal(out, t.payload_len.into());
 }
 
 fn icmp_line(summary: &Summary) -> String {
@@ -134,6 +202,11 @@ fn arp_line(summary: &Summary) -> String {
 /// or the best name known (`gre`, `ospf`, `lldp`, `stp`, `ipx`…; `ip-proto-N` /
 /// `ethertype-0xNNNN` when nothing better is known).
 pub fn proto_name(summary: &Summary) -> String {
+    proto_name_cow(summary).into_owned()
+}
+
+/// [`proto_name`], borrowed when it is a fixed name (it nearly always is).
+pub fn proto_name_cow(summary: &Summary) -> Cow<'static, str> {
     match summary.proto {
         Proto::Tcp => "tcp".into(),
         Proto::Udp => "udp".into(),
@@ -142,11 +215,11 @@ pub fn proto_name(summary: &Summary) -> String {
         Proto::Arp => "arp".into(),
         Proto::Ip(p) => match names::ip_proto_short(p) {
             Some(n) => n.into(),
-            None => format!("ip-proto-{p}"),
+            None => format!("ip-proto-{p}").into(),
         },
         Proto::EtherType(t) => match names::ethertype_short(t) {
             Some(n) => n.into(),
-            None => format!("ethertype-0x{t:04x}"),
+            None => format!("ethertype-0x{t:04x}").into(),
         },
         Proto::Llc(sap) => names::llc_short(sap).into(),
         Proto::Osi(n) => names::osi_short(n).into(),
@@ -174,5 +247,49 @@ pub fn protocol_column(summary: &Summary) -> String {
         "ipv6-in-ipv4" => "IPv6-in-IPv4".into(),
         "unknown" => "?".into(),
         n => n.to_uppercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_decimal_matches_display() {
+        let mut values = vec![0u64, 1, 9, 10, 99, 100, 65_535, 4_294_967_295, u64::MAX];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x >> (x % 64));
+        }
+        for v in values {
+            let mut s = String::from("x");
+            push_decimal(&mut s, v);
+            assert_eq!(s, format!("x{v}"));
+            for width in [0, 2, 6, 25] {
+                let mut p = String::new();
+                push_decimal_padded(&mut p, v, width);
+                assert_eq!(p, format!("{v:0width$}"));
+            }
+        }
+    }
+
+    #[test]
+    fn push_ip_matches_display() {
+        for text in [
+            "0.0.0.0",
+            "10.77.9.2",
+            "255.255.255.255",
+            "::1",
+            "2001:db8::1",
+            "::ffff:1.2.3.4",
+        ] {
+            let ip: IpAddr = text.parse().unwrap();
+            let mut s = String::new();
+            push_ip(&mut s, ip);
+            assert_eq!(s, ip.to_string());
+        }
     }
 }

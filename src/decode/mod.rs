@@ -38,7 +38,10 @@ use std::ops::Range;
 
 use crate::model::{LinkType, TcpSegment};
 
-pub use info::{info_line, proto_name, protocol_column};
+pub use info::{
+    info_line, proto_name, proto_name_cow, protocol_column, push_decimal, push_decimal_padded,
+    push_info_line, push_ip,
+};
 
 /// The four textbook layers, bottom to top.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

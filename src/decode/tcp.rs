@@ -57,9 +57,9 @@ pub(crate) fn flag_words(flags: u16) -> String {
     out
 }
 
-/// tcpdump's flag letters: `S.` for SYN+ACK, `.` for a bare ACK, `none` when empty.
-pub(crate) fn flag_letters(flags: u16) -> String {
-    let mut s = String::new();
+/// Appends tcpdump's flag letters: `S.` for SYN+ACK, `.` for a bare ACK, `none` when empty.
+pub(crate) fn push_flag_letters(out: &mut String, flags: u16) {
+    let start = out.len();
     for (bit, c) in [
         (tcp_flags::SYN, 'S'),
         (tcp_flags::FIN, 'F'),
@@ -70,19 +70,18 @@ pub(crate) fn flag_letters(flags: u16) -> String {
         (tcp_flags::CWR, 'W'),
     ] {
         if flags & bit != 0 {
-            s.push(c);
+            out.push(c);
         }
     }
     if flags & tcp_flags::ACK != 0 {
-        s.push('.');
+        out.push('.');
     }
     if flags & tcp_flags::AE != 0 {
-        s.push('e');
+        out.push('e');
     }
-    if s.is_empty() {
-        s.push_str("none");
+    if out.len() == start {
+        out.push_str("none");
     }
-    s
 }
 
 pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {

@@ -323,23 +323,40 @@ impl Rename for Field {
     }
 }
 
-/// tcpdump-style option list from the handshake options: `mss 1460,sackOK,TS val 1 ecr 0,wscale 7`.
-pub(crate) fn short_text(o: &TcpHandshakeOptions) -> String {
-    let mut parts: Vec<String> = Vec::new();
+/// Appends the tcpdump-style option list of the handshake options (`mss 1460,sackOK,TS val 1
+/// ecr 0,wscale 7`); returns whether there was any.
+pub(crate) fn push_short_text(out: &mut String, o: &TcpHandshakeOptions) -> bool {
+    use super::info::push_decimal;
+    let start = out.len();
+    let sep = |out: &mut String| {
+        if out.len() > start {
+            out.push(',');
+        }
+    };
     if let Some(m) = o.mss {
-        parts.push(format!("mss {m}"));
+        sep(out);
+        out.push_str("mss ");
+        push_decimal(out, m.into());
     }
     if o.sack_permitted {
-        parts.push("sackOK".into());
+        sep(out);
+        out.push_str("sackOK");
     }
     if let Some((a, b)) = o.timestamps {
-        parts.push(format!("TS val {a} ecr {b}"));
+        sep(out);
+        out.push_str("TS val ");
+        push_decimal(out, a.into());
+        out.push_str(" ecr ");
+        push_decimal(out, b.into());
     }
     if let Some(w) = o.window_scale {
-        parts.push(format!("wscale {w}"));
+        sep(out);
+        out.push_str("wscale ");
+        push_decimal(out, w.into());
     }
     if o.fast_open {
-        parts.push("tfo".into());
+        sep(out);
+        out.push_str("tfo");
     }
-    parts.join(",")
+    out.len() > start
 }

@@ -4,6 +4,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use memmap2::Mmap;
 
@@ -12,7 +13,8 @@ const STREAM_CHUNK: usize = 64 * 1024;
 
 pub(crate) enum Backing {
     Mapped {
-        map: Mmap,
+        /// Shared so that a consumer can keep re-reading frames after the reader is gone.
+        map: Arc<Mmap>,
         pos: usize,
     },
     Stream {
@@ -34,7 +36,18 @@ impl Backing {
         // the file while it is mapped, reads past the new end fault (SIGBUS); that is the same
         // accepted trade-off as ripgrep and Wireshark's mmap readers make.
         let map = unsafe { Mmap::map(file)? };
-        Ok(Backing::Mapped { map, pos: 0 })
+        Ok(Backing::Mapped {
+            map: Arc::new(map),
+            pos: 0,
+        })
+    }
+
+    /// The whole memory map, when the input is mapped.
+    pub(crate) fn shared_map(&self) -> Option<Arc<Mmap>> {
+        match self {
+            Backing::Mapped { map, .. } => Some(Arc::clone(map)),
+            Backing::Stream { .. } => None,
+        }
     }
 
     pub(crate) fn stream(reader: Box<dyn Read + Send>) -> Backing {

@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pcap_parser::{
     parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header,
@@ -65,8 +66,10 @@ pub struct FileReader {
     total: Option<u64>,
     format: Format,
     frames: u64,
-    /// A packet met while looking for the first interface at open time.
-    pending: Option<Frame>,
+    /// A packet met while looking for the first interface at open time, and its data offset.
+    pending: Option<(Frame, u64)>,
+    /// Where the captured bytes of the frame returned last start in the input.
+    data_offset: u64,
     /// Once reading failed, the same error is returned again.
     failed: Option<SourceError>,
     finished: bool,
@@ -193,6 +196,7 @@ impl FileReader {
             format,
             frames: 0,
             pending: None,
+            data_offset: 0,
             failed: None,
             finished: false,
         };
@@ -209,8 +213,8 @@ impl FileReader {
                     Step::Eof => {
                         return Err(SourceError::NoInterface { path: reader.path });
                     }
-                    Step::Packet => {
-                        reader.pending = Some(scratch);
+                    Step::Packet { data_offset } => {
+                        reader.pending = Some((scratch, data_offset));
                         break;
                     }
                     Step::Other => {}
@@ -229,8 +233,9 @@ impl FileReader {
         if self.finished {
             return Ok(false);
         }
-        if let Some(p) = self.pending.take() {
+        if let Some((p, data_offset)) = self.pending.take() {
             *frame = p;
+            self.data_offset = data_offset;
             self.frames += 1;
             return Ok(true);
         }
@@ -239,19 +244,20 @@ impl FileReader {
             Format::Pcap(st) => next_pcap(st, &mut self.src, &self.path, packet, frame),
             Format::Ng(st) => loop {
                 match st.step(&mut self.src, &self.path, packet, frame) {
-                    Ok(Step::Eof) => break Ok(false),
-                    Ok(Step::Packet) => break Ok(true),
+                    Ok(Step::Eof) => break Ok(None),
+                    Ok(Step::Packet { data_offset }) => break Ok(Some(data_offset)),
                     Ok(Step::Other) => {}
                     Err(e) => break Err(e),
                 }
             },
         };
         match result {
-            Ok(true) => {
+            Ok(Some(data_offset)) => {
+                self.data_offset = data_offset;
                 self.frames += 1;
                 Ok(true)
             }
-            Ok(false) => {
+            Ok(None) => {
                 self.finished = true;
                 Ok(false)
             }
@@ -270,6 +276,21 @@ impl FileReader {
     /// Bytes of the input consumed so far (the offset of the next record).
     pub fn bytes_read(&self) -> u64 {
         self.src.position()
+    }
+
+    /// Where the captured bytes of the frame returned last start, counted from the beginning
+    /// of the input (for a mapped file: an index into [`FileReader::shared_bytes`]).
+    pub fn data_offset(&self) -> u64 {
+        self.data_offset
+    }
+
+    /// The whole input as one shared byte slice, when it is a memory-mapped regular file:
+    /// a consumer can keep `(data_offset, caplen)` per frame instead of copying the bytes.
+    /// `None` for streams (stdin, pipes).
+    pub fn shared_bytes(&self) -> Option<Arc<dyn AsRef<[u8]> + Send + Sync>> {
+        self.src
+            .shared_map()
+            .map(|m| m as Arc<dyn AsRef<[u8]> + Send + Sync>)
     }
 
     /// The file's size, when it is a regular file.
@@ -297,7 +318,7 @@ fn next_pcap(
     path: &Path,
     packet: u64,
     frame: &mut Frame,
-) -> Result<bool, SourceError> {
+) -> Result<Option<u64>, SourceError> {
     let offset = src.position();
     let hdr_len: usize = if st.modified { 24 } else { 16 };
     let truncated = |needed: usize, available: usize| SourceError::Truncated {
@@ -311,7 +332,7 @@ fn next_pcap(
         .fill(hdr_len)
         .map_err(|e| SourceError::io(path, "read it", e))?;
     if head.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
     let Some(caplen_bytes) = head.get(8..12).and_then(|b| <[u8; 4]>::try_from(b).ok()) else {
         return Err(truncated(hdr_len, head.len()));
@@ -361,7 +382,7 @@ fn next_pcap(
     let ts = i64::from(rec.ts_sec) * 1_000_000_000 + frac_ns;
     copy_frame(frame, ts, rec.origlen, st.link, rec.data);
     src.consume(need);
-    Ok(true)
+    Ok(Some(offset + hdr_len as u64))
 }
 
 /// Describes the first bytes of a file that is not a capture, with a hint when the format is

@@ -37,6 +37,24 @@ fn read_all(r: &mut FileReader) -> (Vec<Frame>, Option<SourceError>) {
     }
 }
 
+/// Reads every frame, checking that [`FileReader::data_offset`] points at its bytes in
+/// `input` (and, for a mapped file, in [`FileReader::shared_bytes`]).
+fn read_all_checking_offsets(r: &mut FileReader, input: &[u8]) -> Vec<Frame> {
+    let shared = r.shared_bytes();
+    let mut out = Vec::new();
+    let mut f = empty_frame();
+    while let Ok(true) = r.next_into(&mut f) {
+        let at = r.data_offset() as usize;
+        let there = input.get(at..at + f.data.len());
+        assert_eq!(there, Some(&f.data[..]), "frame {} at {at}", out.len() + 1);
+        if let Some(m) = &shared {
+            assert_eq!((**m).as_ref().get(at..at + f.data.len()), there);
+        }
+        out.push(f.clone());
+    }
+    out
+}
+
 /// A reader that hands out at most 5 bytes per call, like a slow pipe.
 struct Dribble(Vec<u8>, usize);
 impl Read for Dribble {
@@ -68,6 +86,13 @@ fn read_both(bytes: &[u8]) -> (Vec<Frame>, Option<SourceError>) {
     assert_eq!(s.name(), "-");
     let (sframes, serr) = read_all(&mut s);
     assert_eq!(frames, sframes, "mapped and streamed reads agree");
+    // Data offsets point at each frame's bytes, mapped (shared) or streamed (not shared).
+    let mut m = FileReader::open(tmp.path()).unwrap();
+    assert!(m.shared_bytes().is_some(), "a regular file is mapped");
+    assert_eq!(read_all_checking_offsets(&mut m, bytes), frames);
+    let mut s = FileReader::from_reader(Box::new(Dribble(bytes.to_vec(), 0)), "-").unwrap();
+    assert!(s.shared_bytes().is_none());
+    assert_eq!(read_all_checking_offsets(&mut s, bytes), frames);
     assert_eq!(
         format!("{err:?}").replace(&tmp.path().display().to_string(), "-"),
         format!("{serr:?}")
@@ -530,6 +555,23 @@ fn parse_epoch_ns(text: &str) -> Option<i64> {
         return None;
     }
     Some(sec.parse::<i64>().ok()? * 1_000_000_000 + frac.parse::<i64>().ok()?)
+}
+
+/// In every corpus capture (pcap and pcapng, many link types and options), each frame's data
+/// offset points at its bytes in the memory map.
+#[test]
+fn corpus_data_offsets_point_at_the_bytes() {
+    let Some(dir) = corpus_dir() else { return };
+    let mut frames = 0;
+    for entry in std::fs::read_dir(dir.join("tcpdump")).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(mut r) = FileReader::open(&path) else {
+            continue;
+        };
+        let bytes = std::fs::read(&path).unwrap();
+        frames += read_all_checking_offsets(&mut r, &bytes).len();
+    }
+    assert!(frames > 5_000, "only {frames} frames in the corpus");
 }
 
 /// Every corpus capture reads without panic; where tshark read it cleanly, the packet counts

@@ -187,7 +187,7 @@ fn live_batches_are_dropped_not_blocking_when_nobody_reads() {
         match ev {
             SourceEvent::Frames(b) => delivered += b.len() as u64,
             SourceEvent::Finished(_) => break,
-            SourceEvent::Progress { .. } => {}
+            SourceEvent::Progress { .. } | SourceEvent::Rate(_) => {}
         }
     }
     h.join();

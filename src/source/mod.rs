@@ -22,8 +22,8 @@ pub use interfaces::{
 };
 pub use live::{KernelStats, LiveCapture, LiveConfig, LiveRead, READ_TIMEOUT_MS};
 pub use thread::{
-    CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, SourceEvent, SourceInfo, spawn,
-    spawn_reader,
+    CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, MappedFile, OffsetJournal, SourceEvent,
+    SourceInfo, spawn, spawn_reader,
 };
 
 #[cfg(test)]

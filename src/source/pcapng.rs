@@ -48,8 +48,9 @@ pub(crate) struct NgState {
 pub(crate) enum Step {
     /// A clean end of input between blocks.
     Eof,
-    /// A packet was written into the frame.
-    Packet,
+    /// A packet was written into the frame; its captured bytes start `data_offset` bytes
+    /// from the beginning of the input.
+    Packet { data_offset: u64 },
     /// A non-packet block was consumed.
     Other,
 }
@@ -194,6 +195,12 @@ impl NgState {
             )));
         }
 
+        // Where a slice of this block starts in the input (the data slices below all point
+        // into `block`, which starts at `offset`).
+        let at = |data: &[u8]| {
+            let within = (data.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
+            offset.saturating_add(within.min(blen) as u64)
+        };
         let step = match btype {
             SHB_TYPE => {
                 let (_, shb) = parse_sectionheaderblock(block)
@@ -264,8 +271,11 @@ impl NgState {
                     parsed.map_err(|e| malformed(format!("unreadable packet block ({e})")))?;
                 let iface = self.interface(epb.if_id, path, packet, offset)?;
                 let ts = ng_ts_ns(epb.ts_high, epb.ts_low, iface.units_per_sec, iface.offset_s);
-                copy_frame(frame, ts, epb.origlen, iface.link, epb.packet_data());
-                Step::Packet
+                let data = epb.packet_data();
+                copy_frame(frame, ts, epb.origlen, iface.link, data);
+                Step::Packet {
+                    data_offset: at(data),
+                }
             }
             SPB_TYPE => {
                 let parsed = if be {
@@ -282,7 +292,9 @@ impl NgState {
                 }
                 // A simple packet carries no timestamp.
                 copy_frame(frame, 0, spb.origlen, iface.link, data);
-                Step::Packet
+                Step::Packet {
+                    data_offset: at(data),
+                }
             }
             OBSOLETE_PB_TYPE => {
                 let field = |at| u32_at(block, at, be).unwrap_or(0);
@@ -299,7 +311,9 @@ impl NgState {
                 let iface = self.interface(u32::from(if_id), path, packet, offset)?;
                 let ts = ng_ts_ns(field(12), field(16), iface.units_per_sec, iface.offset_s);
                 copy_frame(frame, ts, field(24), iface.link, data);
-                Step::Packet
+                Step::Packet {
+                    data_offset: at(data),
+                }
             }
             _ => Step::Other,
         };

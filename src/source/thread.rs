@@ -2,13 +2,16 @@
 //! once), then moves it into a thread that sends frames in batches over a bounded channel.
 //! Files and stdin block on a full channel and lose nothing; live capture never blocks libpcap:
 //! a batch that does not fit is dropped and counted. A stop flag is honoured within about
-//! 100 ms (the live read timeout). Depends on `crate::model` and the sibling source modules.
+//! 100 ms (the live read timeout). For a memory-mapped file the thread also journals where each
+//! frame's bytes sit in the map ([`MappedFile`]), so the consumer can index frames instead of
+//! keeping copies. Depends on `crate::model` and the sibling source modules.
 
+use std::collections::VecDeque;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -22,10 +25,15 @@ pub const CHANNEL_BATCHES: usize = 64;
 /// Frames per batch read from a file.
 const FILE_BATCH: usize = 512;
 /// Live batches are sent when this full or this old.
-const LIVE_BATCH: usize = 128;
+const LIVE_BATCH: usize = 512;
 const LIVE_BATCH_AGE: Duration = Duration::from_millis(20);
 /// How often live kernel counters are polled and the `-w` file flushed.
 const LIVE_STATS_EVERY: Duration = Duration::from_millis(500);
+/// How often the read rate is reported.
+const RATE_EVERY: Duration = Duration::from_millis(250);
+/// Offsets journaled but not taken beyond which the consumer is deemed not to use them (the
+/// channel bounds what is legitimately in flight to `(CHANNEL_BATCHES + 1) * FILE_BATCH`).
+const JOURNAL_LIMIT: usize = 4 * (CHANNEL_BATCHES + 1) * FILE_BATCH;
 
 /// Where frames come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +55,9 @@ pub enum SourceEvent {
         bytes_read: u64,
         total_bytes: Option<u64>,
     },
+    /// Frames per second read lately (files: since the start; live: over the last interval),
+    /// at most every 250 ms.
+    Rate(u64),
     /// The last event: a clean end (or stop), or why the source failed. Frames read before a
     /// failure were all sent before this.
     Finished(Result<(), SourceError>),
@@ -78,12 +89,36 @@ pub struct SourceInfo {
     pub total_bytes: Option<u64>,
 }
 
+/// `(frame number from 0, data offset)` of frames read from a mapped file, in read order.
+pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
+
+/// The bytes of a memory-mapped capture file and a journal of where each frame's captured
+/// bytes start in them. The capture thread appends a batch's entries before it sends the
+/// batch, so by the time a consumer receives frame `n`, entry `n` is in the journal. Taking
+/// the entries is optional: a journal nobody drains is cleared and switched off after
+/// about 130k entries.
+#[derive(Clone)]
+pub struct MappedFile {
+    pub bytes: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    pub offsets: OffsetJournal,
+}
+
+impl std::fmt::Debug for MappedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MappedFile")
+            .field("bytes", &(*self.bytes).as_ref().len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// A running capture thread.
 #[derive(Debug)]
 pub struct CaptureHandle {
     pub rx: Receiver<SourceEvent>,
     pub stats: Arc<CaptureStats>,
     pub info: SourceInfo,
+    /// Set when the source is a memory-mapped file.
+    pub mapped: Option<MappedFile>,
     join: Option<JoinHandle<()>>,
 }
 
@@ -138,6 +173,14 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             total_bytes: None,
         },
     };
+    let mapped = match &opened {
+        Opened::File(r) => r.shared_bytes().map(|bytes| MappedFile {
+            bytes,
+            offsets: OffsetJournal::default(),
+        }),
+        Opened::Live(_) => None,
+    };
+    let journal = mapped.as_ref().map(|m| Arc::clone(&m.offsets));
     let (tx, rx) = sync_channel(CHANNEL_BATCHES);
     let stats = Arc::new(CaptureStats::default());
     let thread_stats = Arc::clone(&stats);
@@ -145,7 +188,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         .name("synack-capture".into())
         .spawn(move || {
             let result = match opened {
-                Opened::File(r) => run_file(*r, &tx, &thread_stats, &stop),
+                Opened::File(r) => run_file(*r, journal, &tx, &thread_stats, &stop),
                 Opened::Live(c) => run_live(c, &tx, &thread_stats, &stop),
             };
             // The consumer may be gone, or asked to stop and is not draining: then the
@@ -159,6 +202,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         rx,
         stats,
         info,
+        mapped,
         join: Some(join),
     })
 }
@@ -169,12 +213,16 @@ enum SendStop {
     Disconnected,
 }
 
-/// Sends without losing the event, waking every 50 ms to look at the stop flag.
+/// Sends without losing the event. While the channel is full it sleeps with a backoff from
+/// 50 µs to 5 ms between tries (so a consumer that drains quickly is fed again at once, and an
+/// idle one costs little), looking at the stop flag each time: a blocking `send` could not be
+/// stopped while the consumer keeps the receiver but no longer drains it.
 fn send_blocking(
     tx: &SyncSender<SourceEvent>,
     mut ev: SourceEvent,
     stop: &AtomicBool,
 ) -> Result<(), SendStop> {
+    let mut backoff = Duration::from_micros(50);
     loop {
         match tx.try_send(ev) {
             Ok(()) => return Ok(()),
@@ -184,7 +232,8 @@ fn send_blocking(
                     return Err(SendStop::Stopped);
                 }
                 ev = back;
-                std::thread::sleep(Duration::from_millis(5));
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_millis(5));
             }
         }
     }
@@ -199,13 +248,37 @@ fn new_frame() -> Frame {
     }
 }
 
+/// Appends a batch's offsets to the journal; returns `false` (and clears it) when nobody takes
+/// them.
+fn journal_batch(journal: &OffsetJournal, offsets: &mut Vec<(u64, u64)>) -> bool {
+    let Ok(mut j) = journal.lock() else {
+        return false;
+    };
+    if j.len() > JOURNAL_LIMIT {
+        *j = VecDeque::new();
+        return false;
+    }
+    j.extend(offsets.drain(..));
+    true
+}
+
+/// Frames per second from a count over an interval.
+fn per_second(frames: u64, over: Duration) -> u64 {
+    let ns = over.as_nanos().max(1);
+    u64::try_from(u128::from(frames) * 1_000_000_000 / ns).unwrap_or(u64::MAX)
+}
+
 fn run_file(
     mut reader: FileReader,
+    mut journal: Option<OffsetJournal>,
     tx: &SyncSender<SourceEvent>,
     stats: &CaptureStats,
     stop: &AtomicBool,
 ) -> Result<(), SourceError> {
     let mut frame = new_frame();
+    let mut offsets = Vec::new();
+    let started = Instant::now();
+    let mut last_rate = started;
     loop {
         let mut batch = Vec::with_capacity(FILE_BATCH);
         let mut end: Option<Result<(), SourceError>> = None;
@@ -220,6 +293,9 @@ fn run_file(
                     stats
                         .bytes
                         .fetch_add(frame.data.len() as u64, Ordering::Relaxed);
+                    if journal.is_some() {
+                        offsets.push((reader.frames_read() - 1, reader.data_offset()));
+                    }
                     batch.push(std::mem::replace(&mut frame, new_frame()));
                 }
                 Ok(false) => {
@@ -231,6 +307,11 @@ fn run_file(
                     break;
                 }
             }
+        }
+        if let Some(j) = &journal
+            && !journal_batch(j, &mut offsets)
+        {
+            journal = None;
         }
         if !batch.is_empty() {
             match send_blocking(tx, SourceEvent::Frames(batch), stop) {
@@ -244,6 +325,13 @@ fn run_file(
         };
         if send_blocking(tx, progress, stop).is_err() {
             return Ok(());
+        }
+        if last_rate.elapsed() >= RATE_EVERY {
+            last_rate = Instant::now();
+            let rate = per_second(reader.frames_read(), started.elapsed());
+            if send_blocking(tx, SourceEvent::Rate(rate), stop).is_err() {
+                return Ok(());
+            }
         }
         if let Some(result) = end {
             return result;
@@ -261,6 +349,7 @@ fn run_live(
     let mut batch: Vec<Frame> = Vec::with_capacity(LIVE_BATCH);
     let mut batch_started = Instant::now();
     let mut last_stats = Instant::now();
+    let mut last_rate = (Instant::now(), 0u64);
     let result = loop {
         if stop.load(Ordering::Relaxed) {
             break Ok(());
@@ -292,6 +381,13 @@ fn run_live(
                 }
                 Err(TrySendError::Disconnected(_)) => break Ok(()),
             }
+        }
+        if last_rate.0.elapsed() >= RATE_EVERY {
+            let received = stats.received.load(Ordering::Relaxed);
+            let rate = per_second(received - last_rate.1, last_rate.0.elapsed());
+            last_rate = (Instant::now(), received);
+            // Only informative: skipped when the consumer is behind.
+            let _ = tx.try_send(SourceEvent::Rate(rate));
         }
         if last_stats.elapsed() >= LIVE_STATS_EVERY {
             last_stats = Instant::now();

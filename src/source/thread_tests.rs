@@ -34,6 +34,7 @@ fn drain(h: super::CaptureHandle) -> Drained {
                 bytes_read,
                 total_bytes,
             } => progress.push((bytes_read, total_bytes)),
+            SourceEvent::Rate(_) => {}
             SourceEvent::Finished(r) => {
                 finished = Some(r);
                 break;
@@ -83,6 +84,71 @@ fn file_frames_arrive_in_order_then_finished_ok() {
         progress.windows(2).all(|w| w[0].0 <= w[1].0),
         "progress only grows"
     );
+}
+
+#[test]
+fn mapped_file_journals_where_every_frame_is() {
+    let n = 5_000u32;
+    let bytes = pcap(false, false, 1, &many_recs(n));
+    let tmp = temp(&bytes);
+    let h = spawn(
+        Input::File(tmp.path().into()),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .unwrap();
+    let mapped = h.mapped.clone().expect("a regular file is mapped");
+    assert_eq!((*mapped.bytes).as_ref(), &bytes[..]);
+    let mut seen = 0u64;
+    while let Ok(ev) = h.rx.recv_timeout(Duration::from_secs(20)) {
+        match ev {
+            SourceEvent::Frames(batch) => {
+                // The batch's entries were journaled before it was sent.
+                let mut j = mapped.offsets.lock().unwrap();
+                for f in &batch {
+                    let (no, at) = j.pop_front().expect("journaled");
+                    assert_eq!(no, seen);
+                    let at = at as usize;
+                    assert_eq!(&bytes[at..at + f.data.len()], &f.data[..]);
+                    seen += 1;
+                }
+            }
+            SourceEvent::Finished(r) => {
+                assert!(r.is_ok());
+                break;
+            }
+            _ => {}
+        }
+    }
+    h.join();
+    assert_eq!(seen, u64::from(n));
+}
+
+#[test]
+fn an_undrained_journal_stays_bounded() {
+    let n = 200_000u32;
+    let bytes = pcap(false, false, 1, &many_recs(n));
+    let tmp = temp(&bytes);
+    let h = spawn(
+        Input::File(tmp.path().into()),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .unwrap();
+    let journal = Arc::clone(&h.mapped.as_ref().unwrap().offsets);
+    let (frames, _, finished) = drain(h);
+    assert!(matches!(finished, Some(Ok(()))));
+    assert_eq!(frames.len(), n as usize);
+    let left = journal.lock().unwrap().len();
+    assert!(left < 140_000, "{left} entries left in the journal");
+}
+
+#[test]
+fn streams_have_no_mapped_file() {
+    let bytes = pcap(false, false, 1, &many_recs(3));
+    let reader = FileReader::from_reader(Box::new(std::io::Cursor::new(bytes)), "-").unwrap();
+    let h = spawn_reader(reader, Arc::new(AtomicBool::new(false))).unwrap();
+    assert!(h.mapped.is_none());
+    let (frames, _, _) = drain(h);
+    assert_eq!(frames.len(), 3);
 }
 
 #[test]

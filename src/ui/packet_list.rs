@@ -73,13 +73,13 @@ fn row_text(
     compact: bool,
 ) -> RowText {
     RowText {
-        no: (p.index + 1).to_string(),
+        no: (p.number + 1).to_string(),
         time: relative_time(p.ts_ns, origin),
         src: addr(p.summary.src),
         dst: addr(p.summary.dst),
-        proto: decode::protocol_column(p.summary),
+        proto: decode::protocol_column(&p.summary),
         len: p.len.to_string(),
-        info: info_text(p.summary, app_line, compact),
+        info: info_text(&p.summary, app_line, compact),
     }
 }
 

@@ -58,6 +58,28 @@ fn source_span(app: &App) -> Span<'static> {
     )
 }
 
+/// `1234 pkts`, with the packets evicted by the packet limit and, while the source runs,
+/// its rate: `1234 pkts (56 evicted) 12.3k/s`.
+fn packets_text(app: &App) -> String {
+    let mut s = format!("{} pkts", app.store().len());
+    if app.store().evicted() > 0 {
+        s.push_str(&format!(" ({} evicted)", app.store().evicted()));
+    }
+    if let (SourceState::Running, Some(rate)) = (&app.source().state, app.source().rate) {
+        s.push_str(&format!(" {}/s", human_count(rate)));
+    }
+    s
+}
+
+/// A count in short decimal units: `999`, `12.3k`, `1.2M`.
+pub fn human_count(n: u64) -> String {
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=999_949 => format!("{:.1}k", n as f64 / 1e3),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
 fn drops_text(app: &App, compact: bool) -> Option<Span<'static>> {
     // Files never lose frames: drop counters only mean something for live captures.
     if !matches!(app.source().kind, SourceKind::Live { .. }) {
@@ -136,7 +158,7 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         spans.push(Span::raw(link));
     }
     spans.push(sep());
-    spans.push(Span::raw(format!("{} pkts", app.store().len())));
+    spans.push(Span::raw(packets_text(app)));
     if detail < Detail::NoBytes {
         spans.push(sep());
         spans.push(Span::raw(human_bytes(app.store().bytes_on_wire())));
@@ -234,5 +256,37 @@ mod tests {
         assert_eq!(human_bytes(1_234_567), "1.2 MB");
         assert_eq!(human_bytes(999_960), "1.0 MB");
         assert_eq!(human_bytes(u64::MAX), "18446.7 PB");
+    }
+
+    #[test]
+    fn the_rate_shows_while_the_source_runs() {
+        use crate::app::{Msg, SourceKind};
+        let mut app = App::new(
+            SourceKind::File {
+                name: "big.pcap".into(),
+            },
+            100,
+            10,
+        );
+        app.update(Msg::Rate(12_345));
+        let line = |app: &App| {
+            let l = status_line(app, Detail::Full);
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        assert!(line(&app).contains("0 pkts 12.3k/s"), "{}", line(&app));
+        app.update(Msg::Finished(Ok(())));
+        assert!(!line(&app).contains("/s"), "{}", line(&app));
+    }
+
+    #[test]
+    fn human_count_uses_k_and_m() {
+        assert_eq!(human_count(999), "999");
+        assert_eq!(human_count(12_345), "12.3k");
+        assert_eq!(human_count(999_949), "999.9k");
+        assert_eq!(human_count(999_950), "1.0M");
+        assert_eq!(human_count(2_500_000), "2.5M");
     }
 }
