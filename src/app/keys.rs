@@ -17,6 +17,7 @@ pub enum Key {
     BackTab,
     Enter,
     Esc,
+    Backspace,
     /// A printable character (Space is `Char(' ')`).
     Char(char),
     CtrlC,

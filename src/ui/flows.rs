@@ -70,11 +70,13 @@ fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
     let name = format!("Flows ({})", fs.order().len());
     let inside = pane(app, area, name, hint, focused, buf);
     let now = app.now_ns();
-    let flows: Vec<&Flow> = fs
+    let owned: Vec<std::borrow::Cow<'_, Flow>> = fs
         .visible_ids(rows)
         .iter()
         .filter_map(|id| fs.tracker().get(*id))
+        .map(|f| app.redact_flow(f))
         .collect();
+    let flows: Vec<&Flow> = owned.iter().map(|f| f.as_ref()).collect();
     let progress: Vec<FlowProgress> = flows.iter().map(|f| fs.progress(f.id, now)).collect();
     FlowListView::new(&flows)
         .progress(&progress)
@@ -121,16 +123,44 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let name = format!("Ladder of flow {}", flow.id);
     let inside = pane(app, area, name, hint, focused, buf);
-    LadderView::new(flow, fs.timings(flow.id), app.now_ns())
+    let flow = app.redact_flow(flow);
+    LadderView::new(&flow, fs.timings(flow.id), app.now_ns())
         .selected_event(event)
         .monochrome(app.monochrome())
         .render(inside, buf);
+}
+
+/// The ladder pane and, with the explain panel open, the panel below it (when the ladder
+/// keeps enough rows).
+fn split_explain(app: &App, ladder: Rect) -> (Rect, Option<Rect>) {
+    if !app.explain_open() || ladder.height < 12 {
+        return (ladder, None);
+    }
+    let h = (ladder.height * 2 / 5).clamp(6, 14);
+    let top = Rect {
+        height: ladder.height - h,
+        ..ladder
+    };
+    let below = Rect {
+        y: ladder.y + top.height,
+        height: h,
+        ..ladder
+    };
+    (top, Some(below))
 }
 
 /// Draws the flows screen into `buf`.
 pub fn render(app: &App, buf: &mut Buffer) {
     let layout = app.flows_layout();
     render_list(app, layout.list, layout.list_rows(), buf);
-    render_ladder(app, layout.ladder, buf);
+    let (ladder, explain) = split_explain(app, layout.ladder);
+    render_ladder(app, ladder, buf);
+    if let Some(area) = explain {
+        let title = Line::from(vec![
+            Span::raw(" Explain "),
+            Span::styled("· e: hide ", dim(app)),
+        ]);
+        super::explain::render(app, area, title, false, buf);
+    }
     status::render(app, layout.status, buf);
 }
