@@ -174,6 +174,8 @@ pub struct App {
     redactor: Option<RefCell<Redactor>>,
     /// The `:` jump prompt's text while it is open.
     prompt: Option<String>,
+    /// Rows the help overlay is scrolled by.
+    help_scroll: usize,
     /// The explain panel's scroll, and the packet it applies to.
     explain_scroll: (usize, usize),
     /// A demo moved on to another scenario: what the old feed still sends is ignored.
@@ -235,6 +237,7 @@ impl App {
             redactor: None,
             prompt: None,
             explain_scroll: (0, 0),
+            help_scroll: 0,
             detached: false,
             max_flows: DEFAULT_MAX_FLOWS,
         }
@@ -329,6 +332,10 @@ impl App {
     pub fn help_visible(&self) -> bool {
         self.help
     }
+    /// Rows the help overlay is scrolled by.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
+    }
     pub fn size(&self) -> (u16, u16) {
         self.size
     }
@@ -367,12 +374,23 @@ impl App {
         )
     }
 
-    /// The flows screen's layout at the current size.
+    /// The flows screen's layout at the current size. The explain panel, when open, takes
+    /// rows at the bottom: they are counted with the status bar's (`status` holds both; the
+    /// drawing puts the panel on its first [`App::flows_explain_rows`] rows).
     pub fn flows_layout(&self) -> FlowsLayout {
         FlowsLayout::compute(
             Rect::new(0, 0, self.size.0, self.size.1),
-            self.status_rows(),
+            self.status_rows() + self.flows_explain_rows(),
         )
+    }
+
+    /// Rows of the flows screen's explain panel (0 when closed or the terminal is too short).
+    pub fn flows_explain_rows(&self) -> u16 {
+        let h = self.size.1;
+        if !self.explain || h < 20 {
+            return 0;
+        }
+        (h * 3 / 10).clamp(6, 12)
     }
 
     /// When the screen next changes by itself (an animation frame, an arrow starting or
@@ -490,8 +508,21 @@ impl App {
             return;
         }
         if self.help {
-            if matches!(key, Key::Char('?') | Key::Char('q') | Key::Esc) {
-                self.help = false;
+            // The overlay shows its rows in the terminal's height less borders and footer.
+            let total = keys::help_row_count(self.redactor.is_some());
+            let max = (total + 4).saturating_sub(usize::from(self.size.1));
+            match key {
+                Key::Char('?') | Key::Char('q') | Key::Esc => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+                Key::Down | Key::Char('j') | Key::Char(' ') | Key::PageDown => {
+                    self.help_scroll = (self.help_scroll + 5).min(max);
+                }
+                Key::Up | Key::Char('k') | Key::PageUp => {
+                    self.help_scroll = self.help_scroll.saturating_sub(5);
+                }
+                _ => {}
             }
             return;
         }

@@ -130,6 +130,7 @@ impl App {
         self.player = Some(Player::new(options));
         // The selection follows each released packet and its flow.
         self.packets.set_follow(true);
+        self.flows.set_follow(true);
         self.flows.set_follow_activity(true);
         self
     }
@@ -242,11 +243,17 @@ impl App {
             (PlayState::Done, Some(s)) => crate::demo::after(s.name).map(|n| n.name),
             _ => None,
         };
+        let total_ns = since(last_loaded);
+        let mut offset_ns = since(position);
+        if self.released == self.store.len() {
+            // The clock may have run past the last packet before noticing it was the last.
+            offset_ns = offset_ns.min(total_ns);
+        }
         Some(Progress {
             released: self.released,
             loaded: self.store.len(),
-            offset_ns: since(position),
-            total_ns: since(last_loaded),
+            offset_ns,
+            total_ns,
             speed: p.speed(),
             state,
             looping: p.is_looping(),

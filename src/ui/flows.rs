@@ -130,37 +130,29 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
         .render(inside, buf);
 }
 
-/// The ladder pane and, with the explain panel open, the panel below it (when the ladder
-/// keeps enough rows).
-fn split_explain(app: &App, ladder: Rect) -> (Rect, Option<Rect>) {
-    if !app.explain_open() || ladder.height < 12 {
-        return (ladder, None);
-    }
-    let h = (ladder.height * 2 / 5).clamp(6, 14);
-    let top = Rect {
-        height: ladder.height - h,
-        ..ladder
-    };
-    let below = Rect {
-        y: ladder.y + top.height,
-        height: h,
-        ..ladder
-    };
-    (top, Some(below))
-}
-
 /// Draws the flows screen into `buf`.
 pub fn render(app: &App, buf: &mut Buffer) {
     let layout = app.flows_layout();
     render_list(app, layout.list, layout.list_rows(), buf);
-    let (ladder, explain) = split_explain(app, layout.ladder);
-    render_ladder(app, ladder, buf);
-    if let Some(area) = explain {
+    render_ladder(app, layout.ladder, buf);
+    // The explain panel sits on the first rows of the bottom area, the bars below it.
+    let eh = app.flows_explain_rows().min(layout.status.height);
+    let mut bars = layout.status;
+    if eh > 0 {
+        let area = Rect {
+            height: eh,
+            ..layout.status
+        };
         let title = Line::from(vec![
             Span::raw(" Explain "),
             Span::styled("· e: hide ", dim(app)),
         ]);
         super::explain::render(app, area, title, false, buf);
+        bars = Rect {
+            y: bars.y + eh,
+            height: bars.height - eh,
+            ..bars
+        };
     }
-    status::render(app, layout.status, buf);
+    status::render(app, bars, buf);
 }

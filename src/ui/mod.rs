@@ -43,7 +43,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Flows => flows::render(app, buf),
     }
     if app.help_visible() {
-        help::render(area, buf);
+        help::render(app, area, buf);
     }
 }
 
