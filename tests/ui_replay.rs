@@ -9,6 +9,7 @@ mod ui_support;
 
 use ratatui::buffer::Buffer;
 use synack::app::{App, Key, Msg, Screen, SourceKind};
+use synack::explain::Narration;
 use synack::model::{Frame, LinkType};
 use synack::pacing::ReplayOptions;
 use synack::replay::PlayState;
@@ -358,4 +359,219 @@ fn seeking_and_stepping_back_draw_what_playing_forward_drew() {
             }
         }
     }
+}
+
+fn snap_screen(name: &str, app: &App) {
+    insta::assert_snapshot!(name, render(app).backend().to_string());
+}
+
+/// The screen's text, then each row's styles as letters (one per distinct style, legend
+/// at the end): what a colour theme changes.
+fn styled_dump(app: &App) -> String {
+    let buf = buffer(app);
+    let mut legend: Vec<ratatui::style::Style> = Vec::new();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut text = String::new();
+        let mut codes = String::new();
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            text.push_str(cell.symbol());
+            let style = cell.style();
+            let i = legend.iter().position(|s| *s == style).unwrap_or_else(|| {
+                legend.push(style);
+                legend.len() - 1
+            });
+            codes.push(char::from_digit(u32::try_from(i % 36).unwrap(), 36).unwrap());
+        }
+        out.push_str(&format!("{text}\n{codes}\n"));
+    }
+    for (i, s) in legend.iter().enumerate() {
+        out.push_str(&format!(
+            "{}: fg {:?} bg {:?} +{:?}\n",
+            char::from_digit(u32::try_from(i % 36).unwrap(), 36).unwrap(),
+            s.fg,
+            s.bg,
+            s.add_modifier
+        ));
+    }
+    out
+}
+
+#[test]
+fn demo_first_screens() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let app = demo_app("http", ThemeChoice::default(), w, h);
+        assert!(app.explain_open());
+        assert_eq!(state(&app), PlayState::Paused);
+        snap_screen(&format!("demo_http_first_{w}x{h}"), &app);
+        let mut flows = demo_app("http", ThemeChoice::default(), w, h);
+        keys(&mut flows, &[Key::Char('2')]);
+        clock(&mut flows, 200 * MS);
+        snap_screen(&format!("demo_http_first_flows_{w}x{h}"), &flows);
+    }
+}
+
+fn narration_text(n: &[Narration]) -> String {
+    n.iter()
+        .map(|n| {
+            let layer = n.layer.map_or("Handshake", |l| l.name());
+            format!("[{layer}] {}", n.text)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The explain panel's narration of packet `no` of scenario `name`, stepped to with `:`.
+fn explained(name: &str, no: usize) -> String {
+    let mut app = demo_app(name, ThemeChoice::default(), 120, 40);
+    keys(&mut app, &[Key::Char(':')]);
+    for c in no.to_string().chars() {
+        keys(&mut app, &[Key::Char(c)]);
+    }
+    keys(&mut app, &[Key::Enter]);
+    assert_eq!(app.packets().selected(), Some(no - 1));
+    let text = narration_text(&app.explanation());
+    // The flows screen narrates the same packet: its flow's latest arrow.
+    keys(&mut app, &[Key::Char('2')]);
+    assert_eq!(app.screen(), Screen::Flows);
+    assert_eq!(narration_text(&app.explanation()), text);
+    text
+}
+
+#[test]
+fn explain_text_of_the_handshake_packets() {
+    let syn = explained("http", 1);
+    assert!(syn.contains("sends SYN"), "{syn}");
+    insta::assert_snapshot!("explain_syn", syn);
+    let synack = explained("http", 2);
+    assert!(synack.contains("acknowledges it: ack ="), "{synack}");
+    insta::assert_snapshot!("explain_synack", synack);
+    let ack = explained("http", 3);
+    assert!(ack.contains("ESTABLISHED"), "{ack}");
+    insta::assert_snapshot!("explain_ack", ack);
+    let rst = explained("refused", 2);
+    assert!(rst.contains("nothing listens on port 9999"), "{rst}");
+    insta::assert_snapshot!("explain_rst_refused", rst);
+    let retx = explained("no_answer", 2);
+    assert!(retx.contains("sends the SYN again"), "{retx}");
+    insta::assert_snapshot!("explain_syn_retransmitted", retx);
+}
+
+#[test]
+fn contrast_and_no_color_looks() {
+    let contrast = ThemeChoice {
+        contrast: true,
+        monochrome: false,
+    };
+    let mono = ThemeChoice {
+        contrast: false,
+        monochrome: true,
+    };
+    let mut app = demo_app("http", contrast, 120, 40);
+    keys(&mut app, &[Key::Char('n')]);
+    let dump = styled_dump(&app);
+    assert!(dump.contains("bg Some(Black)"), "contrast draws on black");
+    insta::assert_snapshot!("demo_http_contrast_120x40", dump);
+
+    let mut app = demo_app("http", mono, 120, 40);
+    keys(&mut app, &[Key::Char('n')]);
+    let dump = styled_dump(&app);
+    for line in dump.lines().filter(|l| l.contains(": fg ")) {
+        assert!(
+            !line.contains("Indexed") && !line.contains("Rgb"),
+            "a colour without colour: {line}"
+        );
+    }
+    insta::assert_snapshot!("demo_http_no_color_120x40", dump);
+    let mut flows = demo_app("http", mono, 80, 24);
+    keys(
+        &mut flows,
+        &[Key::Char('N'), Key::Char('N'), Key::Char('2')],
+    );
+    clock(&mut flows, 5 * S);
+    let dump = styled_dump(&flows);
+    for line in dump.lines().filter(|l| l.contains(": fg ")) {
+        assert!(
+            !line.contains("Indexed") && !line.contains("Some(Green") && !line.contains("Some(Red"),
+            "a colour without colour: {line}"
+        );
+    }
+    insta::assert_snapshot!("demo_http_flows_no_color_80x24", dump);
+}
+
+#[test]
+fn redact_masks_addresses_on_every_screen() {
+    let tui = TuiOptions {
+        replay: Some(ReplayOptions::demo()),
+        explain: true,
+        redact: true,
+        ..TuiOptions::default()
+    };
+    let mut app = tui.app(SourceKind::File { name: "x".into() }, 120, 40);
+    app.update(Msg::Clock { now_ns: 0 });
+    app.update(Msg::Frames(scenario_frames("http")));
+    app.update(Msg::Finished(Ok(())));
+    keys(&mut app, &[Key::Char('N'), Key::Char('N')]);
+    let mut seen = String::new();
+    for screen in ['1', '2'] {
+        keys(&mut app, &[Key::Char(screen)]);
+        let text = screen_text(&app);
+        assert!(
+            !text.contains("10.77."),
+            "a real address on screen {screen}:\n{text}"
+        );
+        assert!(text.contains("192.0.2.1"), "{text}");
+        seen.push_str(&text);
+    }
+    // Layers too (MAC addresses), in the layers tab.
+    keys(&mut app, &[Key::Char('1'), Key::Char('e')]);
+    let text = screen_text(&app);
+    assert!(!text.contains("02:77:00"), "a real MAC:\n{text}");
+    assert!(text.contains("02:00:00:00:00:01"), "{text}");
+    // The same real address always gets the same stand-in.
+    assert!(seen.contains("192.0.2.1:") && seen.contains("192.0.2.2:80"));
+}
+
+#[test]
+fn next_scenario_at_the_end_of_a_demo() {
+    let mut app = demo_app("refused", ThemeChoice::default(), 80, 24);
+    keys(&mut app, &[Key::Char('n')]);
+    assert_eq!(state(&app), PlayState::Done);
+    let text = screen_text(&app);
+    assert!(text.contains("> next scenario: no_answer"), "{text}");
+    keys(&mut app, &[Key::Char('>')]);
+    assert_eq!(app.shown().len(), 1);
+    assert!(app.store().len() > 1, "no_answer is loaded");
+    assert_eq!(state(&app), PlayState::Paused);
+    assert!(screen_text(&app).contains("demo no_answer"));
+    // What the old scenario's reader still sends is ignored.
+    app.update(Msg::Frames(scenario_frames("refused")));
+    assert_eq!(app.store().len(), scenario_frames("no_answer").len());
+}
+
+#[test]
+fn help_lists_every_replay_key_and_scrolls_at_80x24() {
+    let mut app = demo_app("http", ThemeChoice::default(), 80, 24);
+    keys(&mut app, &[Key::Char('?')]);
+    assert!(app.help_visible());
+    let first = screen_text(&app);
+    assert!(first.contains("↓ more below"), "{first}");
+    keys(&mut app, &[Key::Down, Key::Down, Key::Down, Key::Down]);
+    let text = screen_text(&app);
+    for (k, what) in synack::app::keys::REPLAY_KEY_HELP {
+        assert!(
+            text.contains(k) && text.contains(what),
+            "{k} missing:\n{text}"
+        );
+    }
+    keys(&mut app, &[Key::Char(' ')]);
+    assert_eq!(
+        state(&app),
+        PlayState::Paused,
+        "Space scrolls the help, not the replay"
+    );
+    keys(&mut app, &[Key::Esc]);
+    assert!(!app.help_visible());
+    assert!(!app.should_quit());
 }

@@ -510,7 +510,7 @@ impl App {
         if self.help {
             // The overlay shows its rows in the terminal's height less borders and footer.
             let total = keys::help_row_count(self.redactor.is_some());
-            let max = (total + 4).saturating_sub(usize::from(self.size.1));
+            let max = (total + 3).saturating_sub(usize::from(self.size.1));
             match key {
                 Key::Char('?') | Key::Char('q') | Key::Esc => {
                     self.help = false;

@@ -59,7 +59,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Clear.render(popup, buf);
     let inside = pane(popup, Line::from(" Keys "), true, buf);
     let iw = usize::from(inside.width);
-    let visible = usize::from(inside.height.saturating_sub(2));
+    let visible = usize::from(inside.height.saturating_sub(1));
     let scroll = app.help_scroll().min(rows.len().saturating_sub(visible));
     for (i, (keys, what, heading)) in rows.iter().skip(scroll).take(visible).enumerate() {
         let y = inside.y + i as u16;
