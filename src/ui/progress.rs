@@ -32,6 +32,16 @@ pub fn secs_text(ns: i64) -> String {
     }
 }
 
+/// A silence's length: `3.4 s` under ten seconds, `3600 s` above.
+pub fn gap_text(ns: i64) -> String {
+    let s = ns as f64 / 1e9;
+    if s < 10.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.0} s")
+    }
+}
+
 fn sep() -> Span<'static> {
     Span::styled(" │ ", theme::dim())
 }
@@ -77,7 +87,7 @@ fn left_spans(p: &Progress, short: bool) -> Vec<Span<'static>> {
     if let Some(gap) = p.gap_ns.filter(|_| p.state == PlayState::Playing) {
         spans.push(sep());
         spans.push(Span::styled(
-            format!("⏩ gap {:.0} s", gap as f64 / 1e9),
+            format!("⏩ gap {}", gap_text(gap)),
             theme::fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
         ));
     }
@@ -181,5 +191,7 @@ mod tests {
         assert_eq!(speed_text(1000.0), "×1000");
         assert_eq!(secs_text(3_500_000_000), "3.500 s");
         assert_eq!(secs_text(75_250_000_000), "75.2 s");
+        assert_eq!(gap_text(3_400_000_000), "3.4 s");
+        assert_eq!(gap_text(3_600_000_000_000), "3600 s");
     }
 }
