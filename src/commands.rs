@@ -436,7 +436,8 @@ fn write_flows(
 }
 
 /// `synack demo`: `--list` prints the scenarios; otherwise the viewer opens over the named
-/// scenario (the first of the lesson when none is named), read from the binary itself.
+/// scenario (the first of the lesson when none is named), read from the binary itself,
+/// paused on its first packet with the explain panel open; `>` moves on to the next one.
 pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
     if args.list {
         let mut out = io::stdout().lock();
@@ -458,8 +459,17 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         stop: Arc::clone(&stop),
     };
     let name = format!("demo {}", scenario.name);
+    let options = crate::tui::TuiOptions {
+        replay: Some(args.options()),
+        theme: args.view.theme_choice(),
+        redact: args.view.redact,
+        explain: true,
+        ..crate::tui::TuiOptions::default()
+    };
     let result = crate::tui::run_feed_with(feed, |w, h| {
-        let app = crate::app::App::new(crate::app::SourceKind::File { name }, w, h);
+        let app = options
+            .app(crate::app::SourceKind::File { name }, w, h)
+            .with_demo(scenario);
         match link {
             Some(link) => app.with_link(link),
             None => app,

@@ -20,6 +20,9 @@ fn main() -> ExitCode {
             Input::Live(args.to_live_config()),
             TuiOptions {
                 max_flows: args.max_flows,
+                theme: args.view.theme_choice(),
+                redact: args.view.redact,
+                ..TuiOptions::default()
             },
         ),
         Command::Replay(args) if args.print => commands::replay_print(args),
@@ -33,6 +36,10 @@ fn main() -> ExitCode {
                 input,
                 TuiOptions {
                     max_flows: args.max_flows,
+                    replay: Some(args.options()).filter(|o| !o.instant),
+                    theme: args.view.theme_choice(),
+                    redact: args.view.redact,
+                    explain: false,
                 },
             )
         }

@@ -229,6 +229,7 @@ fn key_msg(k: KeyEvent) -> Option<Msg> {
         // Other control chords are not bindings; do not let Ctrl-F act as `f`.
         KeyCode::Char(_) if ctrl || k.modifiers.contains(KeyModifiers::ALT) => return None,
         KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Backspace => Key::Backspace,
         KeyCode::Up => Key::Up,
         KeyCode::Down => Key::Down,
         KeyCode::Left => Key::Left,

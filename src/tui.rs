@@ -18,8 +18,10 @@ use ratatui::backend::Backend;
 
 use crate::app::{App, DEFAULT_MAX_FLOWS, Drops, Msg, SourceKind, SourceState};
 use crate::model::Frame;
+use crate::pacing::ReplayOptions;
 use crate::source::{self, Input, SourceError, SourceEvent};
 use crate::term::{self, CrosstermEvents, EventSource, TermError};
+use crate::theme_config::ThemeChoice;
 use crate::ui;
 
 /// Longest time spent draining the capture channel before drawing and reading keys (a key
@@ -57,17 +59,44 @@ pub enum TuiError {
 }
 
 /// Settings of the interactive session that come from the command line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TuiOptions {
     /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
     pub max_flows: usize,
+    /// Paced replay (None: show every packet as it arrives — live, `--instant`).
+    pub replay: Option<ReplayOptions>,
+    /// `--theme` and `NO_COLOR`.
+    pub theme: ThemeChoice,
+    /// `--redact`: mask MAC and IP addresses on screen.
+    pub redact: bool,
+    /// Open the explain panel from the start.
+    pub explain: bool,
 }
 
 impl Default for TuiOptions {
     fn default() -> Self {
         TuiOptions {
             max_flows: DEFAULT_MAX_FLOWS,
+            replay: None,
+            theme: ThemeChoice::default(),
+            redact: false,
+            explain: false,
         }
+    }
+}
+
+impl TuiOptions {
+    /// A fresh app for these options, for a `width`×`height` terminal.
+    pub fn app(&self, kind: SourceKind, width: u16, height: u16) -> App {
+        let app = App::new(kind, width, height)
+            .with_theme(self.theme)
+            .with_redact(self.redact)
+            .with_explain(self.explain);
+        let app = match self.replay {
+            Some(r) => app.with_replay(r),
+            None => app,
+        };
+        app.with_max_flows(self.max_flows)
     }
 }
 
@@ -158,7 +187,7 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
     };
     let mapped = handle.mapped.clone();
     let result = run_feed_with(feed, |w, h| {
-        let mut app = App::new(kind, w, h).with_max_flows(options.max_flows);
+        let mut app = options.app(kind, w, h);
         if let Some(m) = mapped {
             app = app.with_mapped_file(m.bytes, m.offsets);
         }

@@ -71,8 +71,10 @@ pub struct FlowScreen {
     /// Selected ladder event of the selected flow.
     event: Option<usize>,
     follow: bool,
-    /// The most recently created flow.
+    /// The most recently created flow (with `activity`: the most recently active one).
     newest: Option<FlowId>,
+    /// Replay mode: follow selects the flow of the newest packet and its latest arrow.
+    activity: bool,
 }
 
 impl std::fmt::Debug for FlowScreen {
@@ -128,7 +130,30 @@ impl FlowScreen {
             event: None,
             follow,
             newest: None,
+            activity: false,
         }
+    }
+
+    /// Replay mode: following selects the flow of the newest packet (not the newest flow)
+    /// with its latest arrow, which the explain panel narrates.
+    pub fn set_follow_activity(&mut self, on: bool) {
+        self.activity = on;
+    }
+
+    /// Turns follow mode on or off.
+    pub fn set_follow(&mut self, follow: bool) {
+        self.follow = follow;
+    }
+
+    /// Takes the sort key, focused pane, follow modes and selected flow of `old` (a replay
+    /// rebuilt the flows from scratch).
+    pub fn carry_settings_from(&mut self, old: &FlowScreen) {
+        self.sort = old.sort;
+        self.focus = old.focus;
+        self.follow = old.follow;
+        self.activity = old.activity;
+        self.selected = old.selected;
+        self.order_dirty = true;
     }
 
     /// Feeds one TCP segment of packet `packet_no` (1-based: the store index + 1). A ladder
@@ -143,7 +168,7 @@ impl FlowScreen {
         now_ns: i64,
     ) -> FlowId {
         let obs = self.tracker.observe(packet_no, ts_ns, seg, frame_len);
-        if obs.new_flow {
+        if obs.new_flow || self.activity {
             self.newest = Some(obs.flow);
         }
         let reorders = match self.sort {
@@ -293,6 +318,9 @@ impl FlowScreen {
             && let Some(newest) = self.newest.filter(|id| self.tracker.get(*id).is_some())
         {
             self.set_selected(Some(newest));
+            if self.activity {
+                self.event = self.ladder_len().checked_sub(1);
+            }
         }
         let at_cursor =
             self.selected.is_some() && self.order.get(self.cursor) == self.selected.as_ref();
@@ -338,6 +366,10 @@ impl FlowScreen {
     }
 
     fn move_event(&mut self, delta: isize) {
+        if self.activity {
+            // Choosing an arrow stops following the replay (n, b, N follow again).
+            self.follow = false;
+        }
         let n = self.ladder_len();
         if n == 0 {
             self.event = None;

@@ -17,6 +17,7 @@ pub enum Key {
     BackTab,
     Enter,
     Esc,
+    Backspace,
     /// A printable character (Space is `Char(' ')`).
     Char(char),
     CtrlC,
@@ -67,4 +68,24 @@ pub const KEY_HELP: &[(&str, &str)] = &[
         "select a packet, flow or field, focus a pane",
     ),
     ("mouse wheel", "scroll the pane under the pointer"),
+    ("e", "explain panel on / off (Tab to it, then ↑ ↓ scroll)"),
 ];
+
+/// The keys of a paced replay and of `synack demo` (the help overlay's second part).
+pub const REPLAY_KEY_HELP: &[(&str, &str)] = &[
+    ("Space", "pause / resume (layers: Enter folds)"),
+    ("+  -", "faster / slower (×2, ÷2)"),
+    ("n  →", "next packet (→ in a list)"),
+    ("N", "next handshake event: SYN, SYN-ACK, ACK, FIN, RST"),
+    ("b  ←", "one packet back (← in a list)"),
+    ("r  Home", "restart (Home in the packet list)"),
+    (":", "go to a packet (12) or a time (3.5s)"),
+    ("l", "loop on / off (in a list)"),
+    (">", "demo: the next scenario"),
+];
+
+/// Rows of the help overlay's list: both tables, a heading and its blank line, and the
+/// `--redact` note (with its blank line) when addresses are masked.
+pub fn help_row_count(redacting: bool) -> usize {
+    KEY_HELP.len() + 2 + REPLAY_KEY_HELP.len() + if redacting { 2 } else { 0 }
+}

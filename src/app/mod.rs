@@ -18,12 +18,18 @@ pub mod keys;
 pub mod layers;
 pub mod layout;
 pub mod packets;
+pub mod playback;
+pub mod shown;
 pub mod store;
+
+use std::cell::RefCell;
 
 use ratatui::layout::Rect;
 
 use crate::model::{Frame, LinkType};
+use crate::redact::Redactor;
 use crate::sanitize::sanitize;
+use crate::theme_config::ThemeChoice;
 
 pub use decoder::{Decoder, RealDecoder};
 pub use flow_sort::SortKey;
@@ -32,6 +38,8 @@ pub use keys::{Key, Mouse, MouseKind};
 pub use layers::{LayerRow, RowKind};
 pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
 pub use packets::{Detail, Focus, PacketScreen};
+pub use playback::{Jump, Player, Progress};
+pub use shown::Shown;
 pub use store::{PacketStore, PacketView};
 
 /// Which screen is shown (`1` / `2`).
@@ -152,10 +160,31 @@ pub struct App {
     quit: bool,
     /// The presentation clock.
     now_ns: i64,
-    /// Draw the flows screen without colour.
-    monochrome: bool,
+    /// Contrast / no colour (`--theme`, `NO_COLOR`).
+    theme: ThemeChoice,
     /// A one-off message for the status bar, cleared by the next key.
     notice: Option<String>,
+    /// Packets shown so far: all of them, unless a paced replay holds some back.
+    released: usize,
+    /// Bytes on the wire of the released packets.
+    released_bytes: u64,
+    /// Paced replay (`synack replay` without `--instant`, `synack demo`).
+    player: Option<Player>,
+    /// Whether the flow tracker was told the capture is over.
+    flows_finished: bool,
+    /// The explain panel is open.
+    explain: bool,
+    /// `--redact`: one masker for the whole run (drawing borrows it).
+    redactor: Option<RefCell<Redactor>>,
+    /// The `:` jump prompt's text while it is open.
+    prompt: Option<String>,
+    /// Rows the help overlay is scrolled by.
+    help_scroll: usize,
+    /// The explain panel's scroll, and the packet it applies to.
+    explain_scroll: (usize, usize),
+    /// A demo moved on to another scenario: what the old feed still sends is ignored.
+    detached: bool,
+    max_flows: usize,
 }
 
 impl std::fmt::Debug for App {
@@ -203,8 +232,19 @@ impl App {
             size: (width, height),
             quit: false,
             now_ns: 0,
-            monochrome: false,
+            theme: ThemeChoice::default(),
             notice: None,
+            released: 0,
+            released_bytes: 0,
+            player: None,
+            flows_finished: false,
+            explain: false,
+            redactor: None,
+            prompt: None,
+            explain_scroll: (0, 0),
+            help_scroll: 0,
+            detached: false,
+            max_flows: DEFAULT_MAX_FLOWS,
         }
     }
 
@@ -212,13 +252,28 @@ impl App {
     /// evicted and counted). Call before any frame arrives: it starts an empty flow table.
     pub fn with_max_flows(mut self, max_flows: usize) -> App {
         let follow = self.flows.follow();
+        let activity = self.player.is_some();
         self.flows = FlowScreen::new(max_flows, follow);
+        self.flows.set_follow_activity(activity);
+        self.max_flows = max_flows;
         self
     }
 
-    /// Draws the flows screen without colour (symbols, labels, bold and reverse only).
+    /// Draws without colour (symbols, labels, bold and reverse only).
     pub fn with_monochrome(mut self, monochrome: bool) -> App {
-        self.monochrome = monochrome;
+        self.theme.monochrome = monochrome;
+        self
+    }
+
+    /// The look: high contrast and / or no colour.
+    pub fn with_theme(mut self, theme: ThemeChoice) -> App {
+        self.theme = theme;
+        self
+    }
+
+    /// Masks MAC and IP addresses everywhere they are shown (`--redact`).
+    pub fn with_redact(mut self, redact: bool) -> App {
+        self.redactor = redact.then(|| RefCell::new(Redactor::new()));
         self
     }
 
@@ -261,7 +316,11 @@ impl App {
         self.now_ns
     }
     pub fn monochrome(&self) -> bool {
-        self.monochrome
+        self.theme.monochrome
+    }
+    /// The look chosen for this run.
+    pub fn theme(&self) -> ThemeChoice {
+        self.theme
     }
     /// The status bar's one-off message, if any.
     pub fn notice(&self) -> Option<&str> {
@@ -289,6 +348,10 @@ impl App {
     pub fn help_visible(&self) -> bool {
         self.help
     }
+    /// Rows the help overlay is scrolled by.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
+    }
     pub fn size(&self) -> (u16, u16) {
         self.size
     }
@@ -301,8 +364,14 @@ impl App {
         self.source.state == SourceState::Running
     }
 
-    /// Rows of the status bar: when the source failed, one to three more carry the reason.
+    /// Rows of the status bar: when the source failed, one to three more carry the reason;
+    /// a paced replay's progress bar (or the `:` prompt) takes one more above it.
     pub fn status_rows(&self) -> u16 {
+        let progress = u16::from(self.player.is_some() || self.prompt.is_some());
+        progress + self.bar_rows()
+    }
+
+    fn bar_rows(&self) -> u16 {
         match &self.source.state {
             SourceState::Failed(reason) => {
                 let w = usize::from(self.size.0).max(1);
@@ -321,23 +390,38 @@ impl App {
         )
     }
 
-    /// The flows screen's layout at the current size.
+    /// The flows screen's layout at the current size. The explain panel, when open, takes
+    /// rows at the bottom: they are counted with the status bar's (`status` holds both; the
+    /// drawing puts the panel on its first [`App::flows_explain_rows`] rows).
     pub fn flows_layout(&self) -> FlowsLayout {
         FlowsLayout::compute(
             Rect::new(0, 0, self.size.0, self.size.1),
-            self.status_rows(),
+            self.status_rows() + self.flows_explain_rows(),
         )
+    }
+
+    /// Rows of the flows screen's explain panel (0 when closed or the terminal is too short).
+    pub fn flows_explain_rows(&self) -> u16 {
+        let h = self.size.1;
+        if !self.explain || h < 20 {
+            return 0;
+        }
+        (h * 3 / 10).clamp(6, 12)
     }
 
     /// When the screen next changes by itself (an animation frame, an arrow starting or
     /// landing), on the presentation clock; `None` when nothing on screen moves. The main
     /// loop sleeps until then when nothing else happens.
     pub fn next_redraw_ns(&self) -> Option<i64> {
-        match self.screen {
+        let screen = match self.screen {
             Screen::Packets => None,
             Screen::Flows => self
                 .flows
                 .next_redraw_ns(self.flows_layout().list_rows(), self.now_ns),
+        };
+        match (screen, self.next_replay_redraw_ns()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 
@@ -346,13 +430,14 @@ impl App {
         let list_may_change = !matches!(
             msg,
             Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Clock { .. } | Msg::Rate(_)
-        );
+        ) || self.player.is_some();
         let frames = matches!(msg, Msg::Frames(_));
         self.apply(msg);
         if list_may_change {
             let layout = self.packet_layout();
+            let shown = Shown::new(&self.store, self.released);
             self.packets
-                .refresh_visible(&self.store, &layout, self.decoder.as_ref());
+                .refresh_visible(&shown, &layout, self.decoder.as_ref());
         }
         // A big table is re-sorted by the next message rather than after every batch.
         let sort_now = !frames || self.flows.len() <= flows::EAGER_SORT_LIMIT;
@@ -376,27 +461,33 @@ impl App {
                 total_bytes,
             } => self.source.progress = Some((bytes_read, total_bytes)),
             Msg::Rate(r) => self.source.rate = Some(r),
+            Msg::Finished(_) if self.detached => {}
             Msg::Finished(result) => {
-                self.flows.finish();
                 self.source.state = match result {
                     Ok(()) => SourceState::Done,
                     Err(reason) => SourceState::Failed(sanitize(&reason)),
                 };
+                self.finish_flows_if_over();
                 // The status bar may have grown a row.
                 self.relayout();
             }
             Msg::Drops(d) => self.drops = d,
             Msg::Tick => {}
-            Msg::Clock { now_ns } => self.now_ns = now_ns,
+            Msg::Clock { now_ns } => {
+                self.now_ns = now_ns;
+                self.replay_tick();
+            }
         }
     }
 
     fn relayout(&mut self) {
         let layout = self.packet_layout();
-        self.packets.relayout(&self.store, &layout);
+        let shown = Shown::new(&self.store, self.released);
+        self.packets.relayout(&shown, &layout);
     }
 
-    fn on_frames(&mut self, frames: &[Frame]) {
+    /// Stores frames (summarized once); nothing is released yet.
+    fn store_frames(&mut self, frames: &[Frame]) {
         for f in frames {
             self.link = match self.link {
                 LinkSeen::None => LinkSeen::One(f.link),
@@ -404,19 +495,22 @@ impl App {
                 _ => LinkSeen::Mixed,
             };
             let summary = self.decoder.summarize(f.link, &f.data, f.len);
-            let segment = summary.tcp;
-            let index = self.store.push_with_summary(f, summary);
-            if let Some(seg) = segment {
-                let packet_no = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
-                let flow = self
-                    .flows
-                    .observe(packet_no, f.ts_ns, &seg, f.len, self.now_ns);
-                self.store.set_flow(index, flow);
-            }
+            self.store.push_with_summary(f, summary);
         }
-        let layout = self.packet_layout();
-        self.packets
-            .on_new_packets(&self.store, &layout, self.decoder.as_ref());
+    }
+
+    fn on_frames(&mut self, frames: &[Frame]) {
+        if self.detached {
+            return;
+        }
+        self.store_frames(frames);
+        if self.player.is_some() {
+            self.replay_frames_arrived();
+            return;
+        }
+        // Live or `--instant`: everything is shown as it arrives.
+        while self.release_one(self.now_ns) {}
+        self.after_release();
     }
 
     fn on_key(&mut self, key: Key) {
@@ -425,10 +519,39 @@ impl App {
             return;
         }
         self.notice = None;
+        if self.prompt.is_some() {
+            self.on_prompt_key(key);
+            self.relayout();
+            return;
+        }
         if self.help {
-            if matches!(key, Key::Char('?') | Key::Char('q') | Key::Esc) {
-                self.help = false;
+            // The overlay shows its rows in the terminal's height less borders and footer.
+            let total = keys::help_row_count(self.redactor.is_some());
+            let max = (total + 3).saturating_sub(usize::from(self.size.1));
+            match key {
+                Key::Char('?') | Key::Char('q') | Key::Esc => {
+                    self.help = false;
+                    self.help_scroll = 0;
+                }
+                Key::Down | Key::Char('j') | Key::Char(' ') | Key::PageDown => {
+                    self.help_scroll = (self.help_scroll + 5).min(max);
+                }
+                Key::Up | Key::Char('k') | Key::PageUp => {
+                    self.help_scroll = self.help_scroll.saturating_sub(5);
+                }
+                _ => {}
             }
+            return;
+        }
+        if key == Key::Char('e') {
+            self.toggle_explain();
+            return;
+        }
+        if self.on_replay_key(key) {
+            self.relayout();
+            return;
+        }
+        if self.on_explain_key(key) {
             return;
         }
         match (key, self.screen) {
@@ -439,8 +562,9 @@ impl App {
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
+                let shown = Shown::new(&self.store, self.released);
                 self.packets
-                    .on_key(key, &self.store, &layout, self.decoder.as_ref());
+                    .on_key(key, &shown, &layout, self.decoder.as_ref());
             }
             (_, Screen::Flows) => {
                 let layout = self.flows_layout();
@@ -456,7 +580,8 @@ impl App {
     /// `L` on the packet screen: the selected packet's flow on the flows screen, its ladder
     /// focused and the packet's arrow selected.
     fn show_packet_flow(&mut self) {
-        let Some(view) = self.packets.selected().and_then(|i| self.store.get(i)) else {
+        let shown = Shown::new(&self.store, self.released);
+        let Some(view) = self.packets.selected().and_then(|i| shown.get(i)) else {
             return;
         };
         let no = view.index.saturating_add(1);
@@ -483,7 +608,8 @@ impl App {
 
     /// Enter on a ladder arrow: its packet on the packet screen with its layers shown.
     fn show_packet(&mut self, index: usize) {
-        if self.store.get(index).is_none() {
+        let shown = Shown::new(&self.store, self.released);
+        if shown.get(index).is_none() {
             self.notice = Some(format!(
                 "packet {} is no longer kept",
                 index.saturating_add(1)
@@ -493,7 +619,7 @@ impl App {
         self.screen = Screen::Packets;
         let layout = self.packet_layout();
         self.packets
-            .show_layers(index, &self.store, &layout, self.decoder.as_ref());
+            .show_layers(index, &shown, &layout, self.decoder.as_ref());
     }
 
     fn on_mouse(&mut self, m: Mouse) {
@@ -506,8 +632,9 @@ impl App {
         match self.screen {
             Screen::Packets => {
                 let layout = self.packet_layout();
+                let shown = Shown::new(&self.store, self.released);
                 self.packets
-                    .on_mouse(m, &self.store, &layout, self.decoder.as_ref())
+                    .on_mouse(m, &shown, &layout, self.decoder.as_ref())
             }
             Screen::Flows => {
                 let layout = self.flows_layout();

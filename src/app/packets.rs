@@ -14,7 +14,7 @@ use super::decoder::Decoder;
 use super::keys::{Key, Mouse, MouseKind};
 use super::layers::{LayerRow, RowKind, layer_rows};
 use super::layout::{self, DetailLayout, PacketLayout, contains, inner};
-use super::store::PacketStore;
+use super::shown::Shown;
 
 /// Bytes per hex-pane row.
 pub const HEX_BYTES_PER_ROW: usize = 16;
@@ -184,6 +184,20 @@ impl PacketScreen {
     pub fn follow(&self) -> bool {
         self.follow
     }
+    /// Follows the newest shown packet (on) or stays on the selected one (off).
+    pub fn set_follow(&mut self, follow: bool) {
+        self.follow = follow;
+    }
+    /// Narrow layout: shows the second tab (hex, or the explain panel) or the layers tab.
+    pub fn set_show_hex(&mut self, show: bool) {
+        self.show_hex = show;
+    }
+    /// Forgets the selection and the list scroll (a replay rebuilt what is shown); the
+    /// folded layers, the focus and the cached decode stay.
+    pub fn restart_position(&mut self) {
+        self.selected = None;
+        self.scroll = 0;
+    }
     pub fn detail(&self) -> Option<&Detail> {
         self.detail.as_ref()
     }
@@ -200,7 +214,7 @@ impl PacketScreen {
     /// with a recognised application protocol that were not on screen before.
     pub fn refresh_visible(
         &mut self,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {
@@ -274,7 +288,7 @@ impl PacketScreen {
     pub fn select(
         &mut self,
         index: usize,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {
@@ -293,7 +307,7 @@ impl PacketScreen {
     fn load_detail(
         &mut self,
         index: usize,
-        store: &PacketStore,
+        store: &Shown<'_>,
         decoder: &dyn Decoder,
         wrap_width: usize,
     ) {
@@ -379,7 +393,7 @@ impl PacketScreen {
     /// After new packets were stored: follow the newest, or select the first one.
     pub fn on_new_packets(
         &mut self,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {
@@ -394,7 +408,7 @@ impl PacketScreen {
     }
 
     /// After a resize or a status-bar change: keep everything visible and in bounds.
-    pub fn relayout(&mut self, store: &PacketStore, layout: &PacketLayout) {
+    pub fn relayout(&mut self, store: &Shown<'_>, layout: &PacketLayout) {
         let wrap_width = Self::issue_wrap_width(layout);
         if let Some(d) = self.detail.as_mut().filter(|d| d.wrap_width != wrap_width) {
             // Re-wrap the issue lines; keep the selection on the same row if it survives.
@@ -435,7 +449,7 @@ impl PacketScreen {
     pub fn show_layers(
         &mut self,
         index: usize,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {
@@ -447,7 +461,7 @@ impl PacketScreen {
     fn move_selection(
         &mut self,
         delta: isize,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {
@@ -470,7 +484,7 @@ impl PacketScreen {
     pub fn on_key(
         &mut self,
         key: Key,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {
@@ -535,7 +549,7 @@ impl PacketScreen {
     pub fn on_mouse(
         &mut self,
         m: Mouse,
-        store: &PacketStore,
+        store: &Shown<'_>,
         layout: &PacketLayout,
         decoder: &dyn Decoder,
     ) {

@@ -70,11 +70,13 @@ fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
     let name = format!("Flows ({})", fs.order().len());
     let inside = pane(app, area, name, hint, focused, buf);
     let now = app.now_ns();
-    let flows: Vec<&Flow> = fs
+    let owned: Vec<std::borrow::Cow<'_, Flow>> = fs
         .visible_ids(rows)
         .iter()
         .filter_map(|id| fs.tracker().get(*id))
+        .map(|f| app.redact_flow(f))
         .collect();
+    let flows: Vec<&Flow> = owned.iter().map(|f| f.as_ref()).collect();
     let progress: Vec<FlowProgress> = flows.iter().map(|f| fs.progress(f.id, now)).collect();
     FlowListView::new(&flows)
         .progress(&progress)
@@ -121,7 +123,8 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let name = format!("Ladder of flow {}", flow.id);
     let inside = pane(app, area, name, hint, focused, buf);
-    LadderView::new(flow, fs.timings(flow.id), app.now_ns())
+    let flow = app.redact_flow(flow);
+    LadderView::new(&flow, fs.timings(flow.id), app.now_ns())
         .selected_event(event)
         .monochrome(app.monochrome())
         .render(inside, buf);
@@ -132,5 +135,24 @@ pub fn render(app: &App, buf: &mut Buffer) {
     let layout = app.flows_layout();
     render_list(app, layout.list, layout.list_rows(), buf);
     render_ladder(app, layout.ladder, buf);
-    status::render(app, layout.status, buf);
+    // The explain panel sits on the first rows of the bottom area, the bars below it.
+    let eh = app.flows_explain_rows().min(layout.status.height);
+    let mut bars = layout.status;
+    if eh > 0 {
+        let area = Rect {
+            height: eh,
+            ..layout.status
+        };
+        let title = Line::from(vec![
+            Span::raw(" Explain "),
+            Span::styled("· e: hide ", dim(app)),
+        ]);
+        super::explain::render(app, area, title, false, buf);
+        bars = Rect {
+            y: bars.y + eh,
+            height: bars.height - eh,
+            ..bars
+        };
+    }
+    status::render(app, bars, buf);
 }

@@ -37,8 +37,8 @@ fn byte_style(d: &Detail, i: usize, selected: Option<&Range<usize>>) -> Style {
         .rev()
         .find(|h| h.range.contains(&i))
     {
-        Some(h) => Style::new().fg(theme::layer_color(h.layer)),
-        None => Style::new().fg(theme::UNOWNED),
+        Some(h) => theme::layer_style(h.layer),
+        None => theme::fg(theme::UNOWNED),
     };
     if d.decoded
         .issues
@@ -64,7 +64,7 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
     let Some(detail) = screen.detail() else {
         return;
     };
-    let Some(view) = app.store().get(detail.index) else {
+    let Some(view) = app.shown().get(detail.index) else {
         return;
     };
     let data = view.data;

@@ -7,7 +7,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 
 use crate::app::{App, Focus, LayerRow, RowKind};
@@ -31,9 +31,8 @@ fn name_width(rows: &[LayerRow], layer: LayerKind, pane_w: usize) -> usize {
 }
 
 fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer) {
-    let color = theme::layer_color(row.layer);
     let w = usize::from(area.width);
-    let bar = Style::new().fg(color);
+    let bar = theme::layer_style(row.layer);
     match &row.kind {
         RowKind::Title {
             protocols,
@@ -47,10 +46,7 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
                 put(buf, area.x, y, &text, w, theme::dim());
                 return;
             }
-            let style = Style::new()
-                .fg(Color::Black)
-                .bg(color)
-                .add_modifier(Modifier::BOLD);
+            let style = theme::layer_title(row.layer);
             buf.set_style(Rect::new(area.x, y, area.width, 1), style);
             let arrow = if *collapsed { '▸' } else { '▾' };
             let mut right = String::new();
@@ -127,6 +123,21 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
     }
 }
 
+/// `row` with the addresses in its text masked (`--redact`).
+fn redacted(app: &App, row: &LayerRow) -> LayerRow {
+    let mut row = row.clone();
+    match &mut row.kind {
+        RowKind::Title { protocols, .. } => *protocols = app.redact(protocols),
+        RowKind::Header { protocol } => *protocol = app.redact(protocol),
+        RowKind::Field { value, meaning, .. } => {
+            *value = app.redact(value);
+            *meaning = app.redact(meaning);
+        }
+        RowKind::Issue { message, .. } => *message = app.redact(message),
+    }
+    row
+}
+
 /// Draws the layer pane into its bordered `area`, titled `title`.
 pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
     let screen = app.packets();
@@ -165,7 +176,11 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
             .position(|l| *l == row.layer)
             .and_then(|p| names.get(p).copied())
             .unwrap_or(12);
-        draw_row(row, name_w, inside, y, buf);
+        if app.redacting() {
+            draw_row(&redacted(app, row), name_w, inside, y, buf);
+        } else {
+            draw_row(row, name_w, inside, y, buf);
+        }
         if i == screen.field() {
             let line = Rect::new(inside.x, y, inside.width, 1);
             if !focused && row.is_title() {

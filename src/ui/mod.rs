@@ -3,6 +3,7 @@
 //! snapshot tests rely on. Depends on `app` (read only), `decode` types and ratatui.
 
 pub mod common;
+pub mod explain;
 pub mod flow_list;
 pub mod flows;
 pub mod help;
@@ -11,6 +12,7 @@ pub mod ladder;
 pub mod layers;
 pub mod packet_list;
 pub mod palette;
+pub mod progress;
 pub mod status;
 pub mod theme;
 
@@ -21,16 +23,27 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::layout::{TAB_HEX, TAB_LAYERS, TAB_SEPARATOR};
-use crate::app::{App, DetailLayout, Screen};
+use crate::app::{App, DetailLayout, Focus, Screen};
 
 /// Draws the whole screen for `app` into `buf` over `area`.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let look = app.theme();
+    theme::set(look);
+    if look.contrast && !look.monochrome {
+        // Bright colours on black, whatever the terminal's own background.
+        buf.set_style(
+            area,
+            Style::new()
+                .bg(ratatui::style::Color::Black)
+                .fg(ratatui::style::Color::White),
+        );
+    }
     match app.screen() {
         Screen::Packets => render_packets(app, buf),
         Screen::Flows => flows::render(app, buf),
     }
     if app.help_visible() {
-        help::render(area, buf);
+        help::render(app, area, buf);
     }
 }
 
@@ -47,14 +60,14 @@ fn plain_title(name: &str, extra: String) -> Line<'static> {
     ])
 }
 
-fn tabs_title(show_hex: bool, packet_no: String) -> Line<'static> {
+fn tabs_title(show_hex: bool, explain: bool, packet_no: String) -> Line<'static> {
     let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
     let off = theme::dim();
     let (l, h) = if show_hex { (off, on) } else { (on, off) };
     Line::from(vec![
         Span::styled(TAB_LAYERS, l),
         Span::styled(TAB_SEPARATOR, theme::dim()),
-        Span::styled(TAB_HEX, h),
+        Span::styled(if explain { " Explain " } else { TAB_HEX }, h),
         Span::styled(
             if packet_no.is_empty() {
                 " Tab switches ".to_string()
@@ -82,23 +95,33 @@ fn render_packets(app: &App, buf: &mut Buffer) {
     let packet_no = screen
         .detail()
         .map(|d| {
-            let flow = app.store().get(d.index).and_then(|v| v.flow);
+            let flow = app.shown().get(d.index).and_then(|v| v.flow);
             match flow {
                 Some(id) => format!("packet {} · L: flow {id} ladder ", d.index + 1),
                 None => format!("packet {} ", d.index + 1),
             }
         })
         .unwrap_or_default();
+    let explain_on = app.explain_open();
+    let hex_focused = screen.focus() == Focus::Hex;
     match layout.detail {
         DetailLayout::Split { layers: l, hex: h } => {
             layers::render(app, l, plain_title("Layers", packet_no), buf);
-            hex::render(app, h, plain_title("Bytes", bytes_extra(app)), buf);
+            if explain_on {
+                let title = plain_title("Explain", "e: hide ".into());
+                explain::render(app, h, title, hex_focused, buf);
+            } else {
+                hex::render(app, h, plain_title("Bytes", bytes_extra(app)), buf);
+            }
         }
         DetailLayout::Tabbed { area } => {
-            if screen.show_hex() {
-                hex::render(app, area, tabs_title(true, packet_no), buf);
+            if screen.show_hex() && explain_on {
+                let title = tabs_title(true, true, packet_no);
+                explain::render(app, area, title, hex_focused, buf);
+            } else if screen.show_hex() {
+                hex::render(app, area, tabs_title(true, false, packet_no), buf);
             } else {
-                layers::render(app, area, tabs_title(false, packet_no), buf);
+                layers::render(app, area, tabs_title(false, explain_on, packet_no), buf);
             }
         }
     }

@@ -86,7 +86,7 @@ fn row_text(
 /// Draws the packet list into `area` (its bordered rectangle).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let screen = app.packets();
-    let store = app.store();
+    let store = app.shown();
     let focused = screen.focus() == Focus::List;
     let title = Line::from(vec![
         Span::raw(" Packets "),
@@ -104,7 +104,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let texts: Vec<(usize, RowText, bool)> = (first..last)
         .filter_map(|i| store.get(i))
         .map(|p| {
-            let text = row_text(&p, origin, screen.app_line(p.index), compact);
+            let mut text = row_text(&p, origin, screen.app_line(p.index), compact);
+            if app.redacting() {
+                text.src = app.redact(&text.src);
+                text.dst = app.redact(&text.dst);
+                text.info = app.redact(&text.info);
+            }
             (p.index, text, p.summary.broken)
         })
         .collect();
@@ -163,7 +168,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let y = inside.y + 1 + row as u16;
         let mut style = Style::new();
         if *broken {
-            style = style.fg(theme::VERMILLION);
+            style = style.patch(theme::fg(theme::VERMILLION));
         }
         if selected == Some(*index) {
             style = style.patch(theme::selected(focused));

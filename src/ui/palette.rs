@@ -56,23 +56,44 @@ pub fn arrow_glyphs(kind: EventKind) -> ArrowGlyphs {
     }
 }
 
-/// Styles for the handshake screens, in colour or monochrome.
+/// Styles for the handshake screens, in colour or monochrome, normal or high contrast.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Palette {
     pub monochrome: bool,
+    /// Bright colours, bold arrows and no dim text (`--theme contrast`).
+    pub contrast: bool,
 }
 
 impl Palette {
+    /// A palette with or without colour, high contrast when the look being drawn is
+    /// (`ui::theme::current`).
     pub fn new(monochrome: bool) -> Palette {
-        Palette { monochrome }
+        Palette {
+            monochrome,
+            contrast: super::theme::current().contrast,
+        }
     }
 
     fn fg(&self, color: Color) -> Style {
         if self.monochrome {
-            Style::new()
-        } else {
-            Style::new().fg(color)
+            return Style::new();
         }
+        if !self.contrast {
+            return Style::new().fg(color);
+        }
+        let bright = match color {
+            Color::Green => Color::LightGreen,
+            Color::Red => Color::LightRed,
+            Color::Yellow => Color::LightYellow,
+            Color::Magenta => Color::LightMagenta,
+            Color::Cyan => Color::LightCyan,
+            Color::Blue => Color::LightBlue,
+            Color::LightBlue => Color::Indexed(117),
+            Color::Gray => Color::White,
+            Color::DarkGray => Color::Gray,
+            other => other,
+        };
+        Style::new().fg(bright)
     }
 
     /// The outcome badge (its symbol and label carry the meaning; colour repeats it).
@@ -102,7 +123,7 @@ impl Palette {
             ArrowClass::Fin => Color::Yellow,
             ArrowClass::Rst => Color::Red,
         });
-        if class == ArrowClass::Rst {
+        if class == ArrowClass::Rst || self.contrast {
             style.add_modifier(Modifier::BOLD)
         } else {
             style
@@ -141,7 +162,11 @@ impl Palette {
 
     /// Secondary text (time offsets, frame numbers, hints).
     pub fn dim(&self) -> Style {
-        Style::new().add_modifier(Modifier::DIM)
+        if self.contrast && !self.monochrome {
+            Style::new().fg(Color::Gray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
 
     /// The vertical lines under the endpoints.

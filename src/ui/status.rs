@@ -54,14 +54,14 @@ fn source_span(app: &App) -> Span<'static> {
     };
     Span::styled(
         format!(" {text} "),
-        Style::new().fg(color).add_modifier(Modifier::BOLD),
+        theme::fg(color).add_modifier(Modifier::BOLD),
     )
 }
 
 /// `1234 pkts`, with the packets evicted by the packet limit and, while the source runs,
 /// its rate: `1234 pkts (56 evicted) 12.3k/s`.
 fn packets_text(app: &App) -> String {
-    let mut s = format!("{} pkts", app.store().len());
+    let mut s = format!("{} pkts", app.shown().len());
     if app.store().evicted() > 0 {
         s.push_str(&format!(" ({} evicted)", app.store().evicted()));
     }
@@ -87,9 +87,7 @@ fn drops_text(app: &App, compact: bool) -> Option<Span<'static>> {
     }
     let d = app.drops();
     let style = if d.kernel > 0 || d.synack > 0 {
-        Style::new()
-            .fg(theme::VERMILLION)
-            .add_modifier(Modifier::BOLD)
+        theme::fg(theme::VERMILLION).add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
@@ -119,9 +117,7 @@ fn flows_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
         };
         spans.push(Span::styled(
             text,
-            Style::new()
-                .fg(theme::VERMILLION)
-                .add_modifier(Modifier::BOLD),
+            theme::fg(theme::VERMILLION).add_modifier(Modifier::BOLD),
         ));
     }
     spans
@@ -144,7 +140,7 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         spans.push(sep());
         spans.push(Span::styled(
             notice.to_string(),
-            Style::new().fg(theme::ORANGE).add_modifier(Modifier::BOLD),
+            theme::fg(theme::ORANGE).add_modifier(Modifier::BOLD),
         ));
         return Line::from(spans);
     }
@@ -161,7 +157,14 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
     spans.push(Span::raw(packets_text(app)));
     if detail < Detail::NoBytes {
         spans.push(sep());
-        spans.push(Span::raw(human_bytes(app.store().bytes_on_wire())));
+        spans.push(Span::raw(human_bytes(app.shown_bytes())));
+    }
+    if app.redacting() && detail < Detail::NoLink {
+        spans.push(sep());
+        spans.push(Span::styled(
+            "redacted",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
     }
     spans.push(sep());
     spans.extend(flows_spans(app, compact));
@@ -173,9 +176,7 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         spans.push(sep());
         spans.push(Span::styled(
             "FOLLOW",
-            Style::new()
-                .fg(theme::SKY_BLUE)
-                .add_modifier(Modifier::BOLD),
+            theme::fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
         ));
     }
     Line::from(spans)
@@ -211,7 +212,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    buf.set_style(area, Style::new().bg(theme::BAR_BG));
+    // A replay's progress bar (or the `:` prompt) sits on the first row.
+    let area = if app.player().is_some() || app.prompt().is_some() {
+        super::progress::render(app, Rect { height: 1, ..area }, buf);
+        Rect {
+            y: area.y.saturating_add(1),
+            height: area.height.saturating_sub(1),
+            ..area
+        }
+    } else {
+        area
+    };
+    if area.height == 0 {
+        return;
+    }
+    buf.set_style(area, theme::bar());
     let w = usize::from(area.width);
     let y = area.y + area.height - 1;
     if let SourceState::Failed(reason) = &app.source().state {
