@@ -82,7 +82,7 @@ fn loop_loads_frames_handles_keys_and_stops_the_source() {
     assert_eq!(app.packets().selected(), Some(2));
     assert_eq!(app.drops().kernel, 7);
     let screen = text(&term);
-    assert!(screen.contains("done handshake.pcap"), "{screen}");
+    assert!(screen.contains("loaded handshake.pcap"), "{screen}");
     assert!(screen.contains("5 pkts"), "{screen}");
 }
 

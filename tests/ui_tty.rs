@@ -234,7 +234,7 @@ fn a_real_capture_file_through_the_capture_thread() {
     let ok = |after: &str| assert!(after.contains("run returned Ok"), "{after}");
     check_restored_expecting(
         &format!("file:{DEMO}"),
-        "done http.pcap",
+        "loaded http.pcap",
         |session, _| {
             let screen = wait_for(session, "10 pkts", Duration::from_secs(10));
             assert!(screen.contains("HTTP"), "{screen}");

@@ -31,7 +31,7 @@ pub fn human_bytes(n: u64) -> String {
     format!("{v:.1} {}", UNITS.get(unit).copied().unwrap_or("PB"))
 }
 
-/// The source part: `● live eth0`, `reading trace.pcap 42%`, `done trace.pcap`, `failed …`.
+/// The source part: `● live eth0`, `reading trace.pcap 42%`, `loaded trace.pcap`, `failed …`.
 fn source_span(app: &App) -> Span<'static> {
     let s = app.source();
     let (text, color) = match (&s.kind, &s.state) {
@@ -46,7 +46,7 @@ fn source_span(app: &App) -> Span<'static> {
             (format!("reading {}{pct}", fit(name, 24)), theme::ORANGE)
         }
         (SourceKind::File { name }, SourceState::Done) => {
-            (format!("✓ done {}", fit(name, 24)), Color::Reset)
+            (format!("✓ loaded {}", fit(name, 24)), Color::Reset)
         }
         (SourceKind::Live { iface: name } | SourceKind::File { name }, SourceState::Failed(_)) => {
             (format!("✗ failed {}", fit(name, 24)), theme::VERMILLION)
