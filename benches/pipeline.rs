@@ -28,20 +28,11 @@ fn capture() -> &'static Path {
 }
 
 fn frames() -> Vec<Frame> {
-    let mut reader = FileReader::open(capture()).expect("committed capture opens");
-    let mut out = Vec::new();
-    loop {
-        let mut f = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
-        match reader.next_into(&mut f) {
-            Ok(true) => out.push(f),
-            _ => return out,
-        }
-    }
+    let reader = FileReader::open(capture()).expect("committed capture opens");
+    reader
+        .frames()
+        .collect::<Result<_, _>>()
+        .expect("committed capture reads")
 }
 
 fn stages(c: &mut Criterion) {

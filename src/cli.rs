@@ -222,8 +222,9 @@ pub enum Format {
     Json,
 }
 
+/// What the non-interactive commands read and how they print it (shared by `dump` and `flows`).
 #[derive(Debug, Args)]
-pub struct DumpArgs {
+pub struct StreamArgs {
     /// Capture file (pcap or pcapng), or `-` for standard input. Omit it and give `-i` to
     /// capture live.
     #[arg(
@@ -243,6 +244,12 @@ pub struct DumpArgs {
     /// Mask MAC and IP addresses consistently (documentation ranges), for sharing output.
     #[arg(long)]
     pub redact: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 /// Live-capture options of the non-interactive commands.
@@ -268,28 +275,11 @@ pub struct LiveLimits {
 
 #[derive(Debug, Args)]
 pub struct FlowsArgs {
-    /// Capture file (pcap or pcapng), or `-` for standard input. Omit it and give `-i` to
-    /// capture live.
-    #[arg(
-        value_name = "FILE",
-        required_unless_present = "interface",
-        conflicts_with = "interface"
-    )]
-    pub file: Option<PathBuf>,
     #[command(flatten)]
-    pub live: LiveLimits,
-    /// BPF filter, compiled by libpcap (also applied to files).
-    #[arg(short = 'f', long = "filter", value_name = "BPF")]
-    pub filter: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub stream: StreamArgs,
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 10_000_000)]
     pub max_flows: usize,
-    /// Mask IP addresses consistently (documentation ranges), for sharing output.
-    #[arg(long)]
-    pub redact: bool,
 }
 
 #[cfg(test)]
@@ -312,8 +302,8 @@ mod tests {
         .expect("valid");
         match cli.command {
             Command::Dump(d) => {
-                assert_eq!(d.live.count, Some(3));
-                assert_eq!(d.format, Format::Json);
+                assert_eq!(d.stream.live.count, Some(3));
+                assert_eq!(d.stream.format, Format::Json);
             }
             other => panic!("parsed as {other:?}"),
         }

@@ -205,17 +205,17 @@ fn read_all(
 /// `synack dump`: one line or JSON object per packet, streamed.
 pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let live_mode = args.file.is_none();
+    let live_mode = args.stream.file.is_none();
     let mut line = Vec::with_capacity(256);
-    let mut redactor = args.redact.then(Redactor::new);
+    let mut redactor = args.stream.redact.then(Redactor::new);
     let (_, result) = for_each_packet(
-        args.file.as_deref(),
-        &args.live,
-        args.filter.as_deref(),
+        args.stream.file.as_deref(),
+        &args.stream.live,
+        args.stream.filter.as_deref(),
         1_000_000,
         |no, frame, summary, flow| {
             line.clear();
-            write_packet(&mut line, args.format, no, frame, summary, flow)?;
+            write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live output appears as packets arrive; file output is flushed by the buffer.
             if live_mode { out.flush() } else { Ok(()) }
@@ -364,9 +364,9 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     // flows with a packet through the filter, by id (ids are dense from 0).
     let mut shown: Vec<bool> = Vec::new();
     let (tracker, result) = for_each_packet(
-        args.file.as_deref(),
-        &args.live,
-        args.filter.as_deref(),
+        args.stream.file.as_deref(),
+        &args.stream.live,
+        args.stream.filter.as_deref(),
         args.max_flows,
         |_, _, _, flow| {
             if let Some(i) = flow.and_then(|id| usize::try_from(id).ok()) {
@@ -381,7 +381,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         },
     );
     let keep = |flow: &Flow| {
-        args.filter.is_none()
+        args.stream.filter.is_none()
             || usize::try_from(flow.id)
                 .ok()
                 .and_then(|i| shown.get(i))
@@ -390,7 +390,8 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
     if !tracker.is_empty() || result.is_ok() {
-        write_flows(&tracker, args.format, args.redact, keep).map_err(CommandError::Output)?;
+        write_flows(&tracker, args.stream.format, args.stream.redact, keep)
+            .map_err(CommandError::Output)?;
     }
     result
 }

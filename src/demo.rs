@@ -272,18 +272,7 @@ impl Scenario {
 
     /// Every frame, in capture order.
     pub fn frames(&self) -> Result<Vec<Frame>, SourceError> {
-        let mut r = self.reader()?;
-        let mut out = Vec::new();
-        let mut frame = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: crate::model::LinkType::ETHERNET,
-            data: Vec::new(),
-        };
-        while r.next_into(&mut frame)? {
-            out.push(frame.clone());
-        }
-        Ok(out)
+        self.reader()?.frames().collect()
     }
 
     /// Connections promised, in total.

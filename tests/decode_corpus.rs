@@ -18,29 +18,23 @@ use std::path::Path;
 
 use common::{Conformance, LayerView, Ours, OursTcp, captures, corpus};
 use synack::decode::{Decoded, Summary, decode, proto_name, summarize};
-use synack::model::{Frame, LinkType};
+use synack::model::Frame;
 use synack::source::FileReader;
 
 /// Every frame of a capture (stops at the first read error, as the reader reports it).
 fn frames(path: &Path) -> (Vec<Frame>, Option<String>) {
     let mut out = Vec::new();
-    let mut reader = match FileReader::open(path) {
+    let reader = match FileReader::open(path) {
         Ok(r) => r,
         Err(e) => return (out, Some(e.to_string())),
     };
-    loop {
-        let mut f = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
-        match reader.next_into(&mut f) {
-            Ok(true) => out.push(f),
-            Ok(false) => return (out, None),
+    for frame in reader.frames() {
+        match frame {
+            Ok(f) => out.push(f),
             Err(e) => return (out, Some(e.to_string())),
         }
     }
+    (out, None)
 }
 
 #[test]

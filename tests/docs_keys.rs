@@ -12,5 +12,9 @@ fn keys_page_lists_every_binding() {
         assert!(page.contains(&row), "docs/keys.md lacks the row {row}");
     }
     let rows = page.lines().filter(|l| l.starts_with("| `")).count();
-    assert_eq!(rows, KEY_HELP.len() + REPLAY_KEY_HELP.len(), "no stale rows either");
+    assert_eq!(
+        rows,
+        KEY_HELP.len() + REPLAY_KEY_HELP.len(),
+        "no stale rows either"
+    );
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use synack::app::{App, Key, Msg, SourceKind};
-use synack::model::{Frame, LinkType};
+use synack::model::Frame;
 use synack::source::FileReader;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/tcpdump");
@@ -18,23 +18,17 @@ const STEPS: usize = 8;
 
 fn load(path: &Path) -> (Vec<Frame>, Option<String>) {
     let mut frames = Vec::new();
-    let mut reader = match FileReader::open(path) {
+    let reader = match FileReader::open(path) {
         Ok(r) => r,
         Err(e) => return (frames, Some(e.to_string())),
     };
-    loop {
-        let mut f = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
-        match reader.next_into(&mut f) {
-            Ok(true) => frames.push(f),
-            Ok(false) => return (frames, None),
+    for frame in reader.frames() {
+        match frame {
+            Ok(f) => frames.push(f),
             Err(e) => return (frames, Some(e.to_string())),
         }
     }
+    (frames, None)
 }
 
 fn check_clean(t: &Terminal<TestBackend>, what: &str) {

@@ -310,6 +310,13 @@ impl FileReader {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// The remaining frames as an iterator of owned frames (one allocation per frame; the
+    /// streaming loops use [`FileReader::next_into`] instead). It ends after yielding the first
+    /// error, so every frame before a cut is seen before the error.
+    pub fn frames(self) -> Frames {
+        Frames { reader: Some(self) }
+    }
 }
 
 fn next_pcap(
@@ -425,4 +432,35 @@ fn describe_unknown(head: &[u8]) -> (String, String) {
         ""
     };
     (described, hint.into())
+}
+
+/// Iterator over a reader's frames: see [`FileReader::frames`].
+pub struct Frames {
+    /// `None` once the end or an error was reached.
+    reader: Option<FileReader>,
+}
+
+impl Iterator for Frames {
+    type Item = Result<Frame, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let reader = self.reader.as_mut()?;
+        let mut frame = Frame {
+            ts_ns: 0,
+            len: 0,
+            link: LinkType::ETHERNET,
+            data: Vec::new(),
+        };
+        match reader.next_into(&mut frame) {
+            Ok(true) => Some(Ok(frame)),
+            Ok(false) => {
+                self.reader = None;
+                None
+            }
+            Err(e) => {
+                self.reader = None;
+                Some(Err(e))
+            }
+        }
+    }
 }

@@ -400,18 +400,9 @@ pub fn screen_text(app: &App) -> String {
 /// Every frame of `assets/demo/NAME`, read with the real file reader.
 pub fn demo_frames(name: &str) -> Vec<Frame> {
     let path = format!("{}/assets/demo/{name}", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = synack::source::FileReader::open(path.as_ref()).expect("demo capture opens");
-    let mut frames = Vec::new();
-    loop {
-        let mut f = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
-        if !reader.next_into(&mut f).expect("demo capture reads") {
-            return frames;
-        }
-        frames.push(f);
-    }
+    let reader = synack::source::FileReader::open(path.as_ref()).expect("demo capture opens");
+    reader
+        .frames()
+        .collect::<Result<_, _>>()
+        .expect("demo capture reads")
 }
