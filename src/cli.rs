@@ -116,7 +116,10 @@ pub struct LiveArgs {
     /// BPF capture filter, compiled by libpcap (e.g. 'tcp port 443').
     #[arg(short = 'f', long = "filter", value_name = "BPF")]
     pub filter: Option<String>,
-    /// Keep at most this many packets in memory (oldest dropped and counted).
+    /// Keep at most this many packets in memory (at least 1): the oldest are evicted and
+    /// counted on screen, so a capture can run for days. About 32 bytes of index plus the
+    /// packet's captured bytes each. (`synack replay` keeps every packet of a file: its index
+    /// is ~37 bytes a packet and the bytes stay in the mapped file.)
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_packets: usize,
     /// Keep at most this many TCP flows (oldest idle evicted and counted).

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
             Input::Live(args.to_live_config()),
             TuiOptions {
                 max_flows: args.max_flows,
+                max_packets: Some(args.max_packets),
                 theme: args.view.theme_choice(),
                 redact: args.view.redact,
                 ..TuiOptions::default()
@@ -36,6 +37,8 @@ fn main() -> ExitCode {
                 input,
                 TuiOptions {
                     max_flows: args.max_flows,
+                    // Files keep every packet: ~37 bytes of index each, the bytes mapped.
+                    max_packets: None,
                     replay: Some(args.options()).filter(|o| !o.instant),
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,

@@ -63,6 +63,9 @@ pub enum TuiError {
 pub struct TuiOptions {
     /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
     pub max_flows: usize,
+    /// Most packets kept (`--max-packets`, live captures); the oldest are evicted and counted.
+    /// `None` keeps every packet (files: their index is small and their bytes stay mapped).
+    pub max_packets: Option<usize>,
     /// Paced replay (None: show every packet as it arrives — live, `--instant`).
     pub replay: Option<ReplayOptions>,
     /// `--theme` and `NO_COLOR`.
@@ -77,6 +80,7 @@ impl Default for TuiOptions {
     fn default() -> Self {
         TuiOptions {
             max_flows: DEFAULT_MAX_FLOWS,
+            max_packets: None,
             replay: None,
             theme: ThemeChoice::default(),
             redact: false,
@@ -97,6 +101,7 @@ impl TuiOptions {
             None => app,
         };
         app.with_max_flows(self.max_flows)
+            .with_max_packets(self.max_packets)
     }
 }
 

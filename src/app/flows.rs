@@ -39,8 +39,9 @@ pub enum FlowFocus {
 /// What the flows screen asks the app to do after a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FlowAction {
-    /// Show packet `index` (0-based store index) with its layers on the packet screen.
-    ShowPacket(usize),
+    /// Show packet number `no` (1-based frame number, as [`crate::flow::LadderEvent::packet_no`])
+    /// with its layers on the packet screen.
+    ShowPacket(u64),
     /// Tell the user something in the status bar (numbers and fixed words only).
     Notice(String),
 }
@@ -156,7 +157,8 @@ impl FlowScreen {
         self.order_dirty = true;
     }
 
-    /// Feeds one TCP segment of packet `packet_no` (1-based: the store index + 1). A ladder
+    /// Feeds one TCP segment of packet `packet_no` (1-based frame number since the capture
+    /// began; with a packet limit, older packets may have been evicted from the store). A ladder
     /// event it causes is revealed at `now_ns` on the presentation clock, so its arrow starts
     /// moving then (or when the flow's previous arrow lands). Returns the segment's flow.
     pub fn observe(
@@ -418,10 +420,11 @@ impl FlowScreen {
         anim::extend_schedule(flow, &a.reveal, &mut a.timings);
     }
 
-    /// The packet of the selected arrow, as a store index.
-    fn selected_packet(&self) -> Option<usize> {
+    /// The packet of the selected arrow, as a 1-based frame number (the app maps it to the
+    /// store, where it may have been evicted).
+    fn selected_packet(&self) -> Option<u64> {
         let event = self.selected_flow()?.ladder.get(self.event?)?;
-        usize::try_from(event.packet_no.checked_sub(1)?).ok()
+        (event.packet_no > 0).then_some(event.packet_no)
     }
 
     /// A key for the flows screen (global keys — screens, help, quit — are handled by `App`).
@@ -488,7 +491,7 @@ impl FlowScreen {
                         return None;
                     }
                     return match self.selected_packet() {
-                        Some(index) => Some(FlowAction::ShowPacket(index)),
+                        Some(no) => Some(FlowAction::ShowPacket(no)),
                         None => Some(FlowAction::Notice("no packet for this arrow".into())),
                     };
                 }

@@ -164,9 +164,11 @@ pub struct App {
     theme: ThemeChoice,
     /// A one-off message for the status bar, cleared by the next key.
     notice: Option<String>,
-    /// Packets shown so far: all of them, unless a paced replay holds some back.
-    released: usize,
-    /// Bytes on the wire of the released packets.
+    /// Frames released so far, counted from the capture's start (packets `1..=released` are
+    /// shown, or were and have been evicted since): all of them, unless a paced replay holds
+    /// some back. [`App::released_index`] turns it into a store position.
+    released: u64,
+    /// Bytes on the wire of the released packets still kept.
     released_bytes: u64,
     /// Paced replay (`synack replay` without `--instant`, `synack demo`).
     player: Option<Player>,
@@ -281,6 +283,14 @@ impl App {
     pub fn with_decoder(mut self, decoder: Box<dyn Decoder>) -> App {
         self.decoder = decoder;
         self.store.keep_given_summaries();
+        self
+    }
+
+    /// Keeps at most `max` packets (`--max-packets`, live captures), evicting the oldest and
+    /// counting them (`None`: keep every packet). Selection, jumps and flows refer to packets
+    /// by their frame number, so they stay right as older packets go.
+    pub fn with_max_packets(mut self, max: Option<usize>) -> App {
+        self.store.set_max_packets(max);
         self
     }
 
@@ -435,7 +445,7 @@ impl App {
         self.apply(msg);
         if list_may_change {
             let layout = self.packet_layout();
-            let shown = Shown::new(&self.store, self.released);
+            let shown = Shown::new(&self.store, self.released_index());
             self.packets
                 .refresh_visible(&shown, &layout, self.decoder.as_ref());
         }
@@ -482,20 +492,44 @@ impl App {
 
     fn relayout(&mut self) {
         let layout = self.packet_layout();
-        let shown = Shown::new(&self.store, self.released);
+        let shown = Shown::new(&self.store, self.released_index());
         self.packets.relayout(&shown, &layout);
+    }
+
+    /// The store position of the first packet not released yet (= how many kept packets are
+    /// shown).
+    pub(crate) fn released_index(&self) -> usize {
+        let kept = self.released.saturating_sub(self.store.evicted());
+        usize::try_from(kept)
+            .unwrap_or(usize::MAX)
+            .min(self.store.len())
     }
 
     /// Stores frames (summarized once); nothing is released yet.
     fn store_frames(&mut self, frames: &[Frame]) {
         for f in frames {
-            self.link = match self.link {
-                LinkSeen::None => LinkSeen::One(f.link),
-                LinkSeen::One(l) if l == f.link => LinkSeen::One(l),
-                _ => LinkSeen::Mixed,
-            };
-            let summary = self.decoder.summarize(f.link, &f.data, f.len);
-            self.store.push_with_summary(f, summary);
+            self.store_frame(f);
+        }
+    }
+
+    /// Stores one frame; when the packet limit evicts a shown packet to make room, its bytes
+    /// leave the shown total.
+    fn store_frame(&mut self, f: &Frame) {
+        self.link = match self.link {
+            LinkSeen::None => LinkSeen::One(f.link),
+            LinkSeen::One(l) if l == f.link => LinkSeen::One(l),
+            _ => LinkSeen::Mixed,
+        };
+        let summary = self.decoder.summarize(f.link, &f.data, f.len);
+        let evicted = self.store.evicted();
+        let bytes = self.store.bytes_on_wire();
+        let oldest_shown = self.released_index() > 0;
+        self.store.push_with_summary(f, summary);
+        if self.store.evicted() > evicted && oldest_shown {
+            let gone = bytes
+                .saturating_add(u64::from(f.len))
+                .saturating_sub(self.store.bytes_on_wire());
+            self.released_bytes = self.released_bytes.saturating_sub(gone);
         }
     }
 
@@ -503,14 +537,41 @@ impl App {
         if self.detached {
             return;
         }
-        self.store_frames(frames);
+        let evicted = self.store.evicted();
         if self.player.is_some() {
+            self.store_frames(frames);
+            self.after_eviction(evicted);
             self.replay_frames_arrived();
             return;
         }
-        // Live or `--instant`: everything is shown as it arrives.
-        while self.release_one(self.now_ns) {}
+        // Live or `--instant`: everything is shown as it arrives, each packet released before
+        // the next is stored, so the flow tracker sees every packet even when the packet limit
+        // evicts some of a batch at once.
+        for f in frames {
+            self.store_frame(f);
+            while self.release_one(self.now_ns) {}
+        }
+        self.after_eviction(evicted);
         self.after_release();
+    }
+
+    /// The store evicted packets since it had evicted `before`: positions held by the screens
+    /// move down by that many, so they stay on the same packets (a selected packet that was
+    /// evicted gives way to the oldest kept one).
+    fn after_eviction(&mut self, before: u64) {
+        let gone = self.store.evicted().saturating_sub(before);
+        if gone == 0 {
+            return;
+        }
+        let gone = usize::try_from(gone).unwrap_or(usize::MAX);
+        self.explain_scroll = match self.explain_scroll.0.checked_sub(gone) {
+            Some(index) => (index, self.explain_scroll.1),
+            None => (usize::MAX, 0),
+        };
+        let layout = self.packet_layout();
+        let shown = Shown::new(&self.store, self.released_index());
+        self.packets
+            .on_evicted(gone, &shown, &layout, self.decoder.as_ref());
     }
 
     fn on_key(&mut self, key: Key) {
@@ -562,14 +623,14 @@ impl App {
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
-                let shown = Shown::new(&self.store, self.released);
+                let shown = Shown::new(&self.store, self.released_index());
                 self.packets
                     .on_key(key, &shown, &layout, self.decoder.as_ref());
             }
             (_, Screen::Flows) => {
                 let layout = self.flows_layout();
                 match self.flows.on_key(key, &layout, self.now_ns) {
-                    Some(FlowAction::ShowPacket(index)) => self.show_packet(index),
+                    Some(FlowAction::ShowPacket(no)) => self.show_packet(no),
                     Some(FlowAction::Notice(text)) => self.notice = Some(text),
                     None => {}
                 }
@@ -580,18 +641,17 @@ impl App {
     /// `L` on the packet screen: the selected packet's flow on the flows screen, its ladder
     /// focused and the packet's arrow selected.
     fn show_packet_flow(&mut self) {
-        let shown = Shown::new(&self.store, self.released);
+        let shown = Shown::new(&self.store, self.released_index());
         let Some(view) = self.packets.selected().and_then(|i| shown.get(i)) else {
             return;
         };
-        let no = view.index.saturating_add(1);
+        let no = view.number.saturating_add(1);
         let Some(id) = view.flow else {
             self.notice = Some(format!("packet {no} is not TCP: it belongs to no flow"));
             return;
         };
         let layout = self.flows_layout();
-        let packet_no = u64::try_from(no).unwrap_or(u64::MAX);
-        match self.flows.show_flow_packet(id, packet_no, &layout) {
+        match self.flows.show_flow_packet(id, no, &layout) {
             None => {
                 self.notice = Some(format!(
                     "flow {id} is no longer kept (more flows than --max-flows)"
@@ -606,16 +666,22 @@ impl App {
         }
     }
 
-    /// Enter on a ladder arrow: its packet on the packet screen with its layers shown.
-    fn show_packet(&mut self, index: usize) {
-        let shown = Shown::new(&self.store, self.released);
-        if shown.get(index).is_none() {
-            self.notice = Some(format!(
-                "packet {} is no longer kept",
-                index.saturating_add(1)
-            ));
+    /// Enter on a ladder arrow: packet number `no` (1-based frame number) on the packet
+    /// screen with its layers shown, or a notice when it was evicted.
+    fn show_packet(&mut self, no: u64) {
+        let shown = Shown::new(&self.store, self.released_index());
+        let Some(index) = self
+            .store
+            .index_of_frame(no)
+            .filter(|&i| shown.get(i).is_some())
+        else {
+            self.notice = Some(if self.store.was_evicted(no) {
+                format!("packet {no} was evicted (--max-packets)")
+            } else {
+                format!("packet {no} is not shown yet")
+            });
             return;
-        }
+        };
         self.screen = Screen::Packets;
         let layout = self.packet_layout();
         self.packets
@@ -632,7 +698,7 @@ impl App {
         match self.screen {
             Screen::Packets => {
                 let layout = self.packet_layout();
-                let shown = Shown::new(&self.store, self.released);
+                let shown = Shown::new(&self.store, self.released_index());
                 self.packets
                     .on_mouse(m, &shown, &layout, self.decoder.as_ref())
             }

@@ -407,6 +407,40 @@ impl PacketScreen {
         }
     }
 
+    /// The store evicted its `gone` oldest packets (the packet limit): every position held
+    /// here moves down by as many, so the selection and the list stay on the same packets. A
+    /// selected packet that was itself evicted gives way to the oldest one kept (its layer
+    /// row kept, as when stepping), and the list scrolls no higher than the top.
+    pub fn on_evicted(
+        &mut self,
+        gone: usize,
+        store: &Shown<'_>,
+        layout: &PacketLayout,
+        decoder: &dyn Decoder,
+    ) {
+        if gone == 0 {
+            return;
+        }
+        self.scroll = self.scroll.saturating_sub(gone);
+        self.visible_app = std::mem::take(&mut self.visible_app)
+            .into_iter()
+            .filter_map(|(i, text)| Some((i.checked_sub(gone)?, text)))
+            .collect();
+        if let Some(d) = self.detail.as_mut() {
+            // An evicted packet's decode stays only to carry its selected row over.
+            d.index = d.index.checked_sub(gone).unwrap_or(usize::MAX);
+        }
+        match self.selected.map(|s| s.checked_sub(gone)) {
+            None => {}
+            Some(Some(kept)) => self.selected = Some(kept),
+            Some(None) if store.is_empty() => {
+                self.selected = None;
+                self.detail = None;
+            }
+            Some(None) => self.select(0, store, layout, decoder),
+        }
+    }
+
     /// After a resize or a status-bar change: keep everything visible and in bounds.
     pub fn relayout(&mut self, store: &Shown<'_>, layout: &PacketLayout) {
         let wrap_width = Self::issue_wrap_width(layout);

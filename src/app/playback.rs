@@ -209,7 +209,7 @@ impl App {
 
     /// The packets the screens show (all of them unless a replay holds some back).
     pub fn shown(&self) -> Shown<'_> {
-        Shown::new(&self.store, self.released)
+        Shown::new(&self.store, self.released_index())
     }
 
     /// Bytes on the wire of the shown packets.
@@ -232,7 +232,7 @@ impl App {
             (Some(t), Some(f)) => t.saturating_sub(f).max(0),
             _ => 0,
         };
-        let more = self.released < self.store.len() || self.is_running();
+        let more = self.released_index() < self.store.len() || self.is_running();
         let state = match p.clock.as_ref() {
             Some(c) => c.state(more),
             None if p.options.start_paused => PlayState::Paused,
@@ -245,12 +245,12 @@ impl App {
         };
         let total_ns = since(last_loaded);
         let mut offset_ns = since(position);
-        if self.released == self.store.len() {
+        if self.released_index() == self.store.len() {
             // The clock may have run past the last packet before noticing it was the last.
             offset_ns = offset_ns.min(total_ns);
         }
         Some(Progress {
-            released: self.released,
+            released: self.released_index(),
             loaded: self.store.len(),
             offset_ns,
             total_ns,
@@ -265,8 +265,9 @@ impl App {
     /// The silence after the last released packet when it is longer than `--max-gap`.
     fn compressed_gap(&self) -> Option<i64> {
         let p = self.player.as_ref()?;
-        let prev = self.store.get(self.released.checked_sub(1)?)?.ts_ns;
-        let next = self.store.get(self.released)?.ts_ns;
+        let released = self.released_index();
+        let prev = self.store.get(released.checked_sub(1)?)?.ts_ns;
+        let next = self.store.get(released)?.ts_ns;
         let gap = next.saturating_sub(prev);
         (gap > p.options.max_gap_ns).then_some(gap)
     }
@@ -287,7 +288,7 @@ impl App {
         if clock.is_paused() {
             return None;
         }
-        let next = self.store.get(self.released)?.ts_ns;
+        let next = self.store.get(self.released_index())?.ts_ns;
         let ahead = next.saturating_sub(clock.position()).max(0) as f64 / clock.speed();
         let ahead = ahead.min(PROGRESS_FRAME_NS as f64) as i64;
         Some(now.saturating_add(ahead.max(1)))
@@ -303,13 +304,14 @@ impl App {
 
     /// Releases the next packet, revealed at `reveal_ns`; false when none is loaded.
     pub(super) fn release_one(&mut self, reveal_ns: i64) -> bool {
-        let index = self.released;
+        let index = self.released_index();
         let Some(view) = self.store.get(index) else {
             return false;
         };
         let (ts, len, seg) = (view.ts_ns, view.len, view.summary.tcp);
+        // Flows know packets by frame number, which eviction does not change.
+        let packet_no = view.number.saturating_add(1);
         if let Some(seg) = seg {
-            let packet_no = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
             let flow = self.flows.observe(packet_no, ts, &seg, len, reveal_ns);
             self.store.set_flow(index, flow);
             if let Some(r) = self.redactor.as_ref() {
@@ -319,7 +321,7 @@ impl App {
                 r.ip(&seg.dst.ip());
             }
         }
-        self.released += 1;
+        self.released = packet_no;
         self.released_bytes = self.released_bytes.saturating_add(u64::from(len));
         true
     }
@@ -328,7 +330,7 @@ impl App {
     /// capture is over.
     pub(super) fn after_release(&mut self) {
         let layout = self.packet_layout();
-        let shown = Shown::new(&self.store, self.released);
+        let shown = Shown::new(&self.store, self.released_index());
         self.packets
             .on_new_packets(&shown, &layout, self.decoder.as_ref());
         self.finish_flows_if_over();
@@ -338,7 +340,7 @@ impl App {
     pub(super) fn finish_flows_if_over(&mut self) {
         if !self.flows_finished
             && self.source.state != SourceState::Running
-            && self.released == self.store.len()
+            && self.released_index() == self.store.len()
         {
             self.flows.finish();
             self.flows_finished = true;
@@ -366,11 +368,11 @@ impl App {
     pub(super) fn replay_tick(&mut self) {
         let now = self.now_ns;
         let last = self
-            .released
+            .released_index()
             .checked_sub(1)
             .and_then(|i| self.store.get(i))
             .map(|v| v.ts_ns);
-        let next = self.store.get(self.released).map(|v| v.ts_ns);
+        let next = self.store.get(self.released_index()).map(|v| v.ts_ns);
         let Some(p) = self.player.as_mut() else {
             return;
         };
@@ -380,7 +382,7 @@ impl App {
         clock.advance(wall(now), last, next);
         self.release_due();
         // The end, and `--loop`'s restart after a rest.
-        let over = self.released == self.store.len() && !self.is_running();
+        let over = self.released_index() == self.store.len() && !self.is_running();
         let Some(p) = self.player.as_mut() else {
             return;
         };
@@ -405,7 +407,7 @@ impl App {
         };
         let (position, speed) = (clock.position(), clock.speed());
         let mut any = false;
-        while let Some(ts) = self.store.get(self.released).map(|v| v.ts_ns) {
+        while let Some(ts) = self.store.get(self.released_index()).map(|v| v.ts_ns) {
             if ts > position {
                 break;
             }
@@ -418,9 +420,10 @@ impl App {
         }
     }
 
-    /// Rebuilds the screens as they are with the first `count` packets released and the
+    /// Rebuilds the screens as they are with the first `count` kept packets released and the
     /// clock at capture time `position`, paused: a fresh tracker is fed those packets, each
-    /// revealed when a running clock would have passed it.
+    /// revealed when a running clock would have passed it. (Packets evicted by a packet limit
+    /// cannot be fed again; replays of files keep every packet.)
     fn rebuild(&mut self, count: usize, position: TimestampNs) {
         let Some(speed) = self.player.as_ref().map(Player::speed) else {
             return;
@@ -429,7 +432,7 @@ impl App {
         self.flows.carry_settings_from(&old);
         self.flows.set_follow(true);
         self.flows_finished = false;
-        self.released = 0;
+        self.released = self.store.evicted();
         self.released_bytes = 0;
         if let Some(c) = self.player.as_mut().and_then(|p| p.clock.as_mut()) {
             c.seek(position);
@@ -439,8 +442,8 @@ impl App {
             p.ended_at = None;
         }
         let count = count.min(self.store.len());
-        while self.released < count {
-            let Some(ts) = self.store.get(self.released).map(|v| v.ts_ns) else {
+        while self.released_index() < count {
+            let Some(ts) = self.store.get(self.released_index()).map(|v| v.ts_ns) else {
                 break;
             };
             let reveal = self.reveal_ns(ts, position.max(ts), speed);
@@ -455,13 +458,17 @@ impl App {
         }
     }
 
-    /// Jumps to packet number `no` (1-based, clamped), paused, the clock at its time.
+    /// Jumps to packet number `no` (1-based frame number, clamped to the kept packets),
+    /// paused, the clock at its time.
     pub fn seek_packet(&mut self, no: usize) {
         let loaded = self.store.len();
         if loaded == 0 {
             return;
         }
-        let count = no.clamp(1, loaded);
+        let evicted = self.store.evicted();
+        let no = u64::try_from(no).unwrap_or(u64::MAX);
+        let kept = usize::try_from(no.saturating_sub(evicted)).unwrap_or(usize::MAX);
+        let count = kept.clamp(1, loaded);
         let Some(ts) = self.store.get(count - 1).map(|v| v.ts_ns) else {
             return;
         };
@@ -487,20 +494,19 @@ impl App {
     fn next_event_packet(&mut self) -> Option<usize> {
         let now = self.now_ns;
         loop {
-            let index = self.released;
+            let index = self.released_index();
             if !self.release_one(now) {
                 return None;
             }
-            let no = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
-            let adds_arrow = self
-                .store
-                .get(index)
-                .and_then(|v| v.flow)
+            let view = self.store.get(index)?;
+            let no = view.number.saturating_add(1);
+            let adds_arrow = view
+                .flow
                 .and_then(|id| self.flows.tracker().get(id))
                 .and_then(|f| f.ladder.last())
                 .is_some_and(|e| e.packet_no == no);
             if adds_arrow {
-                return Some(index + 1);
+                return usize::try_from(no).ok();
             }
         }
     }
@@ -527,7 +533,7 @@ impl App {
             Key::Char('b') => self.step(-1),
             Key::Left if list_focus => self.step(-1),
             Key::Char('N') => {
-                let target = self.next_event_packet().unwrap_or(self.store.len());
+                let target = self.next_event_packet().unwrap_or(self.last_packet_no());
                 self.seek_packet(target);
             }
             Key::Char('r') => self.seek_packet(1),
@@ -556,12 +562,19 @@ impl App {
         }
     }
 
+    /// The newest kept packet's 1-based frame number (0 when none).
+    fn last_packet_no(&self) -> usize {
+        let last = self.store.evicted().saturating_add(self.store.len() as u64);
+        usize::try_from(last).unwrap_or(usize::MAX)
+    }
+
     /// One packet forward or back, landing paused.
     fn step(&mut self, delta: isize) {
+        let released = usize::try_from(self.released).unwrap_or(usize::MAX);
         let target = if delta < 0 {
-            self.released.saturating_sub(delta.unsigned_abs())
+            released.saturating_sub(delta.unsigned_abs())
         } else {
-            self.released.saturating_add(delta.unsigned_abs())
+            released.saturating_add(delta.unsigned_abs())
         };
         self.seek_packet(target);
     }
@@ -582,10 +595,13 @@ impl App {
                 self.prompt = None;
                 match parse_jump(&typed) {
                     Ok(Jump::Packet(n)) => {
-                        if n > self.store.len() {
+                        let last = self.last_packet_no();
+                        if n > last {
+                            self.notice =
+                                Some(format!("there are {last} packets: jumped to the last"));
+                        } else if self.store.was_evicted(n as u64) {
                             self.notice = Some(format!(
-                                "there are {} packets: jumped to the last",
-                                self.store.len()
+                                "packet {n} was evicted (--max-packets): jumped to the oldest kept"
                             ));
                         }
                         self.seek_packet(n);
@@ -670,8 +686,9 @@ impl App {
                 let Some(no) = event.map(|e| e.packet_no) else {
                     return Vec::new();
                 };
-                let Some(view) = usize::try_from(no.saturating_sub(1))
-                    .ok()
+                let Some(view) = self
+                    .store
+                    .index_of_frame(no)
                     .and_then(|i| self.shown().get(i))
                 else {
                     return Vec::new();
@@ -680,10 +697,9 @@ impl App {
                 (view.index, std::borrow::Cow::Owned(d))
             }
         };
-        let no = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
-        let ctx = self
-            .shown()
-            .get(index)
+        let view = self.shown().get(index);
+        let no = view.map_or(0, |v| v.number.saturating_add(1));
+        let ctx = view
             .and_then(|v| v.flow)
             .and_then(|id| self.flows.tracker().get(id))
             .map(|flow| FlowContext {

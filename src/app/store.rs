@@ -319,6 +319,30 @@ impl PacketStore {
         self.evicted
     }
 
+    /// The packet limit (`None`: every packet is kept).
+    pub fn max_packets(&self) -> Option<usize> {
+        self.max_packets
+    }
+
+    /// The store index of the packet numbered `number` ([`PacketView::number`], 0-based since
+    /// the capture began), or `None` when it was evicted or has not arrived. Kept packets
+    /// are numbered consecutively, so this is offset arithmetic.
+    pub fn index_of(&self, number: u64) -> Option<usize> {
+        let index = usize::try_from(number.checked_sub(self.evicted)?).ok()?;
+        (index < self.len).then_some(index)
+    }
+
+    /// The store index of 1-based frame number `no` (what the list, the ladder's `pkt N` and
+    /// [`crate::flow::LadderEvent::packet_no`] show), or `None` when evicted or not arrived.
+    pub fn index_of_frame(&self, no: u64) -> Option<usize> {
+        self.index_of(no.checked_sub(1)?)
+    }
+
+    /// Whether 1-based frame number `no` was stored once and has been evicted since.
+    pub fn was_evicted(&self, no: u64) -> bool {
+        no >= 1 && no <= self.evicted
+    }
+
     /// Sum of the kept packets' lengths on the wire.
     pub fn bytes_on_wire(&self) -> u64 {
         self.bytes_on_wire
@@ -558,6 +582,18 @@ mod tests {
         s.set_max_packets(Some(10));
         assert_eq!((s.len(), s.evicted()), (10, 490));
         assert_eq!(s.get(0).unwrap().number, 490);
+        // Numbers map back to indices; evicted and future ones to none.
+        assert_eq!(s.index_of(490), Some(0));
+        assert_eq!(s.index_of(499), Some(9));
+        assert_eq!(s.index_of(489), None);
+        assert_eq!(s.index_of(500), None);
+        assert_eq!(s.index_of_frame(491), Some(0));
+        assert_eq!(s.index_of_frame(0), None);
+        assert!(s.was_evicted(490) && !s.was_evicted(491) && !s.was_evicted(0));
+        for i in 0..s.len() {
+            let v = s.get(i).unwrap();
+            assert_eq!(s.index_of(v.number), Some(i));
+        }
     }
 
     #[test]

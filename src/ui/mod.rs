@@ -94,11 +94,13 @@ fn render_packets(app: &App, buf: &mut Buffer) {
     // A TCP packet names its flow and the key to its ladder.
     let packet_no = screen
         .detail()
-        .map(|d| {
-            let flow = app.shown().get(d.index).and_then(|v| v.flow);
-            match flow {
-                Some(id) => format!("packet {} · L: flow {id} ladder ", d.index + 1),
-                None => format!("packet {} ", d.index + 1),
+        .and_then(|d| app.shown().get(d.index))
+        .map(|v| {
+            // The frame number, which stays when older packets are evicted.
+            let no = v.number.saturating_add(1);
+            match v.flow {
+                Some(id) => format!("packet {no} · L: flow {id} ladder "),
+                None => format!("packet {no} "),
             }
         })
         .unwrap_or_default();
