@@ -151,10 +151,9 @@ fn for_each_packet(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
-    max_flows: usize,
-    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>) -> io::Result<()>,
+    mut tracker: FlowTracker,
+    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
 ) -> (FlowTracker, Result<(), CommandError>) {
-    let mut tracker = FlowTracker::new(max_flows);
     let result = read_all(file, live, filter, &mut tracker, &mut emit);
     tracker.finish();
     (tracker, result)
@@ -165,7 +164,7 @@ fn read_all(
     live: &LiveLimits,
     filter: Option<&str>,
     tracker: &mut FlowTracker,
-    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<u32>) -> io::Result<()>,
+    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
 ) -> Result<(), CommandError> {
     let mut input = Input::open(file, live, filter)?;
     let limits = Limits::new(live);
@@ -196,7 +195,7 @@ fn read_all(
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        emit(number, &frame, &summary, flow).map_err(CommandError::Output)?;
+        emit(number, &frame, &summary, flow, tracker).map_err(CommandError::Output)?;
         emitted += 1;
     }
     Ok(())
@@ -212,8 +211,8 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         args.stream.file.as_deref(),
         &args.stream.live,
         args.stream.filter.as_deref(),
-        1_000_000,
-        |no, frame, summary, flow| {
+        FlowTracker::new(1_000_000),
+        |no, frame, summary, flow, _| {
             line.clear();
             write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
             write_line(&mut out, &line, redactor.as_mut())?;
@@ -331,8 +330,8 @@ pub fn replay_print_to(
             Some(&args.file),
             &live,
             None,
-            args.max_flows,
-            |no, frame, summary, flow| {
+            FlowTracker::new(args.max_flows),
+            |no, frame, summary, flow, _| {
                 if !opts.instant {
                     last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
                     if !wait_until(last_due) {
@@ -358,17 +357,33 @@ pub fn replay_print_to(
     }
 }
 
-/// `synack flows`: one line or JSON object per TCP connection, after the input ends.
+/// `synack flows`: one line or JSON object per TCP connection, after the input ends. When
+/// `--max-flows` forces evictions, each evicted connection is printed as it leaves memory, so
+/// none is lost and memory stays bounded.
 pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut writer = FlowWriter {
+        format: args.stream.format,
+        redactor: args.stream.redact.then(Redactor::new),
+        header_done: false,
+    };
     // With a filter every frame of a file is still tracked (see `read_all`): list only the
     // flows with a packet through the filter, by id (ids are dense from 0).
     let mut shown: Vec<bool> = Vec::new();
-    let (tracker, result) = for_each_packet(
+    let filtered = args.stream.filter.is_some();
+    let keep = |shown: &[bool], flow: &Flow| {
+        !filtered
+            || usize::try_from(flow.id)
+                .ok()
+                .and_then(|i| shown.get(i))
+                .is_some_and(|s| *s)
+    };
+    let (mut tracker, result) = for_each_packet(
         args.stream.file.as_deref(),
         &args.stream.live,
         args.stream.filter.as_deref(),
-        args.max_flows,
-        |_, _, _, flow| {
+        FlowTracker::new(args.max_flows).keep_evicted(),
+        |_, _, _, flow, tracker| {
             if let Some(i) = flow.and_then(|id| usize::try_from(id).ok()) {
                 if shown.len() <= i {
                     shown.resize(i + 1, false);
@@ -377,63 +392,89 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
                     *seen = true;
                 }
             }
-            Ok(())
+            let gone = tracker.drain_evicted();
+            if gone.is_empty() {
+                return Ok(());
+            }
+            let gone: Vec<&Flow> = gone.iter().filter(|f| keep(&shown, f)).collect();
+            writer.write(&mut out, &gone)
         },
     );
-    let keep = |flow: &Flow| {
-        args.stream.filter.is_none()
-            || usize::try_from(flow.id)
-                .ok()
-                .and_then(|i| shown.get(i))
-                .is_some_and(|s| *s)
-    };
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
     if !tracker.is_empty() || result.is_ok() {
-        write_flows(&tracker, args.stream.format, args.stream.redact, keep)
+        let gone = tracker.drain_evicted();
+        let rest: Vec<&Flow> = gone
+            .iter()
+            .chain(tracker.flows())
+            .filter(|f| keep(&shown, f))
+            .collect();
+        writer
+            .write(&mut out, &rest)
             .map_err(CommandError::Output)?;
+        out.flush().map_err(CommandError::Output)?;
+    }
+    if tracker.evicted() > 0 {
+        eprintln!(
+            "synack: {} connections left memory before the end (--max-flows {}); each was \
+             printed when it left, and a later packet of the same connection starts a new flow",
+            tracker.evicted(),
+            tracker.max_flows()
+        );
     }
     result
 }
 
-fn write_flows(
-    tracker: &FlowTracker,
+/// Writes flows as JSON Lines or as rows of the text table (the header once), masking
+/// endpoints with one redactor for the whole run so stand-ins stay consistent.
+struct FlowWriter {
     format: Format,
-    redact: bool,
-    keep: impl Fn(&Flow) -> bool,
-) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    // Redacted flows are copies with masked endpoints, so the table's columns still line up.
-    let mut redactor = Redactor::new();
-    let masked: Vec<Flow>;
-    let flows: Vec<&Flow> = if redact {
-        masked = tracker
-            .flows()
-            .filter(|f| keep(f))
-            .map(|f| {
-                let mut f = f.clone();
-                f.client = redactor.socket(&f.client);
-                f.server = redactor.socket(&f.server);
-                f
-            })
-            .collect();
-        masked.iter().collect()
-    } else {
-        tracker.flows().filter(|f| keep(f)).collect()
-    };
-    match format {
-        Format::Json => {
-            for flow in flows {
-                // `io::Error::from` keeps an I/O error's kind (a closed pipe stays BrokenPipe).
-                serde_json::to_writer(&mut out, &flow.to_json()).map_err(io::Error::from)?;
-                out.write_all(b"\n")?;
+    redactor: Option<Redactor>,
+    header_done: bool,
+}
+
+impl FlowWriter {
+    fn write(&mut self, out: &mut impl Write, flows: &[&Flow]) -> io::Result<()> {
+        // Redacted flows are copies with masked endpoints, so the table's columns still line up.
+        let masked: Vec<Flow>;
+        let flows: Vec<&Flow> = match self.redactor.as_mut() {
+            Some(r) => {
+                masked = flows
+                    .iter()
+                    .map(|f| {
+                        let mut f = (*f).clone();
+                        f.client = r.socket(&f.client);
+                        f.server = r.socket(&f.server);
+                        f
+                    })
+                    .collect();
+                masked.iter().collect()
+            }
+            None => flows.to_vec(),
+        };
+        match self.format {
+            Format::Json => {
+                for flow in flows {
+                    // `io::Error::from` keeps an I/O error's kind (a closed pipe stays
+                    // BrokenPipe).
+                    serde_json::to_writer(&mut *out, &flow.to_json()).map_err(io::Error::from)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Format::Text if flows.is_empty() && self.header_done => {}
+            Format::Text => {
+                let table = crate::flow::text_table(&flows);
+                let body = if self.header_done {
+                    table.split_once('\n').map_or("", |(_, rows)| rows)
+                } else {
+                    &table
+                };
+                out.write_all(body.as_bytes())?;
+                self.header_done = true;
             }
         }
-        Format::Text => {
-            out.write_all(crate::flow::text_table(&flows).as_bytes())?;
-        }
+        Ok(())
     }
-    out.flush()
 }
 
 /// `synack demo`: `--list` prints the scenarios; otherwise the viewer opens over the named

@@ -75,6 +75,16 @@ struct JsonIssue<'a> {
     message: &'a str,
 }
 
+/// `src`/`dst` are the addresses of an IP header; a bare ARP packet's sender/target protocol
+/// addresses (which the summary carries for the list's columns) are not, so they are `null`
+/// here, as the contract says (the ARP layer's fields still hold them). ARP inside an IP
+/// tunnel keeps the tunnel's outer IP addresses, as tshark's `ip.src` does.
+fn ip_only(addr: Option<IpAddr>, d: &Decoded) -> Option<IpAddr> {
+    let arp_only = d.summary.proto == decode::Proto::Arp
+        && !d.headers.iter().any(|h| h.protocol.starts_with("IPv"));
+    if arp_only { None } else { addr }
+}
+
 fn json_fields(fields: &[decode::Field]) -> Vec<JsonField<'_>> {
     fields
         .iter()
@@ -98,8 +108,8 @@ pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()>
         caplen: line.frame.caplen(),
         link: line.frame.link.name(),
         vlan: s.vlans(),
-        src: s.src,
-        dst: s.dst,
+        src: ip_only(s.src, line.decoded),
+        dst: ip_only(s.dst, line.decoded),
         proto: decode::proto_name(s),
         sport: s.sport,
         dport: s.dport,

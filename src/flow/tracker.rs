@@ -61,6 +61,9 @@ pub struct FlowTracker {
     next_id: FlowId,
     evicted: u64,
     finished: bool,
+    /// Evicted flows handed out by [`FlowTracker::drain_evicted`] (only when asked for with
+    /// [`FlowTracker::keep_evicted`]; otherwise they are dropped and only counted).
+    evicted_out: Option<Vec<Flow>>,
 }
 
 impl FlowTracker {
@@ -78,7 +81,25 @@ impl FlowTracker {
             next_id: 0,
             evicted: 0,
             finished: false,
+            evicted_out: None,
         }
+    }
+
+    /// Keep evicted flows for [`FlowTracker::drain_evicted`] instead of dropping them, so a
+    /// streaming consumer (`synack flows`) can still report every connection while memory
+    /// stays bounded.
+    pub fn keep_evicted(mut self) -> Self {
+        self.evicted_out = Some(Vec::new());
+        self
+    }
+
+    /// Flows evicted since the last call, oldest first, each marked finished (a later segment
+    /// of the same connection starts a new flow with a new id).
+    pub fn drain_evicted(&mut self) -> Vec<Flow> {
+        self.evicted_out
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     pub fn max_flows(&self) -> usize {
@@ -176,9 +197,13 @@ impl FlowTracker {
             return;
         };
         let key = slot.key;
-        if let Some(flow) = slot.flow.take() {
+        if let Some(mut flow) = slot.flow.take() {
             self.by_id.remove(&flow.id);
             self.evicted = self.evicted.saturating_add(1);
+            if let Some(out) = self.evicted_out.as_mut() {
+                flow.finished = true;
+                out.push(flow);
+            }
         }
         if self.by_key.get(&key) == Some(&index) {
             self.by_key.remove(&key);
