@@ -29,7 +29,7 @@
 //! a screen at virtual time *t* is the same whether the clock played forward to *t* or seeked
 //! there ([`extend_schedule`] lets the app compute only the new arrows).
 
-use crate::flow::{Direction, Flow, LadderEvent, TcpState};
+use crate::flow::{Direction, Flow, LadderEvent, Outcome, TcpState};
 use crate::model::{SeqNum, tcp_flags};
 
 /// Shortest travel of an arrow (what a person needs to see it move).
@@ -277,23 +277,38 @@ pub fn next_change_ns(timings: &[ArrowTiming], now_ns: i64) -> Option<i64> {
 }
 
 /// Both endpoints' states before the first ladder event: CLOSED and LISTEN when the capture
-/// saw the handshake begin, unknown (`?`) for a mid-stream flow.
+/// saw the handshake begin (CLOSED and CLOSED when it was refused: nothing listened), unknown
+/// (`?`) for a mid-stream flow.
 pub fn initial_states(flow: &Flow) -> (TcpState, TcpState) {
     if flow.opened_with_syn {
-        (TcpState::Closed, TcpState::Listen)
+        (TcpState::Closed, shown_server_state(flow, TcpState::Listen))
     } else {
         (TcpState::Unknown, TcpState::Unknown)
     }
 }
 
-/// The state each side shows once `event` is at `progress`: the sender's changes when the
-/// arrow leaves, the receiver's when it lands (`None`: that side shows nothing new yet).
+/// The server state to show for `state`. The tracker records LISTEN (and SYN_RCVD) for the
+/// server until a reset tells it otherwise; once a flow is known to be refused — its SYN
+/// answered by RST, so nothing listens on that port — its server shows CLOSED instead.
+pub fn shown_server_state(flow: &Flow, state: TcpState) -> TcpState {
+    let never_listened = flow.outcome() == Outcome::Refused;
+    match state {
+        TcpState::Listen | TcpState::SynRcvd if never_listened => TcpState::Closed,
+        other => other,
+    }
+}
+
+/// The state each side of `flow` shows once `event` is at `progress`: the sender's changes
+/// when the arrow leaves, the receiver's when it lands (`None`: that side shows nothing new
+/// yet).
 pub fn event_states(
+    flow: &Flow,
     event: &LadderEvent,
     progress: ArrowProgress,
 ) -> (Option<TcpState>, Option<TcpState>) {
     let sender_client = event.direction == Direction::ClientToServer;
-    let (client, server) = (Some(event.client_state), Some(event.server_state));
+    let server = shown_server_state(flow, event.server_state);
+    let (client, server) = (Some(event.client_state), Some(server));
     match progress {
         ArrowProgress::NotStarted => (None, None),
         ArrowProgress::Landed => (client, server),
@@ -306,7 +321,7 @@ pub fn event_states(
 pub fn endpoint_states(flow: &Flow, timings: &[ArrowTiming], now_ns: i64) -> (TcpState, TcpState) {
     let (mut client, mut server) = initial_states(flow);
     for (index, event) in flow.ladder.iter().enumerate() {
-        let (c, s) = event_states(event, progress_at(timings, index, now_ns));
+        let (c, s) = event_states(flow, event, progress_at(timings, index, now_ns));
         if let Some(c) = c {
             client = c;
         }
@@ -549,5 +564,32 @@ mod tests {
         }
         let (client, server) = endpoint_states(&unanswered, &[], 0);
         assert_eq!((client, server), (TcpState::Closed, TcpState::Listen));
+    }
+
+    #[test]
+    fn a_refused_server_never_shows_listen() {
+        let refused = flow_of(&[(0, true, SYN, 100, 0), (2, false, RSTACK, 0, 101)]);
+        assert_eq!(refused.outcome(), Outcome::Refused);
+        // The tracker recorded LISTEN for the SYN before it saw the reset…
+        assert_eq!(
+            refused.ladder.first().map(|e| e.server_state),
+            Some(TcpState::Listen)
+        );
+        // …but the drawing shows the server CLOSED throughout.
+        assert_eq!(
+            initial_states(&refused),
+            (TcpState::Closed, TcpState::Closed)
+        );
+        let timings = schedule(&refused, &[0, 0]);
+        let end = timings.last().map_or(0, |t| t.end_ns);
+        for now in [-1, 0, timings[0].end_ns, end] {
+            let (_, server) = endpoint_states(&refused, &timings, now);
+            assert_ne!(server, TcpState::Listen, "at {now}");
+            assert_ne!(server, TcpState::SynRcvd, "at {now}");
+        }
+        assert_eq!(
+            endpoint_states(&refused, &timings, end),
+            (TcpState::Reset, TcpState::Closed)
+        );
     }
 }

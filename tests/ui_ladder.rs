@@ -448,8 +448,23 @@ fn refused_unanswered_and_midstream_ladders() {
     let during_t = text(&during);
     assert!(during_t.contains("RST-ACK"), "{during_t}");
     assert!(!during_t.contains("CLOSED (reset)"));
+    // Nothing listens on a refused port: the server never shows LISTEN (nor SYN_RCVD), not
+    // before the SYN, not while it travels, not after the reset.
+    let syn_middle = (timings[0].start_ns + timings[0].end_ns) / 2;
+    for now in [
+        timings[0].start_ns - MS,
+        syn_middle,
+        timings[1].start_ns + MS,
+        landed,
+    ] {
+        let t = text(&ladder_screen(flow, &timings, now, 80, 24));
+        assert!(!t.contains("LISTEN"), "at {now}: {t}");
+        assert!(!t.contains("SYN_RCVD"), "at {now}: {t}");
+        assert!(t.contains("│ CLOSED"), "at {now}: {t}");
+    }
     for (w, h) in [(80, 24), (120, 40)] {
         let t = text(&ladder_screen(flow, &timings, landed, w, h));
+        assert!(!t.contains("LISTEN"), "{t}");
         assert!(t.contains("RST-ACK"), "{t}");
         assert!(t.contains("CLOSED (reset)") || t.contains("CLOSED/RST"));
         assert!(t.contains("✖ refused"));

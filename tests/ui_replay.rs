@@ -575,3 +575,108 @@ fn help_lists_every_replay_key_and_scrolls_at_80x24() {
     assert!(!app.help_visible());
     assert!(!app.should_quit());
 }
+
+/// The bytes the hex pane shows, read back from the screen's hex columns (rows in order).
+fn hex_pane_bytes(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        // A hex row: `│` + a 4-digit offset + two spaces + 16 × `xx ` (+ 1 gap).
+        let Some(start) = (0..chars.len()).find(|&i| {
+            chars[i] == '│'
+                && chars.len() > i + 7
+                && chars[i + 1..i + 5].iter().all(char::is_ascii_hexdigit)
+                && chars[i + 5..i + 7] == [' ', ' ']
+        }) else {
+            continue;
+        };
+        let from = start + 7;
+        let hex: String = chars[from..(from + 16 * 3 + 1).min(chars.len())]
+            .iter()
+            .collect();
+        for token in hex.split_whitespace() {
+            out.push(u8::from_str_radix(token, 16).expect("a hex byte"));
+        }
+    }
+    out
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The value of the layers pane's first row named `name` (`Source`), as shown.
+fn layer_value(text: &str, layer_heading: &str, name: &str) -> String {
+    let mut in_layer = false;
+    for line in text.lines() {
+        if line.contains('▾') {
+            in_layer = line.contains(layer_heading);
+            continue;
+        }
+        let row = line.trim_start_matches('│').trim_start();
+        if in_layer && let Some(rest) = row.strip_prefix(name) {
+            let value = rest.split_whitespace().next().unwrap_or("");
+            return value.to_string();
+        }
+    }
+    panic!("no {name} row under {layer_heading}:\n{text}")
+}
+
+#[test]
+fn redact_masks_addresses_in_the_hex_pane_too() {
+    const REAL_CLIENT_IP: [u8; 4] = [0x0a, 0x4d, 0x01, 0x01];
+    const REAL_SERVER_IP: [u8; 4] = [0x0a, 0x4d, 0x01, 0x02];
+    const REAL_CLIENT_MAC: [u8; 6] = [0x02, 0x77, 0x00, 0x00, 0x00, 0x01];
+    const REAL_SERVER_MAC: [u8; 6] = [0x02, 0x77, 0x00, 0x00, 0x00, 0x02];
+    for redact in [false, true] {
+        let tui = TuiOptions {
+            redact,
+            ..TuiOptions::default()
+        };
+        let mut app = tui.app(SourceKind::File { name: "x".into() }, 120, 40);
+        app.update(Msg::Frames(scenario_frames("http")));
+        app.update(Msg::Finished(Ok(())));
+        // Every packet of the capture, the HTTP request and response included.
+        for no in 1..=10 {
+            let text = screen_text(&app);
+            assert!(text.contains(&format!("Layers packet {no} ")), "{text}");
+            let bytes = hex_pane_bytes(&text);
+            // The screen with the hex pane's group gap closed, to search byte runs as text.
+            let flat = text.replace("  ", " ");
+            assert!(bytes.len() >= 54, "the hex pane is visible:\n{text}");
+            let shown_ip: std::net::Ipv4Addr = layer_value(&text, "Internet", "Source")
+                .parse()
+                .expect("an IPv4 source");
+            let shown_mac: Vec<u8> = layer_value(&text, "Link", "Source")
+                .split(':')
+                .map(|b| u8::from_str_radix(b, 16).expect("a MAC"))
+                .collect();
+            // The hex pane shows the same address the layers pane does.
+            assert!(holds(&bytes, &shown_ip.octets()), "packet {no}:\n{text}");
+            assert!(holds(&bytes, &shown_mac), "packet {no}:\n{text}");
+            let real = [
+                &REAL_CLIENT_IP[..],
+                &REAL_SERVER_IP,
+                &REAL_CLIENT_MAC,
+                &REAL_SERVER_MAC,
+            ];
+            if redact {
+                for r in real {
+                    assert!(!holds(&bytes, r), "real {r:02x?} in packet {no}:\n{text}");
+                }
+                assert!(!flat.contains("0a 4d 01") && !flat.contains("02 77 00"));
+                assert_eq!(shown_ip.octets()[..3], [192, 0, 2]);
+                assert_eq!(shown_mac[..3], [0x02, 0x00, 0x00]);
+            } else {
+                for r in real {
+                    assert!(holds(&bytes, r), "real {r:02x?} in packet {no}:\n{text}");
+                }
+                // (Packet 1 has the client's addresses within one hex row.)
+                assert!(
+                    no != 1 || flat.contains("0a 4d 01 01") && flat.contains("02 77 00 00 00 01")
+                );
+            }
+            keys(&mut app, &[Key::Down]);
+        }
+    }
+}

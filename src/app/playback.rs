@@ -5,13 +5,19 @@
 //! fresh flow tracker fed packets `1..=k` again, each revealed on the presentation clock at
 //! the instant a running clock would have reached its capture time, so the screen is exactly
 //! the one playing forward would have shown. No clock is read here. Also the explain panel's
-//! narration and `--redact` masking at display time. Depends on `replay`, `pacing`, `explain`,
-//! `redact`, `demo` and the app's other modules.
+//! narration and `--redact` masking at display time (text, flows, and the hex pane's bytes of
+//! every address field). Depends on `replay`, `pacing`, `explain`, `redact`, `decode`, `demo`
+//! and the app's other modules.
 
+use std::borrow::Cow;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::decode::{Decoded, Field};
 use crate::demo::Scenario;
 use crate::explain::{self, FlowContext, Narration};
 use crate::model::TimestampNs;
 use crate::pacing::ReplayOptions;
+use crate::redact::{Redactor, mac_text};
 use crate::replay::{PlayState, ReplayClock};
 
 use super::flows::FlowScreen;
@@ -740,6 +746,64 @@ impl App {
     pub fn redacting(&self) -> bool {
         self.redactor.is_some()
     }
+
+    /// The bytes the hex pane (and its ASCII column) shows for a packet whose captured bytes
+    /// are `data` and whose full decode is `decoded`: `data` itself, or with `--redact` a copy
+    /// in which every address field's bytes (IPv4, IPv6, MAC: Ethernet, SLL, IP, ARP, …) are
+    /// those of the stand-in the rest of the screen shows.
+    pub fn hex_bytes<'d>(&self, decoded: &Decoded, data: &'d [u8]) -> Cow<'d, [u8]> {
+        let Some(r) = self.redactor.as_ref() else {
+            return Cow::Borrowed(data);
+        };
+        let mut r = r.borrow_mut();
+        let mut out = data.to_vec();
+        for h in &decoded.headers {
+            mask_address_fields(&h.fields, &mut out, &mut r);
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// Overwrites in `data` the bytes of every address field in `fields` (and their children)
+/// with its stand-in's bytes.
+fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &mut Redactor) {
+    for f in fields {
+        if let Some(bytes) = data.get_mut(f.range.clone())
+            && let Some(masked) = masked_address(&f.value, bytes, r)
+            && masked.len() == bytes.len()
+        {
+            bytes.copy_from_slice(&masked);
+        }
+        mask_address_fields(&f.children, data, r);
+    }
+}
+
+/// The stand-in's bytes when `bytes` hold an address — 4 or 16 bytes the field's `value`
+/// shows as that IP address, or 6 bytes it shows as that MAC — else None.
+fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>> {
+    match bytes.len() {
+        4 | 16 => {
+            let real = match <[u8; 4]>::try_from(bytes) {
+                Ok(b) => IpAddr::V4(Ipv4Addr::from(b)),
+                Err(_) => IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?)),
+            };
+            if value.trim().parse::<IpAddr>().ok()? != real {
+                return None;
+            }
+            Some(match r.ip(&real) {
+                IpAddr::V4(a) => a.octets().to_vec(),
+                IpAddr::V6(a) => a.octets().to_vec(),
+            })
+        }
+        6 => {
+            let real = <[u8; 6]>::try_from(bytes).ok()?;
+            value
+                .trim()
+                .eq_ignore_ascii_case(&mac_text(real))
+                .then(|| r.mac(real).to_vec())
+        }
+        _ => None,
+    }
 }
 
 /// The presentation clock as the replay clock's wall time.
@@ -750,6 +814,45 @@ fn wall(now_ns: i64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn field(name: &str, value: &str, range: std::ops::Range<usize>) -> Field {
+        Field {
+            name: name.into(),
+            value: value.into(),
+            meaning: String::new(),
+            range,
+            children: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn address_fields_get_their_stand_ins_bytes_and_nothing_else_changes() {
+        let mut data = vec![0x02, 0x77, 0, 0, 0, 1, 10, 77, 1, 1, 0xaa, 0xbb, 0xcc, 0xdd];
+        let mut v6 = [0u8; 16];
+        v6[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb9]);
+        v6[15] = 7;
+        data.extend_from_slice(&v6);
+        let mut parent = field("Sender", "", 0..14);
+        parent.children = vec![
+            field("Sender hardware address", "02:77:00:00:00:01", 0..6),
+            field("Sender protocol address", "10.77.1.1", 6..10),
+            // Four bytes that do not show as an address are left alone.
+            field("Checksum", "0xaabbccdd", 10..14),
+        ];
+        let fields = [parent, field("Source", "2001:db9::7", 14..30)];
+        let mut r = Redactor::new();
+        let mut out = data.clone();
+        mask_address_fields(&fields, &mut out, &mut r);
+        assert_eq!(out[..6], r.mac([0x02, 0x77, 0, 0, 0, 1]));
+        assert_eq!(out[..6], [0x02, 0, 0, 0, 0, 1]);
+        assert_eq!(out[6..10], [192, 0, 2, 1]);
+        assert_eq!(out[10..14], data[10..14]);
+        let v6_masked: Ipv6Addr = "2001:db8::1".parse().expect("v6");
+        assert_eq!(out[14..30], v6_masked.octets());
+        // A value that disagrees with the bytes is not trusted to be an address.
+        assert_eq!(masked_address("10.0.0.9", &[10, 77, 1, 1], &mut r), None);
+        assert_eq!(masked_address("x", &[1, 2, 3, 4, 5, 6], &mut r), None);
+    }
 
     #[test]
     fn the_prompt_takes_packet_numbers_and_times() {

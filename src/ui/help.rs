@@ -29,7 +29,7 @@ fn rows(app: &App) -> Vec<(&'static str, String, bool)> {
         out.push(("", String::new(), false));
         out.push((
             "--redact",
-            "addresses are masked; the Bytes pane shows the real bytes".to_string(),
+            "addresses are masked, in the Bytes pane too".to_string(),
             false,
         ));
     }

@@ -1,8 +1,9 @@
 //! The hex + ASCII pane: 16 bytes per row with an offset column, each byte in the colour of
 //! the layer whose header it belongs to, the selected field's bytes reversed, the byte where
 //! decoding broke marked in vermillion, anything but printable ASCII shown as `.` (so no
-//! packet byte can ever reach the terminal as a control character). Only visible rows are
-//! drawn. Pure function of `&App`; depends on `app` (read only), `decode` types and the ui
+//! packet byte can ever reach the terminal as a control character), and with `--redact` the
+//! addresses' bytes masked like everywhere else (see [`App::hex_bytes`]). Only visible rows
+//! are drawn. Pure function of `&App`; depends on `app` (read only), `decode` types and the ui
 //! helpers.
 
 use std::ops::Range;
@@ -67,7 +68,9 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
     let Some(view) = app.shown().get(detail.index) else {
         return;
     };
-    let data = view.data;
+    // With `--redact`, address fields show their stand-in's bytes.
+    let shown = app.hex_bytes(&detail.decoded, view.data);
+    let data: &[u8] = &shown;
     let selected = screen.selected_range();
     let digits = hex_offset_digits(data.len());
     let w = usize::from(inside.width);

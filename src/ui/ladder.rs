@@ -721,7 +721,7 @@ impl LadderView<'_> {
     fn draw_top_row(&self, buf: &mut Buffer, geo: &Geometry, y: u16, first: usize) {
         let (mut client, mut server) = anim::initial_states(self.flow);
         for (index, event) in self.flow.ladder.iter().enumerate().take(first) {
-            let (c, s) = anim::event_states(event, self.progress(index));
+            let (c, s) = anim::event_states(self.flow, event, self.progress(index));
             client = c.unwrap_or(client);
             server = s.unwrap_or(server);
         }
@@ -833,7 +833,7 @@ impl LadderView<'_> {
             style,
             embedded.as_deref(),
         );
-        let (client, server) = anim::event_states(event, progress);
+        let (client, server) = anim::event_states(self.flow, event, progress);
         self.draw_states(buf, geo, arrow_y, client, server);
     }
 
