@@ -122,6 +122,12 @@ pub struct LiveArgs {
     /// is ~37 bytes a packet and the bytes stay in the mapped file.)
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_packets: usize,
+    /// Bound the packet store's memory — index records plus the copied packet bytes — to
+    /// SIZE (`512M`, `2G`, `100000K` or plain bytes; K, M, G are 1024-based). The oldest
+    /// packets are evicted and counted, like --max-packets, whichever limit is reached first.
+    /// Default: no byte limit.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_mem: Option<u64>,
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_flows: usize,
@@ -141,6 +147,36 @@ impl LiveArgs {
             ..crate::source::LiveConfig::default()
         }
     }
+}
+
+/// A byte size: plain bytes or a number with `K`, `M`, `G` or `T` (1024-based; a trailing `B`
+/// or `iB` is allowed, case does not matter), at least 1 byte: `512M`, `2G`, `100000K`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let body = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match body.chars().last() {
+        Some('k') => (&body[..body.len() - 1], 10),
+        Some('m') => (&body[..body.len() - 1], 20),
+        Some('g') => (&body[..body.len() - 1], 30),
+        Some('t') => (&body[..body.len() - 1], 40),
+        _ => (body, 0),
+    };
+    let bad = || format!("`{t}` is not a size (examples: 512M, 2G, 100000K, 1048576)");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let bytes = n
+        .checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{t}` is too large"))?;
+    if bytes == 0 {
+        return Err("the size must be at least 1 byte".into());
+    }
+    Ok(bytes)
 }
 
 #[derive(Debug, Args)]
@@ -369,6 +405,52 @@ mod tests {
         let p = replay(&["--print", "--format", "json", "--speed", "2"]).expect("valid");
         assert!(p.print);
         assert_eq!(p.format, Format::Json);
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("100000K"), Ok(100_000 << 10));
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("3gb"), Ok(3 << 30));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert_eq!(parse_size("1T"), Ok(1 << 40));
+        for bad in [
+            "",
+            "M",
+            "0",
+            "0K",
+            "-5M",
+            "1.5G",
+            "12X",
+            "G2",
+            "1 G",
+            "99999999999999999999",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(parse_size("20000000T").is_err(), "overflow");
+    }
+
+    #[test]
+    fn live_takes_max_mem_next_to_max_packets() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["synack", "live"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).map(|c| c.command) {
+                Ok(Command::Live(l)) => Ok(l),
+                Ok(other) => panic!("parsed as {other:?}"),
+                Err(e) => Err(e),
+            }
+        };
+        let d = parse(&[]).expect("valid");
+        assert_eq!((d.max_mem, d.max_packets), (None, 1_000_000));
+        let l = parse(&["--max-mem", "512M", "--max-packets", "10"]).expect("valid");
+        assert_eq!((l.max_mem, l.max_packets), (Some(512 << 20), 10));
+        assert!(parse(&["--max-mem", "lots"]).is_err());
+        assert!(parse(&["--max-mem", "0"]).is_err());
+        assert!(Cli::try_parse_from(["synack", "replay", "x.pcap", "--max-mem", "1G"]).is_err());
     }
 
     #[test]

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             TuiOptions {
                 max_flows: args.max_flows,
                 max_packets: Some(args.max_packets),
+                max_mem: args.max_mem,
                 theme: args.view.theme_choice(),
                 redact: args.view.redact,
                 ..TuiOptions::default()
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
                     max_flows: args.max_flows,
                     // Files keep every packet: ~37 bytes of index each, the bytes mapped.
                     max_packets: None,
+                    max_mem: None,
                     replay: Some(args.options()).filter(|o| !o.instant),
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,

@@ -66,6 +66,9 @@ pub struct TuiOptions {
     /// Most packets kept (`--max-packets`, live captures); the oldest are evicted and counted.
     /// `None` keeps every packet (files: their index is small and their bytes stay mapped).
     pub max_packets: Option<usize>,
+    /// Byte budget of the packet store (`--max-mem`: index records plus copied bytes); the
+    /// oldest packets are evicted and counted. `None`: no byte limit.
+    pub max_mem: Option<u64>,
     /// Paced replay (None: show every packet as it arrives — live, `--instant`).
     pub replay: Option<ReplayOptions>,
     /// `--theme` and `NO_COLOR`.
@@ -81,6 +84,7 @@ impl Default for TuiOptions {
         TuiOptions {
             max_flows: DEFAULT_MAX_FLOWS,
             max_packets: None,
+            max_mem: None,
             replay: None,
             theme: ThemeChoice::default(),
             redact: false,
@@ -102,6 +106,7 @@ impl TuiOptions {
         };
         app.with_max_flows(self.max_flows)
             .with_max_packets(self.max_packets)
+            .with_max_mem(self.max_mem)
     }
 }
 

@@ -294,6 +294,14 @@ impl App {
         self
     }
 
+    /// Bounds the packet store's memory to `max` bytes (`--max-mem`: index records plus
+    /// copied bytes), evicting the oldest packets and counting them like
+    /// [`App::with_max_packets`] (`None`: no byte limit).
+    pub fn with_max_mem(mut self, max: Option<u64>) -> App {
+        self.store.set_max_bytes(max);
+        self
+    }
+
     /// Packets of a memory-mapped file are indexed, not copied (see [`PacketStore::attach_file`]).
     pub fn with_mapped_file(
         mut self,
@@ -676,7 +684,7 @@ impl App {
             .filter(|&i| shown.get(i).is_some())
         else {
             self.notice = Some(if self.store.was_evicted(no) {
-                format!("packet {no} was evicted (--max-packets)")
+                format!("packet {no} was evicted ({})", self.store.eviction_flag())
             } else {
                 format!("packet {no} is not shown yet")
             });

@@ -607,7 +607,8 @@ impl App {
                                 Some(format!("there are {last} packets: jumped to the last"));
                         } else if self.store.was_evicted(n as u64) {
                             self.notice = Some(format!(
-                                "packet {n} was evicted (--max-packets): jumped to the oldest kept"
+                                "packet {n} was evicted ({}): jumped to the oldest kept",
+                                self.store.eviction_flag()
                             ));
                         }
                         self.seek_packet(n);

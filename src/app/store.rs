@@ -5,8 +5,8 @@
 //! copied back to back into an arena of large chunks. Summaries are not stored: [`get`]
 //! computes the fast [`Summary`] for the rows asked for (about 60 ns each; only visible rows
 //! are asked for). Records and arena grow in fixed-size chunks, so a million packets never
-//! cost a reallocation that copies everything stored so far. With a packet limit the store
-//! is a ring: the oldest packets are evicted and counted. Depends on `model` and `decode` (for
+//! cost a reallocation that copies everything stored so far. With a packet limit or a byte
+//! budget the store is a ring: the oldest packets are evicted and counted. Depends on `model` and `decode` (for
 //! [`decode::summarize`]); the file's bytes and offset journal arrive as plain std types.
 //!
 //! [`get`]: PacketStore::get
@@ -65,6 +65,10 @@ pub struct PacketStore {
     /// Packets evicted (ring mode).
     evicted: u64,
     max_packets: Option<usize>,
+    /// Byte budget for [`PacketStore::mem_bytes`].
+    max_bytes: Option<u64>,
+    /// The most recent eviction was for the byte budget (not the packet limit).
+    last_evicted_for_bytes: bool,
     arena: VecDeque<Vec<u8>>,
     /// Chunk number of `arena[0]`.
     arena_base: u64,
@@ -127,6 +131,14 @@ impl PacketStore {
     /// Keeps at most `max` packets (at least one), evicting the oldest; `None`: no limit.
     pub fn set_max_packets(&mut self, max: Option<usize>) {
         self.max_packets = max.map(|m| m.max(1));
+        self.evict_over_limit();
+    }
+
+    /// Keeps [`PacketStore::mem_bytes`] within `max` bytes, evicting the oldest packets
+    /// (the newest one always stays); `None`: no byte budget. Works alongside
+    /// [`PacketStore::set_max_packets`]: whichever limit is reached first evicts.
+    pub fn set_max_bytes(&mut self, max: Option<u64>) {
+        self.max_bytes = max;
         self.evict_over_limit();
     }
 
@@ -248,11 +260,17 @@ impl PacketStore {
     }
 
     fn evict_over_limit(&mut self) {
-        let Some(max) = self.max_packets else {
-            return;
-        };
-        while self.len > max {
-            self.evict_oldest();
+        if let Some(max) = self.max_packets {
+            while self.len > max {
+                self.evict_oldest();
+                self.last_evicted_for_bytes = false;
+            }
+        }
+        if let Some(max) = self.max_bytes {
+            while self.len > 1 && self.mem_bytes() > max {
+                self.evict_oldest();
+                self.last_evicted_for_bytes = true;
+            }
         }
     }
 
@@ -341,6 +359,35 @@ impl PacketStore {
     /// Whether 1-based frame number `no` was stored once and has been evicted since.
     pub fn was_evicted(&self, no: u64) -> bool {
         no >= 1 && no <= self.evicted
+    }
+
+    /// The byte budget (`None`: none).
+    pub fn max_bytes(&self) -> Option<u64> {
+        self.max_bytes
+    }
+
+    /// The command-line flag of the limit that evicted last: `--max-mem` or `--max-packets`.
+    pub fn eviction_flag(&self) -> &'static str {
+        if self.last_evicted_for_bytes {
+            "--max-mem"
+        } else {
+            "--max-packets"
+        }
+    }
+
+    /// Memory the kept packets use, what the byte budget bounds: their index records (and
+    /// given summaries, if kept) plus their copied bytes. Allocation is by chunk, so the
+    /// process may hold up to one record chunk (2 MiB) and one arena chunk (8 MiB) more.
+    pub fn mem_bytes(&self) -> u64 {
+        let per_packet = std::mem::size_of::<Record>()
+            + if self.given.is_some() {
+                std::mem::size_of::<Summary>()
+            } else {
+                0
+            };
+        (self.len as u64)
+            .saturating_mul(per_packet as u64)
+            .saturating_add(self.arena_bytes as u64)
     }
 
     /// Sum of the kept packets' lengths on the wire.
@@ -611,6 +658,52 @@ mod tests {
             let v = s.get(i).unwrap();
             assert_eq!(v.data, (v.number as u32).to_le_bytes());
         }
+    }
+
+    #[test]
+    fn byte_budget_evicts_the_oldest_and_keeps_numbers() {
+        let mut s = PacketStore::new();
+        // Each packet: 32 bytes of record + 100 bytes copied = 132; 1000 bytes hold 7.
+        let budget = 1000u64;
+        s.set_max_bytes(Some(budget));
+        assert_eq!(s.max_bytes(), Some(budget));
+        let n = 50usize;
+        for i in 0..n {
+            let mut data = vec![9u8; 100];
+            data[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            s.push(&frame(i as i64, &data));
+            assert!(s.mem_bytes() <= budget, "after {i}: {}", s.mem_bytes());
+            assert_eq!(s.evicted() + s.len() as u64, i as u64 + 1);
+        }
+        assert_eq!(s.mem_bytes(), s.len() as u64 * 32 + s.arena_bytes() as u64);
+        assert_eq!(s.len(), 7);
+        assert_eq!(s.evicted(), 43);
+        assert_eq!(s.arena_bytes(), 700);
+        assert_eq!(s.eviction_flag(), "--max-mem");
+        for i in 0..s.len() {
+            let v = s.get(i).unwrap();
+            assert_eq!(v.number, 43 + i as u64);
+            assert_eq!(v.data[..8], v.number.to_le_bytes());
+            assert_eq!(s.index_of(v.number), Some(i));
+        }
+        assert_eq!(s.index_of_frame(44), Some(0));
+        assert!(s.was_evicted(43) && !s.was_evicted(44));
+        // A packet larger than the budget is kept alone.
+        s.push(&frame(99, &vec![1u8; 5000]));
+        assert_eq!((s.len(), s.evicted()), (1, 50));
+        assert_eq!(s.get(0).unwrap().number, 50);
+        // The packet limit reached first names itself; lowering the budget evicts at once.
+        let mut s = PacketStore::new();
+        s.set_max_packets(Some(3));
+        s.set_max_bytes(Some(10_000));
+        for i in 0..5 {
+            s.push(&frame(i, &[0u8; 100]));
+        }
+        assert_eq!((s.len(), s.evicted()), (3, 2));
+        assert_eq!(s.eviction_flag(), "--max-packets");
+        s.set_max_bytes(Some(300));
+        assert_eq!((s.len(), s.evicted()), (2, 3));
+        assert_eq!(s.eviction_flag(), "--max-mem");
     }
 
     /// A fake "file": a header, then records of a 4-byte header and the packet bytes.
