@@ -277,8 +277,8 @@ pub fn next_change_ns(timings: &[ArrowTiming], now_ns: i64) -> Option<i64> {
 }
 
 /// Both endpoints' states before the first ladder event: CLOSED and LISTEN when the capture
-/// saw the handshake begin (CLOSED and CLOSED when it was refused: nothing listened), unknown
-/// (`?`) for a mid-stream flow.
+/// saw the handshake begin (CLOSED and CLOSED when it was refused or a simultaneous open:
+/// nothing listened), unknown (`?`) for a mid-stream flow.
 pub fn initial_states(flow: &Flow) -> (TcpState, TcpState) {
     if flow.opened_with_syn {
         (TcpState::Closed, shown_server_state(flow, TcpState::Listen))
@@ -289,12 +289,13 @@ pub fn initial_states(flow: &Flow) -> (TcpState, TcpState) {
 
 /// The server state to show for `state`. The tracker records LISTEN (and SYN_RCVD) for the
 /// server until a reset tells it otherwise; once a flow is known to be refused — its SYN
-/// answered by RST, so nothing listens on that port — its server shows CLOSED instead.
+/// answered by RST, so nothing listens on that port — its server shows CLOSED instead. In a
+/// simultaneous open neither side listens: both start CLOSED and send a SYN (RFC 9293 §3.5).
 pub fn shown_server_state(flow: &Flow, state: TcpState) -> TcpState {
-    let never_listened = flow.outcome() == Outcome::Refused;
-    match state {
-        TcpState::Listen | TcpState::SynRcvd if never_listened => TcpState::Closed,
-        other => other,
+    match (flow.outcome(), state) {
+        (Outcome::Refused, TcpState::Listen | TcpState::SynRcvd) => TcpState::Closed,
+        (Outcome::SimultaneousOpen, TcpState::Listen) => TcpState::Closed,
+        (_, other) => other,
     }
 }
 

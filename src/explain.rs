@@ -1,6 +1,6 @@
 //! Explain mode: narrates, in plain language, what one packet does at each layer and in its
 //! connection's handshake. Every number in the text comes from the packet or its flow. Pure
-//! functions; depends on decode, flow and model.
+//! functions; depends on decode, flow, model and ratatui's text width (for [`wrap`]).
 
 use crate::decode::{Decoded, LayerKind, Proto};
 use crate::flow::{Direction, EventKind, Flow, LadderEvent};
@@ -292,6 +292,55 @@ fn millis(ns: i64) -> String {
 
 fn seconds(ns: i64) -> String {
     format!("{:.3} s", ns as f64 / 1e9)
+}
+
+/// Display width of `s` in terminal cells.
+fn text_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
+/// Greedy word wrap of `text` into lines of at most `w` cells; the first line has `first`
+/// fewer cells. Words longer than a line are cut.
+pub fn wrap(text: &str, w: usize, first: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut room = w.saturating_sub(first).max(1);
+    for word in text.split_whitespace() {
+        let ww = text_width(word);
+        let need = if cur.is_empty() { ww } else { ww + 1 };
+        if !cur.is_empty() && text_width(&cur) + need > room {
+            lines.push(std::mem::take(&mut cur));
+            room = w;
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// How many rows the explain panel needs to show all of `narration`, `w` cells wide: one
+/// per wrapped line, with a sentence about the same layer as the one before opening with
+/// `  · ` instead of the layer's name (the layout of `ui::explain::lines`).
+pub fn panel_rows(narration: &[Narration], w: usize) -> usize {
+    let mut rows = 0usize;
+    let mut prev = None;
+    for n in narration {
+        let prefix = if prev == Some(n.layer) {
+            4
+        } else {
+            n.layer.map_or("Handshake", |l| l.name()).len() + 2
+        };
+        prev = Some(n.layer);
+        rows =
+            rows.saturating_add(wrap(&n.text, w.saturating_sub(3), prefix.saturating_sub(2)).len());
+    }
+    rows
 }
 
 #[cfg(test)]

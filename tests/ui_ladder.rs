@@ -774,3 +774,45 @@ fn flow_list_drops_columns_on_narrow_screens_and_keeps_the_essentials() {
     let empty = text(&render(FlowListView::new(&[]).total(0), 80, 5));
     assert!(empty.contains("no TCP flows yet"), "{empty}");
 }
+
+#[test]
+fn simultaneous_open_ladder_names_peers_and_no_retransmission() {
+    let mut capture = Capture::new();
+    let id = capture.connection(
+        "192.0.2.12:7000",
+        "192.0.2.13:7001",
+        simultaneous_segments(0),
+    );
+    capture.tracker.finish();
+    let flow = capture.flow(id);
+    assert_eq!(flow.outcome(), Outcome::SimultaneousOpen);
+    let timings = anim::schedule(flow, &reveal(flow));
+    let landed = timings.last().expect("timings").end_ns;
+    // Neither side listens, before the first SYN or after the last arrow.
+    let before = text(&ladder_screen(
+        flow,
+        &timings,
+        timings[0].start_ns - MS,
+        80,
+        24,
+    ));
+    assert!(!before.contains("LISTEN"), "{before}");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&ladder_screen(flow, &timings, landed, w, h));
+        assert!(!t.to_lowercase().contains("retransmission"), "{t}");
+        assert!(!t.contains("retx"), "{t}");
+        assert!(!t.contains("LISTEN"), "{t}");
+        assert!(t.contains("peer A"), "{t}");
+        assert!(t.contains("peer B"), "{t}");
+        assert!(!t.contains("server side"), "{t}");
+        assert!(t.contains("SYN_SENT"), "{t}");
+        assert!(t.contains("SYN_RCVD"), "{t}");
+        assert!(t.contains("ESTABLISHED"), "{t}");
+    }
+    let wide = text(&ladder_screen(flow, &timings, landed, 120, 40));
+    assert!(wide.contains("peer A (first SYN)"), "{wide}");
+    assert!(
+        wide.contains("initial 40.000 ms") || wide.contains("initial"),
+        "{wide}"
+    );
+}

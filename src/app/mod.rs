@@ -418,13 +418,25 @@ impl App {
         )
     }
 
-    /// Rows of the flows screen's explain panel (0 when closed or the terminal is too short).
+    /// Rows of the flows screen's explain panel (0 when closed or the terminal is too short):
+    /// sized to its text plus the border, at least 4 and at most 35% of the height, so the
+    /// ladder keeps the rest.
     pub fn flows_explain_rows(&self) -> u16 {
-        let h = self.size.1;
+        let (w, h) = self.size;
         if !self.explain || h < 20 {
             return 0;
         }
-        (h * 3 / 10).clamp(6, 12)
+        let text =
+            crate::explain::panel_rows(&self.explanation(), usize::from(w.saturating_sub(2)));
+        let wanted = u16::try_from(text.max(1))
+            .unwrap_or(u16::MAX)
+            .saturating_add(2);
+        // Small screens keep at most 30% so the ladder stays readable at 80×24.
+        let share = if h < 30 { 30 } else { 35 };
+        let most = u16::try_from(u32::from(h) * share / 100)
+            .unwrap_or(h)
+            .max(4);
+        wanted.clamp(4, most)
     }
 
     /// When the screen next changes by itself (an animation frame, an arrow starting or

@@ -266,9 +266,12 @@ impl Flow {
         client_syns.saturating_sub(1)
     }
 
-    /// SYN-ACKs sent again after the first.
+    /// SYN-ACKs a side sent again after its first. In a simultaneous open each side sends
+    /// one SYN-ACK of its own: two SYN-ACKs from different sides are no retransmission.
     pub fn synack_retransmissions(&self) -> u32 {
-        self.synack_count.saturating_sub(1)
+        let senders =
+            u32::from(self.client_side.sent_synack) + u32::from(self.server_side.sent_synack);
+        self.synack_count.saturating_sub(senders)
     }
 
     fn sides_mut(&mut self, dir: Direction) -> (&mut Side, &mut Side) {
@@ -425,6 +428,7 @@ impl Flow {
                 self.server_options = Some(seg.options);
             }
         }
+        let simultaneous = self.hs.server_syn && !self.hs.established;
         let (sender, receiver) = self.states_mut(dir);
         if matches!(
             *sender,
@@ -432,7 +436,12 @@ impl Flow {
         ) {
             *sender = TcpState::SynRcvd;
         }
-        if matches!(
+        if simultaneous && *receiver == TcpState::SynSent {
+            // Simultaneous open: the receiver's own SYN crossed the peer's, so it answers
+            // with a SYN-ACK of its own (SYN_RCVD) and is ESTABLISHED once that is
+            // acknowledged (RFC 9293 §3.5).
+            *receiver = TcpState::SynRcvd;
+        } else if matches!(
             *receiver,
             TcpState::SynSent | TcpState::SynRcvd | TcpState::Unknown
         ) {

@@ -458,14 +458,41 @@ fn simultaneous_open() {
         [
             (TcpState::SynSent, TcpState::Listen),
             (TcpState::SynRcvd, TcpState::SynSent),
-            (TcpState::SynRcvd, TcpState::Established),
-            (TcpState::Established, TcpState::Established),
+            (TcpState::SynRcvd, TcpState::SynRcvd),
+            (TcpState::Established, TcpState::SynRcvd),
             (TcpState::Established, TcpState::Established),
         ]
     );
+    // Each side sent one SYN-ACK: neither is a retransmission.
+    assert_eq!(flow.synack_retransmissions(), 0);
+    let kinds: Vec<EventKind> = flow.ladder.iter().map(|e| e.kind).collect();
+    assert!(!kinds.contains(&EventKind::SynAckRetransmit), "{kinds:?}");
     // Zeek records a SYN-ACK after a SYN with the same sequence number no more.
     assert_eq!(flow.history.as_str(), "SsA");
     assert_eq!(flow.to_json()["handshake"], "simultaneous_open");
+}
+
+#[test]
+fn simultaneous_open_still_counts_a_side_repeating_its_synack() {
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.s(50, SYN, 5000, 0);
+    s.c(100, SYNACK, 1000, 5001);
+    s.s(120, SYNACK, 5000, 1001);
+    s.s(400, SYNACK, 5000, 1001);
+    let flow = s.flow(0);
+    assert_eq!(flow.outcome(), Outcome::SimultaneousOpen);
+    assert_eq!(flow.synack_count, 3);
+    assert_eq!(flow.synack_retransmissions(), 1);
+    let kinds: Vec<EventKind> = flow.ladder.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == EventKind::SynAckRetransmit)
+            .count(),
+        1,
+        "{kinds:?}"
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
-use crate::explain::Narration;
+use crate::explain::{Narration, wrap};
 
 use super::common::{pane, width};
 use super::theme;
@@ -23,33 +23,9 @@ fn label(n: &Narration) -> (&'static str, Style) {
     }
 }
 
-/// Greedy word wrap of `text` into lines of at most `w` cells; the first line has `first`
-/// fewer cells. Words longer than a line are cut.
-pub fn wrap(text: &str, w: usize, first: usize) -> Vec<String> {
-    let w = w.max(1);
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    let mut room = w.saturating_sub(first).max(1);
-    for word in text.split_whitespace() {
-        let ww = width(word);
-        let need = if cur.is_empty() { ww } else { ww + 1 };
-        if !cur.is_empty() && width(&cur) + need > room {
-            lines.push(std::mem::take(&mut cur));
-            room = w;
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur);
-    }
-    lines
-}
-
 /// The panel's lines for `narration`, `w` cells wide. A run of sentences about the same layer
-/// names it once; the others open with a dot in its style.
+/// names it once; the others open with a dot in its style. As many as
+/// [`crate::explain::panel_rows`] counts.
 pub fn lines(narration: &[Narration], w: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut prev = None;

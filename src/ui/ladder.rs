@@ -470,6 +470,11 @@ struct FooterLine {
 }
 
 impl LadderView<'_> {
+    /// Whether the flow is a simultaneous open (two peers, no client or server).
+    fn simultaneous(&self) -> bool {
+        self.flow.outcome() == Outcome::SimultaneousOpen
+    }
+
     fn badge_line(&self) -> FooterLine {
         let p = self.palette;
         let f = self.flow;
@@ -558,6 +563,25 @@ impl LadderView<'_> {
             Some(_) => "…".to_string(),
             None => "-".to_string(),
         };
+        if self.simultaneous() {
+            // Both sides sent a SYN and a SYN-ACK: there is no server or client side to split
+            // the round trip into, only the initial RTT (Wireshark's, from the latest SYN).
+            let ack_landed = self.landed_kind(&[EventKind::HandshakeAck]);
+            let initial = value(f.rtt.initial_ns, ack_landed);
+            pieces.push((
+                Piece::new(format!("initial {initial}"), 0).short(format!("init {initial}")),
+                p.text(),
+            ));
+            pieces.push((
+                Piece::new("server/client split does not apply (simultaneous open)", 2)
+                    .short("no split"),
+                p.dim(),
+            ));
+            return FooterLine {
+                label: true,
+                pieces,
+            };
+        }
         let answer_kinds: &[EventKind] = if refused {
             &[EventKind::Rst]
         } else {
@@ -606,6 +630,11 @@ impl LadderView<'_> {
             o.map_or_else(|| "-".to_string(), |o| options_text(o, true))
         };
         let (client, server) = (f.client_options.as_ref(), f.server_options.as_ref());
+        let (client_name, server_name) = if self.simultaneous() {
+            ("peer A", "peer B")
+        } else {
+            ("client", "server")
+        };
         if merged {
             let side = |name: &str, o| {
                 (
@@ -618,8 +647,8 @@ impl LadderView<'_> {
                 label: true,
                 pieces: vec![
                     (Piece::new("options", 0), p.header()),
-                    side("client", client),
-                    side("server", server),
+                    side(client_name, client),
+                    side(server_name, server),
                 ],
             }];
         }
@@ -630,7 +659,7 @@ impl LadderView<'_> {
                 (Piece::new(long(o), 0).short(short(o)), p.text()),
             ],
         };
-        vec![line("client", client), line("server", server)]
+        vec![line(client_name, client), line(server_name, server)]
     }
 
     fn draw_footer_line(&self, buf: &mut Buffer, area: Rect, y: u16, line: &FooterLine) {
@@ -658,11 +687,27 @@ impl LadderView<'_> {
         let w = usize::from(area.width);
         let client = endpoint_text(self.flow.client);
         let server = endpoint_text(self.flow.server);
-        let (mut left, mut right) = (format!("client {client}"), format!("server {server}"));
-        if width(&left) + width(&right) + 1 > w {
-            left = client;
-            right = server;
+        // In a simultaneous open neither side is a client or a server: both sent a SYN.
+        let names: &[(&str, &str)] = if self.simultaneous() {
+            &[
+                ("peer A (first SYN) ", "peer B "),
+                ("peer A ", "peer B "),
+                ("", ""),
+            ]
+        } else {
+            &[("client ", "server "), ("", "")]
+        };
+        let candidates = names
+            .iter()
+            .map(|(l, r)| (format!("{l}{client}"), format!("{r}{server}")));
+        let mut last = (client.clone(), server.clone());
+        for candidate in candidates {
+            last = candidate;
+            if width(&last.0) + width(&last.1) < w {
+                break;
+            }
         }
+        let (mut left, mut right) = last;
         let half = w.saturating_sub(1) / 2;
         if width(&left) + width(&right) + 1 > w {
             left = draw::truncate_left(&left, half);
