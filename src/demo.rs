@@ -366,9 +366,9 @@ mod tests {
 
     #[test]
     fn unknown_name_lists_the_known_ones() {
-        let e = find("HTTP\x1b[2J").expect_err("unknown");
+        let e = find("HTTP\x1b[2J").expect_err("unknown"); // escape bytes in a name must come out sanitized
         let msg = e.to_string();
-        assert!(!msg.contains('\x1b'), "{msg:?}");
+        assert!(!msg.contains('\x1b'), "{msg:?}"); // sanitized
         for n in names() {
             assert!(msg.contains(n), "{msg}");
         }
