@@ -8,6 +8,7 @@
 //! `now_ns` is always passed in. Depends on `anim`, `flow`, `model` and the app's keys,
 //! layout and flow_sort modules.
 
+use super::cursor::{keep_visible, step};
 use std::collections::HashMap;
 
 use crate::anim::{self, ArrowTiming, FlowProgress};
@@ -89,28 +90,6 @@ impl std::fmt::Debug for FlowScreen {
             .field("event", &self.event)
             .field("follow", &self.follow)
             .finish_non_exhaustive()
-    }
-}
-
-/// Moves `pos` by `delta` within `0..len` (saturating at both ends).
-fn step(pos: usize, delta: isize, len: usize) -> usize {
-    let last = len.saturating_sub(1);
-    if delta < 0 {
-        pos.saturating_sub(delta.unsigned_abs()).min(last)
-    } else {
-        pos.saturating_add(delta.unsigned_abs()).min(last)
-    }
-}
-
-/// Scroll offset that keeps `pos` visible in a window of `rows` starting at `scroll`.
-fn keep_visible(scroll: usize, pos: usize, rows: usize) -> usize {
-    let rows = rows.max(1);
-    if pos < scroll {
-        pos
-    } else if pos >= scroll.saturating_add(rows) {
-        pos + 1 - rows
-    } else {
-        scroll
     }
 }
 

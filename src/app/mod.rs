@@ -11,6 +11,7 @@
 //! and the counters kept here. Animations run on one presentation clock, `now_ns`: the main
 //! loop advances it with [`Msg::Clock`]; nothing here reads a clock.
 
+mod cursor;
 pub mod decoder;
 pub mod flow_sort;
 pub mod flows;

@@ -4,6 +4,7 @@
 //! actions arrive here from [`crate::app::App::update`] together with the store and the
 //! current layout. Depends on `decode`, the app's store, layers and layout modules.
 
+use super::cursor::{keep_visible, step};
 use std::ops::Range;
 
 use ratatui::layout::Rect;
@@ -86,28 +87,6 @@ fn layer_index(layer: LayerKind) -> usize {
         .iter()
         .position(|l| *l == layer)
         .unwrap_or_default()
-}
-
-/// Moves `pos` by `delta` within `0..len` (saturating at both ends).
-fn step(pos: usize, delta: isize, len: usize) -> usize {
-    let last = len.saturating_sub(1);
-    if delta < 0 {
-        pos.saturating_sub(delta.unsigned_abs()).min(last)
-    } else {
-        pos.saturating_add(delta.unsigned_abs()).min(last)
-    }
-}
-
-/// Scroll offset that keeps `pos` visible in a window of `rows` starting at `scroll`.
-fn keep_visible(scroll: usize, pos: usize, rows: usize) -> usize {
-    let rows = rows.max(1);
-    if pos < scroll {
-        pos
-    } else if pos >= scroll.saturating_add(rows) {
-        pos + 1 - rows
-    } else {
-        scroll
-    }
 }
 
 /// Number of hex rows for a packet of `caplen` captured bytes.
