@@ -21,8 +21,10 @@ pub enum Command {
     /// its own time (`--print`).
     Replay(ReplayArgs),
     /// Print one line (text) or one JSON object (json) per packet, for pipes and scripts.
+    #[command(override_usage = "synack dump [OPTIONS] <FILE | - | -i IFACE>")]
     Dump(DumpArgs),
     /// Print one line or JSON object per TCP connection: handshake outcome, RTT, sizes.
+    #[command(override_usage = "synack flows [OPTIONS] <FILE | - | -i IFACE>")]
     Flows(FlowsArgs),
     /// List the interfaces that can be captured on, with addresses and the default one.
     Interfaces,
