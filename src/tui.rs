@@ -196,10 +196,14 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         stop: Arc::clone(&stop),
     };
     let mapped = handle.mapped.clone();
+    let spooled = handle.spooled.clone();
     let result = run_feed_with(feed, |w, h| {
         let mut app = options.app(kind, w, h);
         if let Some(m) = mapped {
             app = app.with_mapped_file(m.bytes, m.offsets);
+        }
+        if let Some(s) = spooled {
+            app = app.with_spool(s.file, s.offsets);
         }
         match info.link {
             Some(link) => app.with_link(link),

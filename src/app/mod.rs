@@ -313,6 +313,17 @@ impl App {
         self
     }
 
+    /// Packets of a live capture are indexed into its spool file, not copied (see
+    /// [`PacketStore::attach_spool`]).
+    pub fn with_spool(
+        mut self,
+        file: std::sync::Arc<std::fs::File>,
+        offsets: store::OffsetJournal,
+    ) -> App {
+        self.store.attach_spool(file, offsets);
+        self
+    }
+
     /// The link type the source announced before any frame arrived (status bar).
     pub fn with_link(mut self, link: LinkType) -> App {
         if self.link == LinkSeen::None {

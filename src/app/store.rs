@@ -1,8 +1,10 @@
 //! The packet store behind the packet list: one small fixed-size [`Record`] per packet (where
 //! its bytes are, time, lengths, link type, flow id — 32 bytes) and nothing else per packet.
 //! The bytes stay where they already are when the source is a memory-mapped file (the
-//! record keeps their offset, [`PacketStore::attach_file`]); otherwise (stdin, live) they are
-//! copied back to back into an arena of large chunks. Summaries are not stored: [`get`]
+//! record keeps their offset, [`PacketStore::attach_file`]) or a live capture's spool file (the
+//! record keeps their offset and [`get`] reads them back with positioned reads into a small
+//! cache, [`PacketStore::attach_spool`]); otherwise (stdin) they are copied back to back into
+//! an arena of large chunks. Summaries are not stored: [`get`]
 //! computes the fast [`Summary`] for the rows asked for (about 60 ns each; only visible rows
 //! are asked for). Records and arena grow in fixed-size chunks, so a million packets never
 //! cost a reallocation that copies everything stored so far. With a packet limit or a byte
@@ -11,7 +13,10 @@
 //!
 //! [`get`]: PacketStore::get
 
-use std::collections::VecDeque;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Mutex};
 
 use crate::decode::{self, Summary};
@@ -26,8 +31,8 @@ pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
 /// The fixed-size per-packet record (32 bytes; asserted in the tests).
 #[derive(Clone, Copy, Debug)]
 struct Record {
-    /// Mapped: offset of the captured bytes in the file. Arena: chunk number << 32 | offset
-    /// in that chunk.
+    /// Mapped, spooled: offset of the captured bytes in the file. Arena: chunk number << 32 |
+    /// offset in that chunk.
     at: u64,
     ts_ns: TimestampNs,
     len: u32,
@@ -36,7 +41,30 @@ struct Record {
     flow: u32,
     /// Index into [`PacketStore::links`].
     link: u16,
-    mapped: bool,
+    kind: Kind,
+}
+
+/// Where a record's bytes are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Arena,
+    Mapped,
+    Spooled,
+}
+
+/// Spooled packets whose bytes [`PacketStore::get`] read back are cached until the store is
+/// next changed with more than this many cached.
+const SPOOL_CACHE: usize = 1024;
+
+/// The spool file of a live capture (see `source::SpooledCapture`).
+#[derive(Clone)]
+struct Spool {
+    file: Arc<File>,
+    journal: OffsetJournal,
+    pending: VecDeque<(u64, u64)>,
+    /// Bytes read back, by offset. Entries are only added under `&self` and only removed
+    /// under `&mut self` (see [`PacketStore::spooled_bytes`]).
+    cache: RefCell<HashMap<u64, Box<[u8]>>>,
 }
 
 const NO_FLOW: u32 = u32::MAX;
@@ -77,6 +105,7 @@ pub struct PacketStore {
     links: Vec<LinkType>,
     origin: Option<TimestampNs>,
     file: Option<Attached>,
+    spool: Option<Spool>,
     /// Summaries handed in by a decoder other than [`decode::summarize`] (tests), one per
     /// kept packet, when [`PacketStore::keep_given_summaries`] was called.
     given: Option<VecDeque<Summary>>,
@@ -89,6 +118,7 @@ impl std::fmt::Debug for PacketStore {
             .field("evicted", &self.evicted)
             .field("arena_bytes", &self.arena_bytes)
             .field("mapped", &self.file.is_some())
+            .field("spooled", &self.spool.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +156,33 @@ impl PacketStore {
             journal,
             pending: VecDeque::new(),
         });
+    }
+
+    /// Frames from now on come with offsets into this spool file (a live capture's pcap):
+    /// a frame with a journaled offset is stored as that offset, and its bytes are read back
+    /// from the file when asked for. Evicted packets' bytes stay in the file.
+    pub fn attach_spool(&mut self, file: Arc<File>, journal: OffsetJournal) {
+        self.spool = Some(Spool {
+            file,
+            journal,
+            pending: VecDeque::new(),
+            cache: RefCell::new(HashMap::new()),
+        });
+    }
+
+    /// Drops the bytes read back from the spool (they are read again when asked for).
+    pub fn trim_spool_cache(&mut self) {
+        if let Some(spool) = &mut self.spool {
+            spool.cache.get_mut().clear();
+        }
+    }
+
+    /// Spooled packets' bytes currently cached.
+    pub fn spool_cache_len(&self) -> usize {
+        self.spool
+            .as_ref()
+            .and_then(|s| s.cache.try_borrow().ok().map(|c| c.len()))
+            .unwrap_or(0)
     }
 
     /// Keeps at most `max` packets (at least one), evicting the oldest; `None`: no limit.
@@ -171,10 +228,16 @@ impl PacketStore {
     fn push_record(&mut self, frame: &Frame) -> usize {
         let number = self.evicted.saturating_add(self.len as u64);
         let caplen = frame.caplen();
-        let (at, mapped) = match self.mapped_offset(number, &frame.data) {
-            Some(off) => (off, true),
-            None => (self.copy_to_arena(&frame.data), false),
+        let (at, kind) = if let Some(off) = self.mapped_offset(number, &frame.data) {
+            (off, Kind::Mapped)
+        } else if let Some(off) = self.spooled_offset(number) {
+            (off, Kind::Spooled)
+        } else {
+            (self.copy_to_arena(&frame.data), Kind::Arena)
         };
+        if self.spool_cache_len() > SPOOL_CACHE {
+            self.trim_spool_cache();
+        }
         self.bytes_on_wire = self.bytes_on_wire.saturating_add(u64::from(frame.len));
         self.origin.get_or_insert(frame.ts_ns);
         let record = Record {
@@ -184,7 +247,7 @@ impl PacketStore {
             caplen,
             flow: NO_FLOW,
             link: self.link_index(frame.link),
-            mapped,
+            kind,
         };
         if self.records.back().is_none_or(|c| c.len() >= RECORD_CHUNK) {
             self.records.push_back(Vec::with_capacity(RECORD_CHUNK));
@@ -222,6 +285,50 @@ impl PacketStore {
             .as_ref()
             .get(start..start.checked_add(data.len())?)?;
         (there == data).then_some(offset)
+    }
+
+    /// The spool offset journaled for frame `number`, if any.
+    fn spooled_offset(&mut self, number: u64) -> Option<u64> {
+        let spool = self.spool.as_mut()?;
+        loop {
+            if spool.pending.is_empty() {
+                let mut j = spool.journal.lock().ok()?;
+                std::mem::swap(&mut *j, &mut spool.pending);
+            }
+            let &(n, off) = spool.pending.front()?;
+            if n > number {
+                return None;
+            }
+            spool.pending.pop_front();
+            if n == number {
+                return Some(off);
+            }
+        }
+    }
+
+    /// `caplen` bytes at `at` in the spool, read back once and then cached.
+    fn spooled_bytes(&self, at: u64, caplen: usize) -> Option<&[u8]> {
+        let spool = self.spool.as_ref()?;
+        let mut cache = spool.cache.try_borrow_mut().ok()?;
+        let bytes: &[u8] = match cache.entry(at) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let mut buf = vec![0u8; caplen];
+                spool.file.read_exact_at(&mut buf, at).ok()?;
+                v.insert(buf.into_boxed_slice())
+            }
+        };
+        if bytes.len() != caplen {
+            return None;
+        }
+        let ptr: *const [u8] = bytes;
+        drop(cache);
+        // SAFETY: `ptr` points into a boxed slice owned by the cache. Its heap allocation does
+        // not move when the map grows (only the `Box` pointer moves), cached entries are never
+        // replaced or removed under `&self` (an occupied entry is reused as is), and the only
+        // ways to remove them (`trim_spool_cache`, `push`, `attach_spool`, drop) take
+        // `&mut self` or `self`, which cannot happen while the returned borrow of `self` lives.
+        Some(unsafe { &*ptr })
     }
 
     fn copy_to_arena(&mut self, data: &[u8]) -> u64 {
@@ -289,7 +396,7 @@ impl PacketStore {
         if let Some(given) = &mut self.given {
             given.pop_front();
         }
-        if !r.mapped {
+        if r.kind == Kind::Arena {
             self.arena_bytes = self.arena_bytes.saturating_sub(r.caplen as usize);
             // Packets are stored in order: chunks before this packet's are no longer used.
             let chunk = r.at >> 32;
@@ -417,16 +524,20 @@ impl PacketStore {
     pub fn get(&self, index: usize) -> Option<PacketView<'_>> {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
-        let data = if r.mapped {
-            let bytes = (*self.file.as_ref()?.bytes).as_ref();
-            let start = usize::try_from(r.at).ok()?;
-            bytes.get(start..start.checked_add(caplen)?)?
-        } else {
-            let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
-            let start = (r.at & u64::from(u32::MAX)) as usize;
-            self.arena
-                .get(chunk)?
-                .get(start..start.checked_add(caplen)?)?
+        let data = match r.kind {
+            Kind::Mapped => {
+                let bytes = (*self.file.as_ref()?.bytes).as_ref();
+                let start = usize::try_from(r.at).ok()?;
+                bytes.get(start..start.checked_add(caplen)?)?
+            }
+            Kind::Spooled => self.spooled_bytes(r.at, caplen)?,
+            Kind::Arena => {
+                let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
+                let start = (r.at & u64::from(u32::MAX)) as usize;
+                self.arena
+                    .get(chunk)?
+                    .get(start..start.checked_add(caplen)?)?
+            }
         };
         let link = self
             .links
@@ -452,7 +563,12 @@ impl PacketStore {
 
     /// Whether packet `index`'s bytes are read from the attached file (not copied).
     pub fn is_mapped(&self, index: usize) -> bool {
-        self.record(index).is_some_and(|r| r.mapped)
+        self.record(index).is_some_and(|r| r.kind == Kind::Mapped)
+    }
+
+    /// Whether packet `index`'s bytes are read back from the spool file (not copied).
+    pub fn is_spooled(&self, index: usize) -> bool {
+        self.record(index).is_some_and(|r| r.kind == Kind::Spooled)
     }
 }
 
@@ -766,5 +882,60 @@ mod tests {
         let data: Vec<&[u8]> = (0..5).map(|i| s.get(i).unwrap().data).collect();
         assert_eq!(data, [&b"one"[..], b"TWO", b"three", b"four", b"five"]);
         assert_eq!(s.arena_bytes(), 3 + 3 + 4);
+    }
+
+    #[test]
+    fn spooled_frames_are_indexed_reread_equal_and_evicted() {
+        use crate::source::SpoolWriter;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spool.pcap");
+        let mut w = SpoolWriter::create(&path, LinkType::ETHERNET, 65535).unwrap();
+        let journal = OffsetJournal::default();
+        let mut s = PacketStore::new();
+        s.attach_spool(w.reader(), Arc::clone(&journal));
+        s.set_max_packets(Some(500));
+        let packets: Vec<Vec<u8>> = (0..2000u32)
+            .map(|i| (0..(20 + i % 300)).map(|b| (b as u8) ^ (i as u8)).collect())
+            .collect();
+        for (batch, chunk) in packets.chunks(64).enumerate() {
+            let mut offsets = Vec::new();
+            for (k, p) in chunk.iter().enumerate() {
+                let n = (batch * 64 + k) as u64;
+                offsets.push((n, w.write(&frame(n as i64, p)).unwrap()));
+            }
+            w.flush().unwrap();
+            journal.lock().unwrap().extend(offsets);
+            for (k, p) in chunk.iter().enumerate() {
+                s.push(&frame((batch * 64 + k) as i64, p));
+            }
+            // Rows are read back between batches, as the list does.
+            for i in s.len().saturating_sub(40)..s.len() {
+                let v = s.get(i).unwrap();
+                assert_eq!(v.data, packets[v.number as usize].as_slice());
+            }
+        }
+        assert_eq!((s.len(), s.evicted()), (500, 1500));
+        assert_eq!(s.arena_bytes(), 0, "nothing copied");
+        assert_eq!(s.mem_bytes(), 500 * 32, "memory is the index only");
+        for i in 0..s.len() {
+            assert!(s.is_spooled(i) && !s.is_mapped(i));
+            let v = s.get(i).unwrap();
+            assert_eq!(v.data, packets[v.number as usize].as_slice(), "packet {i}");
+            assert_eq!(v.ts_ns, v.number as i64);
+            assert_eq!(v.caplen as usize, packets[v.number as usize].len());
+        }
+        // Reads are cached; a change to the store beyond the cache bound drops the cache.
+        assert_eq!(s.spool_cache_len(), 500);
+        s.trim_spool_cache();
+        assert_eq!(s.spool_cache_len(), 0);
+        assert_eq!(s.get(7).unwrap().data, packets[1507].as_slice());
+        // A byte budget counts only the index for spooled packets.
+        s.set_max_bytes(Some(100 * 32));
+        assert_eq!((s.len(), s.evicted()), (100, 1900));
+        assert_eq!(s.get(0).unwrap().data, packets[1900].as_slice());
+        // A frame with no journaled offset is copied.
+        s.push(&frame(9, b"unjournaled"));
+        assert!(!s.is_spooled(s.len() - 1));
+        assert_eq!(s.get(s.len() - 1).unwrap().data, b"unjournaled");
     }
 }

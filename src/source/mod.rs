@@ -1,7 +1,8 @@
 //! Capture sources: the only module that touches libpcap, files, or spawns the capture thread.
 //! Reads pcap/pcapng files and stdin (`file`), captures live (`live`), lists interfaces and
 //! finds the default one (`interfaces`), compiles BPF filters for offline frames (`filter`) and
-//! runs the capture thread that feeds frames over a bounded channel (`thread`).
+//! runs the capture thread that feeds frames over a bounded channel (`thread`), spooling live
+//! frames to a pcap file (`spool`).
 //! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
 
 mod backing;
@@ -12,6 +13,7 @@ mod interfaces;
 mod live;
 mod pcapng;
 mod poll;
+mod spool;
 mod thread;
 
 pub use error::SourceError;
@@ -21,9 +23,10 @@ pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
 };
 pub use live::{KernelStats, LiveCapture, LiveConfig, LiveRead, READ_TIMEOUT_MS};
+pub use spool::SpoolWriter;
 pub use thread::{
     CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, MappedFile, OffsetJournal, SourceEvent,
-    SourceInfo, spawn, spawn_reader,
+    SourceInfo, SpooledCapture, spawn, spawn_reader,
 };
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! a batch that does not fit is dropped and counted. A stop flag is honoured within about
 //! 100 ms (the live read timeout). For a memory-mapped file the thread also journals where each
 //! frame's bytes sit in the map ([`MappedFile`]), so the consumer can index frames instead of
-//! keeping copies. Depends on `crate::model` and the sibling source modules.
+//! keeping copies; live frames are spooled to a pcap file the same way ([`SpooledCapture`]).
+//! Depends on `crate::model` and the sibling source modules.
 
 use std::collections::VecDeque;
 use std::io::Read;
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 use super::error::SourceError;
 use super::file::FileReader;
 use super::live::{LiveCapture, LiveConfig, LiveRead};
+use super::spool::SpoolWriter;
 use crate::model::{Frame, LinkType};
 
 /// Batches in flight between the capture thread and the consumer.
@@ -111,6 +113,20 @@ impl std::fmt::Debug for MappedFile {
     }
 }
 
+/// The spool of a live capture (see [`super::spool`]): a read handle on the pcap file the
+/// capture thread appends every frame to, and a journal of where each *sent* frame's bytes
+/// start (`(frame number from 0 among frames sent, data offset)`). The thread flushes the
+/// file and appends a batch's entries while holding the journal lock around the send, so a
+/// consumer that receives frame `n` finds entry `n` once it takes the lock, and the bytes are
+/// on disk.
+#[derive(Clone, Debug)]
+pub struct SpooledCapture {
+    pub file: Arc<std::fs::File>,
+    pub offsets: OffsetJournal,
+    /// The `-w` file, or `None` for the anonymous temporary spool.
+    pub path: Option<PathBuf>,
+}
+
 /// A running capture thread.
 #[derive(Debug)]
 pub struct CaptureHandle {
@@ -119,6 +135,8 @@ pub struct CaptureHandle {
     pub info: SourceInfo,
     /// Set when the source is a memory-mapped file.
     pub mapped: Option<MappedFile>,
+    /// Set for live capture: where the captured bytes are spooled.
+    pub spooled: Option<SpooledCapture>,
     join: Option<JoinHandle<()>>,
 }
 
@@ -133,7 +151,7 @@ impl CaptureHandle {
 
 enum Opened {
     File(Box<FileReader>),
-    Live(LiveCapture),
+    Live(LiveCapture, SpoolWriter),
 }
 
 /// Opens `input` now (errors are returned here) and starts the capture thread.
@@ -144,7 +162,21 @@ pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, Sourc
             let stdin: Box<dyn Read + Send> = Box::new(std::io::stdin());
             Opened::File(Box::new(FileReader::from_reader(stdin, "-")?))
         }
-        Input::Live(cfg) => Opened::Live(LiveCapture::open(&cfg)?),
+        Input::Live(mut cfg) => {
+            // The spool replaces libpcap's savefile: it is the `-w` file when one is given.
+            let write_to = cfg.write_to.take();
+            let cap = LiveCapture::open(&cfg)?;
+            let snaplen = u32::try_from(cfg.snaplen).unwrap_or(262_144);
+            let spool = match &write_to {
+                Some(path) => SpoolWriter::create(path, cap.link_type(), snaplen),
+                None => SpoolWriter::temporary(cap.link_type(), snaplen),
+            }
+            .map_err(|e| SourceError::Write {
+                path: write_to.clone().unwrap_or_else(std::env::temp_dir),
+                message: e.to_string(),
+            })?;
+            Opened::Live(cap, spool)
+        }
     };
     spawn_opened(opened, stop)
 }
@@ -166,7 +198,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             live: false,
             total_bytes: r.total_bytes(),
         },
-        Opened::Live(c) => SourceInfo {
+        Opened::Live(c, _) => SourceInfo {
             name: c.interface().into(),
             link: Some(c.link_type()),
             live: true,
@@ -178,8 +210,17 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             bytes,
             offsets: OffsetJournal::default(),
         }),
-        Opened::Live(_) => None,
+        Opened::Live(..) => None,
     };
+    let spooled = match &opened {
+        Opened::Live(_, spool) => Some(SpooledCapture {
+            file: spool.reader(),
+            offsets: OffsetJournal::default(),
+            path: spool.path().map(PathBuf::from),
+        }),
+        Opened::File(_) => None,
+    };
+    let spool_journal = spooled.as_ref().map(|s| Arc::clone(&s.offsets));
     let journal = mapped.as_ref().map(|m| Arc::clone(&m.offsets));
     let (tx, rx) = sync_channel(CHANNEL_BATCHES);
     let stats = Arc::new(CaptureStats::default());
@@ -189,7 +230,9 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         .spawn(move || {
             let result = match opened {
                 Opened::File(r) => run_file(*r, journal, &tx, &thread_stats, &stop),
-                Opened::Live(c) => run_live(c, &tx, &thread_stats, &stop),
+                Opened::Live(c, spool) => {
+                    run_live(c, spool, spool_journal, &tx, &thread_stats, &stop)
+                }
             };
             // The consumer may be gone, or asked to stop and is not draining: then the
             // final event is not needed.
@@ -203,6 +246,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         stats,
         info,
         mapped,
+        spooled,
         join: Some(join),
     })
 }
@@ -339,14 +383,71 @@ fn run_file(
     }
 }
 
+/// Sends a live batch without blocking; on success journals its spool offsets (under the
+/// journal lock, see [`SpooledCapture`]). Returns `Err` when the consumer is gone.
+fn send_live(
+    tx: &SyncSender<SourceEvent>,
+    batch: Vec<Frame>,
+    offsets: &mut Vec<u64>,
+    journal: &mut Option<OffsetJournal>,
+    sent: &mut u64,
+    stats: &CaptureStats,
+) -> Result<(), ()> {
+    let n = batch.len() as u64;
+    let held = journal.clone();
+    let guard = held.as_ref().and_then(|j| j.lock().ok());
+    let result = match tx.try_send(SourceEvent::Frames(batch)) {
+        Ok(()) => {
+            if let Some(mut j) = guard {
+                if j.len() > JOURNAL_LIMIT {
+                    // Nobody takes the entries: stop journaling.
+                    *j = VecDeque::new();
+                    drop(j);
+                    *journal = None;
+                } else {
+                    j.extend(
+                        offsets
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &off)| (sent.saturating_add(i as u64), off)),
+                    );
+                }
+            }
+            *sent = sent.saturating_add(n);
+            Ok(())
+        }
+        Err(TrySendError::Full(_)) => {
+            stats.dropped_by_synack.fetch_add(n, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(TrySendError::Disconnected(_)) => Err(()),
+    };
+    offsets.clear();
+    result
+}
+
+fn spool_error(spool: &SpoolWriter, e: &std::io::Error) -> SourceError {
+    SourceError::Write {
+        path: spool
+            .path()
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir),
+        message: e.to_string(),
+    }
+}
+
 fn run_live(
     mut cap: LiveCapture,
+    mut spool: SpoolWriter,
+    mut journal: Option<OffsetJournal>,
     tx: &SyncSender<SourceEvent>,
     stats: &CaptureStats,
     stop: &AtomicBool,
 ) -> Result<(), SourceError> {
     let mut frame = new_frame();
     let mut batch: Vec<Frame> = Vec::with_capacity(LIVE_BATCH);
+    let mut offsets: Vec<u64> = Vec::with_capacity(LIVE_BATCH);
+    let mut sent = 0u64;
     let mut batch_started = Instant::now();
     let mut last_stats = Instant::now();
     let mut last_rate = (Instant::now(), 0u64);
@@ -366,20 +467,23 @@ fn run_live(
             if batch.is_empty() {
                 batch_started = Instant::now();
             }
+            match spool.write(&frame) {
+                Ok(off) => offsets.push(off),
+                Err(e) => break Err(spool_error(&spool, &e)),
+            }
             batch.push(std::mem::replace(&mut frame, new_frame()));
         }
         let due = batch.len() >= LIVE_BATCH
             || (!batch.is_empty()
                 && (got == LiveRead::Timeout || batch_started.elapsed() >= LIVE_BATCH_AGE));
         if due {
-            let n = batch.len() as u64;
+            // Readers see only flushed bytes.
+            if let Err(e) = spool.flush() {
+                break Err(spool_error(&spool, &e));
+            }
             let full = std::mem::replace(&mut batch, Vec::with_capacity(LIVE_BATCH));
-            match tx.try_send(SourceEvent::Frames(full)) {
-                Ok(()) => {}
-                Err(TrySendError::Full(_)) => {
-                    stats.dropped_by_synack.fetch_add(n, Ordering::Relaxed);
-                }
-                Err(TrySendError::Disconnected(_)) => break Ok(()),
+            if send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats).is_err() {
+                break Ok(());
             }
         }
         if last_rate.0.elapsed() >= RATE_EVERY {
@@ -392,19 +496,21 @@ fn run_live(
         if last_stats.elapsed() >= LIVE_STATS_EVERY {
             last_stats = Instant::now();
             poll_kernel(&mut cap, stats);
-            if let Err(e) = cap.flush() {
-                break Err(e);
+            if let Err(e) = spool.flush() {
+                break Err(spool_error(&spool, &e));
             }
         }
     };
+    let flushed = spool.flush().map_err(|e| spool_error(&spool, &e));
     if !batch.is_empty() {
         let n = batch.len() as u64;
-        if tx.try_send(SourceEvent::Frames(batch)).is_err() {
+        if flushed.is_err()
+            || send_live(tx, batch, &mut offsets, &mut journal, &mut sent, stats).is_err()
+        {
             stats.dropped_by_synack.fetch_add(n, Ordering::Relaxed);
         }
     }
     poll_kernel(&mut cap, stats);
-    let flushed = cap.flush();
     result.and(flushed)
 }
 
