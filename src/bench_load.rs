@@ -7,8 +7,9 @@
 //! while loading, render time per frame, peak memory and memory per packet beyond the file's
 //! own size. With `--live IFACE --seconds S` it captures live through the same path for S
 //! seconds instead and prints what was received and dropped (by synack, by the kernel), the
-//! rate, and the key and draw times. Depends on `app`, `cli`, `commands` (its error type),
-//! `source`, `tui`, `ui` and ratatui.
+//! rate, and the key and draw times. With `--jump N` it loads the file as a paused paced replay
+//! and times the `:` jump to packet N (the replay's deterministic rebuild). Depends on `app`,
+//! `cli`, `commands` (its error type), `pacing`, `source`, `tui`, `ui` and ratatui.
 
 use std::cell::RefCell;
 use std::convert::Infallible;
@@ -64,6 +65,18 @@ pub struct Report {
     /// Bytes of the packet index (records) and of packet bytes copied into memory.
     pub index_bytes: usize,
     pub copied_bytes: usize,
+    /// With `--jump N`: N, the time from the `:` prompt's Enter to the end of the next draw,
+    /// the packets released then and the selected packet's number.
+    pub jump: Option<JumpReport>,
+}
+
+/// What a timed `:` jump in a paced replay measured.
+#[derive(Clone, Debug, Default)]
+pub struct JumpReport {
+    pub target: usize,
+    pub time: Duration,
+    pub released: usize,
+    pub selected: Option<u64>,
 }
 
 impl Report {
@@ -99,9 +112,21 @@ impl Report {
         writeln!(out, "index_mib {}", mib(Some(self.index_bytes as u64)))?;
         writeln!(out, "copied_mib {}", mib(Some(self.copied_bytes as u64)))?;
         match self.bytes_per_packet() {
-            Some(b) => writeln!(out, "bytes_per_packet_beyond_file {b:.1}"),
-            None => writeln!(out, "bytes_per_packet_beyond_file n/a"),
+            Some(b) => writeln!(out, "bytes_per_packet_beyond_file {b:.1}")?,
+            None => writeln!(out, "bytes_per_packet_beyond_file n/a")?,
         }
+        if let Some(j) = &self.jump {
+            writeln!(out, "jump_to {}", j.target)?;
+            writeln!(out, "jump_s {:.3}", j.time.as_secs_f64())?;
+            let per = j.time.as_secs_f64() * 1e9 / j.released.max(1) as f64;
+            writeln!(out, "jump_ns_per_packet {per:.0}")?;
+            writeln!(out, "jump_released {}", j.released)?;
+            match j.selected {
+                Some(n) => writeln!(out, "jump_selected {n}")?,
+                None => writeln!(out, "jump_selected n/a")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -261,6 +286,19 @@ fn scroll_key(i: usize) -> Key {
 /// Loads `path` through the viewer's path into a `width`×`height` `TestBackend`, then renders
 /// `frames` frames while scrolling.
 pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report, TuiError> {
+    run_with(path, frames, width, height, None)
+}
+
+/// [`run`]; with `jump` Some(N) the file is loaded as `synack replay --paused` would load it
+/// and, once loaded, the `:` jump to packet N is timed (keys through [`App::update`], then one
+/// draw) before the scrolling frames.
+pub fn run_with(
+    path: &Path,
+    frames: usize,
+    width: u16,
+    height: u16,
+    jump: Option<usize>,
+) -> Result<Report, TuiError> {
     let rss_before = peak_rss();
     let t0 = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
@@ -278,6 +316,13 @@ pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report
     }
     if let Some(link) = handle.info.link {
         app = app.with_link(link);
+    }
+    if jump.is_some() {
+        // Paused, so that the loop goes idle once the file is loaded.
+        app = app.with_replay(crate::pacing::ReplayOptions {
+            start_paused: true,
+            ..crate::pacing::ReplayOptions::default()
+        });
     }
     let log = Rc::new(RefCell::new(DrawLog::default()));
     let Ok(mut terminal) = Terminal::new(TimedBackend {
@@ -332,6 +377,31 @@ pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report
         report.loading_key_avg = average(&waits);
     }
 
+    if let Some(target) = jump {
+        app.update(Msg::Key(Key::Char(':')));
+        for c in target.to_string().chars() {
+            app.update(Msg::Key(Key::Char(c)));
+        }
+        let t = Instant::now();
+        app.update(Msg::Key(Key::Enter));
+        // The loop's next clock message (which, paused, must release nothing more).
+        let now = app.now_ns().saturating_add(TICK.as_nanos() as i64);
+        app.update(Msg::Clock { now_ns: now });
+        let Ok(_) = terminal.draw(|f| ui::draw(f, &app));
+        let time = t.elapsed();
+        let shown = app.shown();
+        report.jump = Some(JumpReport {
+            target,
+            time,
+            released: shown.len(),
+            selected: app
+                .packets()
+                .selected()
+                .and_then(|i| shown.get(i))
+                .map(|v| v.number.saturating_add(1)),
+        });
+    }
+
     // Scrolling: one key, one draw, timed together.
     let mut times = Vec::with_capacity(frames);
     for i in 0..frames {
@@ -364,7 +434,7 @@ pub fn main(args: &BenchLoadArgs) -> Result<(), CommandError> {
             report.write(&mut out).map_err(CommandError::Output)
         }
         (None, Some(file)) => {
-            let report = run(file, args.frames, args.width, args.height)?;
+            let report = run_with(file, args.frames, args.width, args.height, args.jump)?;
             report.write(&mut out).map_err(CommandError::Output)
         }
         (None, None) => Ok(()),
@@ -525,6 +595,22 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("packets 339\n"), "{text}");
         assert!(text.contains("bytes_per_packet_beyond_file "), "{text}");
+    }
+
+    #[test]
+    fn times_a_jump_in_a_paced_replay_and_lands_on_the_packet_asked_for() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/demo/busy.pcap"
+        ));
+        let r = run_with(path, 2, 120, 40, Some(200)).expect("bench runs");
+        let j = r.jump.clone().expect("a jump was timed");
+        assert_eq!((j.target, j.released, j.selected), (200, 200, Some(200)));
+        let mut out = Vec::new();
+        r.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("jump_to 200\njump_s "), "{text}");
+        assert!(text.contains("jump_selected 200\n"), "{text}");
     }
 
     #[test]

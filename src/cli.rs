@@ -91,6 +91,10 @@ pub struct BenchLoadArgs {
     pub width: u16,
     #[arg(long, default_value_t = 40)]
     pub height: u16,
+    /// Load the file as a paused paced replay instead, then time the `:` jump to packet N
+    /// (the deterministic rebuild).
+    #[arg(long, value_name = "N", conflicts_with = "live")]
+    pub jump: Option<usize>,
 }
 
 /// Options shared by every live capture.

@@ -217,6 +217,49 @@ fn step_back_next_event_and_jumps_land_paused() {
 }
 
 #[test]
+fn steps_and_jumps_stop_on_the_packet_asked_for_among_equal_timestamps() {
+    // Packets 2, 3 and 4 share one capture instant.
+    let frames: Vec<Frame> = [0, 10 * MS, 10 * MS, 10 * MS, 20 * MS]
+        .into_iter()
+        .map(|t| frame(S + t))
+        .collect();
+    let paused = ReplayOptions {
+        start_paused: true,
+        ..ReplayOptions::default()
+    };
+    let mut app = replay_app(frames, paused, 80, 24);
+    let mut now = 0;
+    let mut tick = |app: &mut App| {
+        now += 50 * MS;
+        clock(app, now);
+    };
+    assert_eq!(app.shown().len(), 1);
+    keys(&mut app, &[Key::Char(':'), Key::Char('2'), Key::Enter]);
+    tick(&mut app);
+    assert_eq!(app.shown().len(), 2, "the jump lands on packet 2, not 4");
+    assert_eq!(app.packets().selected(), Some(1));
+    keys(&mut app, &[Key::Char('n')]);
+    tick(&mut app);
+    assert_eq!(app.shown().len(), 3, "n steps one packet");
+    assert_eq!(app.packets().selected(), Some(2));
+    keys(&mut app, &[Key::Char('n')]);
+    tick(&mut app);
+    keys(&mut app, &[Key::Char('b'), Key::Char('b')]);
+    tick(&mut app);
+    assert_eq!(app.shown().len(), 2, "b steps back through equal stamps");
+    assert_eq!(state(&app), PlayState::Paused);
+    // Playing again releases what is due at once, then the rest on time.
+    keys(&mut app, &[Key::Char(' ')]);
+    let resumed = app.now_ns();
+    clock(&mut app, resumed + MS);
+    assert_eq!(app.shown().len(), 4);
+    clock(&mut app, resumed + 9 * MS);
+    assert_eq!(app.shown().len(), 4);
+    clock(&mut app, resumed + 10 * MS);
+    assert_eq!(app.shown().len(), 5);
+}
+
+#[test]
 fn space_pauses_in_the_layers_pane_and_enter_still_folds() {
     let mut app = demo_app("http", ThemeChoice::default(), 120, 40);
     keys(&mut app, &[Key::Tab]);

@@ -39,6 +39,10 @@ pub struct Player {
     ended_at: Option<i64>,
     /// The demo being played, if any (`>` loads the next one).
     demo: Option<&'static Scenario>,
+    /// Set by a step or jump, cleared when the clock runs again: while paused, packets
+    /// stamped no later than the clock's position that the rebuild did not release (the
+    /// packets after the one asked for that share its timestamp) stay held back.
+    held: bool,
 }
 
 impl Player {
@@ -48,6 +52,7 @@ impl Player {
             clock: None,
             ended_at: None,
             demo: None,
+            held: false,
         }
     }
     pub fn options(&self) -> &ReplayOptions {
@@ -231,8 +236,7 @@ impl App {
             .store
             .len()
             .checked_sub(1)
-            .and_then(|i| self.store.get(i))
-            .map(|v| v.ts_ns);
+            .and_then(|i| self.store.ts_ns(i));
         let position = p.clock.as_ref().map(ReplayClock::position);
         let since = |ts: Option<TimestampNs>| match (ts, first) {
             (Some(t), Some(f)) => t.saturating_sub(f).max(0),
@@ -272,8 +276,8 @@ impl App {
     fn compressed_gap(&self) -> Option<i64> {
         let p = self.player.as_ref()?;
         let released = self.released_index();
-        let prev = self.store.get(released.checked_sub(1)?)?.ts_ns;
-        let next = self.store.get(released)?.ts_ns;
+        let prev = self.store.ts_ns(released.checked_sub(1)?)?;
+        let next = self.store.ts_ns(released)?;
         let gap = next.saturating_sub(prev);
         (gap > p.options.max_gap_ns).then_some(gap)
     }
@@ -294,7 +298,7 @@ impl App {
         if clock.is_paused() {
             return None;
         }
-        let next = self.store.get(self.released_index())?.ts_ns;
+        let next = self.store.ts_ns(self.released_index())?;
         let ahead = next.saturating_sub(clock.position()).max(0) as f64 / clock.speed();
         let ahead = ahead.min(PROGRESS_FRAME_NS as f64) as i64;
         Some(now.saturating_add(ahead.max(1)))
@@ -376,9 +380,8 @@ impl App {
         let last = self
             .released_index()
             .checked_sub(1)
-            .and_then(|i| self.store.get(i))
-            .map(|v| v.ts_ns);
-        let next = self.store.get(self.released_index()).map(|v| v.ts_ns);
+            .and_then(|i| self.store.ts_ns(i));
+        let next = self.store.ts_ns(self.released_index());
         let Some(p) = self.player.as_mut() else {
             return;
         };
@@ -408,17 +411,30 @@ impl App {
 
     /// Releases every packet whose capture time the clock has reached.
     fn release_due(&mut self) {
-        let Some(clock) = self.player.as_ref().and_then(|p| p.clock.clone()) else {
+        let Some(p) = self.player.as_mut() else {
             return;
         };
+        let Some(clock) = p.clock.clone() else {
+            return;
+        };
+        if clock.is_paused() {
+            if p.held {
+                // Landed on the packet asked for: the ones sharing its stamp wait for play.
+                return;
+            }
+        } else {
+            p.held = false;
+        }
         let (position, speed) = (clock.position(), clock.speed());
         let mut any = false;
-        while let Some(ts) = self.store.get(self.released_index()).map(|v| v.ts_ns) {
+        while let Some(ts) = self.store.ts_ns(self.released_index()) {
             if ts > position {
                 break;
             }
             let reveal = self.reveal_ns(ts, position, speed);
-            self.release_one(reveal);
+            if !self.release_one(reveal) {
+                break;
+            }
             any = true;
         }
         if any {
@@ -446,14 +462,17 @@ impl App {
         }
         if let Some(p) = self.player.as_mut() {
             p.ended_at = None;
+            p.held = true;
         }
         let count = count.min(self.store.len());
         while self.released_index() < count {
-            let Some(ts) = self.store.get(self.released_index()).map(|v| v.ts_ns) else {
+            let Some(ts) = self.store.ts_ns(self.released_index()) else {
                 break;
             };
             let reveal = self.reveal_ns(ts, position.max(ts), speed);
-            self.release_one(reveal);
+            if !self.release_one(reveal) {
+                break;
+            }
         }
         self.packets.restart_position();
         self.packets.set_follow(true);
@@ -475,7 +494,7 @@ impl App {
         let no = u64::try_from(no).unwrap_or(u64::MAX);
         let kept = usize::try_from(no.saturating_sub(evicted)).unwrap_or(usize::MAX);
         let count = kept.clamp(1, loaded);
-        let Some(ts) = self.store.get(count - 1).map(|v| v.ts_ns) else {
+        let Some(ts) = self.store.ts_ns(count - 1) else {
             return;
         };
         // Packets stamped no later than it would be released with it (out-of-order stamps).
@@ -489,7 +508,7 @@ impl App {
         };
         let position = first.saturating_add(offset_ns.max(0));
         let mut count = 0;
-        while self.store.get(count).is_some_and(|v| v.ts_ns <= position) {
+        while self.store.ts_ns(count).is_some_and(|ts| ts <= position) {
             count += 1;
         }
         self.rebuild(count.max(1), position.max(first));

@@ -521,6 +521,11 @@ impl PacketStore {
         self.origin
     }
 
+    /// Capture time of packet `index`, without decoding it (cheaper than [`Self::get`]).
+    pub fn ts_ns(&self, index: usize) -> Option<TimestampNs> {
+        self.record(index).map(|r| r.ts_ns)
+    }
+
     pub fn get(&self, index: usize) -> Option<PacketView<'_>> {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
