@@ -1,6 +1,7 @@
 //! Cursor arithmetic shared by every list the app scrolls (packets, flows, ladder arrows,
-//! layer rows): moving a position within bounds and keeping it inside the visible window.
-//! Pure functions; std only.
+//! layer rows): moving a position within bounds, keeping it inside the visible window, and
+//! mapping a click to a row.
+//! Pure functions over std and ratatui's `Rect`.
 
 /// Moves `pos` by `delta` within `0..len` (saturating at both ends).
 pub(crate) fn step(pos: usize, delta: isize, len: usize) -> usize {
@@ -24,6 +25,14 @@ pub(crate) fn keep_visible(scroll: usize, pos: usize, rows: usize) -> usize {
     }
 }
 
+/// Which row of a bordered list a click on screen row `row` hits, counted from the first
+/// visible row (`first_y`), or `None` on the header, the border or outside. `list` is the
+/// list's whole pane, bottom border included.
+pub(crate) fn clicked_row(list: ratatui::layout::Rect, first_y: u16, row: u16) -> Option<usize> {
+    let bottom = list.y.saturating_add(list.height).saturating_sub(1);
+    (row >= first_y && row < bottom).then(|| usize::from(row - first_y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,6 +43,15 @@ mod tests {
         assert_eq!(step(8, 5, 10), 9);
         assert_eq!(step(4, 2, 10), 6);
         assert_eq!(step(0, 1, 0), 0, "empty list stays at 0");
+    }
+
+    #[test]
+    fn clicked_row_ignores_header_and_border() {
+        let list = ratatui::layout::Rect::new(0, 2, 40, 10); // rows 2..=11, border at 11
+        assert_eq!(clicked_row(list, 4, 3), None, "header row");
+        assert_eq!(clicked_row(list, 4, 4), Some(0));
+        assert_eq!(clicked_row(list, 4, 10), Some(6));
+        assert_eq!(clicked_row(list, 4, 11), None, "bottom border");
     }
 
     #[test]

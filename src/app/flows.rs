@@ -8,7 +8,7 @@
 //! `now_ns` is always passed in. Depends on `anim`, `flow`, `model` and the app's keys,
 //! layout and flow_sort modules.
 
-use super::cursor::{keep_visible, step};
+use super::cursor::{clicked_row, keep_visible, step};
 use std::collections::HashMap;
 
 use crate::anim::{self, ArrowTiming, FlowProgress};
@@ -495,14 +495,8 @@ impl FlowScreen {
                 return;
             }
             self.focus = FlowFocus::List;
-            let first = layout.list_first_row_y();
-            let bottom = layout
-                .list
-                .y
-                .saturating_add(layout.list.height)
-                .saturating_sub(1);
-            if row >= first && row < bottom {
-                let target = self.scroll.saturating_add(usize::from(row - first));
+            if let Some(offset) = clicked_row(layout.list, layout.list_first_row_y(), row) {
+                let target = self.scroll.saturating_add(offset);
                 if target < self.order.len() {
                     let delta = target as isize - self.cursor as isize;
                     self.move_cursor(delta, layout);

@@ -4,7 +4,7 @@
 //! actions arrive here from [`crate::app::App::update`] together with the store and the
 //! current layout. Depends on `decode`, the app's store, layers and layout modules.
 
-use super::cursor::{keep_visible, step};
+use super::cursor::{clicked_row, keep_visible, step};
 use std::ops::Range;
 
 use ratatui::layout::Rect;
@@ -584,14 +584,8 @@ impl PacketScreen {
                 return;
             }
             self.set_focus(Focus::List);
-            let first = layout.list_first_row_y();
-            let bottom = layout
-                .list
-                .y
-                .saturating_add(layout.list.height)
-                .saturating_sub(1);
-            if row >= first && row < bottom {
-                let idx = self.scroll.saturating_add(usize::from(row - first));
+            if let Some(offset) = clicked_row(layout.list, layout.list_first_row_y(), row) {
+                let idx = self.scroll.saturating_add(offset);
                 if idx < store.len() {
                     self.follow = false;
                     self.select(idx, store, layout, decoder);

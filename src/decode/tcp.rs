@@ -87,14 +87,7 @@ pub(crate) fn push_flag_letters(out: &mut String, flags: u16) {
 pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     w.fix_transport(Proto::Tcp);
     let cap_end = end.min(w.cap());
-    let ports = if off + 4 <= cap_end {
-        be16(w.data, off).zip(be16(w.data, off + 2))
-    } else {
-        None
-    };
-    if let Some((s, d)) = ports {
-        w.set_ports(s, d);
-    }
+    let ports = w.read_ports(off, cap_end);
     let hlen = u8_at(w.data, off + 12).map_or(20, |b| usize::from(b >> 4) * 4);
     let payload_len = u32::try_from(end.saturating_sub(off + hlen)).unwrap_or(u32::MAX);
     w.emit(Hdr::Tcp { payload_len }, off, off + hlen.max(20));

@@ -17,14 +17,7 @@ const L: LayerKind = LayerKind::Transport;
 pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     w.fix_transport(Proto::Udp);
     let cap_end = end.min(w.cap());
-    let ports = if off + 4 <= cap_end {
-        be16(w.data, off).zip(be16(w.data, off + 2))
-    } else {
-        None
-    };
-    if let Some((s, d)) = ports {
-        w.set_ports(s, d);
-    }
+    let ports = w.read_ports(off, cap_end);
     w.emit(Hdr::Udp, off, off + 8);
     if !w.require(L, "UDP", "header", off, end, 8) {
         return;

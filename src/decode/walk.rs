@@ -7,6 +7,7 @@
 
 use std::net::IpAddr;
 
+use super::bytes::be16;
 use super::problem::Problem;
 use super::{AppProto, LayerKind, Proto, Summary};
 use super::{app, arp, icmp, ipv4, ipv6, link, tcp, tunnel, udp};
@@ -278,13 +279,22 @@ impl<S: Sink> Walker<'_, S> {
         self.ip_pair = Some((src, dst));
     }
 
-    /// Ports of the first TCP/UDP header.
+    /// Reads the ports at `off` (when captured) and records them if they are the packet's
+    /// first TCP/UDP ports.
     #[inline]
-    pub(crate) fn set_ports(&mut self, sport: u16, dport: u16) {
-        if self.sum.sport.is_none() {
+    pub(crate) fn read_ports(&mut self, off: usize, cap_end: usize) -> Option<(u16, u16)> {
+        // TCP and UDP both open with source and destination port; the first transport header
+        // of the packet gives the summary's ports (tshark's first occurrence).
+        let ports = if off + 4 <= cap_end {
+            be16(self.data, off).zip(be16(self.data, off + 2))
+        } else {
+            None
+        };
+        if let (Some((sport, dport)), None) = (ports, self.sum.sport) {
             self.sum.sport = Some(sport);
             self.sum.dport = Some(dport);
         }
+        ports
     }
 
     #[inline]
