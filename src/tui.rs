@@ -341,6 +341,18 @@ where
             dirty = true;
         }
         if dirty && (input || !app.is_running() || since_draw.is_none_or(|d| d >= FRAME_MIN)) {
+            // The terminal may have changed size since the last resize event was read (the
+            // event is still queued): tell the app first, so scrolling and the click map
+            // match the frame. The renderer lays out with the frame's own size anyway, in
+            // case the terminal changes again between this and the draw.
+            if let Ok(size) = terminal.size()
+                && (size.width, size.height) != app.size()
+            {
+                app.update(Msg::Resize {
+                    width: size.width,
+                    height: size.height,
+                });
+            }
             terminal
                 .draw(|f| ui::draw(f, app))
                 .map_err(|e| TuiError::Draw(e.to_string()))?;
