@@ -29,7 +29,7 @@ use ratatui::layout::Rect;
 
 use crate::model::{Frame, LinkType};
 use crate::redact::Redactor;
-use crate::sanitize::sanitize;
+use crate::sanitize::{neutralize, sanitize};
 use crate::theme_config::ThemeChoice;
 
 pub use decoder::{Decoder, RealDecoder};
@@ -531,7 +531,8 @@ impl App {
             Msg::Finished(result) => {
                 self.source.state = match result {
                     Ok(()) => SourceState::Done,
-                    Err(reason) => SourceState::Failed(sanitize(&reason)),
+                    // Outside names in the reason were sanitized where it was made.
+                    Err(reason) => SourceState::Failed(neutralize(&reason, false)),
                 };
                 self.finish_flows_if_over();
                 // The status bar may have grown a row.

@@ -1444,10 +1444,17 @@ fn caplen_above_the_wire_length_is_noted() {
         .iter()
         .find(|i| i.message.contains("captured bytes but only 20 on the wire"))
         .unwrap_or_else(|| panic!("no note: {:?}", d.issues));
-    assert_eq!((note.kind, note.layer, note.offset), (IssueKind::Note, LayerKind::Link, 0));
+    assert_eq!(
+        (note.kind, note.layer, note.offset),
+        (IssueKind::Note, LayerKind::Link, 0)
+    );
     assert!(!d.summary.broken, "the captured bytes still decode");
     assert_eq!(d.summary.proto, Proto::Tcp);
     // An ordinary packet has no such note.
     let d = dec_full(LinkType::ETHERNET, &p);
-    assert!(d.issues.iter().all(|i| !i.message.contains("on the wire")), "{:?}", d.issues);
+    assert!(
+        d.issues.iter().all(|i| !i.message.contains("on the wire")),
+        "{:?}",
+        d.issues
+    );
 }
