@@ -76,11 +76,11 @@ impl Input {
                 // Like tcpdump's "listening on": tells scripts (and tests) the capture is armed.
                 eprintln!(
                     "synack: capturing on {} ({}), snaplen {} bytes{}",
-                    cap.interface(),
+                    crate::sanitize::sanitize(cap.interface()),
                     cap.link_type(),
                     live.snaplen,
                     filter
-                        .map(|f| format!(", filter '{f}'"))
+                        .map(|f| format!(", filter '{}'", crate::sanitize::sanitize(f)))
                         .unwrap_or_default()
                 );
                 Ok(Input::Live(Box::new(cap)))
