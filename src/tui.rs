@@ -56,6 +56,12 @@ pub enum TuiError {
     /// restored so the program can print it and exit non-zero).
     #[error("{0}")]
     Source(String),
+    /// A thread panicked (a bug): the loop left, the terminal is restored.
+    #[error(
+        "internal error, synack stopped: {0}. The terminal was restored; please report this \
+         with the command you ran"
+    )]
+    Panicked(String),
 }
 
 /// Settings of the interactive session that come from the command line.
@@ -261,7 +267,11 @@ where
 {
     let result = turns(terminal, events, feed, quit, app, clock);
     feed.stop.store(true, Ordering::SeqCst);
-    result
+    // A panic elsewhere (capture or input thread) explains whatever ended the loop.
+    match term::panic_note() {
+        Some(note) => Err(TuiError::Panicked(note)),
+        None => result,
+    }
 }
 
 /// A clock reading as presentation-clock nanoseconds.
@@ -291,7 +301,7 @@ where
     // draw; anything else that changes the screen sets `dirty` and recomputes it.
     let mut next_frame: Option<i64> = None;
     loop {
-        if quit.load(Ordering::SeqCst) || app.should_quit() {
+        if quit.load(Ordering::SeqCst) || app.should_quit() || term::panic_note().is_some() {
             return Ok(());
         }
         // 0. The presentation clock: frames drained below are revealed at this instant.

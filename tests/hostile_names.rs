@@ -34,7 +34,10 @@ fn failed(o: &Output) -> String {
     assert!(!o.status.success(), "expected a failure");
     assert_terminal_safe(&o.stdout);
     let err = assert_terminal_safe(&o.stderr);
-    assert!(err.starts_with("synack: ") || err.starts_with("error:"), "{err}");
+    assert!(
+        err.starts_with("synack: ") || err.starts_with("error:"),
+        "{err}"
+    );
     err
 }
 
@@ -45,7 +48,10 @@ fn a_file_name_with_escapes_cannot_reach_the_terminal() {
     // Missing.
     for cmd in ["dump", "flows"] {
         let err = failed(&synack(&[OsStr::new(cmd), evil.as_os_str()]));
-        assert!(err.contains("\\x1b]0;pwned\\x07.pcap: no such file"), "{err}");
+        assert!(
+            err.contains("\\x1b]0;pwned\\x07.pcap: no such file"),
+            "{err}"
+        );
     }
     // Not a capture: the suggested commands are quoted for a shell.
     std::fs::write(&evil, b"hello, this is text\n").expect("write");
@@ -71,7 +77,10 @@ fn quotes_and_shell_metacharacters_are_quoted_in_suggested_commands() {
     std::fs::write(&name, b"<html>not a capture</html>").expect("write");
     let err = failed(&synack(&[OsStr::new("dump"), name.as_os_str()]));
     // The bidi override is escaped in the text and in the quoted command.
-    assert!(err.contains("it's $(reboot) \\u{202e}gpj.pcap: not a pcap"), "{err}");
+    assert!(
+        err.contains("it's $(reboot) \\u{202e}gpj.pcap: not a pcap"),
+        "{err}"
+    );
     assert!(
         err.contains("`file $'") && err.contains("/it\\'s $(reboot) \\xe2\\x80\\xaegpj.pcap'`"),
         "{err}"
@@ -87,7 +96,9 @@ fn quotes_and_shell_metacharacters_are_quoted_in_suggested_commands() {
 #[test]
 fn a_quoted_suggestion_names_the_file_in_a_real_shell() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let evil = dir.path().join(OsStr::from_bytes(b"a'b\x1b]0;x\x07 $(c).pcap"));
+    let evil = dir
+        .path()
+        .join(OsStr::from_bytes(b"a'b\x1b]0;x\x07 $(c).pcap"));
     std::fs::write(&evil, b"plain text").expect("write");
     let err = failed(&synack(&[OsStr::new("dump"), evil.as_os_str()]));
     let start = err.find("`file ").expect("a suggested command") + 6;

@@ -158,7 +158,11 @@ fn list_or_none(names: &[String]) -> String {
     if names.is_empty() {
         "none found (are you in a network namespace without devices?)".into()
     } else {
-        names.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|n| sanitize(n))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -228,6 +228,11 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
     let join = std::thread::Builder::new()
         .name("synack-capture".into())
         .spawn(move || {
+            if crate::fault::armed("capture") {
+                // Let the screen come up first, as a real failure mid-capture would.
+                std::thread::sleep(Duration::from_millis(1500));
+                crate::fault::panic_if_armed("capture");
+            }
             let result = match opened {
                 Opened::File(r) => run_file(*r, journal, &tx, &thread_stats, &stop),
                 Opened::Live(c, spool) => {
