@@ -201,12 +201,12 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }),
         stop: Arc::clone(&stop),
     };
-    let mapped = handle.mapped.clone();
+    let indexed = handle.indexed.clone();
     let spooled = handle.spooled.clone();
     let result = run_feed_with(feed, |w, h| {
         let mut app = options.app(kind, w, h);
-        if let Some(m) = mapped {
-            app = app.with_mapped_file(m.bytes, m.offsets);
+        if let Some(f) = indexed {
+            app = app.with_file(f.file, f.offsets);
         }
         if let Some(s) = spooled {
             app = app.with_spool(s.file, s.offsets);

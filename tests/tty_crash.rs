@@ -230,3 +230,34 @@ fn a_resize_storm_in_a_real_terminal_on_every_screen() {
     let (status, after) = s.finished();
     assert_eq!(status, 0, "{after}");
 }
+
+#[test]
+fn a_file_emptied_under_the_viewer_does_not_kill_it() {
+    if !have_tmux() || !Path::new(DEMO).exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("same.pcap");
+    std::fs::copy(DEMO, &file).expect("copy");
+    let s = Session::start(
+        "shrink",
+        "RUST_BACKTRACE=1",
+        &format!("{} replay --instant {}", synack(), file.display()),
+    );
+    s.wait_for("loaded same.pcap", Duration::from_secs(30));
+    // `tcpdump -w same.pcap` again: the file is truncated to nothing.
+    std::fs::File::create(&file).expect("truncate");
+    // Everything that shows packet bytes: a memory-mapped viewer died here with SIGBUS.
+    s.keys(&[
+        "G", "Enter", "Tab", "g", "j", "j", "e", "2", "Enter", "1", "k",
+    ]);
+    std::thread::sleep(Duration::from_millis(800));
+    let screen = s.screen();
+    assert!(
+        screen.contains("same.pcap"),
+        "the viewer is gone:\n{screen}"
+    );
+    s.keys(&["q"]);
+    let (status, after) = s.finished();
+    assert_eq!(status, 0, "{after}");
+}

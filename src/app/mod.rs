@@ -313,6 +313,19 @@ impl App {
         self
     }
 
+    /// Packets of a capture file are indexed, not copied: their bytes are read back from the
+    /// file with positioned reads when shown (the spool's mechanism,
+    /// [`PacketStore::attach_spool`]). Never memory-mapped: a file truncated by another
+    /// program would kill a mapped reader with SIGBUS; here the bytes just stop being found.
+    pub fn with_file(
+        mut self,
+        file: std::sync::Arc<std::fs::File>,
+        offsets: store::OffsetJournal,
+    ) -> App {
+        self.store.attach_spool(file, offsets);
+        self
+    }
+
     /// Packets of a live capture are indexed into its spool file, not copied (see
     /// [`PacketStore::attach_spool`]).
     pub fn with_spool(
@@ -511,6 +524,7 @@ impl App {
             let layout = self.flows_layout();
             self.flows.refresh(&layout);
         }
+        self.store.trim_spool_cache_if_full();
     }
 
     fn apply(&mut self, msg: Msg) {

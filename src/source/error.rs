@@ -81,6 +81,22 @@ pub enum SourceError {
     },
 
     #[error(
+        "{p}: the file was truncated while being read: it had {was} bytes when opened and \
+         only {now} at byte {offset} (another program rewrote it, e.g. `tcpdump -w` on the same \
+         file). The {packets} packets before were read; open the file again to see what it \
+         holds now.", p = shown(.path))]
+    Shrunk {
+        path: PathBuf,
+        /// Packets completely read before the file ended.
+        packets: u64,
+        /// Where reading stood.
+        offset: u64,
+        /// The file's size when opened, and when it was found shorter.
+        was: u64,
+        now: u64,
+    },
+
+    #[error(
         "{p}: packet {packet} (record at byte {offset}) claims {caplen} captured bytes, more \
          than the {limit} any capture tool writes; the file is corrupt from here on.", p = shown(.path))]
     AbsurdLength {

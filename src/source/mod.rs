@@ -25,7 +25,7 @@ pub use interfaces::{
 pub use live::{KernelStats, LiveCapture, LiveConfig, LiveRead, READ_TIMEOUT_MS};
 pub use spool::SpoolWriter;
 pub use thread::{
-    CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, MappedFile, OffsetJournal, SourceEvent,
+    CHANNEL_BATCHES, CaptureHandle, CaptureStats, IndexedFile, Input, OffsetJournal, SourceEvent,
     SourceInfo, SpooledCapture, spawn, spawn_reader,
 };
 
