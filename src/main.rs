@@ -4,11 +4,11 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use synack::cli::commands::{self, CommandError};
 use synack::cli::{Cli, Command};
-use synack::commands::{self, CommandError};
 use synack::sanitize::neutralize;
 use synack::source::Input;
-use synack::tui::{self, TuiOptions};
+use synack::terminal::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
     let cli = parse();
@@ -49,7 +49,6 @@ fn main() -> ExitCode {
                 },
             )
         }
-        Command::BenchLoad(args) => synack::bench_load::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

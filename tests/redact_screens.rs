@@ -94,8 +94,8 @@ fn check(screen: &str, forms: &BTreeSet<String>, what: &str) {
 
 #[test]
 fn no_real_address_on_any_screen_of_any_demo() {
-    for name in synack::demo::names() {
-        let frames = synack::demo::frames(name).expect("demo");
+    for name in synack::teach::demo::names() {
+        let frames = synack::teach::demo::frames(name).expect("demo");
         let forms = real_forms(&frames);
         assert!(!forms.is_empty(), "{name} has addresses");
         for explain in [false, true] {

@@ -6,7 +6,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use synack::app::{App, Key, Msg, SourceKind};
-use synack::pacing::ReplayOptions;
+use synack::replay::pacing::ReplayOptions;
 
 const SIZES: &[(u16, u16)] = &[
     (1, 1),
@@ -86,10 +86,10 @@ fn app_for(name: &str, frames: &[synack::model::Frame], mode: Mode) -> App {
 
 #[test]
 fn every_screen_survives_a_resize_storm() {
-    for name in synack::demo::names() {
-        let frames = synack::demo::frames(name).expect("demo frames");
+    for name in synack::teach::demo::names() {
+        let frames = synack::teach::demo::frames(name).expect("demo frames");
         // Every scenario loaded; the first and the busiest also replaying and failed.
-        let modes: &[Mode] = if name == synack::demo::names()[0] || name == "busy" {
+        let modes: &[Mode] = if name == synack::teach::demo::names()[0] || name == "busy" {
             &[Mode::Loaded, Mode::Replay, Mode::Failed]
         } else {
             &[Mode::Loaded]
