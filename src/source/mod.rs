@@ -3,7 +3,7 @@
 //! finds the default one (`interfaces`), compiles BPF filters for offline frames (`filter`) and
 //! runs the capture thread that feeds frames over a bounded channel (`thread`), spooling live
 //! frames to a pcap file (`spool`).
-//! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
+//! Depends on `crate::model` only (plus pcap, pcap-parser).
 
 mod backing;
 mod error;
