@@ -1,7 +1,9 @@
 //! Live capture through libpcap: `LiveConfig` (interface, BPF filter, snaplen, promiscuous
-//! mode, optional `-w` pcap file, buffer size) and `LiveCapture`, a synchronous reader in
-//! immediate mode with a short read timeout so callers can honour a stop flag, a count or a
-//! duration. Turns libpcap's failures into messages that say what to do (permissions, unknown
+//! mode, optional `-w` pcap file, kernel buffer size) and `LiveCapture`, a synchronous reader
+//! with a short read timeout so callers can honour a stop flag, a count or a duration.
+//! Bursts are kept by a large kernel buffer (`-B`, [`DEFAULT_BUFFER_BYTES`]) used as a ring of
+//! blocks packed with packets (libpcap's TPACKET_V3), not in immediate mode, whose one
+//! snaplen-sized slot per packet left about 30 slots in libpcap's default 2 MiB. Turns libpcap's failures into messages that say what to do (permissions, unknown
 //! interface, bad filter). Depends on `crate::model`, `super::{error, interfaces}` and pcap.
 
 use std::os::fd::AsRawFd;
@@ -17,6 +19,12 @@ use crate::model::{Frame, LinkType};
 
 /// How long one read waits for a packet before returning [`LiveRead::Timeout`].
 pub const READ_TIMEOUT_MS: i32 = 100;
+/// The kernel hands over a block of packets when it is full or this old: the longest a packet
+/// waits before synack sees it (tcpdump waits up to 1000 ms).
+pub const BLOCK_TIMEOUT_MS: i32 = 50;
+/// Default kernel capture buffer (`-B`): 32 MiB holds about 200,000 small packets or 20,000
+/// full-size ones; libpcap's own default is 2 MiB.
+pub const DEFAULT_BUFFER_BYTES: i32 = 32 * 1024 * 1024;
 
 /// What to capture and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,8 +38,12 @@ pub struct LiveConfig {
     pub promisc: bool,
     /// Also write every captured frame to this pcap file.
     pub write_to: Option<PathBuf>,
-    /// Kernel buffer size in bytes; `None` = libpcap's default.
+    /// Kernel buffer size in bytes; `None` = libpcap's default (2 MiB).
     pub buffer_size: Option<i32>,
+    /// Hand each packet over as soon as it arrives instead of in blocks every
+    /// [`BLOCK_TIMEOUT_MS`]: lower latency, but the kernel buffer becomes one snaplen-sized
+    /// slot per packet (few slots, so bursts are dropped).
+    pub immediate: bool,
 }
 
 impl Default for LiveConfig {
@@ -42,7 +54,8 @@ impl Default for LiveConfig {
             snaplen: 262_144,
             promisc: true,
             write_to: None,
-            buffer_size: None,
+            buffer_size: Some(DEFAULT_BUFFER_BYTES),
+            immediate: false,
         }
     }
 }
@@ -142,8 +155,12 @@ impl LiveCapture {
         let mut inactive = inactive
             .promisc(cfg.promisc)
             .snaplen(cfg.snaplen)
-            .timeout(READ_TIMEOUT_MS)
-            .immediate_mode(true);
+            .timeout(if cfg.immediate {
+                READ_TIMEOUT_MS
+            } else {
+                BLOCK_TIMEOUT_MS
+            })
+            .immediate_mode(cfg.immediate);
         if let Some(size) = cfg.buffer_size {
             inactive = inactive.buffer_size(size);
         }

@@ -21,6 +21,7 @@ fn lo_config(filter: String) -> LiveConfig {
         promisc: false,
         write_to: None,
         buffer_size: Some(4 * 1024 * 1024),
+        immediate: false,
     }
 }
 

@@ -14,6 +14,7 @@ mod live;
 mod pcapng;
 mod poll;
 mod spool;
+mod stream;
 mod thread;
 
 pub use error::SourceError;
@@ -22,8 +23,12 @@ pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
 };
-pub use live::{KernelStats, LiveCapture, LiveConfig, LiveRead, READ_TIMEOUT_MS};
+pub use live::{
+    BLOCK_TIMEOUT_MS, DEFAULT_BUFFER_BYTES, KernelStats, LiveCapture, LiveConfig, LiveRead,
+    READ_TIMEOUT_MS,
+};
 pub use spool::SpoolWriter;
+pub use stream::{IdleAction, StreamControl, is_stopped};
 pub use thread::{
     CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, MappedFile, OffsetJournal, SourceEvent,
     SourceInfo, SpooledCapture, spawn, spawn_reader,

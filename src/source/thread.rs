@@ -1,14 +1,15 @@
 //! The capture thread: opens a source synchronously (so opening errors reach the caller at
 //! once), then moves it into a thread that sends frames in batches over a bounded channel.
 //! Files and stdin block on a full channel and lose nothing; live capture never blocks libpcap:
-//! a batch that does not fit is dropped and counted. A stop flag is honoured within about
-//! 100 ms (the live read timeout). For a memory-mapped file the thread also journals where each
+//! a batch that does not fit is dropped and counted. A stream (stdin, pipe, FIFO) sends the
+//! partial batch it holds whenever its writer pauses, so packets show as they arrive. A stop
+//! flag is honoured within about 100 ms (the live read timeout, the stream poll), even while a
+//! pipe's writer is silent. For a memory-mapped file the thread also journals where each
 //! frame's bytes sit in the map ([`MappedFile`]), so the consumer can index frames instead of
 //! keeping copies; live frames are spooled to a pcap file the same way ([`SpooledCapture`]).
 //! Depends on `crate::model` and the sibling source modules.
 
 use std::collections::VecDeque;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
@@ -20,6 +21,7 @@ use super::error::SourceError;
 use super::file::FileReader;
 use super::live::{LiveCapture, LiveConfig, LiveRead};
 use super::spool::SpoolWriter;
+use super::stream::StreamControl;
 use crate::model::{Frame, LinkType};
 
 /// Batches in flight between the capture thread and the consumer.
@@ -41,8 +43,8 @@ const JOURNAL_LIMIT: usize = 4 * (CHANNEL_BATCHES + 1) * FILE_BATCH;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     File(PathBuf),
-    /// A pcap/pcapng stream on standard input (`synack replay -`). A read blocked on an idle
-    /// pipe cannot be interrupted; the stop flag is seen when data or end-of-file arrives.
+    /// A pcap/pcapng stream on standard input (`synack replay -`). Reads wait in short polls,
+    /// so the stop flag ends a read on an idle pipe too.
     Stdin,
     Live(LiveConfig),
 }
@@ -150,17 +152,21 @@ impl CaptureHandle {
 }
 
 enum Opened {
-    File(Box<FileReader>),
+    /// A file, or a stream (pipe, FIFO, stdin) with the control its reads go through.
+    File(Box<FileReader>, Option<StreamControl>),
     Live(LiveCapture, SpoolWriter),
 }
 
 /// Opens `input` now (errors are returned here) and starts the capture thread.
 pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, SourceError> {
     let opened = match input {
-        Input::File(path) => Opened::File(Box::new(FileReader::open(&path)?)),
+        Input::File(path) => {
+            let ctl = StreamControl::new(Arc::clone(&stop));
+            Opened::File(Box::new(FileReader::open_with(&path, &ctl)?), Some(ctl))
+        }
         Input::Stdin => {
-            let stdin: Box<dyn Read + Send> = Box::new(std::io::stdin());
-            Opened::File(Box::new(FileReader::from_reader(stdin, "-")?))
+            let ctl = StreamControl::new(Arc::clone(&stop));
+            Opened::File(Box::new(FileReader::stdin(&ctl)?), Some(ctl))
         }
         Input::Live(mut cfg) => {
             // The spool replaces libpcap's savefile: it is the `-w` file when one is given.
@@ -187,12 +193,12 @@ pub fn spawn_reader(
     reader: FileReader,
     stop: Arc<AtomicBool>,
 ) -> Result<CaptureHandle, SourceError> {
-    spawn_opened(Opened::File(Box::new(reader)), stop)
+    spawn_opened(Opened::File(Box::new(reader), None), stop)
 }
 
 fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, SourceError> {
     let info = match &opened {
-        Opened::File(r) => SourceInfo {
+        Opened::File(r, _) => SourceInfo {
             name: r.name().into(),
             link: r.link_type(),
             live: false,
@@ -206,7 +212,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         },
     };
     let mapped = match &opened {
-        Opened::File(r) => r.shared_bytes().map(|bytes| MappedFile {
+        Opened::File(r, _) => r.shared_bytes().map(|bytes| MappedFile {
             bytes,
             offsets: OffsetJournal::default(),
         }),
@@ -218,18 +224,37 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             offsets: OffsetJournal::default(),
             path: spool.path().map(PathBuf::from),
         }),
-        Opened::File(_) => None,
+        Opened::File(..) => None,
     };
     let spool_journal = spooled.as_ref().map(|s| Arc::clone(&s.offsets));
     let journal = mapped.as_ref().map(|m| Arc::clone(&m.offsets));
     let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+    // A stream sends what it holds whenever its writer pauses, so packets show as they arrive.
+    let pending = match &opened {
+        Opened::File(r, Some(ctl)) if r.total_bytes().is_none() => {
+            let pending: PendingBatch = Arc::new(Mutex::new(Vec::new()));
+            let (p, tx, stop) = (Arc::clone(&pending), tx.clone(), Arc::clone(&stop));
+            ctl.set_on_idle(Box::new(move || {
+                let batch = p.lock().map(|mut b| std::mem::take(&mut *b));
+                if let Ok(batch) = batch
+                    && !batch.is_empty()
+                {
+                    let _ = send_blocking(&tx, SourceEvent::Frames(batch), &stop);
+                }
+            }));
+            Some(pending)
+        }
+        _ => None,
+    };
     let stats = Arc::new(CaptureStats::default());
     let thread_stats = Arc::clone(&stats);
     let join = std::thread::Builder::new()
         .name("synack-capture".into())
         .spawn(move || {
             let result = match opened {
-                Opened::File(r) => run_file(*r, journal, &tx, &thread_stats, &stop),
+                Opened::File(r, _) => {
+                    run_file(*r, journal, pending, &tx, &thread_stats, &stop)
+                }
                 Opened::Live(c, spool) => {
                     run_live(c, spool, spool_journal, &tx, &thread_stats, &stop)
                 }
@@ -312,9 +337,13 @@ fn per_second(frames: u64, over: Duration) -> u64 {
     u64::try_from(u128::from(frames) * 1_000_000_000 / ns).unwrap_or(u64::MAX)
 }
 
+/// Frames read from a stream but not sent yet, shared with the stream's idle action.
+type PendingBatch = Arc<Mutex<Vec<Frame>>>;
+
 fn run_file(
     mut reader: FileReader,
     mut journal: Option<OffsetJournal>,
+    pending: Option<PendingBatch>,
     tx: &SyncSender<SourceEvent>,
     stats: &CaptureStats,
     stop: &AtomicBool,
@@ -323,10 +352,15 @@ fn run_file(
     let mut offsets = Vec::new();
     let started = Instant::now();
     let mut last_rate = started;
+    // A stream's batch lives behind the lock its idle action takes; a file's is local.
+    let held = |batch: &Vec<Frame>| match &pending {
+        Some(p) => p.lock().map_or(0, |b| b.len()),
+        None => batch.len(),
+    };
     loop {
         let mut batch = Vec::with_capacity(FILE_BATCH);
         let mut end: Option<Result<(), SourceError>> = None;
-        while batch.len() < FILE_BATCH {
+        while held(&batch) < FILE_BATCH {
             if stop.load(Ordering::Relaxed) {
                 end = Some(Ok(()));
                 break;
@@ -340,9 +374,18 @@ fn run_file(
                     if journal.is_some() {
                         offsets.push((reader.frames_read() - 1, reader.data_offset()));
                     }
-                    batch.push(std::mem::replace(&mut frame, new_frame()));
+                    let next = std::mem::replace(&mut frame, new_frame());
+                    match pending.as_ref().and_then(|p| p.lock().ok()) {
+                        Some(mut shared) => shared.push(next),
+                        None => batch.push(next),
+                    }
                 }
                 Ok(false) => {
+                    end = Some(Ok(()));
+                    break;
+                }
+                // A read given up on a stop request is a clean end.
+                Err(_) if stop.load(Ordering::Relaxed) => {
                     end = Some(Ok(()));
                     break;
                 }
@@ -351,6 +394,11 @@ fn run_file(
                     break;
                 }
             }
+        }
+        if let Some(p) = &pending
+            && let Ok(mut shared) = p.lock()
+        {
+            batch.append(&mut shared);
         }
         if let Some(j) = &journal
             && !journal_batch(j, &mut offsets)
