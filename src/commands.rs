@@ -243,7 +243,12 @@ fn read_all(
     // Signals are caught before opening, so that waiting for a FIFO's writer can be stopped.
     let stop = stop_on_signals();
     let ctl = StreamControl::new(Arc::clone(&stop));
-    let mut input = Input::open(file, live, filter, &ctl)?;
+    let mut input = match Input::open(file, live, filter, &ctl) {
+        Ok(input) => input,
+        // Stopped while waiting for a FIFO's or pipe's first bytes: nothing was read.
+        Err(_) if ctl.stopped() => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     stream.set(input.is_stream());
     let limits = Limits::new(live, stop);
     // `-f` on a file is applied here; live input is filtered in the kernel already.
