@@ -136,6 +136,7 @@ pub const DEFAULT_SPOOL_MAX: &str = "1G";
 
 /// `-w` rotation, as tcpdump does it.
 #[derive(Debug, Args, Clone, Default, PartialEq)]
+#[command(group(clap::ArgGroup::new("rotate_by").args(["file_size", "rotate_secs"]).multiple(true)))]
 pub struct Rotation {
     /// Start a new -w file once the current one holds more than MB million bytes (tcpdump's
     /// -C): OUT.pcap, OUT.pcap1, OUT.pcap2… (with -W: OUT.pcap0 … OUT.pcapN-1, reused in a
@@ -145,7 +146,7 @@ pub struct Rotation {
     pub file_size: Option<u64>,
     /// With -C: keep at most N files, overwriting the oldest (a ring). With -G: stop after N
     /// files.
-    #[arg(short = 'W', value_name = "N", requires = "write",
+    #[arg(short = 'W', value_name = "N", requires = "rotate_by",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub file_count: Option<u32>,
     /// Start a new -w file every SECS seconds (tcpdump's -G); the -w name may hold strftime
@@ -259,6 +260,13 @@ impl LiveArgs {
             write_to: self.capture.write.clone(),
             buffer_size: Some(self.capture.kernel.bytes()),
             immediate: self.capture.kernel.immediate,
+            overwrite: self.capture.force,
+            rotation: crate::source::Rotation {
+                file_size: self.capture.rotate.file_size,
+                file_count: self.capture.rotate.file_count,
+                seconds: self.capture.rotate.rotate_secs,
+            },
+            spool_max: Some(self.capture.spool_max),
             ..crate::source::LiveConfig::default()
         }
     }

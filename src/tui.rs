@@ -208,6 +208,7 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };

@@ -10,11 +10,12 @@ use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use pcap::{Active, Capture, Savefile};
+use pcap::{Active, Capture};
 
 use super::error::SourceError;
 use super::interfaces::{default_interface, interface_names, pcap_message};
 use super::poll::wait_readable;
+use super::rotate::{RotatingWriter, Rotation};
 use crate::model::{Frame, LinkType};
 
 /// How long one read waits for a packet before returning [`LiveRead::Timeout`].
@@ -36,8 +37,14 @@ pub struct LiveConfig {
     /// Bytes kept per packet.
     pub snaplen: i32,
     pub promisc: bool,
-    /// Also write every captured frame to this pcap file.
+    /// Also write every captured frame to this pcap file (created 0600, no symbolic links).
     pub write_to: Option<PathBuf>,
+    /// Overwrite an existing `write_to` file (`--force`).
+    pub overwrite: bool,
+    /// tcpdump's `-C`, `-W`, `-G` for `write_to`.
+    pub rotation: Rotation,
+    /// Bound of the temporary spool on disk (`--spool-max`); `None`: unbounded.
+    pub spool_max: Option<u64>,
     /// Kernel buffer size in bytes; `None` = libpcap's default (2 MiB).
     pub buffer_size: Option<i32>,
     /// Hand each packet over as soon as it arrives instead of in blocks every
@@ -54,6 +61,9 @@ impl Default for LiveConfig {
             snaplen: 262_144,
             promisc: true,
             write_to: None,
+            overwrite: false,
+            rotation: Rotation::default(),
+            spool_max: None,
             buffer_size: Some(DEFAULT_BUFFER_BYTES),
             immediate: false,
         }
@@ -86,7 +96,7 @@ pub struct LiveCapture {
     interface: String,
     link: LinkType,
     nanos: bool,
-    savefile: Option<(Savefile, PathBuf)>,
+    savefile: Option<(RotatingWriter, PathBuf)>,
 }
 
 impl std::fmt::Debug for LiveCapture {
@@ -185,17 +195,19 @@ impl LiveCapture {
                 message: pcap_message(&e),
             })?;
         }
+        let link = linktype_of_dlt(cap.get_datalink().0);
         let savefile = match &cfg.write_to {
             Some(path) => {
-                let sf = cap.savefile(path).map_err(|e| SourceError::Write {
-                    path: path.clone(),
-                    message: pcap_message(&e),
-                })?;
+                let snaplen = u32::try_from(cfg.snaplen).unwrap_or(262_144);
+                let sf = RotatingWriter::create(path, cfg.rotation, cfg.overwrite, link, snaplen)
+                    .map_err(|e| SourceError::Write {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
                 Some((sf, path.clone()))
             }
             None => None,
         };
-        let link = linktype_of_dlt(cap.get_datalink().0);
         Ok(LiveCapture {
             cap,
             interface,
@@ -235,9 +247,6 @@ impl LiveCapture {
     fn try_next(&mut self, frame: &mut Frame) -> Result<bool, SourceError> {
         match self.cap.next_packet() {
             Ok(packet) => {
-                if let Some((sf, _)) = &mut self.savefile {
-                    sf.write(&packet);
-                }
                 let h = packet.header;
                 // time_t / suseconds_t are i64 here but 32-bit on some targets.
                 #[allow(clippy::useless_conversion)]
@@ -252,6 +261,13 @@ impl LiveCapture {
                 frame.link = self.link;
                 frame.data.clear();
                 frame.data.extend_from_slice(packet.data);
+                if let Some((sf, path)) = &mut self.savefile {
+                    // A `-G`/`-W` run that wrote its last file keeps capturing unwritten.
+                    sf.write(frame).map_err(|e| SourceError::Write {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                }
                 Ok(true)
             }
             Err(pcap::Error::TimeoutExpired) => Ok(false),
@@ -292,7 +308,7 @@ impl LiveCapture {
         if let Some((sf, path)) = &mut self.savefile {
             sf.flush().map_err(|e| SourceError::Write {
                 path: path.clone(),
-                message: pcap_message(&e),
+                message: e.to_string(),
             })?;
         }
         Ok(())

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use super::error::SourceError;
 use super::file::FileReader;
 use super::live::{LiveCapture, LiveConfig, LiveRead};
-use super::spool::SpoolWriter;
+use super::spool::{RECORD_HEADER, SpoolWriter};
 use super::stream::StreamControl;
 use crate::model::{Frame, LinkType};
 
@@ -80,6 +80,9 @@ pub struct CaptureStats {
     pub kernel_dropped: AtomicU64,
     /// Packets the interface or driver dropped (libpcap `ps_ifdrop`, polled).
     pub if_dropped: AtomicU64,
+    /// Live frames, counted from the first sent, whose bytes the bounded spool removed from
+    /// disk (`--spool-max`): the consumer evicts them.
+    pub spool_evicted: AtomicU64,
 }
 
 /// What was opened, for the status bar.
@@ -169,13 +172,26 @@ pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, Sourc
             Opened::File(Box::new(FileReader::stdin(&ctl)?), Some(ctl))
         }
         Input::Live(mut cfg) => {
-            // The spool replaces libpcap's savefile: it is the `-w` file when one is given.
-            let write_to = cfg.write_to.take();
+            // The spool is the `-w` file when one is given without rotation (nothing written
+            // twice); otherwise it is an unlinked temporary file bounded by --spool-max, and
+            // the capture writes the rotating `-w` files itself.
+            let write_to = if cfg.rotation.is_active() {
+                None
+            } else {
+                cfg.write_to.take()
+            };
             let cap = LiveCapture::open(&cfg)?;
             let snaplen = u32::try_from(cfg.snaplen).unwrap_or(262_144);
             let spool = match &write_to {
-                Some(path) => SpoolWriter::create(path, cap.link_type(), snaplen),
-                None => SpoolWriter::temporary(cap.link_type(), snaplen),
+                Some(path) => {
+                    SpoolWriter::create_with(path, cfg.overwrite, cap.link_type(), snaplen)
+                }
+                None => SpoolWriter::temporary(cap.link_type(), snaplen).map(|s| match cfg
+                    .spool_max
+                {
+                    Some(max) => s.bounded(max),
+                    None => s,
+                }),
             }
             .map_err(|e| SourceError::Write {
                 path: write_to.clone().unwrap_or_else(std::env::temp_dir),
@@ -440,7 +456,7 @@ fn send_live(
     journal: &mut Option<OffsetJournal>,
     sent: &mut u64,
     stats: &CaptureStats,
-) -> Result<(), ()> {
+) -> Result<bool, ()> {
     let n = batch.len() as u64;
     let held = journal.clone();
     let guard = held.as_ref().and_then(|j| j.lock().ok());
@@ -462,11 +478,11 @@ fn send_live(
                 }
             }
             *sent = sent.saturating_add(n);
-            Ok(())
+            Ok(true)
         }
         Err(TrySendError::Full(_)) => {
             stats.dropped_by_synack.fetch_add(n, Ordering::Relaxed);
-            Ok(())
+            Ok(false)
         }
         Err(TrySendError::Disconnected(_)) => Err(()),
     };
@@ -530,8 +546,20 @@ fn run_live(
                 break Err(spool_error(&spool, &e));
             }
             let full = std::mem::replace(&mut batch, Vec::with_capacity(LIVE_BATCH));
-            if send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats).is_err() {
-                break Ok(());
+            let (first, number, n) = (offsets.first().copied(), sent, full.len() as u64);
+            match send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats) {
+                Err(()) => break Ok(()),
+                Ok(delivered) => {
+                    if delivered && let Some(first) = first {
+                        spool.note_sent(first.saturating_sub(RECORD_HEADER), number, n);
+                    }
+                    // --spool-max: the oldest batches leave the disk, and the consumer.
+                    match spool.enforce_bound() {
+                        Ok(Some(gone)) => stats.spool_evicted.store(gone, Ordering::Relaxed),
+                        Ok(None) => {}
+                        Err(e) => break Err(spool_error(&spool, &e)),
+                    }
+                }
             }
         }
         if last_rate.0.elapsed() >= RATE_EVERY {
