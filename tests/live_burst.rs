@@ -509,3 +509,104 @@ fn live_flows_print_a_connection_when_it_closes() {
     let rest: Vec<String> = rx.try_iter().collect();
     assert!(rest.is_empty(), "the connection is printed once: {rest:?}");
 }
+
+/// `synack live --spool-max 2M` in a real terminal (tmux) while 28 MB of datagrams arrive:
+/// the spool's disk use stays under the bound, the screen counts the evictions naming
+/// `--spool-max`, and the newest packets are still shown.
+#[test]
+fn live_spool_stays_within_spool_max() {
+    use std::os::unix::fs::MetadataExt;
+    let test = "live_spool_stays_within_spool_max";
+    if !prerequisites(test, false) {
+        return;
+    }
+    if Command::new("tmux").arg("-V").output().is_err() {
+        missing(test, "tmux is not installed (the viewer runs in it)");
+        return;
+    }
+    let ns = match Netns::new("s") {
+        Ok(ns) => ns,
+        Err(e) => {
+            missing(test, &format!("cannot build namespaces: {e}"));
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pidfile = dir.path().join("pid");
+    let server = format!("synack-spool-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &server])
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    struct Kill<'a>(&'a dyn Fn(&[&str]) -> Option<String>);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            (self.0)(&["kill-server"]);
+        }
+    }
+    let _kill = Kill(&tmux);
+    let program = format!(
+        "sh -c 'echo $$ > {pid}; exec ip netns exec {ns} {synack} live -i {veth} -f \"udp \
+         and dst port {PORT}\" --spool-max 2M'",
+        pid = pidfile.display(),
+        ns = ns.client,
+        synack = env!("CARGO_BIN_EXE_synack"),
+        veth = ns.veth,
+    );
+    tmux(&["new-session", "-d", "-s", "spool", "-x", "120", "-y", "30", &program])
+        .expect("tmux new-session");
+    let screen = || tmux(&["capture-pane", "-p", "-t", "spool"]).unwrap_or_default();
+    let wait_for = |what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "no {what:?} on screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("pkts");
+    let me = std::env::current_exe().expect("test binary");
+    let out = ns
+        .exec(&ns.server)
+        .arg(&me)
+        .args(["--exact", "burst_role", "--ignored", "--nocapture"])
+        .env(ROLE, "rate")
+        .env("RATE_PPS", "10000")
+        .env("RATE_SECS", "2")
+        .env("BURST_SIZE", "1400")
+        .output()
+        .expect("sender");
+    assert!(out.status.success());
+    let shown = wait_for("--spool-max");
+    let pid = std::fs::read_to_string(&pidfile).expect("pid");
+    let pid = pid.trim();
+    let mut spool = None;
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).expect("fds") {
+        let path = entry.expect("fd").path();
+        let target = std::fs::read_link(&path).unwrap_or_default();
+        if target.to_string_lossy().contains("synack-spool") {
+            let meta = std::fs::metadata(&path).expect("spool metadata");
+            spool = Some((meta.len(), meta.blocks() * 512));
+        }
+    }
+    let (written, on_disk) = spool.expect("the spool is open");
+    eprintln!("spool: {written} bytes written, {on_disk} on disk\n{shown}");
+    assert!(written > 20_000_000, "wrote {written}");
+    assert!(
+        on_disk <= 2 * 1024 * 1024 + 64 * 1024,
+        "spool uses {on_disk} bytes on disk for a 2 MiB bound"
+    );
+    // The evictions are counted, the newest packets listed (the last one sent is no. 20000).
+    assert!(shown.contains("evicted"), "{shown}");
+    let last = wait_for("20000 ");
+    tmux(&["send-keys", "-t", "spool", "q"]);
+    let _ = last;
+}
