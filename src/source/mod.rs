@@ -15,13 +15,14 @@ mod interfaces;
 mod live;
 mod pcapng;
 mod poll;
+mod record;
 mod rotate;
 mod spool;
 mod stream;
 mod thread;
 
 pub use error::SourceError;
-pub use file::{FileReader, MAX_CAPLEN};
+pub use file::FileReader;
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
@@ -30,6 +31,7 @@ pub use live::{
     BLOCK_TIMEOUT_MS, DEFAULT_BUFFER_BYTES, KernelStats, LiveCapture, LiveConfig, LiveRead,
     READ_TIMEOUT_MS,
 };
+pub use record::MAX_CAPLEN;
 pub use rotate::{RotatingWriter, Rotation};
 pub use spool::{MIN_SPOOL_MAX, SpoolWriter, create_capture_file};
 pub use stream::{IdleAction, StreamControl, is_stopped};

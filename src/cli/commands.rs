@@ -14,18 +14,18 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use crate::cli::output::{self, PacketLine};
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
 use crate::decode::{self, Summary};
-use crate::demo::{self, DemoError};
 use crate::flow::{Flow, FlowId, FlowTracker};
 use crate::model::Frame;
-use crate::output::{self, PacketLine};
-use crate::pacing::Pacer;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
+use crate::replay::pacing::Pacer;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError, StreamControl,
 };
+use crate::teach::demo::{self, DemoError};
 
 /// Why a command stopped early. `Display` is the message the user sees.
 #[derive(Debug, Error)]
@@ -35,7 +35,7 @@ pub enum CommandError {
     #[error("cannot write the output: {0}")]
     Output(io::Error),
     #[error("{0}")]
-    Interactive(#[from] crate::tui::TuiError),
+    Interactive(#[from] crate::terminal::tui::TuiError),
     #[error("{0}")]
     Demo(#[from] DemoError),
 }
@@ -49,7 +49,7 @@ impl CommandError {
     /// The signal that ended the interactive viewer, if that is what happened.
     pub fn signal(&self) -> Option<i32> {
         match self {
-            CommandError::Interactive(crate::tui::TuiError::Signal(sig)) => Some(*sig),
+            CommandError::Interactive(crate::terminal::tui::TuiError::Signal(sig)) => Some(*sig),
             _ => None,
         }
     }
@@ -545,7 +545,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         !filtered || flag(shown, flow.id)
     };
     let stream = Cell::new(false);
-    let idle_ns = crate::pacing::secs_to_ns(args.idle_timeout);
+    let idle_ns = crate::replay::pacing::secs_to_ns(args.idle_timeout);
     // Capture time "now" for the idle check: the last packet's time plus the wall time since
     // it arrived (live timestamps are the wall clock; a replayed pipe's are not).
     let mut last_seen: Option<(i64, Instant)> = None;
@@ -724,20 +724,20 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn_reader(scenario.reader()?, Arc::clone(&stop))?;
     let link = handle.info.link;
-    let feed = crate::tui::Feed {
+    let feed = crate::terminal::tui::Feed {
         rx: &handle.rx,
         drops: Box::new(crate::app::Drops::default),
         stop: Arc::clone(&stop),
     };
     let name = format!("demo {}", scenario.name);
-    let options = crate::tui::TuiOptions {
+    let options = crate::terminal::tui::TuiOptions {
         replay: Some(args.options()),
         theme: args.view.theme_choice(),
         redact: args.view.redact,
         explain: true,
-        ..crate::tui::TuiOptions::default()
+        ..crate::terminal::tui::TuiOptions::default()
     };
-    let result = crate::tui::run_feed_with(feed, |w, h| {
+    let result = crate::terminal::tui::run_feed_with(feed, |w, h| {
         let app = options
             .app(crate::app::SourceKind::File { name }, w, h)
             .with_demo(scenario);
