@@ -145,15 +145,20 @@ impl Input {
 
 /// Ctrl-C, SIGTERM and SIGHUP end `dump` and `flows` cleanly (what was read is printed, a
 /// capture's counters too); a second one while the first is being handled exits at once.
+/// Registered once per process (`replay --print --loop` reads the file again and again).
 fn stop_on_signals() -> Arc<AtomicBool> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
-        // If registration fails the default action (exit) still applies; nothing to lose.
-        let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop));
-        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
-    }
-    stop
+    static STOP: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    let stop = STOP.get_or_init(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let stop = Arc::new(AtomicBool::new(false));
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            // If registration fails the default action (exit) still applies.
+            let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop));
+            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+        }
+        stop
+    });
+    Arc::clone(stop)
 }
 
 /// Limits of one run: `-c` count and `--duration`, and the stop flag signals set.
@@ -429,11 +434,7 @@ fn write_line(
 /// `synack replay FILE --print`: `dump`'s lines, each written (and flushed) when the replay
 /// clock reaches its packet, on the real wall clock. Ctrl-C stops it cleanly.
 pub fn replay_print(args: &ReplayArgs) -> Result<(), CommandError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // If registration fails the default action (exit) still applies.
-        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
-    }
+    let stop = stop_on_signals();
     let start = Instant::now();
     let mut out = io::stdout().lock();
     replay_print_to(args, &mut out, |due| sleep_until(start, due, &stop))
