@@ -168,6 +168,14 @@ fn burst_role() {
             let mut buf = Vec::new();
             let _ = conn.read_to_end(&mut buf);
         }
+        Ok("holder") => {
+            // Connects and stays silent for a while before closing.
+            let mut conn = TcpStream::connect((SERVER_IP, PORT)).expect("connect");
+            let mut line = String::new();
+            BufReader::new(&conn).read_line(&mut line).expect("greeting");
+            std::thread::sleep(Duration::from_secs(env("HOLD_SECS", 6) as u64));
+            conn.write_all(b"bye\n").expect("write");
+        }
         Ok("client") => {
             let mut conn = TcpStream::connect((SERVER_IP, PORT)).expect("connect");
             let mut line = String::new();
@@ -439,11 +447,25 @@ fn dump_prints_capture_counters_at_exit() {
 
 #[test]
 fn live_flows_print_a_connection_when_it_closes() {
-    let test = "live_flows_print_a_connection_when_it_closes";
+    live_flows_case("live_flows_print_a_connection_when_it_closes", "client", &[]);
+}
+
+/// A connection that stays open and silent is printed once `--idle-timeout` passes, while it
+/// is still open (the client holds it for 6 s; the timeout is 1 s).
+#[test]
+fn live_flows_print_an_idle_connection_after_the_timeout() {
+    live_flows_case(
+        "live_flows_print_an_idle_connection_after_the_timeout",
+        "holder",
+        &["--idle-timeout", "1"],
+    );
+}
+
+fn live_flows_case(test: &str, role: &str, extra: &[&str]) {
     if !prerequisites(test, false) {
         return;
     }
-    let mut ns = match Netns::new("f") {
+    let mut ns = match Netns::new(if role == "client" { "f" } else { "h" }) {
         Ok(ns) => ns,
         Err(e) => {
             missing(test, &format!("cannot build namespaces: {e}"));
@@ -452,7 +474,7 @@ fn live_flows_print_a_connection_when_it_closes() {
     };
     let synack = env!("CARGO_BIN_EXE_synack");
     let filter = format!("tcp port {PORT}");
-    let args = [
+    let mut args = vec![
         "flows",
         "-i",
         &ns.veth,
@@ -461,6 +483,7 @@ fn live_flows_print_a_connection_when_it_closes() {
         "--format",
         "json",
     ];
+    args.extend_from_slice(extra);
     let (mut flows, _err) = start_capture(&ns, synack, &args, "capturing on");
     let out = flows.stdout.take().expect("piped");
     let (tx, rx) = mpsc::channel();
@@ -485,20 +508,33 @@ fn live_flows_print_a_connection_when_it_closes() {
         assert!(server_out.read_line(&mut line).unwrap_or(0) > 0, "server");
     }
     ns.children.push(server);
-    let client = ns
+    let mut client = ns
         .exec(&ns.client)
         .arg(&me)
         .args(["--exact", "burst_role", "--ignored"])
-        .env(ROLE, "client")
-        .output()
+        .env(ROLE, role)
+        .spawn()
         .expect("client");
-    assert!(client.status.success());
-    // The connection closed (FIN both ways): its line comes while the capture still runs.
+    let started = Instant::now();
+    if role == "client" {
+        assert!(client.wait().expect("client").success());
+    }
+    // Closed (FIN both ways), or idle past the timeout: the line comes while the capture
+    // still runs (and, for the idle one, while the connection is still open).
     let line = rx
         .recv_timeout(Duration::from_secs(10))
-        .expect("the closed connection is printed before the capture ends");
+        .expect("the connection is printed before the capture ends");
     let flow: serde_json::Value = serde_json::from_str(&line).expect("JSON");
     assert_eq!(flow["server"], format!("{SERVER_IP}:{PORT}"), "{line}");
+    if role == "holder" {
+        assert!(
+            client.try_wait().expect("wait").is_none() && started.elapsed() < Duration::from_secs(6),
+            "printed only after the connection ended"
+        );
+        assert_eq!(flow["close"], "open", "{line}");
+        assert!(client.wait().expect("holder").success());
+        std::thread::sleep(Duration::from_millis(500));
+    }
     assert!(
         flows.try_wait().expect("wait").is_none(),
         "still capturing when the line came"
