@@ -172,14 +172,18 @@ fn burst_role() {
             // Connects and stays silent for a while before closing.
             let mut conn = TcpStream::connect((SERVER_IP, PORT)).expect("connect");
             let mut line = String::new();
-            BufReader::new(&conn).read_line(&mut line).expect("greeting");
+            BufReader::new(&conn)
+                .read_line(&mut line)
+                .expect("greeting");
             std::thread::sleep(Duration::from_secs(env("HOLD_SECS", 6) as u64));
             conn.write_all(b"bye\n").expect("write");
         }
         Ok("client") => {
             let mut conn = TcpStream::connect((SERVER_IP, PORT)).expect("connect");
             let mut line = String::new();
-            BufReader::new(&conn).read_line(&mut line).expect("greeting");
+            BufReader::new(&conn)
+                .read_line(&mut line)
+                .expect("greeting");
             conn.write_all(b"bye\n").expect("write");
         }
         _ => {}
@@ -306,7 +310,7 @@ fn race(ns: &Netns, role: &str, env: &[(&str, String)], synack_args: &[&str]) ->
     let tcpdump_lines: Vec<String> = tcpdump_err.try_iter().collect();
     let by_tcpdump = tcpdump_captured(&tcpdump_lines)
         .unwrap_or_else(|| panic!("no count in tcpdump's stderr: {tcpdump_lines:?}"));
-    let by_synack = dump_lines.join().expect("reader") .len() as u64;
+    let by_synack = dump_lines.join().expect("reader").len() as u64;
     (sent, by_tcpdump, by_synack)
 }
 
@@ -370,9 +374,7 @@ fn sustained_rate_against_tcpdump() {
             ("RATE_SECS", "3".to_string()),
         ];
         let (sent, by_tcpdump, by_synack) = race(&ns, "rate", &env, &extra);
-        println!(
-            "| {rate} pkt/s for 3 s | {sent} | {by_tcpdump} | {by_synack} | {extra:?} |"
-        );
+        println!("| {rate} pkt/s for 3 s | {sent} | {by_tcpdump} | {by_synack} | {extra:?} |");
     }
     let (count, size) = (
         std::env::var("BURST_COUNT").unwrap_or_else(|_| "20000".into()),
@@ -430,7 +432,10 @@ fn dump_prints_capture_counters_at_exit() {
             assert_eq!(v["packets_captured"], 50, "{last}");
             assert_eq!(v["dropped_by_kernel"], 0, "{last}");
             assert_eq!(v["dropped_by_synack"], 0, "{last}");
-            assert!(v["received_by_filter"].as_u64().is_some_and(|n| n >= 50), "{last}");
+            assert!(
+                v["received_by_filter"].as_u64().is_some_and(|n| n >= 50),
+                "{last}"
+            );
         } else {
             let text = tail.join("\n");
             for want in [
@@ -447,7 +452,11 @@ fn dump_prints_capture_counters_at_exit() {
 
 #[test]
 fn live_flows_print_a_connection_when_it_closes() {
-    live_flows_case("live_flows_print_a_connection_when_it_closes", "client", &[]);
+    live_flows_case(
+        "live_flows_print_a_connection_when_it_closes",
+        "client",
+        &[],
+    );
 }
 
 /// A connection that stays open and silent is printed once `--idle-timeout` passes, while it
@@ -474,15 +483,7 @@ fn live_flows_case(test: &str, role: &str, extra: &[&str]) {
     };
     let synack = env!("CARGO_BIN_EXE_synack");
     let filter = format!("tcp port {PORT}");
-    let mut args = vec![
-        "flows",
-        "-i",
-        &ns.veth,
-        "-f",
-        &filter,
-        "--format",
-        "json",
-    ];
+    let mut args = vec!["flows", "-i", &ns.veth, "-f", &filter, "--format", "json"];
     args.extend_from_slice(extra);
     let (mut flows, _err) = start_capture(&ns, synack, &args, "capturing on");
     let out = flows.stdout.take().expect("piped");
@@ -528,13 +529,14 @@ fn live_flows_case(test: &str, role: &str, extra: &[&str]) {
     assert_eq!(flow["server"], format!("{SERVER_IP}:{PORT}"), "{line}");
     if role == "holder" {
         assert!(
-            client.try_wait().expect("wait").is_none() && started.elapsed() < Duration::from_secs(6),
+            client.try_wait().expect("wait").is_none()
+                && started.elapsed() < Duration::from_secs(6),
             "printed only after the connection ended"
         );
         assert_eq!(flow["close"], "open", "{line}");
-        assert!(client.wait().expect("holder").success());
         std::thread::sleep(Duration::from_millis(500));
     }
+    assert!(client.wait().expect("client").success());
     assert!(
         flows.try_wait().expect("wait").is_none(),
         "still capturing when the line came"
@@ -594,8 +596,18 @@ fn live_spool_stays_within_spool_max() {
         synack = env!("CARGO_BIN_EXE_synack"),
         veth = ns.veth,
     );
-    tmux(&["new-session", "-d", "-s", "spool", "-x", "120", "-y", "30", &program])
-        .expect("tmux new-session");
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "spool",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &program,
+    ])
+    .expect("tmux new-session");
     let screen = || tmux(&["capture-pane", "-p", "-t", "spool"]).unwrap_or_default();
     let wait_for = |what: &str| {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -663,7 +675,7 @@ fn live_spool_stays_within_spool_max() {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
         .collect();
-    let kept_at = status.find(" pkts (").expect("pkts (N evicted") ;
+    let kept_at = status.find(" pkts (").expect("pkts (N evicted");
     let kept: u64 = status[..kept_at]
         .rsplit(' ')
         .next()
@@ -674,8 +686,14 @@ fn live_spool_stays_within_spool_max() {
         .next()
         .and_then(|n| n.parse().ok())
         .expect("evicted count");
-    assert!(evicted > 0 && kept + evicted >= 19_000, "{status} ({numbers:?})");
+    assert!(
+        evicted > 0 && kept + evicted >= 19_000,
+        "{status} ({numbers:?})"
+    );
     let newest = format!("│{:>5} ", kept + evicted);
-    assert!(shown.contains(&newest), "newest packet {newest:?} not listed:\n{shown}");
+    assert!(
+        shown.contains(&newest),
+        "newest packet {newest:?} not listed:\n{shown}"
+    );
     tmux(&["send-keys", "-t", "spool", "q"]);
 }

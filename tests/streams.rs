@@ -168,7 +168,10 @@ fn dump_on_a_stalled_fifo_ends_on_int_term_and_hup() {
             .expect("synack dump FIFO");
         let rx = lines_of(&mut child);
         // Opening for writing waits for the reader: synack opens without waiting for us.
-        let mut w = OpenOptions::new().write(true).open(&path).expect("open FIFO");
+        let mut w = OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open FIFO");
         w.write_all(&head).unwrap();
         for r in &records[..3] {
             w.write_all(r).unwrap();
@@ -318,11 +321,7 @@ fn report(path: &Path) -> (i32, bool) {
 
 /// Starts the viewer on a FIFO inside tmux, feeds it `n` packets and keeps the writer open.
 /// Returns the session, the open writer, the pid file and the report path.
-fn viewer_on_fifo(
-    name: &str,
-    n: usize,
-    dir: &Path,
-) -> (Tmux, std::fs::File, PathBuf, PathBuf) {
+fn viewer_on_fifo(name: &str, n: usize, dir: &Path) -> (Tmux, std::fs::File, PathBuf, PathBuf) {
     let (head, records) = pieces();
     let path = fifo(dir);
     let pidfile = dir.join("pid");
@@ -333,7 +332,10 @@ fn viewer_on_fifo(
         fifo = path.display()
     );
     let t = Tmux::start(name, &program, &report);
-    let mut w = OpenOptions::new().write(true).open(&path).expect("open FIFO");
+    let mut w = OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open FIFO");
     w.write_all(&head).unwrap();
     for r in &records[..n] {
         w.write_all(r).unwrap();
@@ -382,7 +384,10 @@ fn viewer_exits_non_zero_after_sigterm_and_restores_after_sigquit_and_sigusr1() 
         assert_eq!(status, code, "exit status after SIG{sig}");
         assert!(cooked, "terminal left raw after SIG{sig}");
         let screen = t.screen();
-        assert!(!screen.contains("pkts"), "alternate screen left after SIG{sig}:\n{screen}");
+        assert!(
+            !screen.contains("pkts"),
+            "alternate screen left after SIG{sig}:\n{screen}"
+        );
         assert!(screen.contains(&format!("stopped by SIG{sig}")), "{screen}");
         drop(writer);
     }

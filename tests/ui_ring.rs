@@ -275,7 +275,10 @@ fn spool_evictions_follow_the_disk_bound() {
     assert_eq!(app.store().len(), 60);
     assert_eq!(app.store().eviction_flag(), "--spool-max");
     let status = status_row(&app);
-    assert!(status.contains("60 pkts (40 evicted, --spool-max)"), "{status}");
+    assert!(
+        status.contains("60 pkts (40 evicted, --spool-max)"),
+        "{status}"
+    );
     // The newest packets are still listed and readable.
     let last = app.store().get(59).expect("newest kept");
     assert_eq!(last.number + 1, 100);

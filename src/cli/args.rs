@@ -232,7 +232,6 @@ impl LiveArgs {
                 seconds: self.capture.rotate.rotate_secs,
             },
             spool_max: Some(self.capture.spool_max),
-            ..crate::source::LiveConfig::default()
         }
     }
 }

@@ -231,7 +231,15 @@ fn for_each_packet(
     mut emit: impl FnMut(Step<'_>, &mut FlowTracker) -> io::Result<()>,
 ) -> (FlowTracker, RunEnd, Result<(), CommandError>) {
     let mut end = RunEnd::default();
-    let result = read_all(file, live, filter, &mut tracker, stream, &mut end, &mut emit);
+    let result = read_all(
+        file,
+        live,
+        filter,
+        &mut tracker,
+        stream,
+        &mut end,
+        &mut emit,
+    );
     tracker.finish();
     (tracker, end, result)
 }
@@ -335,7 +343,8 @@ fn report_capture_counters(end: &RunEnd, format: Format) {
             })
         ),
         Format::Text => {
-            let plural = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            let plural =
+                |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             eprintln!(
                 "{} captured\n{} received by filter\n{} dropped by kernel\n{} dropped by \
                  interface\n{} dropped by synack",
@@ -542,9 +551,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     let mut shown: Vec<bool> = Vec::new();
     let mut printed: Vec<bool> = Vec::new();
     let filtered = args.stream.filter.is_some();
-    let keep = |shown: &[bool], flow: &Flow| {
-        !filtered || flag(shown, flow.id)
-    };
+    let keep = |shown: &[bool], flow: &Flow| !filtered || flag(shown, flow.id);
     let stream = Cell::new(false);
     let idle_ns = crate::replay::pacing::secs_to_ns(args.idle_timeout);
     // Capture time "now" for the idle check: the last packet's time plus the wall time since
@@ -580,8 +587,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
                         tracker
                             .flows()
                             .filter(|f| {
-                                !flag(&printed, f.id)
-                                    && now.saturating_sub(f.last_ts_ns) >= idle_ns
+                                !flag(&printed, f.id) && now.saturating_sub(f.last_ts_ns) >= idle_ns
                             })
                             .map(|f| f.id),
                     );

@@ -14,10 +14,10 @@ use pcap_parser::{
 };
 
 use super::backing::Backing;
-use super::stream::{PolledStream, StreamControl};
 use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
 use super::record::{MAX_CAPLEN, copy_frame};
+use super::stream::{PolledStream, StreamControl};
 use crate::model::{Frame, LinkType};
 
 /// Legacy pcap magic numbers as read little-endian from the first four bytes.
@@ -86,12 +86,7 @@ impl FileReader {
             let stream =
                 PolledStream::open(path, ctl.clone()).map_err(|e| SourceError::open(path, e))?;
             let name = path.display().to_string();
-            return FileReader::init(
-                Backing::stream(Box::new(stream)),
-                name,
-                path.into(),
-                None,
-            );
+            return FileReader::init(Backing::stream(Box::new(stream)), name, path.into(), None);
         }
         let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
         let meta = file

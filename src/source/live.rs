@@ -201,9 +201,9 @@ impl LiveCapture {
                 let snaplen = u32::try_from(cfg.snaplen).unwrap_or(262_144);
                 let sf = RotatingWriter::create(path, cfg.rotation, cfg.overwrite, link, snaplen)
                     .map_err(|e| SourceError::Write {
-                        path: path.clone(),
-                        message: e.to_string(),
-                    })?;
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
                 Some((sf, path.clone()))
             }
             None => None,

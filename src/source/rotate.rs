@@ -318,7 +318,10 @@ mod tests {
         }
         let e = result.unwrap_err();
         assert!(e.to_string().contains("out.pcap2"), "{e}");
-        assert_eq!(std::fs::read(dir.path().join("out.pcap2")).unwrap(), b"keep");
+        assert_eq!(
+            std::fs::read(dir.path().join("out.pcap2")).unwrap(),
+            b"keep"
+        );
         assert!(files(dir.path()).contains(&"out.pcap1".to_string()));
     }
 

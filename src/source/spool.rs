@@ -478,7 +478,10 @@ mod tests {
         }
         assert!(w.len() > 40_000_000, "wrote {}", w.len());
         // Allocation is by file-system block: allow a little slack over the bound.
-        assert!(peak <= max + 64 * 1024, "disk use peaked at {peak} for a {max} bound");
+        assert!(
+            peak <= max + 64 * 1024,
+            "disk use peaked at {peak} for a {max} bound"
+        );
         assert!(evicted > 0 && evicted < sent, "evicted {evicted} of {sent}");
         // Every kept frame reads back intact; the newest one in particular.
         let r = w.reader();

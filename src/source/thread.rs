@@ -157,7 +157,7 @@ impl CaptureHandle {
 enum Opened {
     /// A file, or a stream (pipe, FIFO, stdin) with the control its reads go through.
     File(Box<FileReader>, Option<StreamControl>),
-    Live(LiveCapture, SpoolWriter),
+    Live(Box<LiveCapture>, Box<SpoolWriter>),
 }
 
 /// Opens `input` now (errors are returned here) and starts the capture thread.
@@ -186,18 +186,18 @@ pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, Sourc
                 Some(path) => {
                     SpoolWriter::create_with(path, cfg.overwrite, cap.link_type(), snaplen)
                 }
-                None => SpoolWriter::temporary(cap.link_type(), snaplen).map(|s| match cfg
-                    .spool_max
-                {
-                    Some(max) => s.bounded(max),
-                    None => s,
-                }),
+                None => {
+                    SpoolWriter::temporary(cap.link_type(), snaplen).map(|s| match cfg.spool_max {
+                        Some(max) => s.bounded(max),
+                        None => s,
+                    })
+                }
             }
             .map_err(|e| SourceError::Write {
                 path: write_to.clone().unwrap_or_else(std::env::temp_dir),
                 message: e.to_string(),
             })?;
-            Opened::Live(cap, spool)
+            Opened::Live(Box::new(cap), Box::new(spool))
         }
     };
     spawn_opened(opened, stop)
@@ -268,11 +268,9 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         .name("synack-capture".into())
         .spawn(move || {
             let result = match opened {
-                Opened::File(r, _) => {
-                    run_file(*r, journal, pending, &tx, &thread_stats, &stop)
-                }
+                Opened::File(r, _) => run_file(*r, journal, pending, &tx, &thread_stats, &stop),
                 Opened::Live(c, spool) => {
-                    run_live(c, spool, spool_journal, &tx, &thread_stats, &stop)
+                    run_live(*c, *spool, spool_journal, &tx, &thread_stats, &stop)
                 }
             };
             // The consumer may be gone, or asked to stop and is not draining: then the
