@@ -322,12 +322,24 @@ fn report(path: &Path) -> (i32, bool) {
 /// Starts the viewer on a FIFO inside tmux, feeds it `n` packets and keeps the writer open.
 /// Returns the session, the open writer, the pid file and the report path.
 fn viewer_on_fifo(name: &str, n: usize, dir: &Path) -> (Tmux, std::fs::File, PathBuf, PathBuf) {
+    viewer_on(name, n, dir, false)
+}
+
+/// Like [`viewer_on_fifo`]; with `stdin` the FIFO is the viewer's standard input
+/// (`synack replay - < FIFO`, as `ssh host tcpdump -U -w - | synack replay -` is).
+fn viewer_on(
+    name: &str,
+    n: usize,
+    dir: &Path,
+    stdin: bool,
+) -> (Tmux, std::fs::File, PathBuf, PathBuf) {
     let (head, records) = pieces();
     let path = fifo(dir);
     let pidfile = dir.join("pid");
     let report = dir.join("report");
+    let input = if stdin { "- <" } else { "" };
     let program = format!(
-        "sh -c 'echo $$ > {pid}; exec {SYNACK} replay --instant {fifo}'",
+        "sh -c 'echo $$ > {pid}; exec {SYNACK} replay --instant {input} {fifo}'",
         pid = pidfile.display(),
         fifo = path.display()
     );
@@ -350,17 +362,20 @@ fn viewer_shows_fifo_packets_before_the_writer_closes_and_quits_on_q() {
     if !have_tmux(test) {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (t, writer, _pid, report_path) = viewer_on_fifo("q", 4, dir.path());
-    // Four packets written, the writer silent but open: all four are on screen.
-    t.wait_for("4 pkts", 15);
-    t.keys("q");
-    // `q` ends the viewer although the writer never closed.
-    t.wait_for("STREAM-DONE", 5);
-    let (status, cooked) = report(&report_path);
-    assert_eq!(status, 0);
-    assert!(cooked, "terminal left raw");
-    drop(writer);
+    for stdin in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let name = if stdin { "q-stdin" } else { "q" };
+        let (t, writer, _pid, report_path) = viewer_on(name, 4, dir.path(), stdin);
+        // Four packets written, the writer silent but open: all four are on screen.
+        t.wait_for("4 pkts", 15);
+        t.keys("q");
+        // `q` ends the viewer although the writer never closed.
+        t.wait_for("STREAM-DONE", 5);
+        let (status, cooked) = report(&report_path);
+        assert_eq!(status, 0, "stdin: {stdin}");
+        assert!(cooked, "terminal left raw");
+        drop(writer);
+    }
 }
 
 #[test]
