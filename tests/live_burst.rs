@@ -290,7 +290,9 @@ fn race(ns: &Netns, role: &str, env: &[(&str, String)], synack_args: &[&str]) ->
     for (k, v) in env {
         sender.env(k, v);
     }
+    let sending = Instant::now();
     let out = sender.output().expect("run sender");
+    let took = sending.elapsed();
     assert!(
         out.status.success(),
         "sender failed: {}",
@@ -311,6 +313,11 @@ fn race(ns: &Netns, role: &str, env: &[(&str, String)], synack_args: &[&str]) ->
     let by_tcpdump = tcpdump_captured(&tcpdump_lines)
         .unwrap_or_else(|| panic!("no count in tcpdump's stderr: {tcpdump_lines:?}"));
     let by_synack = dump_lines.join().expect("reader").len() as u64;
+    eprintln!(
+        "sender: {sent} datagrams in {:.2} s ({:.0}/s achieved, process start included)",
+        took.as_secs_f64(),
+        sent as f64 / took.as_secs_f64()
+    );
     (sent, by_tcpdump, by_synack)
 }
 
