@@ -270,6 +270,13 @@ impl SpoolWriter {
         Ok(Some(evicted))
     }
 
+    /// With a bound, the most bytes one batch should hold before it is sent (and the bound
+    /// enforced): half an eviction chunk, so the disk use stays within the bound even when
+    /// the capture thread catches up on a full kernel buffer.
+    pub fn batch_byte_limit(&self) -> Option<u64> {
+        self.ring.as_ref().map(|r| r.chunk / 2)
+    }
+
     /// Bytes the spool occupies on disk (allocated blocks), for tests and the status.
     pub fn disk_bytes(&self) -> io::Result<u64> {
         use std::os::unix::fs::MetadataExt;

@@ -511,6 +511,9 @@ fn run_live(
     let mut offsets: Vec<u64> = Vec::with_capacity(LIVE_BATCH);
     let mut sent = 0u64;
     let mut batch_started = Instant::now();
+    // A bounded spool sends smaller batches (see `SpoolWriter::batch_byte_limit`).
+    let batch_limit = spool.batch_byte_limit();
+    let mut batch_bytes = 0u64;
     let mut last_stats = Instant::now();
     let mut last_rate = (Instant::now(), 0u64);
     let result = loop {
@@ -533,9 +536,11 @@ fn run_live(
                 Ok(off) => offsets.push(off),
                 Err(e) => break Err(spool_error(&spool, &e)),
             }
+            batch_bytes += frame.data.len() as u64 + RECORD_HEADER;
             batch.push(std::mem::replace(&mut frame, new_frame()));
         }
         let due = batch.len() >= LIVE_BATCH
+            || batch_limit.is_some_and(|max| batch_bytes >= max)
             || (!batch.is_empty()
                 && (got == LiveRead::Timeout || batch_started.elapsed() >= LIVE_BATCH_AGE));
         if due {
@@ -544,6 +549,7 @@ fn run_live(
                 break Err(spool_error(&spool, &e));
             }
             let full = std::mem::replace(&mut batch, Vec::with_capacity(LIVE_BATCH));
+            batch_bytes = 0;
             let (first, number, n) = (offsets.first().copied(), sent, full.len() as u64);
             match send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats) {
                 Err(()) => break Ok(()),
