@@ -529,6 +529,89 @@ mod tests {
     }
 
     #[test]
+    fn buffer_size_is_kib_like_tcpdump_or_a_size() {
+        assert_eq!(parse_buffer_size("65536"), Ok(64 << 20));
+        assert_eq!(parse_buffer_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_buffer_size("64"), Ok(64 << 10));
+        for bad in ["63", "1K", "4G", "", "lots"] {
+            assert!(parse_buffer_size(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(KernelBuffer::default().bytes(), 32 << 20);
+    }
+
+    #[test]
+    fn live_rotation_spool_and_force_become_settings() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["synack", "live"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).map(|c| c.command) {
+                Ok(Command::Live(l)) => Ok(l.to_live_config()),
+                Ok(other) => panic!("parsed as {other:?}"),
+                Err(e) => Err(e),
+            }
+        };
+        let d = parse(&[]).expect("valid");
+        assert_eq!(d.spool_max, Some(1 << 30), "default --spool-max 1G");
+        assert_eq!(d.buffer_size, Some(32 << 20));
+        assert!(!d.immediate && !d.overwrite && !d.rotation.is_active());
+        let c = parse(&[
+            "-w",
+            "o.pcap",
+            "-C",
+            "2.5",
+            "-W",
+            "4",
+            "--force",
+            "-B",
+            "8M",
+            "--spool-max",
+            "10M",
+            "--immediate-mode",
+        ])
+        .expect("valid");
+        assert_eq!(c.rotation.file_size, Some(2_500_000));
+        assert_eq!(c.rotation.file_count, Some(4));
+        assert!(c.overwrite && c.immediate);
+        assert_eq!(
+            (c.buffer_size, c.spool_max),
+            (Some(8 << 20), Some(10 << 20))
+        );
+        let g = parse(&["-w", "o-%H.pcap", "-G", "60", "-W", "3"]).expect("valid");
+        assert_eq!(
+            (g.rotation.seconds, g.rotation.file_count),
+            (Some(60), Some(3))
+        );
+        // -C/-G/-W/--force need -w; -W needs -C or -G.
+        for bad in [
+            &["-C", "1"][..],
+            &["-G", "5"],
+            &["--force"],
+            &["-w", "o.pcap", "-W", "3"],
+            &["-w", "o.pcap", "-C", "0"],
+            &["-w", "o.pcap", "-G", "0"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn flows_idle_timeout_is_validated() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["synack", "flows", "-"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).map(|c| c.command) {
+                Ok(Command::Flows(f)) => Ok(f.idle_timeout),
+                Ok(other) => panic!("parsed as {other:?}"),
+                Err(e) => Err(e),
+            }
+        };
+        assert_eq!(parse(&[]).ok(), Some(300.0));
+        assert_eq!(parse(&["--idle-timeout", "1.5"]).ok(), Some(1.5));
+        assert!(parse(&["--idle-timeout", "0"]).is_err());
+        assert!(parse(&["--idle-timeout", "soon"]).is_err());
+    }
+
+    #[test]
     fn live_takes_max_mem_next_to_max_packets() {
         let parse = |extra: &[&str]| {
             let mut argv = vec!["synack", "live"];
