@@ -115,6 +115,8 @@ impl Input {
     /// on disk: output is then flushed per packet.
     fn is_stream(&self) -> bool {
         match self {
+            // `dump - < file.pcap`: stdin is a file on disk, not a stream.
+            Input::File(r) if r.name() == "-" => !stdin_is_a_file(),
             Input::File(r) => r.total_bytes().is_none(),
             Input::Live(_) => true,
         }
@@ -141,6 +143,17 @@ impl Input {
             }
         }
     }
+}
+
+/// Whether standard input is a regular file (redirected from one) rather than a pipe.
+fn stdin_is_a_file() -> bool {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
 }
 
 /// Ctrl-C, SIGTERM and SIGHUP end `dump` and `flows` cleanly (what was read is printed, a
