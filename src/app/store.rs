@@ -180,6 +180,14 @@ impl PacketStore {
         }
     }
 
+    /// Drops the bytes read back once more than a few are cached (the app calls this after
+    /// every message, so scrolling through a whole file keeps memory flat).
+    pub fn trim_spool_cache_if_full(&mut self) {
+        if self.spool_cache_len() > SPOOL_CACHE {
+            self.trim_spool_cache();
+        }
+    }
+
     /// Spooled packets' bytes currently cached.
     pub fn spool_cache_len(&self) -> usize {
         self.spool
