@@ -1,0 +1,11 @@
+//! AFL++ target: the input is a whole capture file (pcap or pcapng, any link type), read from
+//! memory and taken through reader, decoder, dump output and flow tracker (`fuzz/pipeline.rs`).
+
+#[path = "../../pipeline.rs"]
+mod pipeline;
+
+fn main() {
+    afl::fuzz!(|data: &[u8]| {
+        let _ = pipeline::run_capture(data);
+    });
+}
