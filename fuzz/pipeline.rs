@@ -7,10 +7,10 @@
 
 use std::io::{Cursor, Write};
 
+use synack::cli::output::{self, PacketLine};
 use synack::decode::{self, Decoded};
 use synack::flow::{self, FlowTracker};
 use synack::model::{Frame, LinkType};
-use synack::output::{self, PacketLine};
 use synack::source::{FileReader, MAX_CAPLEN, SourceError};
 
 /// Flows the tracker keeps: small, so that eviction is exercised too.
@@ -46,8 +46,7 @@ pub struct Outcome {
 /// Runs a whole capture file (pcap or pcapng bytes) through reader, decoder, output and tracker.
 pub fn run_capture(data: &[u8]) -> Outcome {
     let mut outcome = Outcome::default();
-    let mut reader = match FileReader::from_reader(Box::new(Cursor::new(data.to_vec())), "fuzz")
-    {
+    let mut reader = match FileReader::from_reader(Box::new(Cursor::new(data.to_vec())), "fuzz") {
         Ok(r) => r,
         Err(e) => {
             check_message(&e);
@@ -142,7 +141,10 @@ fn frame_through(
     assert_eq!(summary, full.summary, "fast and full decode agree");
     let caplen = frame.data.len();
     for h in &full.headers {
-        assert!(h.range.start <= h.range.end && h.range.end <= caplen, "{h:?}");
+        assert!(
+            h.range.start <= h.range.end && h.range.end <= caplen,
+            "{h:?}"
+        );
         check_fields(&h.fields, caplen);
     }
     for issue in &full.issues {
@@ -156,17 +158,11 @@ fn frame_through(
         .map(|seg| tracker.observe(no, frame.ts_ns, &seg, frame.len).flow);
     assert!(tracker.len() <= tracker.max_flows());
     line.clear();
-    output::write_text(
-        line,
-        no,
-        frame,
-        &summary,
-        full.app_summary.as_deref(),
-        flow,
-    )
-    .ok()?;
+    output::write_text(line, no, frame, &summary, full.app_summary.as_deref(), flow).ok()?;
     let text = std::str::from_utf8(line).expect("text line is UTF-8");
-    let body = text.strip_suffix('\n').expect("text line ends in a newline");
+    let body = text
+        .strip_suffix('\n')
+        .expect("text line ends in a newline");
     assert!(!body.chars().any(char::is_control), "unsanitized {body:?}");
     line.clear();
     output::write_json(
@@ -179,14 +175,19 @@ fn frame_through(
         },
     )
     .ok()?;
-    let json = line.strip_suffix(b"\n").expect("JSON line ends in a newline");
+    let json = line
+        .strip_suffix(b"\n")
+        .expect("JSON line ends in a newline");
     assert!(!json.contains(&b'\n'), "one JSON object per line");
     Some(summary.tcp.is_some())
 }
 
 fn check_fields(fields: &[decode::Field], caplen: usize) {
     for f in fields {
-        assert!(f.range.start <= f.range.end && f.range.end <= caplen, "{f:?}");
+        assert!(
+            f.range.start <= f.range.end && f.range.end <= caplen,
+            "{f:?}"
+        );
         check_fields(&f.children, caplen);
     }
 }

@@ -2,6 +2,8 @@
 //! decoder, dump output and flow tracker (`fuzz/pipeline.rs`). Reaches deep decoder states
 //! faster than `reader`, which must first get a file header right.
 
+// Each target uses part of the shared pipeline.
+#[allow(dead_code)]
 #[path = "../../pipeline.rs"]
 mod pipeline;
 
