@@ -112,6 +112,23 @@ impl Backing {
         }
     }
 
+    /// The unconsumed input as a plain reader (to put a decompressor in front of it).
+    pub(crate) fn into_reader(self) -> Box<dyn Read + Send> {
+        match self {
+            Backing::Mapped { map, pos } => Box::new(MapReader { map, pos }),
+            Backing::Stream {
+                reader,
+                buf,
+                start,
+                end,
+                ..
+            } => {
+                let rest = buf.get(start..end).unwrap_or(&[]).to_vec();
+                Box::new(io::Cursor::new(rest).chain(reader))
+            }
+        }
+    }
+
     /// Marks `n` bytes (which `fill` returned) as consumed.
     pub(crate) fn consume(&mut self, n: usize) {
         match self {
@@ -127,6 +144,24 @@ impl Backing {
                 *consumed += n as u64;
             }
         }
+    }
+}
+
+/// Reads a shared memory map from a position on.
+struct MapReader {
+    map: Arc<Mmap>,
+    pos: usize,
+}
+
+impl Read for MapReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let rest = self.map.get(self.pos..).unwrap_or(&[]);
+        let k = rest.len().min(out.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..k), rest.get(..k)) {
+            dst.copy_from_slice(src);
+        }
+        self.pos += k;
+        Ok(k)
     }
 }
 

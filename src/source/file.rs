@@ -14,6 +14,7 @@ use pcap_parser::{
 };
 
 use super::backing::Backing;
+use super::decompress::{self, Compression};
 use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
 use crate::model::{Frame, LinkType, TimestampNs};
@@ -73,6 +74,8 @@ pub struct FileReader {
     /// Once reading failed, the same error is returned again.
     failed: Option<SourceError>,
     finished: bool,
+    /// The compression the input was wrapped in, when it was.
+    compression: Option<Compression>,
 }
 
 impl std::fmt::Debug for FileReader {
@@ -116,6 +119,34 @@ impl FileReader {
         }
     }
 
+    /// Like [`FileReader::open`], but a compressed regular file is first decompressed into an
+    /// unlinked temporary file which is then mapped, so that [`FileReader::shared_bytes`] is
+    /// available (the viewer reads packet bytes on demand). Uncompressed files are mapped
+    /// directly; streams are streamed.
+    pub fn open_seekable(path: &Path) -> Result<FileReader, SourceError> {
+        let is_file = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let kind = if is_file {
+            decompress::sniff(path).map_err(|e| SourceError::open(path, e))?
+        } else {
+            None
+        };
+        let Some(kind) = kind else {
+            return FileReader::open(path);
+        };
+        let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
+        let (tmp, n) = decompress::to_temp_file(kind, file).map_err(|e| {
+            SourceError::io(path, decompress_op(kind), e)
+        })?;
+        if n == 0 {
+            return Err(SourceError::Empty { path: path.into() });
+        }
+        let backing = Backing::map(&tmp)
+            .map_err(|e| SourceError::io(path, "map its decompressed copy", e))?;
+        let mut r = FileReader::init(backing, path.display().to_string(), path.into(), Some(n))?;
+        r.compression = Some(kind);
+        Ok(r)
+    }
+
     /// Streams from any reader, e.g. stdin (`synack replay -`). `name` is used in messages.
     pub fn from_reader(
         reader: Box<dyn Read + Send>,
@@ -140,6 +171,22 @@ impl FileReader {
             .map_err(|e| SourceError::io(&path, "read it", e))?;
         if head.is_empty() {
             return Err(SourceError::Empty { path });
+        }
+        if let Some(kind) = Compression::detect(head) {
+            // Read through a decompressor; sizes and offsets are those of the decompressed
+            // stream from here on.
+            let inner = kind
+                .decoder(src.into_reader())
+                .map_err(|e| SourceError::io(&path, decompress_op(kind), e))?;
+            let mut r = FileReader::init(Backing::stream(inner), name, path, None)?;
+            if r.compression.is_some() {
+                return Err(SourceError::Unsupported {
+                    path: r.path,
+                    what: "it is compressed twice; decompress it once first".into(),
+                });
+            }
+            r.compression = Some(kind);
+            return Ok(r);
         }
         let magic = head
             .get(..4)
@@ -199,6 +246,7 @@ impl FileReader {
             data_offset: 0,
             failed: None,
             finished: false,
+            compression: None,
         };
         if let Format::Ng(st) = &mut reader.format {
             // Read up to the first interface so the link type is known before any packet.
@@ -306,6 +354,11 @@ impl FileReader {
         }
     }
 
+    /// The compression the file was read through (`None` for a plain capture).
+    pub fn compression(&self) -> Option<Compression> {
+        self.compression
+    }
+
     /// The path or name given when opening (e.g. `-` for stdin).
     pub fn name(&self) -> &str {
         &self.name
@@ -392,6 +445,15 @@ fn next_pcap(
     Ok(Some(offset + hdr_len as u64))
 }
 
+/// What was being done when a decompressor failed, for the error message.
+fn decompress_op(kind: Compression) -> &'static str {
+    match kind {
+        Compression::Gzip => "decompress it (gzip)",
+        Compression::Zstd => "decompress it (zstd)",
+        Compression::Xz => "decompress it (xz)",
+    }
+}
+
 /// Describes the first bytes of a file that is not a capture, with a hint when the format is
 /// recognisable.
 fn describe_unknown(head: &[u8]) -> (String, String) {
@@ -408,13 +470,8 @@ fn describe_unknown(head: &[u8]) -> (String, String) {
         })
         .collect();
     let described = format!("{} (\"{}\")", hex.join(" "), text);
-    let hint = if head.starts_with(&[0x1f, 0x8b]) {
-        "; it looks gzip-compressed: decompress it with `gunzip` first"
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        "; it looks zstd-compressed: decompress it with `unzstd` first"
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
-        "; it looks xz-compressed: decompress it with `unxz` first"
-    } else if head.starts_with(b"BZh") {
+    // gzip, zstd and xz never get here: they are decompressed on the fly.
+    let hint = if head.starts_with(b"BZh") {
         "; it looks bzip2-compressed: decompress it with `bunzip2` first"
     } else if head.starts_with(b"PK\x03\x04") {
         "; it looks like a zip archive: extract the capture first"

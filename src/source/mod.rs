@@ -6,6 +6,7 @@
 //! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
 
 mod backing;
+mod decompress;
 mod error;
 mod file;
 mod filter;
@@ -16,6 +17,7 @@ mod poll;
 mod spool;
 mod thread;
 
+pub use decompress::Compression;
 pub use error::SourceError;
 pub use file::{FileReader, MAX_CAPLEN};
 pub use filter::FrameFilter;

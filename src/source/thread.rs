@@ -157,7 +157,7 @@ enum Opened {
 /// Opens `input` now (errors are returned here) and starts the capture thread.
 pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, SourceError> {
     let opened = match input {
-        Input::File(path) => Opened::File(Box::new(FileReader::open(&path)?)),
+        Input::File(path) => Opened::File(Box::new(FileReader::open_seekable(&path)?)),
         Input::Stdin => {
             let stdin: Box<dyn Read + Send> = Box::new(std::io::stdin());
             Opened::File(Box::new(FileReader::from_reader(stdin, "-")?))
