@@ -44,8 +44,51 @@ pub(crate) fn copy_frame(
     frame.data.extend_from_slice(data);
 }
 
+/// Something the reader noticed about the frame it returned last, which the frame's bytes do
+/// not show: reported as an issue of that packet, never silently corrected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameNote {
+    /// A pcap record's fraction field is not below one second (`value` µs, or ns when `nanos`);
+    /// the time is the seconds plus the fraction as written.
+    FractionTooBig { value: u32, nanos: bool },
+    /// A pcapng timestamp outside what nanoseconds since 1970 in 64 bits can hold (before
+    /// 1677 or after 2262); the nearest time that fits is shown.
+    TimeOutOfRange,
+    /// A pcapng block before this packet (or holding it) had a length not padded to 4 bytes,
+    /// as early NTAR writers wrote; it was read as Wireshark reads it.
+    UnpaddedBlock,
+}
+
+impl FrameNote {
+    /// The issue text.
+    pub fn message(self) -> String {
+        match self {
+            FrameNote::FractionTooBig { value, nanos } => {
+                let (unit, limit) = if nanos {
+                    ("nanosecond", "1,000,000,000")
+                } else {
+                    ("microsecond", "1,000,000")
+                };
+                format!(
+                    "capture file: the record's {unit} field is {value}, not below {limit}; \
+                     the time shown adds it to the seconds as written (tshark shows another time)"
+                )
+            }
+            FrameNote::TimeOutOfRange => "capture file: the packet's timestamp is outside the \
+                 years 1677–2262 that synack can represent; the nearest time it can is shown"
+                .into(),
+            FrameNote::UnpaddedBlock => "capture file: a pcapng block length is not padded to \
+                 4 bytes (written by an early NTAR writer); the block was read as Wireshark \
+                 reads it"
+                .into(),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct PcapState {
+    /// The fraction field of the record read last, when it was not below one second.
+    fraction_too_big: Option<u32>,
     big_endian: bool,
     nanos: bool,
     /// Alexey Kuznetsov's "modified" format: 24-byte record headers.
@@ -76,6 +119,10 @@ pub struct FileReader {
     finished: bool,
     /// The compression the input was wrapped in, when it was.
     compression: Option<Compression>,
+    /// What the reader noticed about the frame returned last.
+    note: Option<FrameNote>,
+    /// Unpadded pcapng blocks already reported.
+    unpadded_noted: u64,
 }
 
 impl std::fmt::Debug for FileReader {
@@ -207,6 +254,7 @@ impl FileReader {
                     what: format!("unreadable pcap header ({e})"),
                 })?;
                 let st = PcapState {
+                    fraction_too_big: None,
                     big_endian: hdr.is_bigendian(),
                     nanos: hdr.is_nanosecond_precision(),
                     modified: hdr.is_modified_format(),
@@ -247,6 +295,8 @@ impl FileReader {
             failed: None,
             finished: false,
             compression: None,
+            note: None,
+            unpadded_noted: 0,
         };
         if let Format::Ng(st) = &mut reader.format {
             // Read up to the first interface so the link type is known before any packet.
@@ -259,7 +309,10 @@ impl FileReader {
             while !st.has_interfaces() {
                 match st.step(&mut reader.src, &reader.path, 1, &mut scratch)? {
                     Step::Eof => {
-                        return Err(SourceError::NoInterface { path: reader.path });
+                        // A section with no interface holds no packet: an empty capture, as
+                        // tshark reads it (0 packets, no error).
+                        reader.finished = true;
+                        break;
                     }
                     Step::Packet { data_offset } => {
                         reader.pending = Some((scratch, data_offset));
@@ -281,10 +334,12 @@ impl FileReader {
         if self.finished {
             return Ok(false);
         }
+        self.note = None;
         if let Some((p, data_offset)) = self.pending.take() {
             *frame = p;
             self.data_offset = data_offset;
             self.frames += 1;
+            self.take_note();
             return Ok(true);
         }
         let packet = self.frames + 1;
@@ -303,6 +358,7 @@ impl FileReader {
             Ok(Some(data_offset)) => {
                 self.data_offset = data_offset;
                 self.frames += 1;
+                self.take_note();
                 Ok(true)
             }
             Ok(None) => {
@@ -314,6 +370,32 @@ impl FileReader {
                 Err(e)
             }
         }
+    }
+
+    /// Moves what the format state noticed about the frame just read into `note`.
+    fn take_note(&mut self) {
+        self.note = match &mut self.format {
+            Format::Pcap(st) => st.fraction_too_big.take().map(|value| FrameNote::FractionTooBig {
+                value,
+                nanos: st.nanos,
+            }),
+            Format::Ng(st) => {
+                if st.ts_out_of_range {
+                    Some(FrameNote::TimeOutOfRange)
+                } else if st.unpadded_blocks > self.unpadded_noted {
+                    self.unpadded_noted = st.unpadded_blocks;
+                    Some(FrameNote::UnpaddedBlock)
+                } else {
+                    None
+                }
+            }
+        };
+    }
+
+    /// What the reader noticed about the frame returned last that its bytes do not show (a
+    /// malformed timestamp, a leniently read block), to report as an issue of that packet.
+    pub fn frame_note(&self) -> Option<FrameNote> {
+        self.note
     }
 
     /// Frames returned so far.
@@ -373,7 +455,7 @@ impl FileReader {
 }
 
 fn next_pcap(
-    st: &PcapState,
+    st: &mut PcapState,
     src: &mut Backing,
     path: &Path,
     packet: u64,
@@ -434,6 +516,8 @@ fn next_pcap(
         offset,
         what: format!("unreadable packet record ({e})"),
     })?;
+    let limit = if st.nanos { 1_000_000_000 } else { 1_000_000 };
+    st.fraction_too_big = (rec.ts_usec >= limit).then_some(rec.ts_usec);
     let frac_ns = if st.nanos {
         i64::from(rec.ts_usec)
     } else {

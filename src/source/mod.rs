@@ -19,7 +19,7 @@ mod thread;
 
 pub use decompress::Compression;
 pub use error::SourceError;
-pub use file::{FileReader, MAX_CAPLEN};
+pub use file::{FileReader, FrameNote, MAX_CAPLEN};
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
