@@ -23,7 +23,7 @@ use crate::pacing::Pacer;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
 use crate::source::{
-    self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError,
+    self, FileReader, FrameFilter, FrameNote, LiveCapture, LiveConfig, LiveRead, SourceError,
 };
 
 /// Why a command stopped early. `Display` is the message the user sees.
@@ -152,7 +152,7 @@ fn for_each_packet(
     live: &LiveLimits,
     filter: Option<&str>,
     mut tracker: FlowTracker,
-    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
+    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker, Option<FrameNote>) -> io::Result<()>,
 ) -> (FlowTracker, Result<(), CommandError>) {
     let result = read_all(file, live, filter, &mut tracker, &mut emit);
     tracker.finish();
@@ -164,7 +164,14 @@ fn read_all(
     live: &LiveLimits,
     filter: Option<&str>,
     tracker: &mut FlowTracker,
-    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
+    emit: &mut impl FnMut(
+        u64,
+        &Frame,
+        &Summary,
+        Option<u32>,
+        &mut FlowTracker,
+        Option<FrameNote>,
+    ) -> io::Result<()>,
 ) -> Result<(), CommandError> {
     let mut input = Input::open(file, live, filter)?;
     let limits = Limits::new(live);
@@ -183,8 +190,22 @@ fn read_all(
         data: Vec::new(),
     };
     let (mut number, mut emitted) = (0u64, 0u64);
-    while !limits.reached(emitted) && input.next_into(&mut frame, &limits.stop)? {
+    let mut undecoded = UndecodedLinks::default();
+    let read = loop {
+        if limits.reached(emitted) {
+            break Ok(());
+        }
+        match input.next_into(&mut frame, &limits.stop) {
+            Ok(true) => {}
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
         number += 1;
+        undecoded.count(frame.link);
+        let note = match &input {
+            Input::File(r) => r.frame_note(),
+            Input::Live(_) => None,
+        };
         // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
@@ -195,10 +216,72 @@ fn read_all(
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        emit(number, &frame, &summary, flow, tracker).map_err(CommandError::Output)?;
+        if let Err(e) = emit(number, &frame, &summary, flow, tracker, note) {
+            undecoded.report();
+            return Err(CommandError::Output(e));
+        }
         emitted += 1;
+    };
+    // Said once at the end (also after a read error), so a table or listing that looks
+    // empty is explained.
+    undecoded.report();
+    read.map_err(CommandError::from)
+}
+
+/// Packets per link type synack does not decode, for the one-line note at the end.
+#[derive(Default)]
+struct UndecodedLinks {
+    counts: std::collections::BTreeMap<u32, u64>,
+}
+
+impl UndecodedLinks {
+    fn count(&mut self, link: crate::model::LinkType) {
+        if !link.is_known() {
+            *self.counts.entry(link.0).or_default() += 1;
+        }
     }
-    Ok(())
+
+    /// The note, when there is something to say.
+    fn message(&self) -> Option<String> {
+        let total: u64 = self.counts.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let kinds: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(n, c)| match decode::link_type_name(*n) {
+                Some(name) => format!("{n} ({name}): {}", thousands(*c)),
+                None => format!("{n}: {}", thousands(*c)),
+            })
+            .collect();
+        Some(format!(
+            "synack: {} packet{} on link types synack does not decode (bytes shown raw): {}",
+            thousands(total),
+            if total == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ))
+    }
+
+    fn report(&mut self) {
+        if let Some(m) = self.message() {
+            eprintln!("{m}");
+        }
+        self.counts.clear();
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `synack dump`: one line or JSON object per packet, streamed.
@@ -212,9 +295,9 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         &args.stream.live,
         args.stream.filter.as_deref(),
         FlowTracker::new(1_000_000),
-        |no, frame, summary, flow, _| {
+        |no, frame, summary, flow, _, note| {
             line.clear();
-            write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
+            write_packet(&mut line, args.stream.format, no, frame, summary, flow, note)?;
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live output appears as packets arrive; file output is flushed by the buffer.
             if live_mode { out.flush() } else { Ok(()) }
@@ -233,6 +316,7 @@ fn write_packet(
     frame: &Frame,
     summary: &Summary,
     flow: Option<u32>,
+    note: Option<FrameNote>,
 ) -> io::Result<()> {
     match format {
         Format::Text => {
@@ -244,7 +328,10 @@ fn write_packet(
             output::write_text(out, no, frame, summary, app.as_deref(), flow)
         }
         Format::Json => {
-            let decoded = decode::decode(frame.link, &frame.data, frame.len);
+            let mut decoded = decode::decode(frame.link, &frame.data, frame.len);
+            if let Some(note) = note {
+                decoded.issues.insert(0, decode::Issue::capture_note(note.message()));
+            }
             output::write_json(
                 out,
                 &PacketLine {
@@ -331,7 +418,7 @@ pub fn replay_print_to(
             &live,
             None,
             FlowTracker::new(args.max_flows),
-            |no, frame, summary, flow, _| {
+            |no, frame, summary, flow, _, note| {
                 if !opts.instant {
                     last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
                     if !wait_until(last_due) {
@@ -340,7 +427,7 @@ pub fn replay_print_to(
                     }
                 }
                 line.clear();
-                write_packet(&mut line, args.format, no, frame, summary, flow)?;
+                write_packet(&mut line, args.format, no, frame, summary, flow, note)?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()
             },
@@ -383,7 +470,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         &args.stream.live,
         args.stream.filter.as_deref(),
         FlowTracker::new(args.max_flows).keep_evicted(),
-        |_, _, _, flow, tracker| {
+        |_, _, _, flow, tracker, _| {
             if let Some(i) = flow.and_then(|id| usize::try_from(id).ok()) {
                 if shown.len() <= i {
                     shown.resize(i + 1, false);

@@ -273,8 +273,24 @@ fn wlan_header_len(fc0: u8, fc1: u8) -> usize {
     }
 }
 
+/// Intel Centrino's monitor frames (EtherType 0x2452 inside Ethernet): an 802.11 frame the
+/// firmware already decrypted, so its protected bit is ignored (as Wireshark's
+/// `wlan_centrino` does).
+pub(crate) fn wlan_centrino<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+    wlan_frame(w, off, end, false, true);
+}
+
+/// An 802.11 frame carried in a tunnel (Aruba GRE), without FCS.
+pub(crate) fn wlan_in_tunnel<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+    wlan_frame(w, off, end, false, false);
+}
+
 /// An 802.11 frame at `off`; `fcs` when its last 4 bytes are the frame check sequence.
 fn wlan<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool) {
+    wlan_frame(w, off, end, fcs, false);
+}
+
+fn wlan_frame<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool, decrypted: bool) {
     let end = if fcs && end >= off + 4 { end - 4 } else { end };
     let (Some(fc0), Some(fc1)) = (u8_at(w.data, off), u8_at(w.data, off + 1)) else {
         w.emit(Hdr::Wlan, off, off + 2);
@@ -300,7 +316,9 @@ fn wlan<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool) {
         w.note_proto(Proto::Unknown);
         return;
     }
-    if fc1 & 0x40 != 0 {
+    // Centrino's decrypted frames keep the 4-byte WEP IV / key id before the body.
+    let p = if fc1 & 0x40 != 0 && decrypted { p + 4 } else { p };
+    if fc1 & 0x40 != 0 && !decrypted {
         // Protected: the body is encrypted (WEP/TKIP/CCMP).
         w.note_proto(Proto::Unknown);
         w.problem(L, p, Problem::Encrypted { proto: "802.11" });

@@ -218,6 +218,24 @@ pub struct Issue {
     pub message: String,
 }
 
+impl Issue {
+    /// A note about the packet from the capture file itself (a malformed timestamp, a block
+    /// read leniently), which the bytes do not show.
+    pub fn capture_note(message: String) -> Issue {
+        Issue {
+            layer: LayerKind::Link,
+            kind: IssueKind::Note,
+            offset: 0,
+            message,
+        }
+    }
+}
+
+/// What a pcap link type number is (`127` → "IEEE 802.11 radiotap"), when synack knows.
+pub fn link_type_name(n: u32) -> Option<&'static str> {
+    names::link_type(n)
+}
+
 /// The full layered decode of one packet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Decoded {

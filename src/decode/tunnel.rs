@@ -61,6 +61,9 @@ pub(crate) fn gre<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         0x22eb => erspan(w, p, end),
         0x880b => ppp(w, p, end),
         0x883e => wccp(w, p, end),
+        // Aruba access points tunnel 802.11 frames in GRE types 0x8200–0x8360 (every 0x10),
+        // as Wireshark's `aruba_ap` registrations list them.
+        t @ 0x8200..=0x8360 if t % 0x10 == 0 => super::links::wlan_in_tunnel(w, p, end),
         t => w.ethertype(t, p, end),
     }
 }

@@ -388,6 +388,7 @@ impl<S: Sink> Walker<'_, S> {
             0x88e5 => tunnel::macsec(self, off, end),
             0x894f => tunnel::nsh(self, off, end),
             0x8926 => encap::vntag(self, off, end),
+            0x2452 => super::links::wlan_centrino(self, off, end),
             0x88e7 => encap::pbb(self, off, end),
             0x8903 => encap::fabricpath(self, off, end),
             _ => {

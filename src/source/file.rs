@@ -559,8 +559,14 @@ fn describe_unknown(head: &[u8]) -> (String, String) {
         "; it looks bzip2-compressed: decompress it with `bunzip2` first"
     } else if head.starts_with(b"PK\x03\x04") {
         "; it looks like a zip archive: extract the capture first"
-    } else if head.starts_with(b"snoop\0") {
-        "; it is a Solaris snoop capture: convert it with `editcap -F pcap IN OUT`"
+    } else if let Some(name) = other_capture_format(head) {
+        return (
+            described,
+            format!(
+                "; it is a {name} capture, which synack does not read: convert it with \
+                 `editcap -F pcap IN OUT` (Wireshark's editcap)"
+            ),
+        );
     } else if head.starts_with(&[0x34, 0xcd, 0xb2, 0xa1]) {
         "; it is a big-endian \"modified\" pcap: convert it with `editcap -F pcap IN OUT`"
     } else if !head.is_empty()
@@ -573,6 +579,29 @@ fn describe_unknown(head: &[u8]) -> (String, String) {
         ""
     };
     (described, hint.into())
+}
+
+/// Capture formats other than pcap/pcapng that Wireshark reads (and editcap converts), by
+/// their magic bytes.
+fn other_capture_format(head: &[u8]) -> Option<&'static str> {
+    const FORMATS: &[(&[u8], &str)] = &[
+        (b"snoop\0", "Solaris snoop"),
+        (b"btsnoop\0", "BTSnoop (Bluetooth HCI)"),
+        (b"GMBU", "Microsoft Network Monitor 2.x"),
+        (b"RTSS", "Microsoft Network Monitor 1.x"),
+        (b"TRSNIFF data", "Sniffer (DOS)"),
+        (b"ObserverPktBuffer", "Network Instruments Observer"),
+        (b"iptrace 1.0", "AIX iptrace"),
+        (b"iptrace 2.0", "AIX iptrace"),
+        (b"\x7f\x45\x54\x48", "EtherPeek/AiroPeek"),
+        (b"XCP\0", "NetXRay / Sniffer for Windows"),
+        (b"\x00\x00\x02\x00\x12\x05\x00\x10", "Tektronix K12"),
+        (b"\x50\x43\x41\x50", "Visual Networks"),
+    ];
+    FORMATS
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, name)| *name)
 }
 
 /// Iterator over a reader's frames: see [`FileReader::frames`].

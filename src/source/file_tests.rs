@@ -772,3 +772,18 @@ fn out_of_range_timestamps_are_noted_not_hidden() {
     assert!(r.next_into(&mut f).unwrap());
     assert_eq!(r.frame_note(), None);
 }
+
+#[test]
+fn other_capture_formats_are_named_with_the_editcap_command() {
+    for (bytes, name) in [
+        (&b"snoop\0\0\0\0\0\0\x02\0\0\0\x04"[..], "Solaris snoop"),
+        (&b"GMBU\x00\x02\x01\x00 rest of a header"[..], "Network Monitor"),
+        (&b"btsnoop\0\0\0\0\x01\0\0\x03\xea"[..], "BTSnoop"),
+    ] {
+        let tmp = write_temp(bytes);
+        let msg = FileReader::open(tmp.path()).unwrap_err().to_string();
+        assert!(msg.contains(name), "{msg}");
+        assert!(msg.contains("editcap -F pcap IN OUT"), "{msg}");
+        assert!(!msg.contains('\n'), "one line: {msg}");
+    }
+}
