@@ -25,7 +25,7 @@ const CASES: &[(&str, &str, usize)] = &[
     ("pcapplusplus__nflogPacket.pcap", "Linux NFLOG", 1),
     ("ws-wiki__dssetup_DsRoleGetPrimaryDomainInformation_ad_dc.cap", "PPP", 7),
     ("ws-wiki__ppp_lcp_ipcp.pcap", "PPP direction", 10),
-    ("pcapplusplus__CiscoHDLC.pcap", "Cisco HDLC", 20),
+    ("pcapplusplus__CiscoHDLC.pcap", "Cisco HDLC", 3),
     ("ws-dftest__nfs.pcap", "FDDI", 2),
     ("pcapplusplus__gtp-u.pcap", "GTP-U", 10),
     ("ws-wiki__nb6-startup.pcap", "L2TP", 10),
