@@ -9,7 +9,9 @@ use std::io::{Read, Write};
 use std::time::Instant;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: gzip-access FILE.gz [SPAN]");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: gzip-access FILE.gz [SPAN]");
     let span: usize = std::env::args()
         .nth(2)
         .map_or(1 << 20, |s| s.parse().expect("SPAN in bytes"));
@@ -45,7 +47,10 @@ fn main() {
         }
         m += k as u64;
     }
-    println!("(b) one inflate pass (the least an index costs): {:.2?} ({m} bytes)", t.elapsed());
+    println!(
+        "(b) one inflate pass (the least an index costs): {:.2?} ({m} bytes)",
+        t.elapsed()
+    );
     let t = Instant::now();
     let mut d = open();
     let mut left = span / 2;
@@ -63,7 +68,16 @@ fn main() {
     let t = Instant::now();
     let len = map.len().max(1);
     let s: u64 = (0..100_000usize)
-        .map(|i| u64::from(map.get(i.wrapping_mul(2_654_435_761) % len).copied().unwrap_or(0)))
+        .map(|i| {
+            u64::from(
+                map.get(i.wrapping_mul(2_654_435_761) % len)
+                    .copied()
+                    .unwrap_or(0),
+            )
+        })
         .sum();
-    println!("(a) 100,000 random reads from the mapped copy: {:.2?} ({s})", t.elapsed());
+    println!(
+        "(a) 100,000 random reads from the mapped copy: {:.2?} ({s})",
+        t.elapsed()
+    );
 }

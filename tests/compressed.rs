@@ -64,7 +64,10 @@ fn demo_capture_compressed_three_ways_reads_like_the_plain_file() {
     let dir = tempfile::tempdir().unwrap();
     let plain_dump = ok_stdout(&run(&["dump", DEMO, "--format", "json"], None), "plain");
     let plain_flows = ok_stdout(&run(&["flows", DEMO, "--format", "json"], None), "plain");
-    assert!(plain_dump.lines().count() > 5, "the demo capture has packets");
+    assert!(
+        plain_dump.lines().count() > 5,
+        "the demo capture has packets"
+    );
     for (kind, packed, ext) in [
         (Compression::Gzip, gzip(&plain), "pcap.gz"),
         (Compression::Zstd, zstd(&plain), "pcap.zst"),
@@ -78,15 +81,27 @@ fn demo_capture_compressed_three_ways_reads_like_the_plain_file() {
         let d = ok_stdout(&run(&["dump", p, "--format", "json"], None), name);
         assert_eq!(d, plain_dump, "{name}: dump differs from the plain file's");
         let f = ok_stdout(&run(&["flows", p, "--format", "json"], None), name);
-        assert_eq!(f, plain_flows, "{name}: flows differs from the plain file's");
-        let s = ok_stdout(&run(&["dump", "-", "--format", "json"], Some(&packed)), name);
+        assert_eq!(
+            f, plain_flows,
+            "{name}: flows differs from the plain file's"
+        );
+        let s = ok_stdout(
+            &run(&["dump", "-", "--format", "json"], Some(&packed)),
+            name,
+        );
         assert_eq!(s, plain_dump, "{name}: dump of stdin differs");
 
         // The viewer's open: a mapped, decompressed copy with every frame at its offset.
         let mut r = FileReader::open_seekable(&path).expect("open seekable");
         assert_eq!(r.compression(), Some(kind));
-        let bytes = r.shared_bytes().expect("a compressed file is mapped after decompressing");
-        assert_eq!((*bytes).as_ref(), &plain[..], "{name}: the copy is the plain file");
+        let bytes = r
+            .shared_bytes()
+            .expect("a compressed file is mapped after decompressing");
+        assert_eq!(
+            (*bytes).as_ref(),
+            &plain[..],
+            "{name}: the copy is the plain file"
+        );
         let mut frame = synack::model::Frame {
             ts_ns: 0,
             len: 0,
@@ -96,7 +111,10 @@ fn demo_capture_compressed_three_ways_reads_like_the_plain_file() {
         let mut n = 0;
         while r.next_into(&mut frame).expect("read") {
             let at = r.data_offset() as usize;
-            assert_eq!(&(*bytes).as_ref()[at..at + frame.data.len()], &frame.data[..]);
+            assert_eq!(
+                &(*bytes).as_ref()[at..at + frame.data.len()],
+                &frame.data[..]
+            );
             n += 1;
         }
         assert_eq!(n, plain_dump.lines().count());
@@ -154,7 +172,11 @@ fn public_gzip_captures_dump_like_their_uncompressed_twins() {
             .join(name.strip_suffix(".gz").unwrap_or(&name));
         if twin.is_file() {
             let plain = run(&["dump", twin.to_str().unwrap(), "--format", "json"], None);
-            assert_eq!(lines, ok_stdout(&plain, "twin"), "{name}: differs from its twin");
+            assert_eq!(
+                lines,
+                ok_stdout(&plain, "twin"),
+                "{name}: differs from its twin"
+            );
             twins += 1;
         } else {
             alone += 1;

@@ -17,13 +17,25 @@ const CASES: &[(&str, &str, usize)] = &[
     ("ws-wiki__http_PPI.cap", "PPI", 40),
     ("ws-wiki__http_PPI.cap", "IEEE 802.11 QoS data", 30),
     ("ws-test-2013__wpa-Induction.pcap", "radiotap", 1000),
-    ("ws-test-2013__wpa-Induction.pcap", "IEEE 802.11 Beacon", 100),
-    ("ws-wiki__Network_Join_Nokia_Mobile.pcap", "IEEE 802.11 Probe request", 1),
+    (
+        "ws-test-2013__wpa-Induction.pcap",
+        "IEEE 802.11 Beacon",
+        100,
+    ),
+    (
+        "ws-wiki__Network_Join_Nokia_Mobile.pcap",
+        "IEEE 802.11 Probe request",
+        1,
+    ),
     ("ws-wiki__testing.cap", "AVS WLAN capture header", 100),
     ("ws-wiki__dns-remoteshell.pcap", "IEEE 802.11 Data", 60),
     ("ws-wiki__nflog.pcap", "Linux NFLOG", 10),
     ("pcapplusplus__nflogPacket.pcap", "Linux NFLOG", 1),
-    ("ws-wiki__dssetup_DsRoleGetPrimaryDomainInformation_ad_dc.cap", "PPP", 7),
+    (
+        "ws-wiki__dssetup_DsRoleGetPrimaryDomainInformation_ad_dc.cap",
+        "PPP",
+        7,
+    ),
     ("ws-wiki__ppp_lcp_ipcp.pcap", "PPP direction", 10),
     ("pcapplusplus__CiscoHDLC.pcap", "Cisco HDLC", 3),
     ("ws-dftest__nfs.pcap", "FDDI", 2),
@@ -97,9 +109,20 @@ fn new_link_types_and_tunnels_on_real_captures() {
                 .summary
                 .tcp
                 .unwrap_or_else(|| panic!("{file} #{no}: tshark decodes TCP, synack does not"));
-            assert_eq!(d.summary.sport.map(|p| p.to_string()).as_deref(), Some(sport));
-            assert_eq!(Some(t.seq.to_string().as_str()), row.get("tcp.seq_raw"), "{file} #{no}");
-            assert_eq!(Some(t.ack.to_string().as_str()), row.get("tcp.ack_raw"), "{file} #{no}");
+            assert_eq!(
+                d.summary.sport.map(|p| p.to_string()).as_deref(),
+                Some(sport)
+            );
+            assert_eq!(
+                Some(t.seq.to_string().as_str()),
+                row.get("tcp.seq_raw"),
+                "{file} #{no}"
+            );
+            assert_eq!(
+                Some(t.ack.to_string().as_str()),
+                row.get("tcp.ack_raw"),
+                "{file} #{no}"
+            );
             tcp_checked += 1;
         }
     }

@@ -74,7 +74,9 @@ fn run_lines(path: &Path, out: &Output, problems: &mut Vec<String>) -> Vec<Strin
         .partition(|l| l.contains("on link types synack does not decode"));
     let undecoded = note.len();
     if undecoded > 1 {
-        problems.push(format!("{name}: {undecoded} notes about undecoded link types"));
+        problems.push(format!(
+            "{name}: {undecoded} notes about undecoded link types"
+        ));
     }
     let stderr = stderr.iter().map(|l| format!("{l}\n")).collect::<String>();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -671,22 +673,30 @@ fn public_rule(row: &Row<'_>, field: &str, v: &Value, tshark_failed: bool) -> Op
         // Wireshark counts only the packet in frame.len on link types whose records start with
         // a pseudo-header; synack reports the record's length as the file stores it.
         if matches!(encap, 19 | 42 | 44 | 88 | 98 | 100 | 108 | 133 | 141 | 144) {
-            return Some("frame.len: tshark leaves the link's pseudo-header out, synack keeps the record's length");
+            return Some(
+                "frame.len: tshark leaves the link's pseudo-header out, synack keeps the record's length",
+            );
         }
     }
     if undecoded_link {
-        return Some("a link type synack does not decode (every such packet has an issue saying so)");
+        return Some(
+            "a link type synack does not decode (every such packet has an issue saying so)",
+        );
     }
     if protos.contains("netlink") || link == "linktype-253" {
         return Some("Linux netlink messages carrying packets: synack does not decode netlink");
     }
     if field == "tcp.stream" && (before("icmp", "tcp") || before("icmpv6", "tcp")) {
-        return Some("ICMP error quoting a TCP header: tshark counts the quoted header in the \
-                     stream, synack gives an ICMP packet no flow");
+        return Some(
+            "ICMP error quoting a TCP header: tshark counts the quoted header in the \
+                     stream, synack gives an ICMP packet no flow",
+        );
     }
     if protos.contains("sflow") {
-        return Some("tshark decodes the packet sampled inside an sFlow datagram; synack does \
-                     not open sFlow samples");
+        return Some(
+            "tshark decodes the packet sampled inside an sFlow datagram; synack does \
+                     not open sFlow samples",
+        );
     }
     if protos.contains("udplite") {
         return Some("UDP-Lite (IP protocol 136): synack does not decode it");
@@ -695,15 +705,21 @@ fn public_rule(row: &Row<'_>, field: &str, v: &Value, tshark_failed: bool) -> Op
         return Some("802.11s mesh data frames: synack does not decode the mesh control header");
     }
     if field == "tcp.len" && issue("below the 20-byte minimum") {
-        return Some("TCP header length below 20: tshark shows no tcp.len, synack the IP payload's");
+        return Some(
+            "TCP header length below 20: tshark shows no tcp.len, synack the IP payload's",
+        );
     }
     if tshark_failed {
-        return Some("a file tshark itself reports as damaged (exit status 2): the values of its \
-                     corrupt records are no reference");
+        return Some(
+            "a file tshark itself reports as damaged (exit status 2): the values of its \
+                     corrupt records are no reference",
+        );
     }
     if field == "frame.time_epoch" && issue("outside the years 1677") {
-        return Some("a time past 2262: tshark prints it, synack shows the latest time it can \
-                     hold and says so in the packet's issues");
+        return Some(
+            "a time past 2262: tshark prints it, synack shows the latest time it can \
+                     hold and says so in the packet's issues",
+        );
     }
     None
 }
@@ -720,7 +736,11 @@ fn public_corpus_dump_json_agrees_with_tshark() {
         return;
     };
     let files = common::public_captures(&dir);
-    assert!(files.len() >= 850, "expected the 872 captures, found {}", files.len());
+    assert!(
+        files.len() >= 850,
+        "expected the 872 captures, found {}",
+        files.len()
+    );
     let started = std::time::Instant::now();
     // Two workers: CI has two cores, and the runs are independent.
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -732,17 +752,22 @@ fn public_corpus_dump_json_agrees_with_tshark() {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(path) = files.get(i) else { break };
-                        mine.push((i, PublicRun {
-                            name: common::file_name(path),
-                            out: dump(path, &[]),
-                        }));
+                        mine.push((
+                            i,
+                            PublicRun {
+                                name: common::file_name(path),
+                                out: dump(path, &[]),
+                            },
+                        ));
                     }
                     mine
                 })
             })
             .collect();
-        let mut all: Vec<(usize, PublicRun)> =
-            workers.into_iter().flat_map(|w| w.join().expect("worker")).collect();
+        let mut all: Vec<(usize, PublicRun)> = workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("worker"))
+            .collect();
         all.sort_by_key(|(i, _)| *i);
         all.into_iter().map(|(_, r)| r).collect()
     });
@@ -842,12 +867,23 @@ fn public_corpus_dump_json_agrees_with_tshark() {
     }
     let pinned: BTreeMap<&str, usize> = PUBLIC_PINNED.iter().copied().collect();
     let found: BTreeMap<&str, usize> = public_reasons.iter().map(|(r, n)| (*r, *n)).collect();
-    assert_eq!(found, pinned, "the public corpus' rule counts changed (see above)");
-    assert!(totals.rate >= 99.9, "agreement {:.3}% below 99.9%", totals.rate);
+    assert_eq!(
+        found, pinned,
+        "the public corpus' rule counts changed (see above)"
+    );
+    assert!(
+        totals.rate >= 99.9,
+        "agreement {:.3}% below 99.9%",
+        totals.rate
+    );
     assert!(
         conf.mismatches.is_empty(),
         "{} differences from tshark on public/ not covered (listed above)",
         conf.mismatches.len()
     );
-    assert!(problems.is_empty(), "{} problems (listed above)", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} problems (listed above)",
+        problems.len()
+    );
 }

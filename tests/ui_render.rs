@@ -253,15 +253,33 @@ fn status_bar_says_when_a_link_type_is_not_decoded() {
         link,
         data: vec![1, 2, 3, 4],
     };
-    let mut app = App::new(SourceKind::File { name: "x.pcap".into() }, 120, 40);
-    app.update(Msg::Frames(vec![frame(LinkType(147)), frame(LinkType(147))]));
+    let mut app = App::new(
+        SourceKind::File {
+            name: "x.pcap".into(),
+        },
+        120,
+        40,
+    );
+    app.update(Msg::Frames(vec![
+        frame(LinkType(147)),
+        frame(LinkType(147)),
+    ]));
     app.update(Msg::Finished(Ok(())));
     let text = screen_text(&app);
     assert!(
         text.contains("2 pkts on a link type not decoded"),
         "status bar:\n{text}"
     );
-    let mut app = App::new(SourceKind::File { name: "y.pcap".into() }, 120, 40);
+    let mut app = App::new(
+        SourceKind::File {
+            name: "y.pcap".into(),
+        },
+        120,
+        40,
+    );
     app.update(Msg::Frames(vec![frame(LinkType(127))]));
-    assert!(!screen_text(&app).contains("not decoded)"), "radiotap is decoded");
+    assert!(
+        !screen_text(&app).contains("not decoded)"),
+        "radiotap is decoded"
+    );
 }

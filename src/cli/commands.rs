@@ -152,7 +152,14 @@ fn for_each_packet(
     live: &LiveLimits,
     filter: Option<&str>,
     mut tracker: FlowTracker,
-    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker, Option<FrameNote>) -> io::Result<()>,
+    mut emit: impl FnMut(
+        u64,
+        &Frame,
+        &Summary,
+        Option<u32>,
+        &mut FlowTracker,
+        Option<FrameNote>,
+    ) -> io::Result<()>,
 ) -> (FlowTracker, Result<(), CommandError>) {
     let result = read_all(file, live, filter, &mut tracker, &mut emit);
     tracker.finish();
@@ -297,7 +304,15 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         FlowTracker::new(1_000_000),
         |no, frame, summary, flow, _, note| {
             line.clear();
-            write_packet(&mut line, args.stream.format, no, frame, summary, flow, note)?;
+            write_packet(
+                &mut line,
+                args.stream.format,
+                no,
+                frame,
+                summary,
+                flow,
+                note,
+            )?;
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live output appears as packets arrive; file output is flushed by the buffer.
             if live_mode { out.flush() } else { Ok(()) }
@@ -330,7 +345,9 @@ fn write_packet(
         Format::Json => {
             let mut decoded = decode::decode(frame.link, &frame.data, frame.len);
             if let Some(note) = note {
-                decoded.issues.insert(0, decode::Issue::capture_note(note.message()));
+                decoded
+                    .issues
+                    .insert(0, decode::Issue::capture_note(note.message()));
             }
             output::write_json(
                 out,

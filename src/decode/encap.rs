@@ -126,7 +126,8 @@ fn ayiya_len(d: &[u8], off: usize) -> Option<usize> {
     let idlen = u8_at(d, off)? >> 4;
     let siglen = u8_at(d, off + 1)? >> 4;
     let next = u8_at(d, off + 3)?;
-    (idlen <= 8 && matches!(next, 4 | 41 | 59)).then(|| 8 + (1usize << idlen) + 4 * usize::from(siglen))
+    (idlen <= 8 && matches!(next, 4 | 41 | 59))
+        .then(|| 8 + (1usize << idlen) + 4 * usize::from(siglen))
 }
 
 fn ayiya<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
@@ -176,7 +177,9 @@ pub(crate) fn fabricpath<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize)
 fn looks_like_ethernet(d: &[u8], off: usize) -> bool {
     matches!(
         be16(d, off + 12),
-        Some(0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 | 0x8847 | 0x8848 | 0x8035 | 0x8864 | 0x8863)
+        Some(
+            0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 | 0x8847 | 0x8848 | 0x8035 | 0x8864 | 0x8863
+        )
     )
 }
 
@@ -211,9 +214,19 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
             if let Some(f) = u8_at(data, o) {
                 let m = flag_names(
                     u32::from(f),
-                    &[(0x04, "extension header"), (0x02, "sequence number"), (0x01, "N-PDU number")],
+                    &[
+                        (0x04, "extension header"),
+                        (0x02, "sequence number"),
+                        (0x01, "N-PDU number"),
+                    ],
                 );
-                h.add("Flags", o, 1, format!("0x{f:02x}"), format!("version {}, {m}", f >> 5));
+                h.add(
+                    "Flags",
+                    o,
+                    1,
+                    format!("0x{f:02x}"),
+                    format!("version {}, {m}", f >> 5),
+                );
             }
             if let Some(t) = u8_at(data, o + 1) {
                 let m = match t {
@@ -230,7 +243,13 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
                 h.add("Length", o + 2, 2, l.to_string(), "bytes after the first 8");
             }
             if let Some(t) = be32(data, o + 4) {
-                h.add("TEID", o + 4, 4, format!("0x{t:08x}"), "tunnel endpoint identifier");
+                h.add(
+                    "TEID",
+                    o + 4,
+                    4,
+                    format!("0x{t:08x}"),
+                    "tunnel endpoint identifier",
+                );
             }
             if end >= o + 12
                 && let Some(s) = be16(data, o + 8)
@@ -244,10 +263,26 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
             let f = be16(data, o).unwrap_or(0);
             let m = flag_names(
                 u32::from(f),
-                &[(0x8000, "control"), (0x4000, "length"), (0x0800, "sequence"), (0x0200, "offset"), (0x0100, "priority")],
+                &[
+                    (0x8000, "control"),
+                    (0x4000, "length"),
+                    (0x0800, "sequence"),
+                    (0x0200, "offset"),
+                    (0x0100, "priority"),
+                ],
             );
-            let kind = if f & 0x8000 != 0 { "control message" } else { "data message" };
-            h.add("Flags", o, 2, format!("0x{f:04x}"), format!("{kind}; version {}; {m}", f & 0xf));
+            let kind = if f & 0x8000 != 0 {
+                "control message"
+            } else {
+                "data message"
+            };
+            h.add(
+                "Flags",
+                o,
+                2,
+                format!("0x{f:04x}"),
+                format!("{kind}; version {}; {m}", f & 0xf),
+            );
             let mut a = o + 2;
             if f & 0x4000 != 0 {
                 if let Some(l) = be16(data, a) {
@@ -275,7 +310,13 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
             }
             if be16(data, a) == Some(0) && a + 8 <= end {
                 if let Some(p) = be16(data, a + 2) {
-                    h.add("Origin port", a + 2, 2, (p ^ 0xffff).to_string(), "de-obfuscated");
+                    h.add(
+                        "Origin port",
+                        a + 2,
+                        2,
+                        (p ^ 0xffff).to_string(),
+                        "de-obfuscated",
+                    );
                 }
                 if let Some(ip) = be32(data, a + 4) {
                     let ip = std::net::Ipv4Addr::from(ip ^ 0xffff_ffff);
@@ -287,7 +328,13 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
         Hdr::Ayiya => {
             let mut h = Hb::new(A, "AYIYA", data, r);
             if let Some(b) = u8_at(data, o) {
-                h.add("Identity length", o, 1, (1u32 << (b >> 4).min(15)).to_string(), "bytes");
+                h.add(
+                    "Identity length",
+                    o,
+                    1,
+                    (1u32 << (b >> 4).min(15)).to_string(),
+                    "bytes",
+                );
             }
             if let Some(b) = u8_at(data, o + 2) {
                 let m = match b & 0xf {
@@ -300,7 +347,13 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
                 h.add("Opcode", o + 2, 1, (b & 0xf).to_string(), m);
             }
             if let Some(n) = u8_at(data, o + 3) {
-                h.add("Next header", o + 3, 1, n.to_string(), names::ip_proto_long(n).unwrap_or(""));
+                h.add(
+                    "Next header",
+                    o + 3,
+                    1,
+                    n.to_string(),
+                    names::ip_proto_long(n).unwrap_or(""),
+                );
             }
             if let Some(e) = be32(data, o + 4) {
                 h.add("Epoch", o + 4, 4, e.to_string(), "seconds since 1970");
@@ -310,11 +363,27 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
         Hdr::VnTag => {
             let mut h = Hb::new(L, "VN-Tag", data, r);
             if let Some(v) = be32(data, o) {
-                h.add("Destination VIF", o, 2, ((v >> 16) & 0x3fff).to_string(), if v & 0x8000_0000 != 0 { "direction: to the bridge" } else { "" });
+                h.add(
+                    "Destination VIF",
+                    o,
+                    2,
+                    ((v >> 16) & 0x3fff).to_string(),
+                    if v & 0x8000_0000 != 0 {
+                        "direction: to the bridge"
+                    } else {
+                        ""
+                    },
+                );
                 h.add("Source VIF", o + 2, 2, (v & 0xfff).to_string(), "");
             }
             if let Some(t) = be16(data, o + 4) {
-                h.add("Type", o + 4, 2, format!("0x{t:04x}"), names::ethertype(t).unwrap_or(""));
+                h.add(
+                    "Type",
+                    o + 4,
+                    2,
+                    format!("0x{t:04x}"),
+                    names::ethertype(t).unwrap_or(""),
+                );
             }
             h.finish()
         }
@@ -324,7 +393,13 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
                 h.add("Priority", o, 1, (b >> 5).to_string(), "");
             }
             if let Some(s) = be24(data, o + 1) {
-                h.add("I-SID", o + 1, 3, s.to_string(), "backbone service instance");
+                h.add(
+                    "I-SID",
+                    o + 1,
+                    3,
+                    s.to_string(),
+                    "backbone service instance",
+                );
             }
             h.finish()
         }

@@ -255,14 +255,15 @@ fn null<S: Sink>(w: &mut Walker<'_, S>, end: usize, network_order: bool) {
         w.require(L, "Loopback", "header", 0, end, 4);
         return;
     };
-    let (family, big_endian) = if network_order || names::bsd_family(be).is_some() && names::bsd_family(le).is_none() {
-        (be, true)
-    } else if names::bsd_family(le).is_some() {
-        (le, false)
-    } else {
-        let v = null_value(le);
-        (v, v != le)
-    };
+    let (family, big_endian) =
+        if network_order || names::bsd_family(be).is_some() && names::bsd_family(le).is_none() {
+            (be, true)
+        } else if names::bsd_family(le).is_some() {
+            (le, false)
+        } else {
+            let v = null_value(le);
+            (v, v != le)
+        };
     w.emit(Hdr::Null { big_endian }, 0, 4);
     if family > 1500 && !network_order {
         w.ethertype((family & 0xffff) as u16, 4, end);

@@ -317,7 +317,11 @@ fn wlan_frame<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool,
         return;
     }
     // Centrino's decrypted frames keep the 4-byte WEP IV / key id before the body.
-    let p = if fc1 & 0x40 != 0 && decrypted { p + 4 } else { p };
+    let p = if fc1 & 0x40 != 0 && decrypted {
+        p + 4
+    } else {
+        p
+    };
     if fc1 & 0x40 != 0 && !decrypted {
         // Protected: the body is encrypted (WEP/TKIP/CCMP).
         w.note_proto(Proto::Unknown);
@@ -412,7 +416,13 @@ fn describe_nflog(data: &[u8], r: Range<usize>) -> Header {
         h.add("Version", 1, 1, v.to_string(), "");
     }
     if let Some(g) = be16(data, 2) {
-        h.add("Group", 2, 2, g.to_string(), "the NFLOG group the rule logged to");
+        h.add(
+            "Group",
+            2,
+            2,
+            g.to_string(),
+            "the NFLOG group the rule logged to",
+        );
     }
     let mut o = 4;
     while o + 4 <= end {
@@ -464,7 +474,13 @@ fn describe_radio(kind: Radio, data: &[u8], r: Range<usize>) -> Header {
                 h.add("Version", o, 1, v.to_string(), "");
             }
             if let Some(l) = le16(data, o + 2) {
-                h.add("Length", o + 2, 2, l.to_string(), "bytes of radio information");
+                h.add(
+                    "Length",
+                    o + 2,
+                    2,
+                    l.to_string(),
+                    "bytes of radio information",
+                );
             }
             if let Some(p) = le32(data, o + 4) {
                 let m = flag_names(
@@ -486,7 +502,13 @@ fn describe_radio(kind: Radio, data: &[u8], r: Range<usize>) -> Header {
                 } else {
                     ""
                 };
-                h.add("Flags", o + 8, len.saturating_sub(8), format!("0x{f:02x}"), m);
+                h.add(
+                    "Flags",
+                    o + 8,
+                    len.saturating_sub(8),
+                    format!("0x{f:02x}"),
+                    m,
+                );
             }
             h.finish()
         }
@@ -639,7 +661,13 @@ fn describe_wlan(data: &[u8], r: Range<usize>) -> Header {
     if kind == 2 && subtype & 0x8 != 0 {
         let q = if fc1 & 3 == 3 { 30 } else { 24 };
         if let Some(v) = le16(data, o + q) {
-            h.add("QoS control", o + q, 2, format!("0x{v:04x}"), format!("TID {}", v & 0xf));
+            h.add(
+                "QoS control",
+                o + q,
+                2,
+                format!("0x{v:04x}"),
+                format!("TID {}", v & 0xf),
+            );
         }
     }
     h.finish()

@@ -457,23 +457,6 @@ pub(crate) fn ecn(e: u8) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn some_names() {
-        assert_eq!(ethertype_short(0x88cc), Some("lldp"));
-        assert_eq!(ip_proto_short(47), Some("gre"));
-        assert_eq!(ip_proto_long(255), Some("Reserved"));
-        assert_eq!(dscp(10), "Assured Forwarding 11");
-        assert_eq!(dscp(46), "Expedited Forwarding (EF)");
-        assert_eq!(dscp(24), "Class Selector 3");
-        assert_eq!(icmp_code(3, 3), Some("port unreachable"));
-        assert_eq!(icmpv6_type(135), Some("neighbor solicitation"));
-    }
-}
-
 /// What a pcap link type (`LINKTYPE_*`) is, for link types people meet in captures.
 pub(crate) fn link_type(n: u32) -> Option<&'static str> {
     Some(match n {
@@ -529,4 +512,21 @@ pub(crate) fn link_type(n: u32) -> Option<&'static str> {
         289 => "ATSC ALP",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn some_names() {
+        assert_eq!(ethertype_short(0x88cc), Some("lldp"));
+        assert_eq!(ip_proto_short(47), Some("gre"));
+        assert_eq!(ip_proto_long(255), Some("Reserved"));
+        assert_eq!(dscp(10), "Assured Forwarding 11");
+        assert_eq!(dscp(46), "Expedited Forwarding (EF)");
+        assert_eq!(dscp(24), "Class Selector 3");
+        assert_eq!(icmp_code(3, 3), Some("port unreachable"));
+        assert_eq!(icmpv6_type(135), Some("neighbor solicitation"));
+    }
 }

@@ -1482,8 +1482,14 @@ fn vntag_pbb_and_fabricpath_lead_to_the_inner_frame() {
     pbb.extend(eth(0x0800, &inner_tcp()));
     let d = dec_full(LinkType::ETHERNET, &eth(0x88e7, &pbb));
     assert_inner_tcp(&d);
-    assert_eq!(field(header(&d, "802.1ah PBB I-TAG"), "I-SID").value, "66051");
-    assert_eq!(protos(&d).iter().filter(|p| **p == "Ethernet II").count(), 2);
+    assert_eq!(
+        field(header(&d, "802.1ah PBB I-TAG"), "I-SID").value,
+        "66051"
+    );
+    assert_eq!(
+        protos(&d).iter().filter(|p| **p == "Ethernet II").count(),
+        2
+    );
 
     let mut fp = vec![0x00, 0x4a];
     fp.extend(eth(0x0800, &inner_tcp()));
@@ -1526,17 +1532,27 @@ fn udp_tunnels_gtp_l2tp_teredo_ayiya_gre() {
     g.extend(((inner.len() + 4) as u16).to_be_bytes());
     g.extend([0, 0, 0, 7, 0, 1, 0, 0]);
     g.extend(&inner);
-    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(17, &udp(2152, 2152, &g))));
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(2152, 2152, &g))),
+    );
     assert_inner_tcp(&d);
     assert_eq!(field(header(&d, "GTP-U"), "TEID").value, "0x00000007");
-    assert_eq!(d.summary.sport, Some(2152), "the first ports are the outer UDP's");
+    assert_eq!(
+        d.summary.sport,
+        Some(2152),
+        "the first ports are the outer UDP's"
+    );
 
     // L2TP v2 data message with length, carrying PPP (ff 03 00 21) and IPv4.
     let mut l = vec![0x40, 0x02];
     l.extend(((6 + 2 + 4 + inner.len()) as u16).to_be_bytes());
     l.extend([0, 1, 0, 2, 0xff, 0x03, 0x00, 0x21]);
     l.extend(&inner);
-    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(17, &udp(1701, 1701, &l))));
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(1701, 1701, &l))),
+    );
     assert_inner_tcp(&d);
     assert_eq!(field(header(&d, "L2TP"), "Session ID").value, "2");
     assert!(protos(&d).contains(&"PPP"));
@@ -1545,23 +1561,35 @@ fn udp_tunnels_gtp_l2tp_teredo_ayiya_gre() {
     let v6tcp = ipv6(6, None, &tcp(40000, 80, 1000, 0, tcp_flags::SYN, &[], &[]));
     let mut t = vec![0, 0, 0xfc, 0x17, 0x3f, 0xff, 0xff, 0xfe];
     t.extend(&v6tcp);
-    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(17, &udp(3544, 50000, &t))));
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(3544, 50000, &t))),
+    );
     assert_inner_tcp(&d);
     assert_eq!(field(header(&d, "Teredo"), "Origin port").value, "1000");
-    assert_eq!(field(header(&d, "Teredo"), "Origin address").value, "192.0.0.1");
+    assert_eq!(
+        field(header(&d, "Teredo"), "Origin address").value,
+        "192.0.0.1"
+    );
 
     // AYIYA forward of IPv6: identity 16 bytes (2^4), signature 20 bytes (5 words).
     let mut a = vec![0x41, 0x52, 0x11, 41, 0, 0, 0, 1];
     a.extend([0u8; 16 + 20]);
     a.extend(&v6tcp);
-    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(17, &udp(5072, 5072, &a))));
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(5072, 5072, &a))),
+    );
     assert_inner_tcp(&d);
     assert_eq!(field(header(&d, "AYIYA"), "Opcode").meaning, "forward");
 
     // GRE in UDP (RFC 8086): a plain GRE header with EtherType IPv4.
     let mut gre = vec![0, 0, 0x08, 0x00];
     gre.extend(&inner);
-    let d = dec_full(LinkType::ETHERNET, &eth(0x0800, &ipv4(17, &udp(1234, 4754, &gre))));
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(1234, 4754, &gre))),
+    );
     assert_inner_tcp(&d);
     assert!(protos(&d).contains(&"GRE"));
 }
@@ -1571,7 +1599,11 @@ fn undecoded_link_type_says_so_on_every_packet() {
     let d = dec_full(LinkType(147), &[1, 2, 3, 4]);
     assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
     assert_eq!(d.issues[0].kind, IssueKind::Unsupported);
-    assert!(d.issues[0].message.contains("link type 147 (user-defined) is not decoded"));
+    assert!(
+        d.issues[0]
+            .message
+            .contains("link type 147 (user-defined) is not decoded")
+    );
     let d = dec_full(LinkType(127), &[]);
     assert!(
         d.issues.iter().all(|i| !i.message.contains("not decoded")),

@@ -253,6 +253,10 @@ mod tests {
         let mut back = Vec::new();
         f.read_to_end(&mut back).unwrap();
         assert_eq!(back, TEXT);
-        assert_eq!(f.metadata().unwrap().nlink(), 0, "the temporary file is unlinked");
+        assert_eq!(
+            f.metadata().unwrap().nlink(),
+            0,
+            "the temporary file is unlinked"
+        );
     }
 }

@@ -164,9 +164,8 @@ impl FileReader {
             return FileReader::open(path);
         };
         let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
-        let (tmp, n) = decompress::to_temp_file(kind, file).map_err(|e| {
-            SourceError::io(path, decompress_op(kind), e)
-        })?;
+        let (tmp, n) = decompress::to_temp_file(kind, file)
+            .map_err(|e| SourceError::io(path, decompress_op(kind), e))?;
         if n == 0 {
             return Err(SourceError::Empty { path: path.into() });
         }
@@ -358,10 +357,13 @@ impl FileReader {
     /// Moves what the format state noticed about the frame just read into `note`.
     fn take_note(&mut self) {
         self.note = match &mut self.format {
-            Format::Pcap(st) => st.fraction_too_big.take().map(|value| FrameNote::FractionTooBig {
-                value,
-                nanos: st.nanos,
-            }),
+            Format::Pcap(st) => st
+                .fraction_too_big
+                .take()
+                .map(|value| FrameNote::FractionTooBig {
+                    value,
+                    nanos: st.nanos,
+                }),
             Format::Ng(st) => {
                 if st.ts_out_of_range {
                     Some(FrameNote::TimeOutOfRange)

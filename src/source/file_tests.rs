@@ -669,8 +669,16 @@ fn twelve_byte_simple_packet_block_is_malformed_not_a_panic() {
         b.extend(idb(be, 1, 0, &[]));
         b.extend(spb(be, &[0xab; 20], 20));
         // type 3, length 12, trailing length 12.
-        let len = if be { 12u32.to_be_bytes() } else { 12u32.to_le_bytes() };
-        let ty = if be { 3u32.to_be_bytes() } else { 3u32.to_le_bytes() };
+        let len = if be {
+            12u32.to_be_bytes()
+        } else {
+            12u32.to_le_bytes()
+        };
+        let ty = if be {
+            3u32.to_be_bytes()
+        } else {
+            3u32.to_le_bytes()
+        };
         b.extend(ty);
         b.extend(len);
         b.extend(len);
@@ -716,7 +724,10 @@ fn unpadded_pcapng_blocks_are_read_with_a_note() {
         assert_eq!(f.data, data, "padding={}", !drop_padding);
         assert_eq!(r.frame_note(), Some(FrameNote::UnpaddedBlock));
         assert!(r.frame_note().unwrap().message().contains("NTAR"));
-        assert!(r.next_into(&mut f).unwrap(), "the packet after it is not lost");
+        assert!(
+            r.next_into(&mut f).unwrap(),
+            "the packet after it is not lost"
+        );
         assert_eq!(f.ts_ns, 6_000_000_000);
         assert_eq!(r.frame_note(), None, "noted once");
         assert!(!r.next_into(&mut f).unwrap());
@@ -728,13 +739,21 @@ fn unpadded_pcapng_blocks_are_read_with_a_note() {
     b.extend(epb(false, 0, 5, &data, 61));
     b[at + 4..at + 8].copy_from_slice(&77u32.to_le_bytes());
     let (_, err) = read_both(&b);
-    assert!(matches!(err, Some(SourceError::Malformed { .. })), "{err:?}");
+    assert!(
+        matches!(err, Some(SourceError::Malformed { .. })),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn out_of_range_timestamps_are_noted_not_hidden() {
     // pcap: microseconds 1,500,000 (≥ 10^6) are kept as written and noted.
-    let b = pcap(false, false, 1, &[Rec::new(10, 1_500_000, &[0; 20]), Rec::new(12, 1, &[0; 20])]);
+    let b = pcap(
+        false,
+        false,
+        1,
+        &[Rec::new(10, 1_500_000, &[0; 20]), Rec::new(12, 1, &[0; 20])],
+    );
     let tmp = write_temp(&b);
     let mut r = FileReader::open(tmp.path()).unwrap();
     let mut f = empty_frame();
@@ -777,7 +796,10 @@ fn out_of_range_timestamps_are_noted_not_hidden() {
 fn other_capture_formats_are_named_with_the_editcap_command() {
     for (bytes, name) in [
         (&b"snoop\0\0\0\0\0\0\x02\0\0\0\x04"[..], "Solaris snoop"),
-        (&b"GMBU\x00\x02\x01\x00 rest of a header"[..], "Network Monitor"),
+        (
+            &b"GMBU\x00\x02\x01\x00 rest of a header"[..],
+            "Network Monitor",
+        ),
         (&b"btsnoop\0\0\0\0\x01\0\0\x03\xea"[..], "BTSnoop"),
     ] {
         let tmp = write_temp(bytes);
