@@ -8,6 +8,7 @@
 //! Depends on `crate::model` only (plus pcap, pcap-parser, libc, rustix).
 
 mod backing;
+mod decompress;
 mod error;
 mod file;
 mod filter;
@@ -21,8 +22,9 @@ mod spool;
 mod stream;
 mod thread;
 
+pub use decompress::Compression;
 pub use error::SourceError;
-pub use file::FileReader;
+pub use file::{FileReader, FrameNote};
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
