@@ -27,3 +27,8 @@ pub mod terminal;
 pub mod ui;
 
 pub mod cli;
+
+/// The test prerequisites rule (`tests/prereq`), shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/prereq/mod.rs"]
+pub(crate) mod prereq;

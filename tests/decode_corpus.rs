@@ -12,6 +12,7 @@
 //! Both skip, saying why, when the corpus is not there.
 
 mod common;
+mod prereq;
 
 use std::fs;
 use std::path::Path;

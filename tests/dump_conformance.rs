@@ -18,6 +18,7 @@
 //! Skips, saying why, when the corpus is not there.
 
 mod common;
+mod prereq;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;

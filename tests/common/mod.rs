@@ -15,18 +15,12 @@ use std::path::{Path, PathBuf};
 // ---------------------------------------------------------------------------------------
 // The corpus
 
-/// The corpus folder, or `None` (after saying why) when it is not there.
+/// The corpus folder, or `None` when it is not there (a failure under `CI=true`, a visible
+/// skip elsewhere: see `tests/prereq`). Each test binary that uses this module declares
+/// `mod prereq;` beside `mod common;`.
+#[track_caller]
 pub fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.join("tcpdump").is_dir() {
-        Some(dir.to_path_buf())
-    } else {
-        println!(
-            "SKIP: corpus not found at {} (see MANIFEST.md)",
-            dir.display()
-        );
-        None
-    }
+    crate::prereq::corpus()
 }
 
 /// Every capture of `tcpdump/`, sorted by name.
