@@ -32,3 +32,8 @@ pub mod cli;
 #[cfg(test)]
 #[path = "../tests/prereq/mod.rs"]
 pub(crate) mod prereq;
+
+/// The corpus tests' shared comparison rules and their ONE exception list (`tests/common`).
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+pub(crate) mod corpus_common;

@@ -171,4 +171,16 @@ fn summaries_agree_with_tshark() {
         "agreement {:.3}% is below the 99.5% floor",
         totals.rate
     );
+    common::assert_pinned(
+        &conf.by_reason,
+        &[
+            (common::ARISTA_0011, 11),
+            (common::BIG_TCP_V6, 43),
+            (common::ICMP_QUOTE, 54),
+            (common::IP_FRAGMENT, 204),
+            (common::FUZZED_NO_TCP_LEN, 4),
+            (common::OPENFLOW, 6),
+            (common::SFLOW, 7),
+        ],
+    );
 }
