@@ -10,6 +10,10 @@
 //! - the interactive viewer: [`app`] (state and `update`), [`ui`] (pure rendering),
 //!   [`terminal`] (terminal guard, main loop, theme choice)
 //! - the command line: [`cli`] (arguments, streaming subcommands, output formats)
+//!
+//! No `unsafe` outside `source::backing` (the memory map of a capture file).
+
+#![deny(unsafe_code)]
 
 pub mod model;
 pub mod redact;

@@ -719,12 +719,12 @@ impl App {
                 else {
                     return Vec::new();
                 };
-                let d = self.decoder.decode(view.link, view.data, view.len);
+                let d = self.decoder.decode(view.link, &view.data, view.len);
                 (view.index, std::borrow::Cow::Owned(d))
             }
         };
         let view = self.shown().get(index);
-        let no = view.map_or(0, |v| v.number.saturating_add(1));
+        let no = view.as_ref().map_or(0, |v| v.number.saturating_add(1));
         let ctx = view
             .and_then(|v| v.flow)
             .and_then(|id| self.flows.tracker().get(id))

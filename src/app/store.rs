@@ -13,8 +13,8 @@
 //!
 //! [`get`]: PacketStore::get
 
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Mutex};
@@ -52,19 +52,12 @@ enum Kind {
     Spooled,
 }
 
-/// Spooled packets whose bytes [`PacketStore::get`] read back are cached until the store is
-/// next changed with more than this many cached.
-const SPOOL_CACHE: usize = 1024;
-
 /// The spool file of a live capture (see `source::SpooledCapture`).
 #[derive(Clone)]
 struct Spool {
     file: Arc<File>,
     journal: OffsetJournal,
     pending: VecDeque<(u64, u64)>,
-    /// Bytes read back, by offset. Entries are only added under `&self` and only removed
-    /// under `&mut self` (see [`PacketStore::spooled_bytes`]).
-    cache: RefCell<HashMap<u64, Box<[u8]>>>,
 }
 
 const NO_FLOW: u32 = u32::MAX;
@@ -131,7 +124,7 @@ impl std::fmt::Debug for PacketStore {
 }
 
 /// A view of one stored packet.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PacketView<'a> {
     /// 0-based position in the store (what selection and scrolling count).
     pub index: usize,
@@ -144,7 +137,9 @@ pub struct PacketView<'a> {
     /// Captured length (`data.len()`).
     pub caplen: u32,
     pub link: LinkType,
-    pub data: &'a [u8],
+    /// Borrowed from the mapped file or the arena; read back (owned) from a live capture's
+    /// spool. Only the rows on screen are asked for, so nothing is cached.
+    pub data: Cow<'a, [u8]>,
     /// The fast summary, computed from `data` when the view is made.
     pub summary: Summary,
     pub flow: Option<u32>,
@@ -173,23 +168,7 @@ impl PacketStore {
             file,
             journal,
             pending: VecDeque::new(),
-            cache: RefCell::new(HashMap::new()),
         });
-    }
-
-    /// Drops the bytes read back from the spool (they are read again when asked for).
-    pub fn trim_spool_cache(&mut self) {
-        if let Some(spool) = &mut self.spool {
-            spool.cache.get_mut().clear();
-        }
-    }
-
-    /// Spooled packets' bytes currently cached.
-    pub fn spool_cache_len(&self) -> usize {
-        self.spool
-            .as_ref()
-            .and_then(|s| s.cache.try_borrow().ok().map(|c| c.len()))
-            .unwrap_or(0)
     }
 
     /// Keeps at most `max` packets (at least one), evicting the oldest; `None`: no limit.
@@ -242,9 +221,6 @@ impl PacketStore {
         } else {
             (self.copy_to_arena(&frame.data), Kind::Arena)
         };
-        if self.spool_cache_len() > SPOOL_CACHE {
-            self.trim_spool_cache();
-        }
         self.bytes_on_wire = self.bytes_on_wire.saturating_add(u64::from(frame.len));
         self.origin.get_or_insert(frame.ts_ns);
         let record = Record {
@@ -327,29 +303,13 @@ impl PacketStore {
         }
     }
 
-    /// `caplen` bytes at `at` in the spool, read back once and then cached.
-    fn spooled_bytes(&self, at: u64, caplen: usize) -> Option<&[u8]> {
+    /// `caplen` bytes at `at` in the spool, read back (one positioned read; only the rows on
+    /// screen are asked for).
+    fn spooled_bytes(&self, at: u64, caplen: usize) -> Option<Vec<u8>> {
         let spool = self.spool.as_ref()?;
-        let mut cache = spool.cache.try_borrow_mut().ok()?;
-        let bytes: &[u8] = match cache.entry(at) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let mut buf = vec![0u8; caplen];
-                spool.file.read_exact_at(&mut buf, at).ok()?;
-                v.insert(buf.into_boxed_slice())
-            }
-        };
-        if bytes.len() != caplen {
-            return None;
-        }
-        let ptr: *const [u8] = bytes;
-        drop(cache);
-        // SAFETY: `ptr` points into a boxed slice owned by the cache. Its heap allocation does
-        // not move when the map grows (only the `Box` pointer moves), cached entries are never
-        // replaced or removed under `&self` (an occupied entry is reused as is), and the only
-        // ways to remove them (`trim_spool_cache`, `push`, `attach_spool`, drop) take
-        // `&mut self` or `self`, which cannot happen while the returned borrow of `self` lives.
-        Some(unsafe { &*ptr })
+        let mut buf = vec![0u8; caplen];
+        spool.file.read_exact_at(&mut buf, at).ok()?;
+        Some(buf)
     }
 
     fn copy_to_arena(&mut self, data: &[u8]) -> u64 {
@@ -580,19 +540,21 @@ impl PacketStore {
     pub fn get(&self, index: usize) -> Option<PacketView<'_>> {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
-        let data = match r.kind {
+        let data: Cow<'_, [u8]> = match r.kind {
             Kind::Mapped => {
                 let bytes = (*self.file.as_ref()?.bytes).as_ref();
                 let start = usize::try_from(r.at).ok()?;
-                bytes.get(start..start.checked_add(caplen)?)?
+                Cow::Borrowed(bytes.get(start..start.checked_add(caplen)?)?)
             }
-            Kind::Spooled => self.spooled_bytes(r.at, caplen)?,
+            Kind::Spooled => Cow::Owned(self.spooled_bytes(r.at, caplen)?),
             Kind::Arena => {
                 let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
                 let start = (r.at & u64::from(u32::MAX)) as usize;
-                self.arena
-                    .get(chunk)?
-                    .get(start..start.checked_add(caplen)?)?
+                Cow::Borrowed(
+                    self.arena
+                        .get(chunk)?
+                        .get(start..start.checked_add(caplen)?)?,
+                )
             }
         };
         let link = self
@@ -602,7 +564,7 @@ impl PacketStore {
             .unwrap_or(LinkType(u32::MAX));
         let summary = match &self.given {
             Some(given) => given.get(index).copied()?,
-            None => decode::summarize(link, data, r.len),
+            None => decode::summarize(link, &data, r.len),
         };
         Some(PacketView {
             index,
@@ -658,13 +620,13 @@ mod tests {
         assert_eq!(s.bytes_on_wire(), 13 + 10 + 15);
         assert_eq!(s.first_ts(), Some(5));
         let v = s.get(2).unwrap();
-        assert_eq!(v.data, b"defgh");
+        assert_eq!(&v.data[..], b"defgh");
         assert_eq!(
             (v.index, v.number, v.ts_ns, v.len, v.caplen),
             (2, 2, 9, 15, 5)
         );
-        assert_eq!(s.get(1).unwrap().data, b"");
-        assert_eq!(s.get(0).unwrap().data, b"abc");
+        assert_eq!(&s.get(1).unwrap().data[..], b"");
+        assert_eq!(&s.get(0).unwrap().data[..], b"abc");
         assert!(s.get(3).is_none());
         assert!(!s.is_mapped(0));
     }
@@ -725,7 +687,7 @@ mod tests {
             if is_big(i) {
                 assert_eq!(v.data, &big[..]);
             } else {
-                assert_eq!(v.data, (i as u32).to_le_bytes());
+                assert_eq!(&v.data[..], (i as u32).to_le_bytes());
             }
         }
         assert!(s.get(n).is_none());
@@ -742,7 +704,7 @@ mod tests {
         s.push(&frame(1, &huge));
         s.push(&frame(2, b"xyz"));
         assert_eq!(s.get(1).unwrap().data.len(), ARENA_CHUNK + 5);
-        assert_eq!(s.get(2).unwrap().data, b"xyz");
+        assert_eq!(&s.get(2).unwrap().data[..], b"xyz");
         assert_eq!(s.arena_bytes(), ARENA_CHUNK + 11);
     }
 
@@ -829,7 +791,7 @@ mod tests {
         assert!(s.records.len() <= 2);
         for i in 0..s.len() {
             let v = s.get(i).unwrap();
-            assert_eq!(v.data, (v.number as u32).to_le_bytes());
+            assert_eq!(&v.data[..], (v.number as u32).to_le_bytes());
         }
     }
 
@@ -936,7 +898,7 @@ mod tests {
         s.push(&frame(4, b"five"));
         let mapped: Vec<bool> = (0..5).map(|i| s.is_mapped(i)).collect();
         assert_eq!(mapped, [false, false, true, true, false]);
-        let data: Vec<&[u8]> = (0..5).map(|i| s.get(i).unwrap().data).collect();
+        let data: Vec<Vec<u8>> = (0..5).map(|i| s.get(i).unwrap().data.to_vec()).collect();
         assert_eq!(data, [&b"one"[..], b"TWO", b"three", b"four", b"five"]);
         assert_eq!(s.arena_bytes(), 3 + 3 + 4);
     }
@@ -985,10 +947,6 @@ mod tests {
             assert_eq!(v.ts_ns, v.number as i64);
             assert_eq!(v.caplen as usize, packets[v.number as usize].len());
         }
-        // Reads are cached; a change to the store beyond the cache bound drops the cache.
-        assert_eq!(s.spool_cache_len(), 500);
-        s.trim_spool_cache();
-        assert_eq!(s.spool_cache_len(), 0);
         assert_eq!(s.get(7).unwrap().data, packets[1507].as_slice());
         // A byte budget counts only the index for spooled packets.
         let budget = (RECORD_CHUNK * 32) as u64 + 1024;
@@ -1000,6 +958,6 @@ mod tests {
         // A frame with no journaled offset is copied.
         s.push(&frame(9, b"unjournaled"));
         assert!(!s.is_spooled(s.len() - 1));
-        assert_eq!(s.get(s.len() - 1).unwrap().data, b"unjournaled");
+        assert_eq!(&s.get(s.len() - 1).unwrap().data[..], b"unjournaled");
     }
 }

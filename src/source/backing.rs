@@ -32,9 +32,19 @@ pub(crate) enum Backing {
 impl Backing {
     /// Maps a regular, non-empty file.
     pub(crate) fn map(file: &File) -> io::Result<Backing> {
-        // SAFETY: the map is read-only and private to this reader. If another process truncates
-        // the file while it is mapped, reads past the new end fault (SIGBUS); that is the same
-        // accepted trade-off as ripgrep and Wireshark's mmap readers make.
+        // SAFETY: `Mmap::map` is unsafe because the mapped bytes can change underneath us: the
+        // map is read-only and private (MAP_PRIVATE), but it is not a snapshot — pages not yet
+        // read show what the file holds when they are first touched. What happens if another
+        // program changes the file while synack reads it:
+        // - bytes rewritten in place: we see the new bytes. Every read goes through bounds-
+        //   checked slices and the parsers validate every length, so this gives wrong or
+        //   malformed packets, never undefined behaviour in our code (we never turn the bytes
+        //   into references to typed data, and never assume two reads of a byte agree).
+        // - the file truncated: touching a page past the new end raises SIGBUS and the process
+        //   dies (the terminal is left in raw mode: no handler runs). That is the trade-off
+        //   ripgrep and Wireshark's mmap readers accept; the reliability work replaces the map
+        //   with positioned reads so that truncation ends the read with an error instead.
+        // - the file appended to: the map keeps its original length; later bytes are not seen.
         let map = unsafe { Mmap::map(file)? };
         Ok(Backing::Mapped {
             map: Arc::new(map),

@@ -5,6 +5,8 @@
 //! frames to a pcap file (`spool`).
 //! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
 
+// The one module allowed `unsafe`: mapping a capture file (see its SAFETY comment).
+#[allow(unsafe_code)]
 mod backing;
 mod error;
 mod file;

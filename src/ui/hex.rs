@@ -69,7 +69,7 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
         return;
     };
     // With `--redact`, address fields show their stand-in's bytes.
-    let shown = app.hex_bytes(&detail.decoded, view.data);
+    let shown = app.hex_bytes(&detail.decoded, &view.data);
     let data: &[u8] = &shown;
     let selected = screen.selected_range();
     let digits = hex_offset_digits(data.len());
