@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::theme;
+use crate::ui::theme::Theme;
 
 /// Draws a bordered pane titled `title`, highlighted when `focused`; returns its inside.
-pub fn pane(area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rect {
+pub fn pane(t: Theme, area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rect {
     let block = Block::bordered()
-        .border_style(theme::border(focused))
+        .border_style(t.border(focused))
         .title(title);
     let inside = block.inner(area);
     block.render(area, buf);
@@ -21,8 +21,15 @@ pub fn pane(area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rec
 
 /// Draws a scrollbar on the right border of the bordered `area` for a view of `visible` rows
 /// starting at `offset` out of `total`. Nothing when everything fits.
-pub fn scrollbar(area: Rect, total: usize, offset: usize, visible: usize, buf: &mut Buffer) {
-    let styles = (theme::border(true), theme::border(false));
+pub fn scrollbar(
+    t: Theme,
+    area: Rect,
+    total: usize,
+    offset: usize,
+    visible: usize,
+    buf: &mut Buffer,
+) {
+    let styles = (t.border(true), t.border(false));
     scrollbar_styled(area, total, offset, visible, styles, buf);
 }
 
@@ -125,7 +132,7 @@ mod tests {
     fn scrollbar_thumb_moves_to_the_bottom() {
         let area = Rect::new(0, 0, 3, 12);
         let mut buf = Buffer::empty(area);
-        scrollbar(area, 100, 90, 10, &mut buf);
+        scrollbar(Theme::default(), area, 100, 90, 10, &mut buf);
         let last = buf.cell((2, 10)).map(|c| c.symbol().to_string());
         let first = buf.cell((2, 1)).map(|c| c.symbol().to_string());
         assert_eq!(last.as_deref(), Some("█"));

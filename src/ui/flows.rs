@@ -17,21 +17,22 @@ use crate::teach::anim::FlowProgress;
 use super::common::{put, scrollbar_styled};
 use super::flow_list::FlowListView;
 use super::ladder::LadderView;
-use super::{status, theme};
+use super::status;
+use crate::ui::theme::Theme;
 
 /// Secondary text: the packet screen's grey, or plain dim without colour.
-fn dim(app: &App) -> Style {
+fn dim(t: Theme, app: &App) -> Style {
     if app.monochrome() {
         Style::new().add_modifier(Modifier::DIM)
     } else {
-        theme::dim()
+        t.dim()
     }
 }
 
 /// A pane border: bright when focused; bold / dim without colour.
-fn border(app: &App, focused: bool) -> Style {
+fn border(t: Theme, app: &App, focused: bool) -> Style {
     match (app.monochrome(), focused) {
-        (false, f) => theme::border(f),
+        (false, f) => t.border(f),
         (true, true) => Style::new().add_modifier(Modifier::BOLD),
         (true, false) => Style::new().add_modifier(Modifier::DIM),
     }
@@ -39,6 +40,7 @@ fn border(app: &App, focused: bool) -> Style {
 
 /// Draws a bordered pane titled `name` with a dim `extra`; returns its inside.
 fn pane(
+    t: Theme,
     app: &App,
     area: Rect,
     name: String,
@@ -48,18 +50,18 @@ fn pane(
 ) -> Rect {
     let mut spans = vec![Span::raw(format!(" {name} "))];
     if !extra.is_empty() {
-        spans.push(Span::styled(format!("· {extra}"), dim(app)));
+        spans.push(Span::styled(format!("· {extra}"), dim(t, app)));
     }
     let title = Line::from(spans);
     let block = Block::bordered()
-        .border_style(border(app, focused))
+        .border_style(border(t, app, focused))
         .title(title);
     let inside = block.inner(area);
     block.render(area, buf);
     inside
 }
 
-fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
+fn render_list(t: Theme, app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
     let fs = app.flows();
     let focused = fs.focus() == FlowFocus::List;
     let hint = if focused && !fs.is_empty() {
@@ -68,7 +70,7 @@ fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
         String::new()
     };
     let name = format!("Flows ({})", fs.order().len());
-    let inside = pane(app, area, name, hint, focused, buf);
+    let inside = pane(t, app, area, name, hint, focused, buf);
     let now = app.now_ns();
     let owned: Vec<std::borrow::Cow<'_, Flow>> = fs
         .visible_ids(rows)
@@ -84,17 +86,17 @@ fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
         .selected(fs.selected_index())
         .total(fs.order().len())
         .sort(fs.sort())
-        .monochrome(app.monochrome())
+        .theme(t)
         .render(inside, buf);
-    let styles = (border(app, true), border(app, false));
+    let styles = (border(t, app, true), border(t, app, false));
     scrollbar_styled(area, fs.order().len(), fs.scroll(), rows, styles, buf);
 }
 
-fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_ladder(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let fs = app.flows();
     let focused = fs.focus() == FlowFocus::Ladder;
     let Some(flow) = fs.selected_flow() else {
-        let inside = pane(app, area, "Ladder".into(), String::new(), focused, buf);
+        let inside = pane(t, app, area, "Ladder".into(), String::new(), focused, buf);
         let text = if fs.is_empty() {
             "the ladder of the selected TCP flow appears here"
         } else {
@@ -106,7 +108,7 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
             inside.y,
             text,
             usize::from(inside.width.saturating_sub(1)),
-            dim(app),
+            dim(t, app),
         );
         return;
     };
@@ -122,19 +124,19 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
         None => "Tab: select arrows ".to_string(),
     };
     let name = format!("Ladder of flow {}", flow.id);
-    let inside = pane(app, area, name, hint, focused, buf);
+    let inside = pane(t, app, area, name, hint, focused, buf);
     let flow = app.redact_flow(flow);
     LadderView::new(&flow, fs.timings(flow.id), app.now_ns())
         .selected_event(event)
-        .monochrome(app.monochrome())
+        .theme(t)
         .render(inside, buf);
 }
 
 /// Draws the flows screen into `buf`.
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, buf: &mut Buffer) {
     let layout = app.flows_layout();
-    render_list(app, layout.list, layout.list_rows(), buf);
-    render_ladder(app, layout.ladder, buf);
+    render_list(t, app, layout.list, layout.list_rows(), buf);
+    render_ladder(t, app, layout.ladder, buf);
     // The explain panel sits on the first rows of the bottom area, the bars below it.
     let eh = app.flows_explain_rows().min(layout.status.height);
     let mut bars = layout.status;
@@ -145,14 +147,14 @@ pub fn render(app: &App, buf: &mut Buffer) {
         };
         let title = Line::from(vec![
             Span::raw(" Explain "),
-            Span::styled("· e: hide ", dim(app)),
+            Span::styled("· e: hide ", dim(t, app)),
         ]);
-        super::explain::render(app, area, title, false, buf);
+        super::explain::render(t, app, area, title, false, buf);
         bars = Rect {
             y: bars.y + eh,
             height: bars.height - eh,
             ..bars
         };
     }
-    status::render(app, bars, buf);
+    status::render(t, app, bars, buf);
 }
