@@ -23,8 +23,6 @@ pub mod playback;
 pub(crate) mod shown;
 pub mod store;
 
-use std::cell::RefCell;
-
 use ratatui::layout::Rect;
 
 use crate::model::{Frame, LinkType};
@@ -178,7 +176,8 @@ pub struct App {
     /// The explain panel is open.
     explain: bool,
     /// `--redact`: one masker for the whole run (drawing borrows it).
-    redactor: Option<RefCell<Redactor>>,
+    /// With `--redact`: stand-ins given out as packets are released, only read while drawing.
+    redactor: Option<Redactor>,
     /// The `:` jump prompt's text while it is open.
     prompt: Option<String>,
     /// Rows the help overlay is scrolled by.
@@ -276,7 +275,7 @@ impl App {
 
     /// Masks MAC and IP addresses everywhere they are shown (`--redact`).
     pub fn with_redact(mut self, redact: bool) -> App {
-        self.redactor = redact.then(|| RefCell::new(Redactor::new()));
+        self.redactor = redact.then(Redactor::new);
         self
     }
 
