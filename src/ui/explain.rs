@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 use crate::app::App;
 use crate::teach::explain::{Narration, wrap};
 
-use super::common::{pane, width};
+use super::common::pane;
+use super::paint::width;
 use crate::ui::theme::Theme;
 
 /// The label and style a sentence opens with.

@@ -6,7 +6,6 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
@@ -20,28 +19,10 @@ use super::ladder::LadderView;
 use super::status;
 use crate::ui::theme::Theme;
 
-/// Secondary text: the packet screen's grey, or plain dim without colour.
-fn dim(t: Theme, app: &App) -> Style {
-    if app.monochrome() {
-        Style::new().add_modifier(Modifier::DIM)
-    } else {
-        t.dim()
-    }
-}
-
-/// A pane border: bright when focused; bold / dim without colour.
-fn border(t: Theme, app: &App, focused: bool) -> Style {
-    match (app.monochrome(), focused) {
-        (false, f) => t.border(f),
-        (true, true) => Style::new().add_modifier(Modifier::BOLD),
-        (true, false) => Style::new().add_modifier(Modifier::DIM),
-    }
-}
-
 /// Draws a bordered pane titled `name` with a dim `extra`; returns its inside.
 fn pane(
     t: Theme,
-    app: &App,
+    _app: &App,
     area: Rect,
     name: String,
     extra: String,
@@ -50,11 +31,11 @@ fn pane(
 ) -> Rect {
     let mut spans = vec![Span::raw(format!(" {name} "))];
     if !extra.is_empty() {
-        spans.push(Span::styled(format!("· {extra}"), dim(t, app)));
+        spans.push(Span::styled(format!("· {extra}"), t.dim()));
     }
     let title = Line::from(spans);
     let block = Block::bordered()
-        .border_style(border(t, app, focused))
+        .border_style(t.border(focused))
         .title(title);
     let inside = block.inner(area);
     block.render(area, buf);
@@ -88,7 +69,7 @@ fn render_list(t: Theme, app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
         .sort(fs.sort())
         .theme(t)
         .render(inside, buf);
-    let styles = (border(t, app, true), border(t, app, false));
+    let styles = (t.border(true), t.border(false));
     scrollbar_styled(area, fs.order().len(), fs.scroll(), rows, styles, buf);
 }
 
@@ -108,7 +89,7 @@ fn render_ladder(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
             inside.y,
             text,
             usize::from(inside.width.saturating_sub(1)),
-            dim(t, app),
+            t.dim(),
         );
         return;
     };
@@ -147,7 +128,7 @@ pub fn render(t: Theme, app: &App, buf: &mut Buffer) {
         };
         let title = Line::from(vec![
             Span::raw(" Explain "),
-            Span::styled("· e: hide ", dim(t, app)),
+            Span::styled("· e: hide ", t.dim()),
         ]);
         super::explain::render(t, app, area, title, false, buf);
         bars = Rect {

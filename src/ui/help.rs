@@ -11,7 +11,8 @@ use ratatui::widgets::{Clear, Widget};
 use crate::app::App;
 use crate::app::keys::{KEY_HELP, REPLAY_KEY_HELP};
 
-use super::common::{cell, pane, put, width};
+use super::common::{cell, pane, put};
+use super::paint::width;
 use crate::ui::theme::Theme;
 
 /// The overlay's rows: (keys, text, is a heading).

@@ -13,7 +13,8 @@ use ratatui::text::Line;
 use crate::app::{App, Focus, LayerRow, RowKind};
 use crate::decode::LayerKind;
 
-use super::common::{cell, pane, put, scrollbar, width};
+use super::common::{cell, pane, put, scrollbar};
+use super::paint::width;
 use crate::ui::theme::Theme;
 
 /// Width of the name column for `layer`'s field rows.

@@ -12,7 +12,8 @@ use crate::app::{App, Focus, PacketView};
 use crate::decode;
 use crate::model::TimestampNs;
 
-use super::common::{cell, pane, put, scrollbar, width};
+use super::common::{cell, pane, put, scrollbar};
+use super::paint::width;
 use super::theme;
 use crate::ui::theme::Theme;
 

@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::{App, LinkSeen, Screen, SourceKind, SourceState};
 
-use super::common::fit;
+use super::paint::truncate;
 use super::theme;
 use crate::ui::theme::Theme;
 
@@ -44,14 +44,18 @@ fn source_span(t: Theme, app: &App) -> Span<'static> {
         }
         (SourceKind::File { name }, SourceState::Running) => {
             let pct = s.percent().map(|p| format!(" {p}%")).unwrap_or_default();
-            (format!("reading {}{pct}", fit(name, 24)), theme::ORANGE)
+            (
+                format!("reading {}{pct}", truncate(name, 24)),
+                theme::ORANGE,
+            )
         }
         (SourceKind::File { name }, SourceState::Done) => {
-            (format!("✓ loaded {}", fit(name, 24)), Color::Reset)
+            (format!("✓ loaded {}", truncate(name, 24)), Color::Reset)
         }
-        (SourceKind::Live { iface: name } | SourceKind::File { name }, SourceState::Failed(_)) => {
-            (format!("✗ failed {}", fit(name, 24)), theme::VERMILLION)
-        }
+        (SourceKind::Live { iface: name } | SourceKind::File { name }, SourceState::Failed(_)) => (
+            format!("✗ failed {}", truncate(name, 24)),
+            theme::VERMILLION,
+        ),
     };
     Span::styled(
         format!(" {text} "),
