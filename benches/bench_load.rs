@@ -371,6 +371,7 @@ pub fn run_with(
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };
@@ -562,6 +563,7 @@ pub fn run_live(
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };

@@ -54,7 +54,14 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(e) => report(&e),
+        Err(e) => match e.signal() {
+            // As a shell reports a process a signal ended: 128 + the signal's number.
+            Some(sig) => {
+                eprintln!("synack: {e}");
+                ExitCode::from(u8::try_from(128 + sig).unwrap_or(1))
+            }
+            None => report(&e),
+        },
     }
 }
 

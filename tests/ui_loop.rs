@@ -47,6 +47,7 @@ fn loop_loads_frames_handles_keys_and_stops_the_source() {
         drops: Box::new(move || Drops {
             kernel: k2.load(Ordering::SeqCst),
             synack: 0,
+            spool_evicted: 0,
         }),
         stop: Arc::clone(&stop),
     };

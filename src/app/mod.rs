@@ -103,6 +103,10 @@ pub struct Drops {
     pub kernel: u64,
     /// Dropped by synack itself because the UI could not keep up (live only).
     pub synack: u64,
+    /// Packets, counted from the first, whose bytes the live spool has removed from disk to
+    /// stay within `--spool-max`: they are evicted from the store (and counted) like
+    /// `--max-packets` evictions.
+    pub spool_evicted: u64,
 }
 
 /// Everything that can happen to the app.
@@ -514,7 +518,10 @@ impl App {
                 // The status bar may have grown a row.
                 self.relayout();
             }
-            Msg::Drops(d) => self.drops = d,
+            Msg::Drops(d) => {
+                self.drops = d;
+                self.evict_spooled();
+            }
             Msg::Tick => {}
             Msg::Clock { now_ns } => {
                 self.now_ns = now_ns;
@@ -586,6 +593,23 @@ impl App {
         }
         self.after_eviction(evicted);
         self.after_release();
+        // Frames that were still in the channel when the spool dropped their bytes.
+        self.evict_spooled();
+    }
+
+    /// Evicts the packets whose bytes the live spool removed from disk (`--spool-max`).
+    fn evict_spooled(&mut self) {
+        let gone = self.drops.spool_evicted;
+        if self.store.evicted() >= gone || self.store.is_empty() {
+            return;
+        }
+        let evicted = self.store.evicted();
+        let bytes = self.store.bytes_on_wire();
+        self.store.evict_through(gone);
+        // Live capture releases every packet as it arrives: the evicted ones were shown.
+        let freed = bytes.saturating_sub(self.store.bytes_on_wire());
+        self.released_bytes = self.released_bytes.saturating_sub(freed);
+        self.after_eviction(evicted);
     }
 
     /// The store evicted packets since it had evicted `before`: positions held by the screens

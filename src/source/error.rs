@@ -34,6 +34,9 @@ pub enum SourceError {
          before it wrote anything?", p = .path.display())]
     Empty { path: PathBuf },
 
+    #[error("{}", no_data_message(.path))]
+    NoData { path: PathBuf },
+
     #[error(
         "{p}: not a pcap or pcapng capture file: it starts with {first_bytes}{hint}. \
          `file {p}` or `capinfos {p}` tell what it is.", p = .path.display())]
@@ -180,6 +183,21 @@ impl SourceError {
         matches!(
             self,
             SourceError::Truncated { .. } | SourceError::TruncatedHeader { .. }
+        )
+    }
+}
+
+/// The message for a stream that ended before its first byte: standard input is named as
+/// such (there is no file to be empty).
+fn no_data_message(path: &Path) -> String {
+    if path.as_os_str() == "-" || path.as_os_str() == "stdin" {
+        "standard input was closed with no data: nothing was written to the pipe. Feed it a \
+         capture, e.g. `tcpdump -U -w - | synack dump -`."
+            .into()
+    } else {
+        format!(
+            "{}: the writer closed it with no data: nothing was written before it ended.",
+            path.display()
         )
     }
 }

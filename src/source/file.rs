@@ -17,6 +17,7 @@ use super::backing::Backing;
 use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
 use super::record::{MAX_CAPLEN, copy_frame};
+use super::stream::{PolledStream, StreamControl};
 use crate::model::{Frame, LinkType};
 
 /// Legacy pcap magic numbers as read little-endian from the first four bytes.
@@ -73,6 +74,20 @@ impl FileReader {
     /// interfaces with different link types, `if_tsresol`), memory-mapped when it is a regular
     /// file.
     pub fn open(path: &Path) -> Result<FileReader, SourceError> {
+        FileReader::open_with(path, &StreamControl::unstoppable())
+    }
+
+    /// Like [`FileReader::open`]; a FIFO or other non-regular file is read through `ctl`: a
+    /// stop request ends a read that waits for the writer, and the idle action runs whenever
+    /// the writer has nothing more for now. Opening a FIFO does not wait for a writer.
+    pub fn open_with(path: &Path, ctl: &StreamControl) -> Result<FileReader, SourceError> {
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if special {
+            let stream =
+                PolledStream::open(path, ctl.clone()).map_err(|e| SourceError::open(path, e))?;
+            let name = path.display().to_string();
+            return FileReader::init(Backing::stream(Box::new(stream)), name, path.into(), None);
+        }
         let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
         let meta = file
             .metadata()
@@ -99,6 +114,13 @@ impl FileReader {
         }
     }
 
+    /// Standard input (`-`), read through `ctl` (see [`FileReader::open_with`]).
+    pub fn stdin(ctl: &StreamControl) -> Result<FileReader, SourceError> {
+        let stream = PolledStream::stdin(ctl.clone())
+            .map_err(|e| SourceError::io(Path::new("-"), "read standard input", e))?;
+        FileReader::from_reader(Box::new(stream), "-")
+    }
+
     /// Streams from any reader, e.g. stdin (`synack replay -`). `name` is used in messages.
     pub fn from_reader(
         reader: Box<dyn Read + Send>,
@@ -122,6 +144,10 @@ impl FileReader {
             .fill(28)
             .map_err(|e| SourceError::io(&path, "read it", e))?;
         if head.is_empty() {
+            if total.is_none() {
+                // A pipe or FIFO whose writer closed at once: there is no file to be empty.
+                return Err(SourceError::NoData { path });
+            }
             return Err(SourceError::Empty { path });
         }
         let magic = head

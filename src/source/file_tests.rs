@@ -398,8 +398,14 @@ fn empty_file_and_empty_stream() {
         FileReader::open(tmp.path()),
         Err(SourceError::Empty { .. })
     ));
+    // A closed stdin is not "an empty file": it says stdin was closed with no data.
     let r = FileReader::from_reader(Box::new(io::empty()), "-");
-    assert!(matches!(r, Err(SourceError::Empty { .. })));
+    assert!(matches!(r, Err(SourceError::NoData { .. })));
+    let text = r.unwrap_err().to_string();
+    assert!(
+        text.contains("standard input was closed with no data") && !text.contains("empty"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! The terminal around the interactive screen: entering and leaving raw mode, the alternate
 //! screen and mouse capture; a guard that restores the terminal when dropped; a panic hook
-//! that restores it before the panic message is printed; SIGTERM/SIGINT/SIGHUP turned into a
-//! flag the main loop checks for a clean exit; and reading input events with a timeout,
+//! that restores it before the panic message is printed; SIGTERM/SIGINT/SIGHUP (and SIGQUIT,
+//! SIGUSR1, SIGUSR2) turned into a flag the main loop checks for a clean exit; and reading input events with a timeout,
 //! translated into the app's own [`Msg`]s. The only module besides `ui` that knows about
 //! crossterm. Depends on `app` (message types), crossterm, ratatui's backend and signal-hook.
 
 use std::io::{self, IsTerminal, Stdout};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -116,24 +116,42 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// SIGTERM, SIGINT and SIGHUP set a flag instead of killing the process, so the main loop
-/// can leave and restore the terminal; a second one while the first is pending exits at once.
-/// Unregistered when dropped.
+/// The signals that end the interactive session cleanly. Besides the usual three, SIGQUIT,
+/// SIGUSR1 and SIGUSR2 would otherwise kill synack with the terminal left raw.
+pub const ENDING_SIGNALS: [i32; 6] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+];
+
+/// The signals of [`ENDING_SIGNALS`] set a flag instead of killing the process, so the main
+/// loop can leave and restore the terminal; a second one while the first is pending exits at
+/// once. Which signal came is kept (the program exits with 128 + its number). Unregistered
+/// when dropped.
 pub struct Signals {
     flag: Arc<AtomicBool>,
+    which: Arc<AtomicUsize>,
     ids: Vec<signal_hook::SigId>,
 }
 
 impl Signals {
     pub fn register() -> Result<Signals, TermError> {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
         let flag = Arc::new(AtomicBool::new(false));
+        let which = Arc::new(AtomicUsize::new(0));
         let mut ids = Vec::new();
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
+        for sig in ENDING_SIGNALS {
             // A second signal while the first is still pending ends the process at once
             // (exit status 1), so a stuck session can always be stopped.
             let registered =
                 signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag))
+                    .and_then(|a| {
+                        ids.push(a);
+                        let sig_no = usize::try_from(sig).unwrap_or(0);
+                        signal_hook::flag::register_usize(sig, Arc::clone(&which), sig_no)
+                    })
                     .and_then(|a| {
                         ids.push(a);
                         signal_hook::flag::register(sig, Arc::clone(&flag))
@@ -148,12 +166,20 @@ impl Signals {
                 }
             }
         }
-        Ok(Signals { flag, ids })
+        Ok(Signals { flag, which, ids })
     }
 
     /// Set once one of the signals arrived.
     pub fn flag(&self) -> &AtomicBool {
         &self.flag
+    }
+
+    /// The signal that arrived (the last one), if any.
+    pub fn received(&self) -> Option<i32> {
+        match self.which.load(Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
     }
 }
 

@@ -56,6 +56,23 @@ pub enum TuiError {
     /// restored so the program can print it and exit non-zero).
     #[error("{0}")]
     Source(String),
+    /// A signal ended the session (the terminal is restored; exit status 128 + the number).
+    #[error("stopped by {}", signal_name(*.0))]
+    Signal(i32),
+}
+
+/// A signal's conventional name.
+pub fn signal_name(sig: i32) -> String {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    match sig {
+        SIGHUP => "SIGHUP".into(),
+        SIGINT => "SIGINT".into(),
+        SIGQUIT => "SIGQUIT".into(),
+        SIGTERM => "SIGTERM".into(),
+        SIGUSR1 => "SIGUSR1".into(),
+        SIGUSR2 => "SIGUSR2".into(),
+        n => format!("signal {n}"),
+    }
 }
 
 /// Settings of the interactive session that come from the command line.
@@ -173,7 +190,6 @@ pub fn display_name(name: &str, live: bool) -> String {
 /// stops the capture thread and waits for it (so a live `-w` file is complete). Returns
 /// [`TuiError::Source`] when the source failed while the screen was up.
 pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
-    let stdin = input == Input::Stdin;
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn(input, Arc::clone(&stop))?;
     let info = handle.info.clone();
@@ -192,6 +208,7 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };
@@ -211,10 +228,9 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }
     });
     stop.store(true, Ordering::SeqCst);
-    // A read blocked on an idle stdin pipe cannot be interrupted: do not wait for it.
-    if !stdin {
-        handle.join();
-    }
+    // Reads of pipes and FIFOs look at the stop flag while they wait: this returns promptly
+    // even when the writer is silent.
+    handle.join();
     result
 }
 
@@ -406,8 +422,12 @@ pub fn run_feed_with<T: Into<Msg>>(
         &mut app,
     );
     drop(guard);
+    let signal = signals.received();
     drop(signals);
     result?;
+    if let Some(sig) = signal {
+        return Err(TuiError::Signal(sig));
+    }
     if let SourceState::Failed(reason) = &app.source().state {
         return Err(TuiError::Source(reason.clone()));
     }
