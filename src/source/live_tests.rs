@@ -369,7 +369,11 @@ fn live_frames_are_spooled_to_the_w_file_and_read_back_equal() {
         "every delivered frame was spooled, not copied"
     );
     // The index only: at most two record chunks (32 KiB each) and the chunk lists.
-    assert!(store.mem_bytes() <= 2 * 32 * 1024 + 1024, "{}", store.mem_bytes());
+    assert!(
+        store.mem_bytes() <= 2 * 32 * 1024 + 1024,
+        "{}",
+        store.mem_bytes()
+    );
     for i in 0..store.len() {
         assert!(store.is_spooled(i));
         let v = store.get(i).unwrap();
