@@ -347,8 +347,8 @@ pub fn run_with(
         width,
         height,
     );
-    if let Some(m) = handle.mapped.clone() {
-        app = app.with_mapped_file(m.bytes, m.offsets);
+    if let Some(f) = handle.indexed.clone() {
+        app = app.with_file(f.file, f.offsets);
     }
     if let Some(link) = handle.info.link {
         app = app.with_link(link);

@@ -11,10 +11,11 @@
 //!   [`terminal`] (terminal guard, main loop, theme choice)
 //! - the command line: [`cli`] (arguments, streaming subcommands, output formats)
 //!
-//! No `unsafe` outside `source::backing` (the memory map of a capture file).
+//! No `unsafe` anywhere: capture files are read with positioned reads, not mapped.
 
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
+pub mod fault;
 pub mod model;
 pub mod redact;
 pub mod sanitize;

@@ -5,14 +5,15 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use synack::cli::commands::{self, CommandError};
 use synack::cli::{Cli, Command};
+use synack::sanitize::neutralize;
 use synack::source::Input;
 use synack::terminal::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let result = match &cli.command {
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
@@ -66,8 +67,24 @@ fn main() -> ExitCode {
 }
 
 fn report(e: &CommandError) -> ExitCode {
-    eprintln!("synack: {e}");
+    // Names inside the message were sanitized where it was made; this makes sure nothing
+    // else in it can act on the terminal, without escaping those escapes again.
+    eprintln!("synack: {}", neutralize(&e.to_string(), true));
     ExitCode::FAILURE
+}
+
+/// Parses the command line; a usage error is printed terminal-safe (clap repeats the values
+/// it rejects, which may be hostile file names) with clap's exit status.
+fn parse() -> Cli {
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            let text = e.render().to_string();
+            eprint!("{}", neutralize(&text, true));
+            std::process::exit(e.exit_code());
+        }
+    }
 }
 
 /// Runs the interactive viewer; its errors join the commands' (printed after the terminal is

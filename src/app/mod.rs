@@ -27,7 +27,7 @@ use ratatui::layout::Rect;
 
 use crate::model::{Frame, LinkType};
 use crate::redact::Redactor;
-use crate::sanitize::sanitize;
+use crate::sanitize::{neutralize, sanitize};
 use crate::terminal::theme_config::ThemeChoice;
 
 pub use decoder::{Decoder, RealDecoder};
@@ -316,6 +316,19 @@ impl App {
         self
     }
 
+    /// Packets of a capture file are indexed, not copied: their bytes are read back from the
+    /// file with positioned reads when shown (the spool's mechanism,
+    /// [`PacketStore::attach_spool`]). Never memory-mapped: a file truncated by another
+    /// program would kill a mapped reader with SIGBUS; here the bytes just stop being found.
+    pub fn with_file(
+        mut self,
+        file: std::sync::Arc<std::fs::File>,
+        offsets: store::OffsetJournal,
+    ) -> App {
+        self.store.attach_spool(file, offsets);
+        self
+    }
+
     /// Packets of a live capture are indexed into its spool file, not copied (see
     /// [`PacketStore::attach_spool`]).
     pub fn with_spool(
@@ -397,17 +410,28 @@ impl App {
         self.source.state == SourceState::Running
     }
 
+    /// The whole terminal as the app last learnt its size (the renderer draws with the size
+    /// of the frame it is given instead: see [`App::packet_layout_in`]).
+    pub fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
     /// Rows of the status bar: when the source failed, one to three more carry the reason;
     /// a paced replay's progress bar (or the `:` prompt) takes one more above it.
     pub fn status_rows(&self) -> u16 {
-        let progress = u16::from(self.player.is_some() || self.prompt.is_some());
-        progress + self.bar_rows()
+        self.status_rows_for(self.size.0)
     }
 
-    fn bar_rows(&self) -> u16 {
+    /// [`App::status_rows`] on a terminal `width` columns wide.
+    pub fn status_rows_for(&self, width: u16) -> u16 {
+        let progress = u16::from(self.player.is_some() || self.prompt.is_some());
+        progress + self.bar_rows(width)
+    }
+
+    fn bar_rows(&self, width: u16) -> u16 {
         match &self.source.state {
             SourceState::Failed(reason) => {
-                let w = usize::from(self.size.0).max(1);
+                let w = usize::from(width).max(1);
                 let need = reason.chars().count().saturating_add(1).div_ceil(w);
                 1 + u16::try_from(need.clamp(1, 3)).unwrap_or(3)
             }
@@ -417,19 +441,27 @@ impl App {
 
     /// The packet screen's layout at the current size.
     pub fn packet_layout(&self) -> PacketLayout {
-        PacketLayout::compute(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.status_rows(),
-        )
+        self.packet_layout_in(self.area())
+    }
+
+    /// The packet screen's layout over `area`: the renderer passes the frame it draws into,
+    /// which may already be smaller than the size the app knows (a resize not yet processed).
+    pub fn packet_layout_in(&self, area: Rect) -> PacketLayout {
+        PacketLayout::compute(area, self.status_rows_for(area.width))
     }
 
     /// The flows screen's layout at the current size. The explain panel, when open, takes
     /// rows at the bottom: they are counted with the status bar's (`status` holds both; the
     /// drawing puts the panel on its first [`App::flows_explain_rows`] rows).
     pub fn flows_layout(&self) -> FlowsLayout {
+        self.flows_layout_in(self.area())
+    }
+
+    /// The flows screen's layout over `area` (see [`App::packet_layout_in`]).
+    pub fn flows_layout_in(&self, area: Rect) -> FlowsLayout {
         FlowsLayout::compute(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.status_rows() + self.flows_explain_rows(),
+            area,
+            self.status_rows_for(area.width) + self.flows_explain_rows_in(area),
         )
     }
 
@@ -437,7 +469,12 @@ impl App {
     /// sized to its text plus the border, at least 4 and at most 35% of the height, so the
     /// ladder keeps the rest.
     pub fn flows_explain_rows(&self) -> u16 {
-        let (w, h) = self.size;
+        self.flows_explain_rows_in(self.area())
+    }
+
+    /// [`App::flows_explain_rows`] over `area`.
+    pub fn flows_explain_rows_in(&self, area: Rect) -> u16 {
+        let (w, h) = (area.width, area.height);
         if !self.explain || h < 20 {
             return 0;
         }
@@ -512,7 +549,8 @@ impl App {
             Msg::Finished(result) => {
                 self.source.state = match result {
                     Ok(()) => SourceState::Done,
-                    Err(reason) => SourceState::Failed(sanitize(&reason)),
+                    // Outside names in the reason were sanitized where it was made.
+                    Err(reason) => SourceState::Failed(neutralize(&reason, false)),
                 };
                 self.finish_flows_if_over();
                 // The status bar may have grown a row.

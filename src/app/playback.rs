@@ -808,6 +808,9 @@ impl App {
         for h in &decoded.headers {
             mask_address_fields(&h.fields, &mut out, r);
         }
+        // Addresses written as text in a payload (`Host: 10.77.1.2`) show in the ASCII column
+        // and as hex digits: masked too.
+        r.mask_text_in_bytes_known(&mut out);
         Cow::Owned(out)
     }
 }

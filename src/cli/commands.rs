@@ -93,7 +93,7 @@ impl Input {
                 // Like tcpdump's "listening on": tells scripts (and tests) the capture is armed.
                 eprintln!(
                     "synack: capturing on {} ({}), snaplen {} bytes, buffer {} KiB{}{}",
-                    cap.interface(),
+                    crate::sanitize::sanitize(cap.interface()),
                     cap.link_type(),
                     live.snaplen,
                     live.kernel.bytes() / 1024,
@@ -103,7 +103,7 @@ impl Input {
                         ""
                     },
                     filter
-                        .map(|f| format!(", filter '{f}'"))
+                        .map(|f| format!(", filter '{}'", crate::sanitize::sanitize(f)))
                         .unwrap_or_default()
                 );
                 Ok(Input::Live(Box::new(cap)))
@@ -781,14 +781,17 @@ pub fn interfaces() -> Result<(), CommandError> {
 
 /// One line per interface: default mark, name, state, addresses, description.
 fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
-    let width = list
-        .iter()
-        .map(|i| i.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut s = format!("  {:width$}  {:12}  ADDRESSES\n", "NAME", "STATE");
-    for i in list {
+    use crate::sanitize::{pad_to_width, sanitize, width as cells};
+    // Interface names come from the system and may hold anything: sanitized, padded by
+    // display width.
+    let names: Vec<String> = list.iter().map(|i| sanitize(&i.name)).collect();
+    let width = names.iter().map(|n| cells(n)).max().unwrap_or(4).max(4);
+    let mut s = format!(
+        "  {}  {:12}  ADDRESSES\n",
+        pad_to_width("NAME", width, false),
+        "STATE"
+    );
+    for (i, name) in list.iter().zip(&names) {
         let state = match (i.up, i.running, i.loopback) {
             (_, _, true) if i.up => "up,loopback",
             (true, true, _) => "up,running",
@@ -801,9 +804,11 @@ fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
             i.addresses.join(", ")
         };
         let mark = if i.is_default { '*' } else { ' ' };
-        s.push_str(&format!("{mark} {:width$}  {state:12}  {addrs}", i.name));
+        let name = pad_to_width(name, width, false);
+        let addrs = sanitize(&addrs);
+        s.push_str(&format!("{mark} {name}  {state:12}  {addrs}"));
         if let Some(d) = i.description.as_deref().filter(|d| !d.is_empty()) {
-            s.push_str(&format!("  ({})", crate::sanitize::sanitize(d)));
+            s.push_str(&format!("  ({})", sanitize(d)));
         }
         s.push('\n');
     }
@@ -842,5 +847,36 @@ mod tests {
         let t = interfaces_table(&list);
         assert!(t.contains("* eth0  up,running    10.0.0.2/24"), "{t}");
         assert!(t.contains("  lo    up,loopback   -"), "{t}");
+    }
+
+    #[test]
+    fn hostile_interface_names_are_sanitized_and_aligned() {
+        let iface = |name: &str| source::InterfaceInfo {
+            name: name.into(),
+            description: Some("\x1b]0;pwned\x07".replace("\\x1b", "\x1b")),
+            addresses: vec![],
+            up: true,
+            running: true,
+            loopback: false,
+            is_default: false,
+        };
+        let list = vec![iface("\x1b]0;pwned\x07"), iface("網路"), iface("e0")];
+        let t = interfaces_table(&list);
+        assert!(!t.contains('\x1b') && !t.contains('\x07'), "{t:?}");
+        assert!(t.contains("\\x1b]0;pwned\\x07"), "{t}");
+        // The STATE column starts at the same cell on every row.
+        let starts: Vec<usize> = t
+            .lines()
+            .filter(|l| l.contains("up,running") || l.contains("STATE"))
+            .map(|l| {
+                let at = l
+                    .find("up,running")
+                    .or_else(|| l.find("STATE"))
+                    .unwrap_or(0);
+                crate::sanitize::width(&l[..at])
+            })
+            .collect();
+        assert_eq!(starts.len(), 4, "{t}");
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}\n{t}");
     }
 }

@@ -116,9 +116,11 @@ fn linktype_of_dlt(dlt: i32) -> LinkType {
     }
 }
 
+/// This program's path as a shell word for the `setcap` command a message suggests
+/// (shell-quoted; a command substitution when the path is unknown).
 fn current_exe_text() -> String {
     std::env::current_exe()
-        .map(|p| p.display().to_string())
+        .map(|p| super::error::quoted(&p))
         .unwrap_or_else(|_| "$(command -v synack)".into())
 }
 

@@ -7,8 +7,6 @@
 //! (`stream`).
 //! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
 
-// The one module allowed `unsafe`: mapping a capture file (see its SAFETY comment).
-#[allow(unsafe_code)]
 mod backing;
 mod error;
 mod file;
@@ -38,7 +36,7 @@ pub use rotate::{RotatingWriter, Rotation};
 pub use spool::{MIN_SPOOL_MAX, SpoolWriter, create_capture_file};
 pub use stream::{IdleAction, StreamControl, is_stopped};
 pub use thread::{
-    CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, MappedFile, OffsetJournal, SourceEvent,
+    CHANNEL_BATCHES, CaptureHandle, CaptureStats, IndexedFile, Input, OffsetJournal, SourceEvent,
     SourceInfo, SpooledCapture, spawn, spawn_reader,
 };
 

@@ -4,8 +4,8 @@
 //! a batch that does not fit is dropped and counted. A stream (stdin, pipe, FIFO) sends the
 //! partial batch it holds whenever its writer pauses, so packets show as they arrive. A stop
 //! flag is honoured within about 100 ms (the live read timeout, the stream poll), even while a
-//! pipe's writer is silent. For a memory-mapped file the thread also journals where each
-//! frame's bytes sit in the map ([`MappedFile`]), so the consumer can index frames instead of
+//! pipe's writer is silent. For a regular file the thread also journals where each
+//! frame's bytes sit in it ([`IndexedFile`]), so the consumer can index frames instead of
 //! keeping copies; live frames are spooled to a pcap file the same way ([`SpooledCapture`]).
 //! Depends on `crate::model` and the sibling source modules.
 
@@ -96,26 +96,19 @@ pub struct SourceInfo {
     pub total_bytes: Option<u64>,
 }
 
-/// `(frame number from 0, data offset)` of frames read from a mapped file, in read order.
+/// `(frame number from 0, data offset)` of frames read from a regular file, in read order.
 pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
 
-/// The bytes of a memory-mapped capture file and a journal of where each frame's captured
-/// bytes start in them. The capture thread appends a batch's entries before it sends the
-/// batch, so by the time a consumer receives frame `n`, entry `n` is in the journal. Taking
-/// the entries is optional: a journal nobody drains is cleared and switched off after
-/// about 130k entries.
-#[derive(Clone)]
-pub struct MappedFile {
-    pub bytes: Arc<dyn AsRef<[u8]> + Send + Sync>,
+/// A regular capture file and a journal of where each frame's captured bytes start in it,
+/// so a consumer can index frames and read their bytes back (positioned reads) instead of
+/// keeping copies. The capture thread appends a batch's entries before it sends the batch,
+/// so by the time a consumer receives frame `n`, entry `n` is in the journal. Taking the
+/// entries is optional: a journal nobody drains is cleared and switched off after about
+/// 130k entries.
+#[derive(Clone, Debug)]
+pub struct IndexedFile {
+    pub file: Arc<std::fs::File>,
     pub offsets: OffsetJournal,
-}
-
-impl std::fmt::Debug for MappedFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MappedFile")
-            .field("bytes", &(*self.bytes).as_ref().len())
-            .finish_non_exhaustive()
-    }
 }
 
 /// The spool of a live capture (see [`super::spool`]): a read handle on the pcap file the
@@ -138,8 +131,8 @@ pub struct CaptureHandle {
     pub rx: Receiver<SourceEvent>,
     pub stats: Arc<CaptureStats>,
     pub info: SourceInfo,
-    /// Set when the source is a memory-mapped file.
-    pub mapped: Option<MappedFile>,
+    /// Set when the source is a regular file.
+    pub indexed: Option<IndexedFile>,
     /// Set for live capture: where the captured bytes are spooled.
     pub spooled: Option<SpooledCapture>,
     join: Option<JoinHandle<()>>,
@@ -227,9 +220,9 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             total_bytes: None,
         },
     };
-    let mapped = match &opened {
-        Opened::File(r, _) => r.shared_bytes().map(|bytes| MappedFile {
-            bytes,
+    let indexed = match &opened {
+        Opened::File(r, _) => r.shared_file().map(|file| IndexedFile {
+            file,
             offsets: OffsetJournal::default(),
         }),
         Opened::Live(..) => None,
@@ -243,7 +236,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         Opened::File(..) => None,
     };
     let spool_journal = spooled.as_ref().map(|s| Arc::clone(&s.offsets));
-    let journal = mapped.as_ref().map(|m| Arc::clone(&m.offsets));
+    let journal = indexed.as_ref().map(|m| Arc::clone(&m.offsets));
     let (tx, rx) = sync_channel(CHANNEL_BATCHES);
     // A stream sends what it holds whenever its writer pauses, so packets show as they arrive.
     let pending = match &opened {
@@ -267,6 +260,11 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
     let join = std::thread::Builder::new()
         .name("synack-capture".into())
         .spawn(move || {
+            if crate::fault::armed("capture") {
+                // Let the screen come up first, as a real failure mid-capture would.
+                std::thread::sleep(Duration::from_millis(1500));
+                crate::fault::panic_if_armed("capture");
+            }
             let result = match opened {
                 Opened::File(r, _) => run_file(*r, journal, pending, &tx, &thread_stats, &stop),
                 Opened::Live(c, spool) => {
@@ -284,7 +282,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         rx,
         stats,
         info,
-        mapped,
+        indexed,
         spooled,
         join: Some(join),
     })

@@ -8,7 +8,8 @@
 use std::io::{self, IsTerminal, Stdout};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use crossterm::cursor::{Hide, Show};
@@ -55,12 +56,65 @@ pub fn restore() {
     }
 }
 
-/// Installs (once) a panic hook that restores the terminal, then runs the previous hook so
-/// the panic message lands on the normal screen.
+/// What the first panic in any thread said (thread, place, message; sanitized), once one
+/// happened.
+static PANIC_NOTE: Mutex<Option<String>> = Mutex::new(None);
+/// Set once any thread panicked: the main loop checks it every turn.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+/// The thread that took the terminal (it runs the main loop).
+static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+/// How long a panicking thread other than the main loop's waits for the loop to notice and
+/// restore the terminal itself, before restoring it from the hook.
+const PANIC_HANDOVER: Duration = Duration::from_secs(2);
+
+/// If a thread panicked: which, where and what it said (terminal-safe).
+pub fn panic_note() -> Option<String> {
+    if !PANICKED.load(Ordering::SeqCst) {
+        return None;
+    }
+    let note = PANIC_NOTE.lock().map(|n| n.clone()).unwrap_or_default();
+    Some(note.unwrap_or_else(|| "a thread panicked".into()))
+}
+
+fn describe_panic(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("unnamed");
+    let payload = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    let place = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    crate::sanitize::sanitize(&format!("thread '{name}' panicked{place}: {payload}"))
+}
+
+/// Installs (once) a panic hook for every thread. It records what happened for the main loop
+/// ([`panic_note`]). A panic in the main loop's thread restores the terminal at once (that
+/// thread is unwinding); one in another thread (capture, input) gives the main loop a moment
+/// to notice, leave and restore the terminal itself, so it never draws on a restored
+/// terminal, and restores it anyway if the loop does not. Then the previous hook prints the
+/// panic message on the normal screen.
 pub fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            if !PANICKED.load(Ordering::SeqCst) {
+                if let Ok(mut note) = PANIC_NOTE.lock() {
+                    *note = Some(describe_panic(info));
+                }
+                PANICKED.store(true, Ordering::SeqCst);
+            }
+            let ui = UI_THREAD.lock().ok().and_then(|t| *t);
+            if ui.is_some_and(|t| t != std::thread::current().id()) {
+                let start = std::time::Instant::now();
+                while ACTIVE.load(Ordering::SeqCst) && start.elapsed() < PANIC_HANDOVER {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
             restore();
             previous(info);
         }));
@@ -88,6 +142,9 @@ impl TerminalGuard {
             return Err(TermError::NotATerminal);
         }
         install_panic_hook();
+        if let Ok(mut t) = UI_THREAD.lock() {
+            *t = Some(std::thread::current().id());
+        }
         ACTIVE.store(true, Ordering::SeqCst);
         let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
             enable_raw_mode()?;
@@ -215,6 +272,8 @@ impl CrosstermEvents {
             .spawn(move || {
                 loop {
                     let ev = event::read();
+                    // Test hook: the first key makes this thread panic.
+                    crate::fault::panic_if_armed("input");
                     let failed = ev.is_err();
                     if tx.send(ev).is_err() || failed {
                         return;

@@ -59,6 +59,12 @@ pub enum TuiError {
     /// A signal ended the session (the terminal is restored; exit status 128 + the number).
     #[error("stopped by {}", signal_name(*.0))]
     Signal(i32),
+    /// A thread panicked (a bug): the loop left, the terminal is restored.
+    #[error(
+        "internal error, synack stopped: {0}. The terminal was restored; please report this \
+         with the command you ran"
+    )]
+    Panicked(String),
 }
 
 /// A signal's conventional name.
@@ -212,12 +218,12 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }),
         stop: Arc::clone(&stop),
     };
-    let mapped = handle.mapped.clone();
+    let indexed = handle.indexed.clone();
     let spooled = handle.spooled.clone();
     let result = run_feed_with(feed, |w, h| {
         let mut app = options.app(kind, w, h);
-        if let Some(m) = mapped {
-            app = app.with_mapped_file(m.bytes, m.offsets);
+        if let Some(f) = indexed {
+            app = app.with_file(f.file, f.offsets);
         }
         if let Some(s) = spooled {
             app = app.with_spool(s.file, s.offsets);
@@ -277,7 +283,11 @@ where
 {
     let result = turns(terminal, events, feed, quit, app, clock);
     feed.stop.store(true, Ordering::SeqCst);
-    result
+    // A panic elsewhere (capture or input thread) explains whatever ended the loop.
+    match term::panic_note() {
+        Some(note) => Err(TuiError::Panicked(note)),
+        None => result,
+    }
 }
 
 /// A clock reading as presentation-clock nanoseconds.
@@ -307,7 +317,7 @@ where
     // draw; anything else that changes the screen sets `dirty` and recomputes it.
     let mut next_frame: Option<i64> = None;
     loop {
-        if quit.load(Ordering::SeqCst) || app.should_quit() {
+        if quit.load(Ordering::SeqCst) || app.should_quit() || term::panic_note().is_some() {
             return Ok(());
         }
         // 0. The presentation clock: frames drained below are revealed at this instant.
@@ -357,6 +367,18 @@ where
             dirty = true;
         }
         if dirty && (input || !app.is_running() || since_draw.is_none_or(|d| d >= FRAME_MIN)) {
+            // The terminal may have changed size since the last resize event was read (the
+            // event is still queued): tell the app first, so scrolling and the click map
+            // match the frame. The renderer lays out with the frame's own size anyway, in
+            // case the terminal changes again between this and the draw.
+            if let Ok(size) = terminal.size()
+                && (size.width, size.height) != app.size()
+            {
+                app.update(Msg::Resize {
+                    width: size.width,
+                    height: size.height,
+                });
+            }
             terminal
                 .draw(|f| ui::draw(f, app))
                 .map_err(|e| TuiError::Draw(e.to_string()))?;

@@ -40,8 +40,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         );
     }
     match app.screen() {
-        Screen::Packets => render_packets(t, app, buf),
-        Screen::Flows => flows::render(t, app, buf),
+        Screen::Packets => render_packets(t, app, area, buf),
+        Screen::Flows => flows::render(t, app, area, buf),
     }
     if app.help_visible() {
         help::render(t, app, area, buf);
@@ -88,8 +88,8 @@ fn bytes_extra(app: &App) -> String {
     }
 }
 
-fn render_packets(t: theme::Theme, app: &App, buf: &mut Buffer) {
-    let layout = app.packet_layout();
+fn render_packets(t: theme::Theme, app: &App, area: Rect, buf: &mut Buffer) {
+    let layout = app.packet_layout_in(area);
     packet_list::render(t, app, layout.list, buf);
     let screen = app.packets();
     // A TCP packet names its flow and the key to its ladder.
