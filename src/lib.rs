@@ -10,6 +10,10 @@
 //! - the interactive viewer: [`app`] (state and `update`), [`ui`] (pure rendering),
 //!   [`terminal`] (terminal guard, main loop, theme choice)
 //! - the command line: [`cli`] (arguments, streaming subcommands, output formats)
+//!
+//! No `unsafe` anywhere: capture files are read with positioned reads, not mapped.
+
+#![forbid(unsafe_code)]
 
 pub mod fault;
 pub mod model;
@@ -28,3 +32,13 @@ pub mod terminal;
 pub mod ui;
 
 pub mod cli;
+
+/// The test prerequisites rule (`tests/prereq`), shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/prereq/mod.rs"]
+pub(crate) mod prereq;
+
+/// The corpus tests' shared comparison rules and their ONE exception list (`tests/common`).
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+pub(crate) mod corpus_common;

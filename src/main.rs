@@ -1,6 +1,8 @@
 //! synack's entry point: parse the command line, run the command, turn any error into one clear
 //! message and a non-zero exit status. Everything else lives in the library.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser as _;

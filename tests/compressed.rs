@@ -5,6 +5,7 @@
 //! Fails under `CI=true` when the corpus is missing; elsewhere it skips that part, saying so.
 
 mod common;
+mod prereq;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! sequence numbers. Fails under `CI=true` when the corpus is missing; skips elsewhere.
 
 mod common;
+mod prereq;
 
 use std::collections::BTreeMap;
 use std::path::Path;

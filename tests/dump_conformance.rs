@@ -18,6 +18,7 @@
 //! Skips, saying why, when the corpus is not there.
 
 mod common;
+mod prereq;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -455,6 +456,22 @@ fn dump_json_agrees_with_tshark() {
         problems.is_empty(),
         "{} structural problems (listed above)",
         problems.len()
+    );
+    common::assert_pinned(
+        &conf.by_reason,
+        &[
+            (common::ARISTA_0011, 11),
+            (common::BIG_TCP_V6, 40),
+            (common::ICMP_QUOTE, 54),
+            (common::IP_FRAGMENT, 204),
+            (common::TUNNEL_TCP_PORTS, 84),
+            (common::MICROS_2_31, 2),
+            (common::NANOS_2_31, 2),
+            (common::FUZZED_NO_TCP_LEN, 4),
+            (common::MICROS_3841916976, 1),
+            (common::OPENFLOW, 6),
+            (common::SFLOW, 8),
+        ],
     );
 }
 

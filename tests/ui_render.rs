@@ -51,18 +51,25 @@ fn hex_bytes_take_their_layer_colour_and_the_selected_field_is_reversed() {
         (60, LayerKind::Transport),
     ] {
         let c = byte_cell(&app, &buf, byte);
-        assert_eq!(c.fg, theme::layer_color(layer), "byte {byte}");
+        assert_eq!(
+            c.fg,
+            theme::Theme::default().layer_color(layer),
+            "byte {byte}"
+        );
         assert!(!c.modifier.contains(Modifier::REVERSED), "byte {byte}");
     }
     for byte in [46, 47] {
         let c = byte_cell(&app, &buf, byte);
-        assert_eq!(c.fg, theme::layer_color(LayerKind::Transport));
+        assert_eq!(
+            c.fg,
+            theme::Theme::default().layer_color(LayerKind::Transport)
+        );
         assert!(c.modifier.contains(Modifier::REVERSED), "byte {byte}");
     }
     // The layer colours are four different colours.
     let colours: std::collections::HashSet<Color> = LayerKind::ALL
         .iter()
-        .map(|l| theme::layer_color(*l))
+        .map(|l| theme::Theme::default().layer_color(*l))
         .collect();
     assert_eq!(colours.len(), 4);
 }
@@ -82,7 +89,11 @@ fn layer_titles_are_bars_in_the_layer_colour_and_issues_are_marked() {
         let last = buf[(layers.x + 2, y)].clone();
         match &row.kind {
             synack::app::RowKind::Title { empty: false, .. } => {
-                assert_eq!(last.bg, theme::layer_color(row.layer), "row {i}");
+                assert_eq!(
+                    last.bg,
+                    theme::Theme::default().layer_color(row.layer),
+                    "row {i}"
+                );
             }
             synack::app::RowKind::Issue { first: true, .. } => {
                 let mark = buf[(layers.x + 3, y)].clone();

@@ -23,8 +23,6 @@ pub mod playback;
 pub(crate) mod shown;
 pub mod store;
 
-use std::cell::RefCell;
-
 use ratatui::layout::Rect;
 
 use crate::model::{Frame, LinkType};
@@ -184,7 +182,8 @@ pub struct App {
     /// The explain panel is open.
     explain: bool,
     /// `--redact`: one masker for the whole run (drawing borrows it).
-    redactor: Option<RefCell<Redactor>>,
+    /// With `--redact`: stand-ins given out as packets are released, only read while drawing.
+    redactor: Option<Redactor>,
     /// The `:` jump prompt's text while it is open.
     prompt: Option<String>,
     /// Rows the help overlay is scrolled by.
@@ -283,7 +282,7 @@ impl App {
 
     /// Masks MAC and IP addresses everywhere they are shown (`--redact`).
     pub fn with_redact(mut self, redact: bool) -> App {
-        self.redactor = redact.then(|| RefCell::new(Redactor::new()));
+        self.redactor = redact.then(Redactor::new);
         self
     }
 
@@ -537,7 +536,6 @@ impl App {
             let layout = self.flows_layout();
             self.flows.refresh(&layout);
         }
-        self.store.trim_spool_cache_if_full();
     }
 
     fn apply(&mut self, msg: Msg) {

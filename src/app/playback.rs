@@ -324,13 +324,8 @@ impl App {
         if let Some(seg) = seg {
             let flow = self.flows.observe(packet_no, ts, &seg, len, reveal_ns);
             self.store.set_flow(index, flow);
-            if let Some(r) = self.redactor.as_ref() {
-                // Stand-ins are numbered in the order addresses first appear in the capture.
-                let mut r = r.borrow_mut();
-                r.ip(&seg.src.ip());
-                r.ip(&seg.dst.ip());
-            }
         }
+        self.register_addresses(index);
         self.released = packet_no;
         self.released_bytes = self.released_bytes.saturating_add(u64::from(len));
         true
@@ -720,12 +715,12 @@ impl App {
                 else {
                     return Vec::new();
                 };
-                let d = self.decoder.decode(view.link, view.data, view.len);
+                let d = self.decoder.decode(view.link, &view.data, view.len);
                 (view.index, std::borrow::Cow::Owned(d))
             }
         };
         let view = self.shown().get(index);
-        let no = view.map_or(0, |v| v.number.saturating_add(1));
+        let no = view.as_ref().map_or(0, |v| v.number.saturating_add(1));
         let ctx = view
             .and_then(|v| v.flow)
             .and_then(|id| self.flows.tracker().get(id))
@@ -740,10 +735,45 @@ impl App {
         out
     }
 
-    /// `text` with its addresses masked when `--redact` is on.
+    /// With `--redact`: gives every address packet `index` can show (its endpoints first,
+    /// then every field, issue and summary of its full decode) a stand-in now, when it is
+    /// released. Stand-ins are so numbered in capture order, and drawing only looks them up:
+    /// what the screen shows never depends on what was drawn first.
+    fn register_addresses(&mut self, index: usize) {
+        let Some(r) = self.redactor.as_mut() else {
+            return;
+        };
+        let Some(view) = self.store.get(index) else {
+            return;
+        };
+        for a in [view.summary.src, view.summary.dst].into_iter().flatten() {
+            r.ip(&a);
+        }
+        let decoded = self.decoder.decode(view.link, &view.data, view.len);
+        fn fields(r: &mut Redactor, list: &[Field]) {
+            for f in list {
+                r.text(&f.value);
+                r.text(&f.meaning);
+                fields(r, &f.children);
+            }
+        }
+        for h in &decoded.headers {
+            r.text(&h.protocol);
+            fields(r, &h.fields);
+        }
+        for i in &decoded.issues {
+            r.text(&i.message);
+        }
+        if let Some(a) = &decoded.app_summary {
+            r.text(a);
+        }
+    }
+
+    /// `text` with its addresses masked when `--redact` is on (looked up, never numbered
+    /// here: see [`App::register_addresses`]).
     pub fn redact(&self, text: &str) -> String {
         match self.redactor.as_ref() {
-            Some(r) => r.borrow_mut().text(text),
+            Some(r) => r.text_known(text),
             None => text.to_string(),
         }
     }
@@ -756,10 +786,9 @@ impl App {
         let Some(r) = self.redactor.as_ref() else {
             return std::borrow::Cow::Borrowed(flow);
         };
-        let mut r = r.borrow_mut();
         let mut f = flow.clone();
-        f.client = r.socket(&flow.client);
-        f.server = r.socket(&flow.server);
+        f.client = r.socket_known(&flow.client);
+        f.server = r.socket_known(&flow.server);
         std::borrow::Cow::Owned(f)
     }
 
@@ -776,21 +805,20 @@ impl App {
         let Some(r) = self.redactor.as_ref() else {
             return Cow::Borrowed(data);
         };
-        let mut r = r.borrow_mut();
         let mut out = data.to_vec();
         for h in &decoded.headers {
-            mask_address_fields(&h.fields, &mut out, &mut r);
+            mask_address_fields(&h.fields, &mut out, r);
         }
         // Addresses written as text in a payload (`Host: 10.77.1.2`) show in the ASCII column
         // and as hex digits: masked too.
-        r.mask_text_in_bytes(&mut out);
+        r.mask_text_in_bytes_known(&mut out);
         Cow::Owned(out)
     }
 }
 
 /// Overwrites in `data` the bytes of every address field in `fields` (and their children)
 /// with its stand-in's bytes.
-fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &mut Redactor) {
+fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &Redactor) {
     for f in fields {
         if let Some(bytes) = data.get_mut(f.range.clone())
             && let Some(masked) = masked_address(&f.value, bytes, r)
@@ -804,7 +832,7 @@ fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &mut Redactor) {
 
 /// The stand-in's bytes when `bytes` hold an address — 4 or 16 bytes the field's `value`
 /// shows as that IP address, or 6 bytes it shows as that MAC — else None.
-fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>> {
+fn masked_address(value: &str, bytes: &[u8], r: &Redactor) -> Option<Vec<u8>> {
     match bytes.len() {
         4 | 16 => {
             let real = match <[u8; 4]>::try_from(bytes) {
@@ -814,7 +842,7 @@ fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>
             if value.trim().parse::<IpAddr>().ok()? != real {
                 return None;
             }
-            Some(match r.ip(&real) {
+            Some(match r.ip_known(&real) {
                 IpAddr::V4(a) => a.octets().to_vec(),
                 IpAddr::V6(a) => a.octets().to_vec(),
             })
@@ -824,7 +852,7 @@ fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>
             value
                 .trim()
                 .eq_ignore_ascii_case(&mac_text(real))
-                .then(|| r.mac(real).to_vec())
+                .then(|| r.mac_known(real).to_vec())
         }
         _ => None,
     }
@@ -865,8 +893,10 @@ mod tests {
         ];
         let fields = [parent, field("Source", "2001:db9::7", 14..30)];
         let mut r = Redactor::new();
+        // Drawing only looks stand-ins up: the packet's addresses were registered on release.
+        r.text("02:77:00:00:00:01 10.77.1.1 2001:db9::7");
         let mut out = data.clone();
-        mask_address_fields(&fields, &mut out, &mut r);
+        mask_address_fields(&fields, &mut out, &r);
         assert_eq!(out[..6], r.mac([0x02, 0x77, 0, 0, 0, 1]));
         assert_eq!(out[..6], [0x02, 0, 0, 0, 0, 1]);
         assert_eq!(out[6..10], [192, 0, 2, 1]);
@@ -874,8 +904,8 @@ mod tests {
         let v6_masked: Ipv6Addr = "2001:db8::1".parse().expect("v6");
         assert_eq!(out[14..30], v6_masked.octets());
         // A value that disagrees with the bytes is not trusted to be an address.
-        assert_eq!(masked_address("10.0.0.9", &[10, 77, 1, 1], &mut r), None);
-        assert_eq!(masked_address("x", &[1, 2, 3, 4, 5, 6], &mut r), None);
+        assert_eq!(masked_address("10.0.0.9", &[10, 77, 1, 1], &r), None);
+        assert_eq!(masked_address("x", &[1, 2, 3, 4, 5, 6], &r), None);
     }
 
     #[test]

@@ -540,14 +540,9 @@ proptest::proptest! {
     }
 }
 
+/// The corpus, or `None` (a failure under `CI=true`, a visible skip elsewhere).
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.join("tcpdump").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: corpus not found at {}", dir.display());
-        None
-    }
+    crate::prereq::corpus()
 }
 
 /// Records where synack's timestamp differs from tshark's on purpose, with the reason.
