@@ -242,3 +242,44 @@ fn tiny_and_odd_sizes_render_without_panicking() {
         }
     }
 }
+
+/// Packets on a link type synack does not decode are counted in the status bar, so raw bytes
+/// are never left unexplained; a decoded link type shows no such note.
+#[test]
+fn status_bar_says_when_a_link_type_is_not_decoded() {
+    let frame = |link: LinkType| synack::model::Frame {
+        ts_ns: 1_000_000_000,
+        len: 4,
+        link,
+        data: vec![1, 2, 3, 4],
+    };
+    let mut app = App::new(
+        SourceKind::File {
+            name: "x.pcap".into(),
+        },
+        120,
+        40,
+    );
+    app.update(Msg::Frames(vec![
+        frame(LinkType(147)),
+        frame(LinkType(147)),
+    ]));
+    app.update(Msg::Finished(Ok(())));
+    let text = screen_text(&app);
+    assert!(
+        text.contains("2 pkts on a link type not decoded"),
+        "status bar:\n{text}"
+    );
+    let mut app = App::new(
+        SourceKind::File {
+            name: "y.pcap".into(),
+        },
+        120,
+        40,
+    );
+    app.update(Msg::Frames(vec![frame(LinkType(127))]));
+    assert!(
+        !screen_text(&app).contains("not decoded)"),
+        "radiotap is decoded"
+    );
+}

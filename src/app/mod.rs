@@ -160,6 +160,8 @@ pub struct App {
     source: SourceStatus,
     drops: Drops,
     link: LinkSeen,
+    /// Packets on link types synack does not decode (for the status bar).
+    undecoded_links: u64,
     help: bool,
     size: (u16, u16),
     quit: bool,
@@ -235,6 +237,7 @@ impl App {
             },
             drops: Drops::default(),
             link: LinkSeen::None,
+            undecoded_links: 0,
             help: false,
             size: (width, height),
             quit: false,
@@ -391,6 +394,10 @@ impl App {
     }
     pub fn link(&self) -> LinkSeen {
         self.link
+    }
+    /// Packets stored so far whose link type synack does not decode (shown as raw bytes).
+    pub fn undecoded_link_packets(&self) -> u64 {
+        self.undecoded_links
     }
     pub fn help_visible(&self) -> bool {
         self.help
@@ -600,6 +607,9 @@ impl App {
             LinkSeen::One(l) if l == f.link => LinkSeen::One(l),
             _ => LinkSeen::Mixed,
         };
+        if !f.link.is_known() {
+            self.undecoded_links += 1;
+        }
         let summary = self.decoder.summarize(f.link, &f.data, f.len);
         let evicted = self.store.evicted();
         let bytes = self.store.bytes_on_wire();

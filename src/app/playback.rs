@@ -669,6 +669,7 @@ impl App {
         self.released = 0;
         self.released_bytes = 0;
         self.link = super::LinkSeen::None;
+        self.undecoded_links = 0;
         self.flows = FlowScreen::new(self.max_flows, true);
         self.flows_finished = false;
         self.packets = super::PacketScreen::new(true);

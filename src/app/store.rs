@@ -25,7 +25,7 @@ use crate::model::{Frame, LinkType, TimestampNs};
 /// Bytes shared with the reader of a memory-mapped capture file.
 pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
 /// `(frame number from 0, data offset)` entries the capture thread journals for a mapped file
-/// (see `source::MappedFile`).
+/// (see `source::IndexedFile`).
 pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
 
 /// The fixed-size per-packet record (32 bytes; asserted in the tests).

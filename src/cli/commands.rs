@@ -25,6 +25,7 @@ use crate::replay::pacing::Pacer;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError, StreamControl,
 };
+use crate::source::FrameNote;
 use crate::teach::demo::{self, DemoError};
 
 /// Why a command stopped early. `Display` is the message the user sees.
@@ -218,6 +219,8 @@ enum Step<'a> {
         frame: &'a Frame,
         summary: &'a Summary,
         flow: Option<u32>,
+        /// What the reader noticed about this record (a malformed timestamp, a lenient read).
+        note: Option<FrameNote>,
     },
     /// A live capture saw nothing for a read timeout.
     Idle,
@@ -292,6 +295,7 @@ fn read_all(
         data: Vec::new(),
     };
     let (mut number, mut emitted) = (0u64, 0u64);
+    let mut undecoded = UndecodedLinks::default();
     let result = loop {
         if limits.reached(emitted) {
             break Ok(());
@@ -308,6 +312,11 @@ fn read_all(
             Err(e) => break Err(CommandError::from(e)),
         }
         number += 1;
+        undecoded.count(frame.link);
+        let note = match &input {
+            Input::File(r) => r.frame_note(),
+            Input::Live(_) => None,
+        };
         // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
@@ -323,6 +332,7 @@ fn read_all(
             frame: &frame,
             summary: &summary,
             flow,
+            note,
         };
         if let Err(e) = emit(step, tracker) {
             break Err(CommandError::Output(e));
@@ -333,6 +343,9 @@ fn read_all(
     if let Input::Live(cap) = &mut input {
         end.kernel = cap.kernel_stats().ok();
     }
+    // Said once at the end (also after a read or write error), so a table or listing that
+    // looks empty is explained.
+    undecoded.report();
     result
 }
 
@@ -371,6 +384,62 @@ fn report_capture_counters(end: &RunEnd, format: Format) {
     }
 }
 
+/// Packets per link type synack does not decode, for the one-line note at the end.
+#[derive(Default)]
+struct UndecodedLinks {
+    counts: std::collections::BTreeMap<u32, u64>,
+}
+
+impl UndecodedLinks {
+    fn count(&mut self, link: crate::model::LinkType) {
+        if !link.is_known() {
+            *self.counts.entry(link.0).or_default() += 1;
+        }
+    }
+
+    /// The note, when there is something to say.
+    fn message(&self) -> Option<String> {
+        let total: u64 = self.counts.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let kinds: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(n, c)| match decode::link_type_name(*n) {
+                Some(name) => format!("{n} ({name}): {}", thousands(*c)),
+                None => format!("{n}: {}", thousands(*c)),
+            })
+            .collect();
+        Some(format!(
+            "synack: {} packet{} on link types synack does not decode (bytes shown raw): {}",
+            thousands(total),
+            if total == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ))
+    }
+
+    fn report(&mut self) {
+        if let Some(m) = self.message() {
+            eprintln!("{m}");
+        }
+        self.counts.clear();
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `synack dump`: one line or JSON object per packet, streamed.
 pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
@@ -389,12 +458,21 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
                 frame,
                 summary,
                 flow,
+                note,
             } = step
             else {
                 return Ok(());
             };
             line.clear();
-            write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
+            write_packet(
+                &mut line,
+                args.stream.format,
+                no,
+                frame,
+                summary,
+                flow,
+                note,
+            )?;
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live and piped input appear as packets arrive; file output is flushed by the
             // buffer. (`stream` is known before the first packet.)
@@ -415,6 +493,7 @@ fn write_packet(
     frame: &Frame,
     summary: &Summary,
     flow: Option<u32>,
+    note: Option<FrameNote>,
 ) -> io::Result<()> {
     match format {
         Format::Text => {
@@ -426,7 +505,12 @@ fn write_packet(
             output::write_text(out, no, frame, summary, app.as_deref(), flow)
         }
         Format::Json => {
-            let decoded = decode::decode(frame.link, &frame.data, frame.len);
+            let mut decoded = decode::decode(frame.link, &frame.data, frame.len);
+            if let Some(note) = note {
+                decoded
+                    .issues
+                    .insert(0, decode::Issue::capture_note(note.message()));
+            }
             output::write_json(
                 out,
                 &PacketLine {
@@ -517,6 +601,7 @@ pub fn replay_print_to(
                     frame,
                     summary,
                     flow,
+                    note,
                 } = step
                 else {
                     return Ok(());
@@ -529,7 +614,7 @@ pub fn replay_print_to(
                     }
                 }
                 line.clear();
-                write_packet(&mut line, args.format, no, frame, summary, flow)?;
+                write_packet(&mut line, args.format, no, frame, summary, flow, note)?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()
             },

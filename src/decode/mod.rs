@@ -16,12 +16,14 @@
 mod app;
 mod arp;
 mod bytes;
+mod encap;
 mod fields;
 mod icmp;
 mod info;
 mod ipv4;
 mod ipv6;
 mod link;
+mod links;
 mod names;
 mod problem;
 mod tcp;
@@ -216,6 +218,24 @@ pub struct Issue {
     pub message: String,
 }
 
+impl Issue {
+    /// A note about the packet from the capture file itself (a malformed timestamp, a block
+    /// read leniently), which the bytes do not show.
+    pub fn capture_note(message: String) -> Issue {
+        Issue {
+            layer: LayerKind::Link,
+            kind: IssueKind::Note,
+            offset: 0,
+            message,
+        }
+    }
+}
+
+/// What a pcap link type number is (`127` → "IEEE 802.11 radiotap"), when synack knows.
+pub fn link_type_name(n: u32) -> Option<&'static str> {
+    names::link_type(n)
+}
+
 /// The full layered decode of one packet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Decoded {
@@ -293,6 +313,17 @@ fn describe(hdr: walk::Hdr, data: &[u8], r: Range<usize>) -> (Header, Option<Str
         | H::Null { .. }
         | H::Trailer
         | H::UnknownLink(_) => link::describe(hdr, data, r),
+        H::PppDirection | H::Chdlc | H::Fddi | H::Nflog | H::Radio(_) | H::Wlan => {
+            links::describe(hdr, data, r)
+        }
+        H::Gtp
+        | H::L2tp
+        | H::Teredo
+        | H::Ayiya
+        | H::VnTag
+        | H::Pbb
+        | H::FabricPath
+        | H::PwControlWord => encap::describe(hdr, data, r),
         H::Ipv4 { tso } => ipv4::describe(data, r, tso),
         H::Ipv6 { tso } => ipv6::describe(data, r, tso),
         H::Ipv6Ext(kind) => ipv6::describe_ext(data, r, kind),

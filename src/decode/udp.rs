@@ -10,7 +10,7 @@ use super::fields::{Hb, fld};
 use super::problem::Problem;
 use super::tunnel;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{Header, LayerKind, Proto, encap};
 
 const L: LayerKind = LayerKind::Transport;
 
@@ -76,7 +76,11 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
             4789 => return tunnel::vxlan(w, p, payload_end),
             6081 => return tunnel::geneve(w, p, payload_end),
             6635 => return tunnel::mpls(w, p, payload_end),
-            _ => {}
+            _ => {
+                if encap::udp(w, port, p, payload_end) {
+                    return;
+                }
+            }
         }
     }
     w.application(false, sport, dport, p, payload_end);

@@ -5,9 +5,10 @@
 //! frames to a pcap file (`spool`, bounded on disk by `--spool-max`), writing `-w` with
 //! tcpdump's rotation (`rotate`) and reading pipes and FIFOs so a stop is always seen
 //! (`stream`).
-//! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
+//! Depends on `crate::model` only (plus pcap, pcap-parser, libc, rustix).
 
 mod backing;
+mod decompress;
 mod error;
 mod file;
 mod filter;
@@ -21,8 +22,9 @@ mod spool;
 mod stream;
 mod thread;
 
+pub use decompress::Compression;
 pub use error::SourceError;
-pub use file::FileReader;
+pub use file::{FileReader, FrameNote};
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,

@@ -152,6 +152,7 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         return Line::from(spans);
     }
     if detail < Detail::NoLink {
+        let undecoded = app.undecoded_link_packets();
         let link = match app.link() {
             LinkSeen::None => "—".to_string(),
             LinkSeen::One(l) => l.name(),
@@ -159,6 +160,13 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         };
         spans.push(sep());
         spans.push(Span::raw(link));
+        if undecoded > 0 {
+            // Said where the user looks first, so raw bytes are not mistaken for a bug.
+            spans.push(Span::styled(
+                format!(" ({undecoded} pkts on a link type not decoded)"),
+                theme::fg(theme::ORANGE),
+            ));
+        }
     }
     spans.push(sep());
     spans.push(Span::raw(packets_text(app)));

@@ -29,6 +29,59 @@ pub fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// Says that a test's prerequisite is missing: a failure when `CI=true` (CI must run every
+/// test), a printed skip elsewhere.
+pub fn missing_prerequisite(why: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("prerequisite missing under CI=true: {why}");
+    }
+    println!("SKIP: {why}");
+}
+
+/// The `public/` part of the corpus (captures from Wireshark's wiki and other collections), or
+/// `None` after [`missing_prerequisite`].
+pub fn public_corpus() -> Option<PathBuf> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    if dir.join("public").is_dir() && dir.join("truth/public").is_dir() {
+        Some(dir.to_path_buf())
+    } else {
+        missing_prerequisite(&format!(
+            "public corpus not found at {}/public (see MANIFEST.md)",
+            dir.display()
+        ));
+        None
+    }
+}
+
+/// Every capture of `public/` that tshark has a truth file for, sorted by name.
+pub fn public_captures(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir.join("public"))
+        .expect("corpus folder readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = file_name(p);
+            dir.join("truth/public")
+                .join(format!("{name}.packets.tsv"))
+                .is_file()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The text of tshark's per-packet truth for capture `name` of `public/`.
+pub fn public_truth_text(dir: &Path, name: &str) -> Option<String> {
+    fs::read_to_string(dir.join("truth/public").join(format!("{name}.packets.tsv"))).ok()
+}
+
+/// tshark's exit status on capture `name` of `public/` (0 when not recorded).
+pub fn public_tshark_rc(dir: &Path, name: &str) -> i32 {
+    fs::read_to_string(dir.join("truth/public").join(format!("{name}.tshark.rc")))
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// Every capture of `tcpdump/`, sorted by name.
 pub fn captures(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir.join("tcpdump"))
