@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
-use crate::decode::{self, Summary};
+use crate::decode;
+use crate::filter::{Filter, FilterError, PacketCtx};
 use crate::demo::{self, DemoError};
 use crate::flow::{Flow, FlowTracker};
 use crate::model::Frame;
@@ -37,6 +38,12 @@ pub enum CommandError {
     Interactive(#[from] crate::tui::TuiError),
     #[error("{0}")]
     Demo(#[from] DemoError),
+    /// A display filter that does not compile (exit status 2).
+    #[error("invalid display filter: {0}")]
+    Filter(#[from] FilterError),
+    /// Options that do not go together (exit status 2).
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl CommandError {
@@ -145,16 +152,93 @@ impl Limits {
     }
 }
 
-/// Runs the read → decode → track loop, calling `emit` for each packet that passes the filter.
-/// Everything read before an error is emitted before the error is returned.
+/// A run's display filter (`-Y`) and what it reads.
+struct Display {
+    filter: Filter,
+    /// Each connection as finally known, by id, when the filter reads `flow.*` fields and the
+    /// input is a file (read once beforehand); otherwise they see the state so far.
+    finals: Vec<Option<Flow>>,
+}
+
+impl Display {
+    /// Compiles `-Y`; for `flow.*` fields on a file, tracks the whole file first.
+    fn new(text: Option<&str>, file: Option<&Path>) -> Result<Option<Display>, CommandError> {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        let filter = Filter::compile(text)?;
+        let finals = match file {
+            Some(p) if filter.uses_flow_fields() && p.as_os_str() != "-" => final_flows(p)?,
+            _ => Vec::new(),
+        };
+        Ok(Some(Display { filter, finals }))
+    }
+}
+
+/// Every connection of a file as it stands at the end, indexed by id (ladders dropped).
+fn final_flows(path: &Path) -> Result<Vec<Option<Flow>>, CommandError> {
+    let mut reader = FileReader::open(path)?;
+    let mut tracker = FlowTracker::new(10_000_000).keep_evicted();
+    let mut finals: Vec<Option<Flow>> = Vec::new();
+    let mut keep = |mut f: Flow| {
+        f.ladder = Vec::new();
+        if let Ok(i) = usize::try_from(f.id) {
+            if finals.len() <= i {
+                finals.resize_with(i + 1, || None);
+            }
+            if let Some(slot) = finals.get_mut(i) {
+                *slot = Some(f);
+            }
+        }
+    };
+    let mut frame = Frame {
+        ts_ns: 0,
+        len: 0,
+        link: crate::model::LinkType::ETHERNET,
+        data: Vec::new(),
+    };
+    let mut number = 0u64;
+    while reader.next_into(&mut frame)? {
+        number += 1;
+        if let Some(seg) = decode::summarize(frame.link, &frame.data, frame.len).tcp {
+            tracker.observe(number, frame.ts_ns, &seg, frame.len);
+        }
+        for f in tracker.drain_evicted() {
+            keep(f);
+        }
+    }
+    tracker.finish();
+    for f in tracker.drain_evicted() {
+        keep(f);
+    }
+    for f in tracker.flows() {
+        keep(f.clone());
+    }
+    Ok(finals)
+}
+
+/// What `emit` gets for each packet that passes the filters.
+struct Shown<'a> {
+    no: u64,
+    frame: &'a Frame,
+    layout: &'a decode::Layout,
+    flow: Option<u32>,
+    /// The file's first packet time.
+    first_ns: i64,
+}
+
+/// Runs the read → decode → track loop, calling `emit` for each packet that passes the
+/// filters (BPF `-f`, display `-Y`). Everything read before an error is emitted before the
+/// error is returned.
 fn for_each_packet(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
+    display: Option<&Display>,
     mut tracker: FlowTracker,
-    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
+    mut emit: impl FnMut(&Shown<'_>, &mut FlowTracker) -> io::Result<()>,
 ) -> (FlowTracker, Result<(), CommandError>) {
-    let result = read_all(file, live, filter, &mut tracker, &mut emit);
+    let result = read_all(file, live, filter, display, &mut tracker, &mut emit);
     tracker.finish();
     (tracker, result)
 }
@@ -163,8 +247,9 @@ fn read_all(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
+    display: Option<&Display>,
     tracker: &mut FlowTracker,
-    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
+    emit: &mut impl FnMut(&Shown<'_>, &mut FlowTracker) -> io::Result<()>,
 ) -> Result<(), CommandError> {
     let mut input = Input::open(file, live, filter)?;
     let limits = Limits::new(live);
@@ -183,38 +268,100 @@ fn read_all(
         data: Vec::new(),
     };
     let (mut number, mut emitted) = (0u64, 0u64);
+    let mut first_ns = None;
     while !limits.reached(emitted) && input.next_into(&mut frame, &limits.stop)? {
         number += 1;
+        let first_ns = *first_ns.get_or_insert(frame.ts_ns);
         // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
-        let summary = decode::summarize(frame.link, &frame.data, frame.len);
-        let flow = summary
+        let layout = decode::layout(frame.link, &frame.data, frame.len);
+        let flow = layout
+            .summary
             .tcp
             .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        emit(number, &frame, &summary, flow, tracker).map_err(CommandError::Output)?;
+        if let Some(d) = display {
+            let ctx = PacketCtx {
+                number,
+                ts_ns: frame.ts_ns,
+                first_ts_ns: first_ns,
+                wire_len: frame.len,
+                link: frame.link,
+                data: &frame.data,
+                flow: flow.and_then(|id| tracker.get(id)),
+                conn: flow
+                    .and_then(|id| d.finals.get(usize::try_from(id).ok()?))
+                    .and_then(Option::as_ref),
+                layout: Some(&layout),
+            };
+            if !d.filter.matches(&ctx) {
+                continue;
+            }
+        }
+        let shown = Shown {
+            no: number,
+            frame: &frame,
+            layout: &layout,
+            flow,
+            first_ns,
+        };
+        emit(&shown, tracker).map_err(CommandError::Output)?;
         emitted += 1;
     }
     Ok(())
 }
 
-/// `synack dump`: one line or JSON object per packet, streamed.
+/// `synack dump`: one line or JSON object per packet, streamed; or, with `-w`, the packets
+/// written to a capture file.
 pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
+    let input = args.stream.input().map_err(CommandError::Usage)?;
+    let format = args.stream.format;
+    if format == Format::Csv {
+        return Err(CommandError::Usage(
+            "--format csv is for `synack flows`; dump prints text or json".into(),
+        ));
+    }
+    let bytes_view = args.hex || args.hex_ascii || args.ascii;
+    if args.stream.redact && bytes_view {
+        return Err(CommandError::Usage(
+            "--redact cannot mask the raw bytes that -x, -X and -A print".into(),
+        ));
+    }
+    let display = Display::new(args.stream.display_filter.as_deref(), input.file.as_deref())?;
+    if let Some(out) = &args.write {
+        return dump_to_file(args, &input, display.as_ref(), out);
+    }
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let live_mode = args.stream.file.is_none();
+    let live_mode = input.file.is_none();
     let mut line = Vec::with_capacity(256);
     let mut redactor = args.stream.redact.then(Redactor::new);
+    let mut prev_ns = None;
     let (_, result) = for_each_packet(
-        args.stream.file.as_deref(),
+        input.file.as_deref(),
         &args.stream.live,
-        args.stream.filter.as_deref(),
+        input.bpf.as_deref(),
+        display.as_ref(),
         FlowTracker::new(1_000_000),
-        |no, frame, summary, flow, _| {
+        |p, _| {
             line.clear();
-            write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
+            let clock = output::Clock {
+                format: args.time_format,
+                first_ns: p.first_ns,
+                prev_ns: prev_ns.unwrap_or(p.frame.ts_ns),
+            };
+            prev_ns = Some(p.frame.ts_ns);
+            write_packet(&mut line, format, p, clock)?;
+            if format == Format::Text {
+                if args.verbose > 0 {
+                    write_layers(&mut line, p.frame)?;
+                }
+                if bytes_view {
+                    write_bytes(&mut line, args, p)?;
+                }
+            }
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live output appears as packets arrive; file output is flushed by the buffer.
             if live_mode { out.flush() } else { Ok(()) }
@@ -225,37 +372,126 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     result.and(flushed)
 }
 
+/// `dump -w OUT`: the packets that pass the filters, copied into a capture file.
+fn dump_to_file(
+    args: &DumpArgs,
+    input: &crate::cli::StreamInput,
+    display: Option<&Display>,
+    out: &Path,
+) -> Result<(), CommandError> {
+    let mut writer = source::PacketWriter::create(out).map_err(|e| {
+        CommandError::Usage(format!("cannot create {}: {e}", out.display()))
+    })?;
+    let (_, result) = for_each_packet(
+        input.file.as_deref(),
+        &args.stream.live,
+        input.bpf.as_deref(),
+        display,
+        FlowTracker::new(1_000_000),
+        |p, _| writer.write(p.frame),
+    );
+    let written = writer.written();
+    let finished = writer.finish().map(|_| ()).map_err(CommandError::Output);
+    result.and(finished)?;
+    eprintln!("synack: wrote {written} packets to {}", out.display());
+    Ok(())
+}
+
 /// One packet as `dump` prints it (with the newline), in `format`.
 fn write_packet(
     out: &mut impl Write,
     format: Format,
-    no: u64,
-    frame: &Frame,
-    summary: &Summary,
-    flow: Option<u32>,
+    p: &Shown<'_>,
+    clock: output::Clock,
 ) -> io::Result<()> {
+    let (frame, summary) = (p.frame, &p.layout.summary);
     match format {
-        Format::Text => {
+        Format::Text | Format::Csv => {
             // The application summary (DNS question, HTTP request line…) needs the full
             // decode; only packets the fast path recognised as such pay for it.
             let app = summary
                 .app
                 .and_then(|_| decode::decode(frame.link, &frame.data, frame.len).app_summary);
-            output::write_text(out, no, frame, summary, app.as_deref(), flow)
+            output::write_text_timed(out, p.no, frame, summary, app.as_deref(), p.flow, clock)
         }
         Format::Json => {
             let decoded = decode::decode(frame.link, &frame.data, frame.len);
             output::write_json(
                 out,
                 &PacketLine {
-                    no,
+                    no: p.no,
                     frame,
                     decoded: &decoded,
-                    flow,
+                    flow: p.flow,
                 },
             )
         }
     }
+}
+
+/// `dump -v`: every layer's fields, one per line, indented like `tshark -V`. (Field text is
+/// sanitized by the decoder.)
+fn write_layers(out: &mut impl Write, frame: &Frame) -> io::Result<()> {
+    fn fields(out: &mut impl Write, fs: &[decode::Field], depth: usize) -> io::Result<()> {
+        for f in fs {
+            write!(out, "{:w$}{}: {}", "", f.name, f.value, w = depth * 4)?;
+            if !f.meaning.is_empty() {
+                write!(out, " ({})", f.meaning)?;
+            }
+            out.write_all(b"\n")?;
+            fields(out, &f.children, depth + 1)?;
+        }
+        Ok(())
+    }
+    let d = decode::decode(frame.link, &frame.data, frame.len);
+    for h in &d.headers {
+        writeln!(out, "    {}", h.protocol)?;
+        fields(out, &h.fields, 2)?;
+    }
+    for i in &d.issues {
+        writeln!(out, "    [{}: {}]", i.kind.name(), i.message)?;
+    }
+    Ok(())
+}
+
+/// `dump -x / -X / -A`: the packet from its network header (as tcpdump does), in hex, hex
+/// and ASCII, or ASCII, each byte that is not printable ASCII shown as '.'.
+fn write_bytes(out: &mut impl Write, args: &DumpArgs, p: &Shown<'_>) -> io::Result<()> {
+    let start = p
+        .layout
+        .headers()
+        .find(|(h, _)| h.layer() == decode::LayerKind::Internet)
+        .map_or(0, |(_, r)| r.start);
+    let bytes = p.frame.data.get(start..).unwrap_or(&[]);
+    let printable = |b: u8| if b.is_ascii_graphic() || b == b' ' { b } else { b'.' };
+    if args.ascii {
+        let text: Vec<u8> = bytes
+            .iter()
+            .map(|&b| if b == b'\n' { b } else { printable(b) })
+            .collect();
+        out.write_all(&text)?;
+        if !text.ends_with(b"\n") {
+            out.write_all(b"\n")?;
+        }
+        return Ok(());
+    }
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        write!(out, "\t0x{:04x}:  ", i * 16)?;
+        for pair in 0..8 {
+            match chunk.get(pair * 2..(pair * 2 + 2).min(chunk.len())) {
+                Some([a, b]) => write!(out, "{a:02x}{b:02x} ")?,
+                Some([a]) => write!(out, "{a:02x}   ")?,
+                _ => write!(out, "     ")?,
+            }
+        }
+        if args.hex_ascii {
+            let text: Vec<u8> = chunk.iter().map(|&b| printable(b)).collect();
+            out.write_all(b" ")?;
+            out.write_all(&text)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Writes one finished line, with its addresses masked when redacting. (The line is already
@@ -312,6 +548,12 @@ pub fn replay_print_to(
 ) -> Result<(), CommandError> {
     let opts = args.options();
     let stdin = args.file.as_os_str() == "-";
+    if args.format == Format::Csv {
+        return Err(CommandError::Usage(
+            "--format csv is for `synack flows`; replay --print writes text or json".into(),
+        ));
+    }
+    let display = Display::new(args.view.display_filter.as_deref(), Some(&args.file))?;
     let mut redactor = args.view.redact.then(Redactor::new);
     let live = LiveLimits {
         interface: None,
@@ -330,17 +572,18 @@ pub fn replay_print_to(
             Some(&args.file),
             &live,
             None,
+            display.as_ref(),
             FlowTracker::new(args.max_flows),
-            |no, frame, summary, flow, _| {
+            |p, _| {
                 if !opts.instant {
-                    last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
+                    last_due = base.saturating_add(pacer.release_at(p.frame.ts_ns));
                     if !wait_until(last_due) {
                         stopped = true;
                         return Err(io::Error::other("stopped"));
                     }
                 }
                 line.clear();
-                write_packet(&mut line, args.format, no, frame, summary, flow)?;
+                write_packet(&mut line, args.format, p, output::Clock::default())?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()
             },
@@ -361,6 +604,8 @@ pub fn replay_print_to(
 /// `--max-flows` forces evictions, each evicted connection is printed as it leaves memory, so
 /// none is lost and memory stays bounded.
 pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
+    let input = args.stream.input().map_err(CommandError::Usage)?;
+    let display = Display::new(args.stream.display_filter.as_deref(), input.file.as_deref())?;
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut writer = FlowWriter {
         format: args.stream.format,
@@ -370,7 +615,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     // With a filter every frame of a file is still tracked (see `read_all`): list only the
     // flows with a packet through the filter, by id (ids are dense from 0).
     let mut shown: Vec<bool> = Vec::new();
-    let filtered = args.stream.filter.is_some();
+    let filtered = input.bpf.is_some() || display.is_some();
     let keep = |shown: &[bool], flow: &Flow| {
         !filtered
             || usize::try_from(flow.id)
@@ -379,12 +624,13 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
                 .is_some_and(|s| *s)
     };
     let (mut tracker, result) = for_each_packet(
-        args.stream.file.as_deref(),
+        input.file.as_deref(),
         &args.stream.live,
-        args.stream.filter.as_deref(),
+        input.bpf.as_deref(),
+        display.as_ref(),
         FlowTracker::new(args.max_flows).keep_evicted(),
-        |_, _, _, flow, tracker| {
-            if let Some(i) = flow.and_then(|id| usize::try_from(id).ok()) {
+        |p, tracker| {
+            if let Some(i) = p.flow.and_then(|id| usize::try_from(id).ok()) {
                 if shown.len() <= i {
                     shown.resize(i + 1, false);
                 }
@@ -461,6 +707,31 @@ impl FlowWriter {
                     out.write_all(b"\n")?;
                 }
             }
+            Format::Csv => {
+                const COLUMNS: [&str; 16] = [
+                    "flow", "client", "server", "handshake", "syn_count", "synack_count",
+                    "irtt_ns", "close", "packets", "bytes", "history", "first_ts_ns",
+                    "last_ts_ns", "duration_ns", "first_packet", "last_packet",
+                ];
+                if !self.header_done {
+                    out.write_all(COLUMNS.join(",").as_bytes())?;
+                    out.write_all(b"\n")?;
+                    self.header_done = true;
+                }
+                for flow in flows {
+                    let obj = flow.to_json();
+                    let row: Vec<String> = COLUMNS
+                        .iter()
+                        .map(|k| match obj.get(*k) {
+                            Some(serde_json::Value::String(s)) => csv_text(s),
+                            Some(serde_json::Value::Null) | None => String::new(),
+                            Some(v) => v.to_string(),
+                        })
+                        .collect();
+                    out.write_all(row.join(",").as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+            }
             Format::Text if flows.is_empty() && self.header_done => {}
             Format::Text => {
                 let table = crate::flow::text_table(&flows);
@@ -474,6 +745,15 @@ impl FlowWriter {
             }
         }
         Ok(())
+    }
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or line break (quotes doubled).
+fn csv_text(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
     }
 }
 
@@ -492,6 +772,13 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         Some(name) => demo::find(name)?,
         None => demo::first(),
     };
+    let filter = args
+        .view
+        .display_filter
+        .as_deref()
+        .map(Filter::compile)
+        .transpose()?
+        .map(Arc::new);
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn_reader(scenario.reader()?, Arc::clone(&stop))?;
     let link = handle.info.link;
@@ -506,6 +793,7 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         theme: args.view.theme_choice(),
         redact: args.view.redact,
         explain: true,
+        filter,
         ..crate::tui::TuiOptions::default()
     };
     let result = crate::tui::run_feed_with(feed, |w, h| {

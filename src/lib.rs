@@ -9,6 +9,7 @@ pub mod commands;
 pub mod decode;
 pub mod demo;
 pub mod explain;
+pub mod filter;
 pub mod flow;
 pub mod model;
 pub mod output;

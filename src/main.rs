@@ -10,13 +10,16 @@ use synack::source::Input;
 use synack::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse_from(synack::cli::normalize_args(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match &cli.command {
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
-        Command::Live(args) => interactive(
+        Command::Live(args) => view_filter(&args.view).and_then(|filter| interactive(
             Input::Live(args.to_live_config()),
             TuiOptions {
                 max_flows: args.max_flows,
@@ -24,11 +27,12 @@ fn main() -> ExitCode {
                 max_mem: args.max_mem,
                 theme: args.view.theme_choice(),
                 redact: args.view.redact,
+                filter,
                 ..TuiOptions::default()
             },
-        ),
+        )),
         Command::Replay(args) if args.print => commands::replay_print(args),
-        Command::Replay(args) => {
+        Command::Replay(args) => view_filter(&args.view).and_then(|filter| {
             let input = if args.file.as_os_str() == "-" {
                 Input::Stdin
             } else {
@@ -45,9 +49,10 @@ fn main() -> ExitCode {
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
                     explain: false,
+                    filter,
                 },
             )
-        }
+        }),
         Command::BenchLoad(args) => synack::bench_load::main(args),
     };
     match result {
@@ -59,7 +64,52 @@ fn main() -> ExitCode {
 
 fn report(e: &CommandError) -> ExitCode {
     eprintln!("synack: {e}");
+    if let CommandError::Filter(f) = e {
+        eprintln!("{}", f.caret());
+        return ExitCode::from(2);
+    }
+    if matches!(e, CommandError::Usage(_)) {
+        return ExitCode::from(2);
+    }
     ExitCode::FAILURE
+}
+
+/// The viewer's `-Y`, compiled (a bad filter stops before the terminal is taken over).
+fn view_filter(
+    view: &synack::cli::ViewOpts,
+) -> Result<Option<std::sync::Arc<synack::filter::Filter>>, CommandError> {
+    view.display_filter
+        .as_deref()
+        .map(|f| synack::filter::Filter::compile(f).map(std::sync::Arc::new))
+        .transpose()
+        .map_err(CommandError::Filter)
+}
+
+/// A command line clap rejects. For an unknown flag, clap's tip (`use -- -r`) would pass the
+/// flag as a file name; say instead which synack option does the job.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(e.kind(), ErrorKind::UnknownArgument) {
+        // --help, --version and other errors print as clap formats them.
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    let flag = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let text = e.render().to_string();
+    for line in text.lines() {
+        if line.contains("'-- ") || line.contains("`-- ") {
+            continue;
+        }
+        eprintln!("{line}");
+    }
+    match synack::cli::flag_advice(&flag) {
+        Some(advice) => eprintln!("synack: {flag} is not a synack option: {advice}"),
+        None => eprintln!("synack: run `synack help` for the options"),
+    }
+    ExitCode::from(2)
 }
 
 /// Runs the interactive viewer; its errors join the commands' (printed after the terminal is

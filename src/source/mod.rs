@@ -7,6 +7,7 @@
 
 mod backing;
 mod error;
+mod export;
 mod file;
 mod filter;
 mod interfaces;
@@ -17,6 +18,7 @@ mod spool;
 mod thread;
 
 pub use error::SourceError;
+pub use export::{ExportFormat, PacketWriter};
 pub use file::{FileReader, MAX_CAPLEN};
 pub use filter::FrameFilter;
 pub use interfaces::{

@@ -1,0 +1,1 @@
+//! Tests of the whole filter engine on real packets.
