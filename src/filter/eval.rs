@@ -436,9 +436,7 @@ fn tcp_field<'d>(
         F::TcpSeqRaw => be32(tb, 4).map(|v| Val::U(u64::from(v))),
         F::TcpAckRaw => be32(tb, 8).map(|v| Val::U(u64::from(v))),
         F::TcpSeq => {
-            let isn = flow.zip(from_client).and_then(|(fl, c)| {
-                if c { fl.client_isn } else { fl.server_isn }
-            });
+            let isn = flow.zip(from_client).and_then(|(fl, c)| fl.base_seq(c));
             isn.zip(be32(tb, 4))
                 .map(|(isn, seq)| Val::U(u64::from(seq.wrapping_sub(isn))))
         }
@@ -447,9 +445,7 @@ fn tcp_field<'d>(
             if flags.is_some_and(|fl| fl & 0x010 == 0) {
                 ack.map(|a| Val::U(u64::from(a)))
             } else {
-                let peer = flow.zip(from_client).and_then(|(fl, c)| {
-                    if c { fl.server_isn } else { fl.client_isn }
-                });
+                let peer = flow.zip(from_client).and_then(|(fl, c)| fl.base_seq(!c));
                 peer.zip(ack)
                     .map(|(isn, a)| Val::U(u64::from(a.wrapping_sub(isn))))
             }
