@@ -154,3 +154,31 @@ fn keywords_and_symbols_mean_the_same() {
         assert_eq!(run("http.pcap", a), run("http.pcap", b), "{a} vs {b}");
     }
 }
+
+#[test]
+fn decoded_address_and_port_fields_carry_typed_values() {
+    use crate::decode::FieldValue;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/http.pcap");
+    let mut r = FileReader::open(&path).expect("demo capture");
+    let mut fr = Frame {
+        ts_ns: 0,
+        len: 0,
+        link: LinkType::ETHERNET,
+        data: Vec::new(),
+    };
+    assert!(r.next_into(&mut fr).expect("reads"));
+    let d = decode::decode(fr.link, &fr.data, fr.len);
+    let typed: Vec<FieldValue> = d
+        .headers
+        .iter()
+        .flat_map(|h| h.fields.iter().filter_map(|f| f.typed))
+        .collect();
+    let ip = |s: &str| FieldValue::Ip(s.parse().expect("ip"));
+    assert!(typed.contains(&ip("10.77.1.1")) && typed.contains(&ip("10.77.1.2")));
+    assert!(typed.contains(&FieldValue::Port(50229)) && typed.contains(&FieldValue::Port(80)));
+    assert_eq!(
+        typed.iter().filter(|t| matches!(t, FieldValue::Mac(_))).count(),
+        2,
+        "{typed:?}"
+    );
+}
