@@ -214,9 +214,14 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                         .is_some_and(|t| f(Val::U(u64::from(t)))),
                 }
             }
-            F::Vlan if h == Hdr::Vlan => f(Val::Bytes(proto_bytes(r.start))),
-            F::VlanId if h == Hdr::Vlan => {
-                be16(hb, 0).is_some_and(|t| f(Val::U(u64::from(t & 0x0fff))))
+            // An 802.1ad service tag (TPID 0x88a8) is `ieee8021ad` in tshark, not `vlan`.
+            F::Vlan | F::VlanId
+                if h == Hdr::Vlan && r.start >= 2 && be16(d, r.start - 2) != Some(0x88a8) =>
+            {
+                match field {
+                    F::Vlan => f(Val::Bytes(proto_bytes(r.start))),
+                    _ => be16(hb, 0).is_some_and(|t| f(Val::U(u64::from(t & 0x0fff)))),
+                }
             }
             F::Arp if h == Hdr::Arp => f(Val::Bytes(proto_bytes(r.start))),
             F::ArpOpcode if h == Hdr::Arp => be16(hb, 6).is_some_and(|o| f(Val::U(u64::from(o)))),
