@@ -347,8 +347,8 @@ pub fn run_with(
         width,
         height,
     );
-    if let Some(m) = handle.mapped.clone() {
-        app = app.with_mapped_file(m.bytes, m.offsets);
+    if let Some(f) = handle.indexed.clone() {
+        app = app.with_file(f.file, f.offsets);
     }
     if let Some(link) = handle.info.link {
         app = app.with_link(link);
@@ -371,6 +371,7 @@ pub fn run_with(
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };
@@ -562,6 +563,7 @@ pub fn run_live(
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };

@@ -12,6 +12,7 @@
 //!   [`terminal`] (terminal guard, main loop, theme choice)
 //! - the command line: [`cli`] (arguments, streaming subcommands, output formats)
 
+pub mod fault;
 pub mod model;
 pub mod redact;
 pub mod sanitize;

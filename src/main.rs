@@ -3,9 +3,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use synack::cli::commands::{self, CommandError};
 use synack::cli::{Cli, Command};
+use synack::sanitize::neutralize;
 use synack::source::Input;
 use synack::terminal::tui::{self, TuiOptions};
 
@@ -59,12 +60,21 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(e) => report(&e),
+        Err(e) => match e.signal() {
+            // As a shell reports a process a signal ended: 128 + the signal's number.
+            Some(sig) => {
+                eprintln!("synack: {e}");
+                ExitCode::from(u8::try_from(128 + sig).unwrap_or(1))
+            }
+            None => report(&e),
+        },
     }
 }
 
 fn report(e: &CommandError) -> ExitCode {
-    eprintln!("synack: {e}");
+    // Names inside the message were sanitized where it was made; this makes sure nothing
+    // else in it can act on the terminal, without escaping those escapes again.
+    eprintln!("synack: {}", neutralize(&e.to_string(), true));
     if let CommandError::Filter(f) = e {
         eprintln!("{}", f.caret());
         return ExitCode::from(2);
@@ -90,9 +100,13 @@ fn view_filter(
 /// flag as a file name; say instead which synack option does the job.
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !e.use_stderr() {
+        // --help and --version.
+        e.exit();
+    }
     if !matches!(e.kind(), ErrorKind::UnknownArgument) {
-        // --help, --version and other errors print as clap formats them.
-        let _ = e.print();
+        // clap repeats the values it rejects, which may be hostile file names.
+        eprint!("{}", neutralize(&e.render().to_string(), true));
         return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
     }
     let flag = match e.get(ContextKind::InvalidArg) {
@@ -106,10 +120,13 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             continue;
         }
         blank = line.is_empty();
-        eprintln!("{line}");
+        eprintln!("{}", neutralize(line, true));
     }
     match synack::cli::flag_advice(&flag) {
-        Some(advice) => eprintln!("synack: {flag} is not a synack option: {advice}"),
+        Some(advice) => eprintln!(
+            "synack: {} is not a synack option: {advice}",
+            neutralize(&flag, true)
+        ),
         None => eprintln!("synack: run `synack help` for the options"),
     }
     ExitCode::from(2)

@@ -131,6 +131,54 @@ impl Redactor {
         out
     }
 
+    /// Masks, in place, every address written as ASCII text inside `bytes` (a payload's
+    /// `Host: 10.77.1.2`, an IPv6 literal, a MAC): the hex and ASCII columns of a packet
+    /// must not show what the decoded fields hide. The byte count stays the same: the
+    /// stand-in's text when it has the same length, else the address with every digit
+    /// written `x` (`x.x.x.x`), separators kept.
+    pub fn mask_text_in_bytes(&mut self, bytes: &mut [u8]) {
+        let is_addr = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes.get(i).copied().is_some_and(is_addr) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while bytes.get(i).copied().is_some_and(is_addr) {
+                i += 1;
+            }
+            let glued = start
+                .checked_sub(1)
+                .and_then(|p| bytes.get(p))
+                .is_some_and(|&b| is_word(b))
+                || bytes.get(i).is_some_and(|&b| is_word(b));
+            if glued {
+                continue;
+            }
+            let Some(run) = bytes
+                .get(start..i)
+                .and_then(|r| std::str::from_utf8(r).ok())
+            else {
+                continue;
+            };
+            let Some(masked) = self.rewrite_run(run) else {
+                continue;
+            };
+            let replacement: Vec<u8> = if masked.len() == run.len() {
+                masked.into_bytes()
+            } else {
+                run.bytes()
+                    .map(|b| if b.is_ascii_hexdigit() { b'x' } else { b })
+                    .collect()
+            };
+            if let Some(target) = bytes.get_mut(start..i) {
+                target.copy_from_slice(&replacement);
+            }
+        }
+    }
+
     /// The run of address characters with its address masked, or None when it holds none.
     fn rewrite_run(&mut self, run: &str) -> Option<String> {
         // Trailing delimiters (`10.0.0.1.80:` in a dump line, a full stop) are kept as they are.
@@ -382,5 +430,31 @@ mod tests {
         let first = r.text("10.9.8.7");
         assert_eq!(first, r.ip(&v4("10.9.8.7")).to_string());
         assert_eq!(r.text("ñ 10.9.8.7 ü"), format!("ñ {first} ü"));
+    }
+
+    #[test]
+    fn addresses_written_in_payload_bytes_are_masked_in_place() {
+        let mut r = Redactor::new();
+        let first = r.ip(&"10.77.1.2".parse().unwrap());
+        let mut payload =
+            b"GET / HTTP/1.1\r\nHost: 10.77.1.2\r\nVia: 1.2.3.4:8080, fe80::1234:5678 \
+            02:42:ac:11:00:02 v1.2.3.4 0x0800\r\n"
+                .to_vec();
+        let len = payload.len();
+        r.mask_text_in_bytes(&mut payload);
+        assert_eq!(payload.len(), len, "the byte count stays");
+        let text = String::from_utf8(payload).unwrap();
+        assert!(text.contains(&format!("Host: {first}")), "{text}");
+        for real in [
+            "10.77.1.2",
+            "1.2.3.4:",
+            "fe80::1234:5678",
+            "02:42:ac:11:00:02",
+        ] {
+            assert!(!text.contains(real), "{real} in {text}");
+        }
+        assert!(text.contains("x.x.x.x:xxxx,"), "{text}");
+        // Glued to a word: not an address.
+        assert!(text.contains("v1.2.3.4 0x0800"), "{text}");
     }
 }

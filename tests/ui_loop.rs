@@ -47,6 +47,7 @@ fn loop_loads_frames_handles_keys_and_stops_the_source() {
         drops: Box::new(move || Drops {
             kernel: k2.load(Ordering::SeqCst),
             synack: 0,
+            spool_evicted: 0,
         }),
         stop: Arc::clone(&stop),
     };
@@ -344,4 +345,100 @@ fn keys_are_handled_during_the_animation_and_the_packet_screen_does_not_animate(
         drawn.len() <= 3,
         "the packet screen draws on change only: {drawn:?}"
     );
+}
+
+/// Input whose every wait resizes the terminal behind the loop's back (as a real terminal
+/// does before its resize event is read), then quits.
+struct Shrinking<'a> {
+    sizes: VecDeque<(u16, u16)>,
+    resize: &'a dyn Fn(u16, u16),
+    /// Every other wait returns nothing, ending the loop's turn so that it draws.
+    idle: bool,
+}
+
+impl EventSource for Shrinking<'_> {
+    fn next(&mut self, _timeout: Duration) -> io::Result<Option<Msg>> {
+        self.idle = !self.idle;
+        if !self.idle {
+            return Ok(None);
+        }
+        match self.sizes.pop_front() {
+            Some((w, h)) => {
+                (self.resize)(w, h);
+                // A key makes the loop draw at once, before any resize event arrives.
+                Ok(Some(Msg::Key(Key::Char('2'))))
+            }
+            None => Ok(Some(Msg::Key(Key::CtrlC))),
+        }
+    }
+}
+
+#[test]
+fn a_terminal_resized_before_its_event_is_read_is_drawn_at_its_new_size() {
+    let (_tx, rx) = sync_channel::<FeedEvent>(1);
+    let mut feed = Feed {
+        rx: &rx,
+        drops: Box::new(Drops::default),
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    let mut app = loaded(150, 50);
+    let term = Rc::new(RefCell::new(TestBackend::new(150, 50)));
+    let t2 = Rc::clone(&term);
+    let resize = move |w, h| t2.borrow_mut().resize(w, h);
+    let mut events = Shrinking {
+        sizes: [(40, 8), (10, 3), (1, 1), (200, 60), (80, 24)].into(),
+        resize: &resize,
+        idle: false,
+    };
+    let quit = AtomicBool::new(false);
+    // The loop's terminal and the event source share the backend: each wait resizes it.
+    let mut t = Terminal::new(ProxyBackend(Rc::clone(&term))).unwrap();
+    run_loop(&mut t, &mut events, &mut feed, &quit, &mut app).unwrap();
+    assert_eq!(
+        app.size(),
+        (80, 24),
+        "the app learnt the size it was drawn at"
+    );
+    let shown = term.borrow().to_string();
+    assert!(shown.contains("Flows"), "{shown}");
+}
+
+/// A backend that forwards to a shared `TestBackend`, so the test can resize it mid-loop.
+struct ProxyBackend(Rc<RefCell<TestBackend>>);
+
+impl Backend for ProxyBackend {
+    type Error = <TestBackend as Backend>::Error;
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        self.0.borrow_mut().draw(content)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.borrow_mut().hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.borrow_mut().show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.0.borrow_mut().get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+        self.0.borrow_mut().set_cursor_position(p)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.0.borrow_mut().clear()
+    }
+    fn clear_region(&mut self, c: ClearType) -> Result<(), Self::Error> {
+        self.0.borrow_mut().clear_region(c)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.0.borrow().size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.0.borrow_mut().window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.0.borrow_mut().flush()
+    }
 }

@@ -257,3 +257,39 @@ fn a_jump_to_an_evicted_packet_says_so() {
         .and_then(|v| v.flow);
     assert_eq!(flow_id, Some(1));
 }
+
+/// `--spool-max`: when the live spool drops the oldest packets' bytes from disk (the capture
+/// thread reports how many, with the drop counters), the viewer evicts them too, counts them
+/// on screen naming the flag, keeps the newest, and evicts frames still in flight when they
+/// arrive.
+#[test]
+fn spool_evictions_follow_the_disk_bound() {
+    use synack::app::Drops;
+    let mut app = App::new(SourceKind::Live { iface: "c0".into() }, 120, 30);
+    app.update(Msg::Frames(many_frames(100)));
+    app.update(Msg::Drops(Drops {
+        spool_evicted: 40,
+        ..Drops::default()
+    }));
+    assert_eq!(app.store().evicted(), 40);
+    assert_eq!(app.store().len(), 60);
+    assert_eq!(app.store().eviction_flag(), "--spool-max");
+    let status = status_row(&app);
+    assert!(
+        status.contains("60 pkts (40 evicted, --spool-max)"),
+        "{status}"
+    );
+    // The newest packets are still listed and readable.
+    let last = app.store().get(59).expect("newest kept");
+    assert_eq!(last.number + 1, 100);
+    assert!(!last.data.is_empty());
+    // The spool already dropped frames 101..=110 before they were drawn: evicted on arrival.
+    app.update(Msg::Drops(Drops {
+        spool_evicted: 110,
+        ..Drops::default()
+    }));
+    app.update(Msg::Frames(many_frames(20)));
+    assert_eq!(app.store().evicted(), 110);
+    assert_eq!(app.store().len(), 10);
+    assert!(app.store().was_evicted(105));
+}

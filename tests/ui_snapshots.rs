@@ -92,6 +92,7 @@ fn live_with_drops_80x24() {
     app.update(Msg::Drops(Drops {
         kernel: 12,
         synack: 3,
+        ..Drops::default()
     }));
     snap("live_with_drops_80x24", &app);
 }

@@ -97,29 +97,36 @@ fn union(a: Option<Range<usize>>, b: &Range<usize>) -> Range<usize> {
     }
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces where possible.
+/// Splits `text` into lines at most `width` terminal cells wide (display width, so wide
+/// characters count 2 and combining marks 0), at spaces where possible.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use crate::sanitize::{truncate_to_width, width as cells};
     let width = width.max(8);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut len = 0usize;
     for word in text.split(' ') {
-        let mut word: Vec<char> = word.chars().collect();
-        // Hard-split words longer than a line.
-        while word.len() > width {
+        let mut word = word;
+        // Hard-split words wider than a line.
+        while cells(word) > width {
             if len > 0 {
                 lines.push(std::mem::take(&mut line));
                 len = 0;
             }
-            let rest = word.split_off(width);
-            lines.push(word.into_iter().collect());
-            word = rest;
+            let mut head = truncate_to_width(word, width);
+            if head.is_empty() {
+                // A character wider than the line: it goes on a line of its own.
+                head = word
+                    .char_indices()
+                    .nth(1)
+                    .and_then(|(i, _)| word.get(..i))
+                    .unwrap_or(word);
+            }
+            lines.push(head.to_string());
+            word = word.get(head.len()..).unwrap_or("");
         }
-        let need = if len == 0 {
-            word.len()
-        } else {
-            len + 1 + word.len()
-        };
+        let w = cells(word);
+        let need = if len == 0 { w } else { len + 1 + w };
         if need > width && len > 0 {
             lines.push(std::mem::take(&mut line));
             len = 0;
@@ -128,8 +135,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             line.push(' ');
             len += 1;
         }
-        line.extend(word.iter());
-        len += word.len();
+        line.push_str(word);
+        len += w;
     }
     if len > 0 || lines.is_empty() {
         lines.push(line);
@@ -309,6 +316,14 @@ mod tests {
         let lines = wrap(long, 20);
         assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
         assert_eq!(lines.join(" "), long);
+        // Wide characters count two cells each; nothing is lost.
+        let wide = "日本語のテキストがとても長い 次";
+        let lines = wrap(wide, 8);
+        assert!(
+            lines.iter().all(|l| crate::sanitize::width(l) <= 8),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat().replace(' ', ""), wide.replace(' ', ""));
     }
 
     #[test]

@@ -29,7 +29,7 @@ use ratatui::layout::Rect;
 
 use crate::model::{Frame, LinkType};
 use crate::redact::Redactor;
-use crate::sanitize::sanitize;
+use crate::sanitize::{neutralize, sanitize};
 use crate::terminal::theme_config::ThemeChoice;
 
 pub use decoder::{Decoder, RealDecoder};
@@ -105,6 +105,10 @@ pub struct Drops {
     pub kernel: u64,
     /// Dropped by synack itself because the UI could not keep up (live only).
     pub synack: u64,
+    /// Packets, counted from the first, whose bytes the live spool has removed from disk to
+    /// stay within `--spool-max`: they are evicted from the store (and counted) like
+    /// `--max-packets` evictions.
+    pub spool_evicted: u64,
 }
 
 /// Everything that can happen to the app.
@@ -331,6 +335,19 @@ impl App {
         self
     }
 
+    /// Packets of a capture file are indexed, not copied: their bytes are read back from the
+    /// file with positioned reads when shown (the spool's mechanism,
+    /// [`PacketStore::attach_spool`]). Never memory-mapped: a file truncated by another
+    /// program would kill a mapped reader with SIGBUS; here the bytes just stop being found.
+    pub fn with_file(
+        mut self,
+        file: std::sync::Arc<std::fs::File>,
+        offsets: store::OffsetJournal,
+    ) -> App {
+        self.store.attach_spool(file, offsets);
+        self
+    }
+
     /// Packets of a live capture are indexed into its spool file, not copied (see
     /// [`PacketStore::attach_spool`]).
     pub fn with_spool(
@@ -412,17 +429,28 @@ impl App {
         self.source.state == SourceState::Running
     }
 
+    /// The whole terminal as the app last learnt its size (the renderer draws with the size
+    /// of the frame it is given instead: see [`App::packet_layout_in`]).
+    pub fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
     /// Rows of the status bar: when the source failed, one to three more carry the reason;
     /// a paced replay's progress bar (or the `:` prompt) takes one more above it.
     pub fn status_rows(&self) -> u16 {
-        let progress = u16::from(self.player.is_some() || self.prompt.is_some());
-        progress + self.bar_rows()
+        self.status_rows_for(self.size.0)
     }
 
-    fn bar_rows(&self) -> u16 {
+    /// [`App::status_rows`] on a terminal `width` columns wide.
+    pub fn status_rows_for(&self, width: u16) -> u16 {
+        let progress = u16::from(self.player.is_some() || self.prompt.is_some());
+        progress + self.bar_rows(width)
+    }
+
+    fn bar_rows(&self, width: u16) -> u16 {
         match &self.source.state {
             SourceState::Failed(reason) => {
-                let w = usize::from(self.size.0).max(1);
+                let w = usize::from(width).max(1);
                 let need = reason.chars().count().saturating_add(1).div_ceil(w);
                 1 + u16::try_from(need.clamp(1, 3)).unwrap_or(3)
             }
@@ -432,19 +460,27 @@ impl App {
 
     /// The packet screen's layout at the current size.
     pub fn packet_layout(&self) -> PacketLayout {
-        PacketLayout::compute(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.status_rows(),
-        )
+        self.packet_layout_in(self.area())
+    }
+
+    /// The packet screen's layout over `area`: the renderer passes the frame it draws into,
+    /// which may already be smaller than the size the app knows (a resize not yet processed).
+    pub fn packet_layout_in(&self, area: Rect) -> PacketLayout {
+        PacketLayout::compute(area, self.status_rows_for(area.width))
     }
 
     /// The flows screen's layout at the current size. The explain panel, when open, takes
     /// rows at the bottom: they are counted with the status bar's (`status` holds both; the
     /// drawing puts the panel on its first [`App::flows_explain_rows`] rows).
     pub fn flows_layout(&self) -> FlowsLayout {
+        self.flows_layout_in(self.area())
+    }
+
+    /// The flows screen's layout over `area` (see [`App::packet_layout_in`]).
+    pub fn flows_layout_in(&self, area: Rect) -> FlowsLayout {
         FlowsLayout::compute(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.status_rows() + self.flows_explain_rows(),
+            area,
+            self.status_rows_for(area.width) + self.flows_explain_rows_in(area),
         )
     }
 
@@ -452,7 +488,12 @@ impl App {
     /// sized to its text plus the border, at least 4 and at most 35% of the height, so the
     /// ladder keeps the rest.
     pub fn flows_explain_rows(&self) -> u16 {
-        let (w, h) = self.size;
+        self.flows_explain_rows_in(self.area())
+    }
+
+    /// [`App::flows_explain_rows`] over `area`.
+    pub fn flows_explain_rows_in(&self, area: Rect) -> u16 {
+        let (w, h) = (area.width, area.height);
         if !self.explain || h < 20 {
             return 0;
         }
@@ -507,6 +548,7 @@ impl App {
             let layout = self.flows_layout();
             self.flows.refresh(&layout);
         }
+        self.store.trim_spool_cache_if_full();
     }
 
     fn apply(&mut self, msg: Msg) {
@@ -527,13 +569,17 @@ impl App {
             Msg::Finished(result) => {
                 self.source.state = match result {
                     Ok(()) => SourceState::Done,
-                    Err(reason) => SourceState::Failed(sanitize(&reason)),
+                    // Outside names in the reason were sanitized where it was made.
+                    Err(reason) => SourceState::Failed(neutralize(&reason, false)),
                 };
                 self.finish_flows_if_over();
                 // The status bar may have grown a row.
                 self.relayout();
             }
-            Msg::Drops(d) => self.drops = d,
+            Msg::Drops(d) => {
+                self.drops = d;
+                self.evict_spooled();
+            }
             Msg::Tick => {}
             Msg::Clock { now_ns } => {
                 self.now_ns = now_ns;
@@ -605,6 +651,23 @@ impl App {
         }
         self.after_eviction(evicted);
         self.after_release();
+        // Frames that were still in the channel when the spool dropped their bytes.
+        self.evict_spooled();
+    }
+
+    /// Evicts the packets whose bytes the live spool removed from disk (`--spool-max`).
+    fn evict_spooled(&mut self) {
+        let gone = self.drops.spool_evicted;
+        if self.store.evicted() >= gone || self.store.is_empty() {
+            return;
+        }
+        let evicted = self.store.evicted();
+        let bytes = self.store.bytes_on_wire();
+        self.store.evict_through(gone);
+        // Live capture releases every packet as it arrives: the evicted ones were shown.
+        let freed = bytes.saturating_sub(self.store.bytes_on_wire());
+        self.released_bytes = self.released_bytes.saturating_sub(freed);
+        self.after_eviction(evicted);
     }
 
     /// The store evicted packets since it had evicted `before`: positions held by the screens

@@ -780,6 +780,9 @@ impl App {
         for h in &decoded.headers {
             mask_address_fields(&h.fields, &mut out, &mut r);
         }
+        // Addresses written as text in a payload (`Host: 10.77.1.2`) show in the ASCII column
+        // and as hex digits: masked too.
+        r.mask_text_in_bytes(&mut out);
         Cow::Owned(out)
     }
 }

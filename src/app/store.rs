@@ -97,6 +97,9 @@ pub struct PacketStore {
     max_bytes: Option<u64>,
     /// The most recent eviction was for the byte budget (not the packet limit).
     last_evicted_for_bytes: bool,
+    /// The last eviction was because the live spool dropped the packet's bytes from disk
+    /// (`--spool-max`).
+    last_evicted_for_spool: bool,
     arena: VecDeque<Vec<u8>>,
     /// Chunk number of `arena[0]`.
     arena_base: u64,
@@ -174,6 +177,14 @@ impl PacketStore {
     pub fn trim_spool_cache(&mut self) {
         if let Some(spool) = &mut self.spool {
             spool.cache.get_mut().clear();
+        }
+    }
+
+    /// Drops the bytes read back once more than a few are cached (the app calls this after
+    /// every message, so scrolling through a whole file keeps memory flat).
+    pub fn trim_spool_cache_if_full(&mut self) {
+        if self.spool_cache_len() > SPOOL_CACHE {
+            self.trim_spool_cache();
         }
     }
 
@@ -371,13 +382,25 @@ impl PacketStore {
             while self.len > max {
                 self.evict_oldest();
                 self.last_evicted_for_bytes = false;
+                self.last_evicted_for_spool = false;
             }
         }
         if let Some(max) = self.max_bytes {
             while self.len > 1 && self.mem_bytes() > max {
                 self.evict_oldest();
                 self.last_evicted_for_bytes = true;
+                self.last_evicted_for_spool = false;
             }
+        }
+    }
+
+    /// Evicts the oldest packets until `gone` packets (counted from the first) are evicted:
+    /// the live spool has dropped their bytes from disk (`--spool-max`). Packets not stored
+    /// yet are evicted by the caller calling again after storing them.
+    pub fn evict_through(&mut self, gone: u64) {
+        while self.evicted < gone && self.len > 0 {
+            self.evict_oldest();
+            self.last_evicted_for_spool = true;
         }
     }
 
@@ -473,9 +496,12 @@ impl PacketStore {
         self.max_bytes
     }
 
-    /// The command-line flag of the limit that evicted last: `--max-mem` or `--max-packets`.
+    /// The command-line flag of the limit that evicted last: `--max-mem`, `--spool-max` or
+    /// `--max-packets`.
     pub fn eviction_flag(&self) -> &'static str {
-        if self.last_evicted_for_bytes {
+        if self.last_evicted_for_spool {
+            "--spool-max"
+        } else if self.last_evicted_for_bytes {
             "--max-mem"
         } else {
             "--max-packets"

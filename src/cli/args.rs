@@ -79,9 +79,117 @@ pub struct CaptureOpts {
     /// Do not put the interface into promiscuous mode.
     #[arg(long)]
     pub no_promisc: bool,
-    /// Also write every captured packet to this pcap file (Wireshark opens it).
+    #[command(flatten)]
+    pub kernel: KernelBuffer,
+    /// Also write every captured packet to this pcap file (Wireshark opens it). The file is
+    /// created readable by you only (0600); an existing file or a symbolic link is refused
+    /// unless --force is given (a link is refused even then).
     #[arg(short = 'w', long = "write", value_name = "OUT.pcap")]
     pub write: Option<PathBuf>,
+    /// Overwrite an existing -w file (never through a symbolic link).
+    #[arg(long, requires = "write")]
+    pub force: bool,
+    #[command(flatten)]
+    pub rotate: Rotation,
+    /// Bound the temporary spool that holds the bytes of captured packets on disk to SIZE
+    /// (`512M`, `2G`; K, M, G are 1024-based): the oldest packets are evicted from disk and
+    /// from the screen, and counted, like --max-packets. Not used for a plain -w file, which
+    /// keeps everything (bound it with -C and -W).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size,
+          default_value = DEFAULT_SPOOL_MAX)]
+    pub spool_max: u64,
+}
+
+/// Default of `--spool-max`.
+pub const DEFAULT_SPOOL_MAX: &str = "1G";
+
+/// `-w` rotation, as tcpdump does it.
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+#[command(group(clap::ArgGroup::new("rotate_by").args(["file_size", "rotate_secs"]).multiple(true)))]
+pub struct Rotation {
+    /// Start a new -w file once the current one holds more than MB million bytes (tcpdump's
+    /// -C): OUT.pcap, OUT.pcap1, OUT.pcap2… (with -W: OUT.pcap0 … OUT.pcapN-1, reused in a
+    /// ring).
+    #[arg(short = 'C', value_name = "MB", requires = "write",
+          value_parser = parse_megabytes)]
+    pub file_size: Option<u64>,
+    /// With -C: keep at most N files, overwriting the oldest (a ring). With -G: stop after N
+    /// files.
+    #[arg(short = 'W', value_name = "N", requires = "rotate_by",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub file_count: Option<u32>,
+    /// Start a new -w file every SECS seconds (tcpdump's -G); the -w name may hold strftime
+    /// fields (%Y %m %d %H %M %S) filled with the time the file is started, otherwise a
+    /// number is appended as with -C.
+    #[arg(short = 'G', value_name = "SECS", requires = "write",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub rotate_secs: Option<u64>,
+}
+
+/// `--idle-timeout`: seconds, more than 0 and at most a year.
+pub fn parse_idle_timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds (e.g. 300, 0.5)"))?;
+    if !v.is_finite() || v <= 0.0 || v > 31_536_000.0 {
+        return Err(format!("an idle timeout of {v} s is outside (0, 31536000]"));
+    }
+    Ok(v)
+}
+
+/// tcpdump's `-C`: millions of bytes (a decimal fraction is allowed), at least 1 byte.
+pub fn parse_megabytes(s: &str) -> Result<u64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size in millions of bytes (example: 100)"))?;
+    if !v.is_finite() || v <= 0.0 || v > 1e12 {
+        return Err(format!("`{s}` is out of range (more than 0, at most 1e12)"));
+    }
+    Ok(((v * 1e6) as u64).max(1))
+}
+
+/// The kernel capture buffer: `-B` like tcpdump.
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+pub struct KernelBuffer {
+    /// Kernel capture buffer: a plain number is KiB as in tcpdump's -B (`65536`), or give a
+    /// unit (`64M`). Default 32 MiB: a burst of tens of thousands of packets waits there while
+    /// synack catches up (libpcap's own default is 2 MiB).
+    #[arg(short = 'B', long = "buffer-size", value_name = "KiB|SIZE",
+          value_parser = parse_buffer_size)]
+    pub buffer_size: Option<i32>,
+    /// Hand each packet to synack the moment it arrives (tcpdump's --immediate-mode). Lower
+    /// latency, but the kernel buffer then holds one snaplen-sized slot per packet, so bursts
+    /// are dropped unless -s is small: by default packets arrive in blocks at most 50 ms old.
+    #[arg(long = "immediate-mode")]
+    pub immediate: bool,
+}
+
+impl KernelBuffer {
+    /// The buffer size in bytes to ask libpcap for.
+    pub fn bytes(&self) -> i32 {
+        self.buffer_size
+            .unwrap_or(crate::source::DEFAULT_BUFFER_BYTES)
+    }
+}
+
+/// `-B`: a plain number is KiB (tcpdump), or a size with a unit (`parse_size`); 64 KiB to 2 GiB.
+pub fn parse_buffer_size(s: &str) -> Result<i32, String> {
+    let t = s.trim();
+    let bytes = if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        t.parse::<u64>()
+            .ok()
+            .and_then(|k| k.checked_mul(1024))
+            .ok_or_else(|| format!("`{t}` is too large"))?
+    } else {
+        parse_size(t)?
+    };
+    if bytes < 64 * 1024 {
+        return Err("the buffer must be at least 64 KiB".into());
+    }
+    i32::try_from(bytes).map_err(|_| "the buffer can be at most 2047 MiB".into())
 }
 
 #[derive(Debug, Args)]
@@ -119,7 +227,15 @@ impl LiveArgs {
             snaplen: self.capture.snaplen,
             promisc: !self.capture.no_promisc,
             write_to: self.capture.write.clone(),
-            ..crate::source::LiveConfig::default()
+            buffer_size: Some(self.capture.kernel.bytes()),
+            immediate: self.capture.kernel.immediate,
+            overwrite: self.capture.force,
+            rotation: crate::source::Rotation {
+                file_size: self.capture.rotate.file_size,
+                file_count: self.capture.rotate.file_count,
+                seconds: self.capture.rotate.rotate_secs,
+            },
+            spool_max: Some(self.capture.spool_max),
         }
     }
 }
@@ -447,6 +563,8 @@ pub struct LiveLimits {
     /// Do not put the interface into promiscuous mode (live).
     #[arg(long)]
     pub no_promisc: bool,
+    #[command(flatten)]
+    pub kernel: KernelBuffer,
 }
 
 #[derive(Debug, Args)]
@@ -456,6 +574,12 @@ pub struct FlowsArgs {
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 10_000_000)]
     pub max_flows: usize,
+    /// Live or piped input: a connection with no packet for SECS seconds (capture time) is
+    /// printed then, without waiting for its close or the end. Closed connections (both FINs
+    /// or a reset) are printed at once; each connection is printed once.
+    #[arg(long, value_name = "SECS", default_value = "300",
+          value_parser = parse_idle_timeout)]
+    pub idle_timeout: f64,
 }
 
 #[cfg(test)]
@@ -595,6 +719,89 @@ mod tests {
             assert!(parse_size(bad).is_err(), "{bad:?} accepted");
         }
         assert!(parse_size("20000000T").is_err(), "overflow");
+    }
+
+    #[test]
+    fn buffer_size_is_kib_like_tcpdump_or_a_size() {
+        assert_eq!(parse_buffer_size("65536"), Ok(64 << 20));
+        assert_eq!(parse_buffer_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_buffer_size("64"), Ok(64 << 10));
+        for bad in ["63", "1K", "4G", "", "lots"] {
+            assert!(parse_buffer_size(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(KernelBuffer::default().bytes(), 32 << 20);
+    }
+
+    #[test]
+    fn live_rotation_spool_and_force_become_settings() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["synack", "live"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).map(|c| c.command) {
+                Ok(Command::Live(l)) => Ok(l.to_live_config()),
+                Ok(other) => panic!("parsed as {other:?}"),
+                Err(e) => Err(e),
+            }
+        };
+        let d = parse(&[]).expect("valid");
+        assert_eq!(d.spool_max, Some(1 << 30), "default --spool-max 1G");
+        assert_eq!(d.buffer_size, Some(32 << 20));
+        assert!(!d.immediate && !d.overwrite && !d.rotation.is_active());
+        let c = parse(&[
+            "-w",
+            "o.pcap",
+            "-C",
+            "2.5",
+            "-W",
+            "4",
+            "--force",
+            "-B",
+            "8M",
+            "--spool-max",
+            "10M",
+            "--immediate-mode",
+        ])
+        .expect("valid");
+        assert_eq!(c.rotation.file_size, Some(2_500_000));
+        assert_eq!(c.rotation.file_count, Some(4));
+        assert!(c.overwrite && c.immediate);
+        assert_eq!(
+            (c.buffer_size, c.spool_max),
+            (Some(8 << 20), Some(10 << 20))
+        );
+        let g = parse(&["-w", "o-%H.pcap", "-G", "60", "-W", "3"]).expect("valid");
+        assert_eq!(
+            (g.rotation.seconds, g.rotation.file_count),
+            (Some(60), Some(3))
+        );
+        // -C/-G/-W/--force need -w; -W needs -C or -G.
+        for bad in [
+            &["-C", "1"][..],
+            &["-G", "5"],
+            &["--force"],
+            &["-w", "o.pcap", "-W", "3"],
+            &["-w", "o.pcap", "-C", "0"],
+            &["-w", "o.pcap", "-G", "0"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn flows_idle_timeout_is_validated() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["synack", "flows", "-"];
+            argv.extend_from_slice(extra);
+            match Cli::try_parse_from(argv).map(|c| c.command) {
+                Ok(Command::Flows(f)) => Ok(f.idle_timeout),
+                Ok(other) => panic!("parsed as {other:?}"),
+                Err(e) => Err(e),
+            }
+        };
+        assert_eq!(parse(&[]).ok(), Some(300.0));
+        assert_eq!(parse(&["--idle-timeout", "1.5"]).ok(), Some(1.5));
+        assert!(parse(&["--idle-timeout", "0"]).is_err());
+        assert!(parse(&["--idle-timeout", "soon"]).is_err());
     }
 
     #[test]

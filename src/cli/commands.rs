@@ -5,6 +5,7 @@
 //! addresses (`redact`). Also `demo`: `--list`, or the viewer (`tui`) over an embedded
 //! scenario. Depends on cli, source, decode, flow, output, pacing, redact, demo, app and tui.
 
+use std::cell::Cell;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -17,13 +18,13 @@ use crate::cli::output::{self, PacketLine};
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
 use crate::decode;
 use crate::filter::{Filter, FilterError, PacketCtx};
-use crate::flow::{Flow, FlowTracker};
+use crate::flow::{Flow, FlowId, FlowTracker};
 use crate::model::Frame;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
 use crate::replay::pacing::Pacer;
 use crate::source::{
-    self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError,
+    self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError, StreamControl,
 };
 use crate::teach::demo::{self, DemoError};
 
@@ -51,6 +52,14 @@ impl CommandError {
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, CommandError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
     }
+
+    /// The signal that ended the interactive viewer, if that is what happened.
+    pub fn signal(&self) -> Option<i32> {
+        match self {
+            CommandError::Interactive(crate::terminal::tui::TuiError::Signal(sig)) => Some(*sig),
+            _ => None,
+        }
+    }
 }
 
 /// Where frames come from: a file (or stdin) read to its end, or a live interface.
@@ -59,35 +68,49 @@ enum Input {
     Live(Box<LiveCapture>),
 }
 
+/// What one read gave.
+enum Next {
+    Frame,
+    /// Nothing arrived for a while (live only): a chance to print what is due.
+    Idle,
+    End,
+}
+
 impl Input {
     fn open(
         file: Option<&Path>,
         live: &LiveLimits,
         filter: Option<&str>,
+        ctl: &StreamControl,
     ) -> Result<Input, SourceError> {
         match file {
-            Some(p) if p.as_os_str() == "-" => Ok(Input::File(Box::new(FileReader::from_reader(
-                Box::new(io::stdin()),
-                "stdin",
-            )?))),
-            Some(p) => Ok(Input::File(Box::new(FileReader::open(p)?))),
+            Some(p) if p.as_os_str() == "-" => Ok(Input::File(Box::new(FileReader::stdin(ctl)?))),
+            Some(p) => Ok(Input::File(Box::new(FileReader::open_with(p, ctl)?))),
             None => {
                 let cfg = LiveConfig {
                     interface: live.interface.clone(),
                     filter: filter.map(str::to_owned),
                     snaplen: live.snaplen,
                     promisc: !live.no_promisc,
+                    buffer_size: Some(live.kernel.bytes()),
+                    immediate: live.kernel.immediate,
                     ..LiveConfig::default()
                 };
                 let cap = LiveCapture::open(&cfg)?;
                 // Like tcpdump's "listening on": tells scripts (and tests) the capture is armed.
                 eprintln!(
-                    "synack: capturing on {} ({}), snaplen {} bytes{}",
-                    cap.interface(),
+                    "synack: capturing on {} ({}), snaplen {} bytes, buffer {} KiB{}{}",
+                    crate::sanitize::sanitize(cap.interface()),
                     cap.link_type(),
                     live.snaplen,
+                    live.kernel.bytes() / 1024,
+                    if live.kernel.immediate {
+                        ", immediate mode"
+                    } else {
+                        ""
+                    },
                     filter
-                        .map(|f| format!(", filter '{f}'"))
+                        .map(|f| format!(", filter '{}'", crate::sanitize::sanitize(f)))
                         .unwrap_or_default()
                 );
                 Ok(Input::Live(Box::new(cap)))
@@ -95,23 +118,70 @@ impl Input {
         }
     }
 
-    /// The next frame, or `Ok(false)` at the end (end of file, or stop requested).
-    fn next_into(&mut self, frame: &mut Frame, stop: &AtomicBool) -> Result<bool, SourceError> {
+    /// Whether packets arrive over time (live, a pipe, a FIFO, stdin) rather than from a file
+    /// on disk: output is then flushed per packet.
+    fn is_stream(&self) -> bool {
         match self {
-            Input::File(r) => r.next_into(frame),
-            Input::Live(c) => loop {
-                if stop.load(Ordering::Relaxed) {
-                    return Ok(false);
-                }
-                if let LiveRead::Frame = c.next_into(frame)? {
-                    return Ok(true);
-                }
+            // `dump - < file.pcap`: stdin is a file on disk, not a stream.
+            Input::File(r) if r.name() == "-" => !stdin_is_a_file(),
+            Input::File(r) => r.total_bytes().is_none(),
+            Input::Live(_) => true,
+        }
+    }
+
+    /// The next frame; `End` at the end of the input or once a stop was requested (a read
+    /// waiting on a silent pipe gives up then too).
+    fn next_into(&mut self, frame: &mut Frame, stop: &AtomicBool) -> Result<Next, SourceError> {
+        match self {
+            Input::File(r) => match r.next_into(frame) {
+                Ok(true) => Ok(Next::Frame),
+                Ok(false) => Ok(Next::End),
+                Err(_) if stop.load(Ordering::Relaxed) => Ok(Next::End),
+                Err(e) => Err(e),
             },
+            Input::Live(c) => {
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(Next::End);
+                }
+                Ok(match c.next_into(frame)? {
+                    LiveRead::Frame => Next::Frame,
+                    LiveRead::Timeout => Next::Idle,
+                })
+            }
         }
     }
 }
 
-/// Limits of one run: `-c` count and `--duration`, and Ctrl-C / SIGTERM.
+/// Whether standard input is a regular file (redirected from one) rather than a pipe.
+fn stdin_is_a_file() -> bool {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP end `dump` and `flows` cleanly (what was read is printed, a
+/// capture's counters too); a second one while the first is being handled exits at once.
+/// Registered once per process (`replay --print --loop` reads the file again and again).
+fn stop_on_signals() -> Arc<AtomicBool> {
+    static STOP: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    let stop = STOP.get_or_init(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let stop = Arc::new(AtomicBool::new(false));
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            // If registration fails the default action (exit) still applies.
+            let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop));
+            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+        }
+        stop
+    });
+    Arc::clone(stop)
+}
+
+/// Limits of one run: `-c` count and `--duration`, and the stop flag signals set.
 struct Limits {
     count: Option<u64>,
     deadline: Option<Instant>,
@@ -119,12 +189,7 @@ struct Limits {
 }
 
 impl Limits {
-    fn new(live: &LiveLimits) -> Limits {
-        let stop = Arc::new(AtomicBool::new(false));
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // If registration fails the default action (exit) still applies; nothing to lose.
-            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
-        }
+    fn new(live: &LiveLimits, stop: Arc<AtomicBool>) -> Limits {
         let deadline = live
             .duration
             .filter(|d| d.is_finite() && *d >= 0.0)
@@ -217,30 +282,55 @@ fn final_flows(path: &Path) -> Result<Vec<Option<Flow>>, CommandError> {
     Ok(finals)
 }
 
-/// What `emit` gets for each packet that passes the filters.
-struct Shown<'a> {
-    no: u64,
-    frame: &'a Frame,
-    layout: &'a decode::Layout,
-    flow: Option<u32>,
-    /// The file's first packet time.
-    first_ns: i64,
+/// What the read loop hands its consumer.
+enum Step<'a> {
+    /// A packet that passed the filter.
+    Packet {
+        no: u64,
+        frame: &'a Frame,
+        layout: &'a decode::Layout,
+        flow: Option<u32>,
+        /// The file's first packet time (for relative times).
+        first_ns: i64,
+    },
+    /// A live capture saw nothing for a read timeout.
+    Idle,
 }
 
-/// Runs the read → decode → track loop, calling `emit` for each packet that passes the
-/// filters (BPF `-f`, display `-Y`). Everything read before an error is emitted before the
-/// error is returned.
+/// How a run ended, for the counters printed at exit.
+#[derive(Debug, Default)]
+struct RunEnd {
+    /// Frames read (captured).
+    captured: u64,
+    /// libpcap's counters, for a live capture.
+    kernel: Option<source::KernelStats>,
+}
+
+/// Runs the read → decode → track loop, calling `emit` for each packet that passes the filter
+/// (and on idle turns of a live capture). Everything read before an error is emitted before
+/// the error is returned. `stream` is told whether the input arrives over time (live, pipe).
 fn for_each_packet(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
     display: Option<&Display>,
     mut tracker: FlowTracker,
-    mut emit: impl FnMut(&Shown<'_>, &mut FlowTracker) -> io::Result<()>,
-) -> (FlowTracker, Result<(), CommandError>) {
-    let result = read_all(file, live, filter, display, &mut tracker, &mut emit);
+    stream: &Cell<bool>,
+    mut emit: impl FnMut(Step<'_>, &mut FlowTracker) -> io::Result<()>,
+) -> (FlowTracker, RunEnd, Result<(), CommandError>) {
+    let mut end = RunEnd::default();
+    let result = read_all(
+        file,
+        live,
+        filter,
+        display,
+        &mut tracker,
+        stream,
+        &mut end,
+        &mut emit,
+    );
     tracker.finish();
-    (tracker, result)
+    (tracker, end, result)
 }
 
 fn read_all(
@@ -249,10 +339,21 @@ fn read_all(
     filter: Option<&str>,
     display: Option<&Display>,
     tracker: &mut FlowTracker,
-    emit: &mut impl FnMut(&Shown<'_>, &mut FlowTracker) -> io::Result<()>,
+    stream: &Cell<bool>,
+    end: &mut RunEnd,
+    emit: &mut impl FnMut(Step<'_>, &mut FlowTracker) -> io::Result<()>,
 ) -> Result<(), CommandError> {
-    let mut input = Input::open(file, live, filter)?;
-    let limits = Limits::new(live);
+    // Signals are caught before opening, so that waiting for a FIFO's writer can be stopped.
+    let stop = stop_on_signals();
+    let ctl = StreamControl::new(Arc::clone(&stop));
+    let mut input = match Input::open(file, live, filter, &ctl) {
+        Ok(input) => input,
+        // Stopped while waiting for a FIFO's or pipe's first bytes: nothing was read.
+        Err(_) if ctl.stopped() => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    stream.set(input.is_stream());
+    let limits = Limits::new(live, stop);
     // `-f` on a file is applied here; live input is filtered in the kernel already.
     let offline = match (&input, filter) {
         (Input::File(r), Some(expr)) => {
@@ -269,7 +370,21 @@ fn read_all(
     };
     let (mut number, mut emitted) = (0u64, 0u64);
     let mut first_ns = None;
-    while !limits.reached(emitted) && input.next_into(&mut frame, &limits.stop)? {
+    let result = loop {
+        if limits.reached(emitted) {
+            break Ok(());
+        }
+        match input.next_into(&mut frame, &limits.stop) {
+            Ok(Next::Frame) => {}
+            Ok(Next::Idle) => {
+                if let Err(e) = emit(Step::Idle, tracker) {
+                    break Err(CommandError::Output(e));
+                }
+                continue;
+            }
+            Ok(Next::End) => break Ok(()),
+            Err(e) => break Err(CommandError::from(e)),
+        }
         number += 1;
         let first_ns = *first_ns.get_or_insert(frame.ts_ns);
         // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
@@ -301,21 +416,61 @@ fn read_all(
                 continue;
             }
         }
-        let shown = Shown {
+        let step = Step::Packet {
             no: number,
             frame: &frame,
             layout: &layout,
             flow,
             first_ns,
         };
-        emit(&shown, tracker).map_err(CommandError::Output)?;
+        if let Err(e) = emit(step, tracker) {
+            break Err(CommandError::Output(e));
+        }
         emitted += 1;
+    };
+    end.captured = number;
+    if let Input::Live(cap) = &mut input {
+        end.kernel = cap.kernel_stats().ok();
     }
-    Ok(())
+    result
 }
 
-/// `synack dump`: one line or JSON object per packet, streamed; or, with `-w`, the packets
-/// written to a capture file.
+/// Prints a live capture's counters on stderr at exit, as tcpdump does ("N packets
+/// captured, N received by filter, N dropped by kernel"), plus synack's own drops (none: the
+/// non-interactive commands read synchronously, so a slow consumer shows as kernel drops).
+/// In JSON mode the same counters are one JSON object, the last line on stderr.
+fn report_capture_counters(end: &RunEnd, format: Format) {
+    let Some(k) = end.kernel else {
+        return;
+    };
+    match format {
+        Format::Json => eprintln!(
+            "{}",
+            serde_json::json!({
+                "packets_captured": end.captured,
+                "received_by_filter": k.received,
+                "dropped_by_kernel": k.dropped,
+                "dropped_by_interface": k.if_dropped,
+                "dropped_by_synack": 0,
+            })
+        ),
+        Format::Text | Format::Csv => {
+            let plural =
+                |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "{} captured\n{} received by filter\n{} dropped by kernel\n{} dropped by \
+                 interface\n{} dropped by synack",
+                plural(end.captured, "packet"),
+                plural(k.received, "packet"),
+                plural(k.dropped, "packet"),
+                plural(k.if_dropped, "packet"),
+                plural(0, "packet"),
+            );
+        }
+    }
+}
+
+/// `synack dump`: one line or JSON object per packet, streamed.
 pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     let input = args.stream.input().map_err(CommandError::Usage)?;
     let format = args.stream.format;
@@ -335,40 +490,53 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         return dump_to_file(args, &input, display.as_ref(), out);
     }
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let live_mode = input.file.is_none();
     let mut line = Vec::with_capacity(256);
     let mut redactor = args.stream.redact.then(Redactor::new);
     let mut prev_ns = None;
-    let (_, result) = for_each_packet(
+    let stream = Cell::new(false);
+    let (_, end, result) = for_each_packet(
         input.file.as_deref(),
         &args.stream.live,
         input.bpf.as_deref(),
         display.as_ref(),
         FlowTracker::new(1_000_000),
-        |p, _| {
+        &stream,
+        |step, _| {
+            let Step::Packet {
+                no,
+                frame,
+                layout,
+                flow,
+                first_ns,
+            } = step
+            else {
+                return Ok(());
+            };
             line.clear();
             let clock = output::Clock {
                 format: args.time_format,
-                first_ns: p.first_ns,
-                prev_ns: prev_ns.unwrap_or(p.frame.ts_ns),
+                first_ns,
+                prev_ns: prev_ns.unwrap_or(frame.ts_ns),
             };
-            prev_ns = Some(p.frame.ts_ns);
-            write_packet(&mut line, format, p, clock)?;
+            prev_ns = Some(frame.ts_ns);
+            write_packet(&mut line, format, no, frame, layout, flow, clock)?;
             if format == Format::Text {
                 if args.verbose > 0 {
-                    write_layers(&mut line, p.frame)?;
+                    write_layers(&mut line, frame)?;
                 }
                 if bytes_view {
-                    write_bytes(&mut line, args, p)?;
+                    write_bytes(&mut line, args, frame, layout)?;
                 }
             }
             write_line(&mut out, &line, redactor.as_mut())?;
-            // Live output appears as packets arrive; file output is flushed by the buffer.
-            if live_mode { out.flush() } else { Ok(()) }
+            // Live and piped input appear as packets arrive; file output is flushed by the
+            // buffer. (`stream` is known before the first packet.)
+            if stream.get() { out.flush() } else { Ok(()) }
         },
     );
     // Whatever was read before an error is still written out before the message.
     let flushed = out.flush().map_err(CommandError::Output);
+    report_capture_counters(&end, format);
     result.and(flushed)
 }
 
@@ -381,16 +549,21 @@ fn dump_to_file(
 ) -> Result<(), CommandError> {
     let mut writer = source::PacketWriter::create(out)
         .map_err(|e| CommandError::Usage(format!("cannot create {}: {e}", out.display())))?;
-    let (_, result) = for_each_packet(
+    let (_, end, result) = for_each_packet(
         input.file.as_deref(),
         &args.stream.live,
         input.bpf.as_deref(),
         display,
         FlowTracker::new(1_000_000),
-        |p, _| writer.write(p.frame),
+        &Cell::new(false),
+        |step, _| match step {
+            Step::Packet { frame, .. } => writer.write(frame),
+            Step::Idle => Ok(()),
+        },
     );
     let written = writer.written();
     let finished = writer.finish().map(|_| ()).map_err(CommandError::Output);
+    report_capture_counters(&end, args.stream.format);
     result.and(finished)?;
     eprintln!("synack: wrote {written} packets to {}", out.display());
     Ok(())
@@ -400,10 +573,13 @@ fn dump_to_file(
 fn write_packet(
     out: &mut impl Write,
     format: Format,
-    p: &Shown<'_>,
+    no: u64,
+    frame: &Frame,
+    layout: &decode::Layout,
+    flow: Option<u32>,
     clock: output::Clock,
 ) -> io::Result<()> {
-    let (frame, summary) = (p.frame, &p.layout.summary);
+    let summary = &layout.summary;
     match format {
         Format::Text | Format::Csv => {
             // The application summary (DNS question, HTTP request line…) needs the full
@@ -411,17 +587,17 @@ fn write_packet(
             let app = summary
                 .app
                 .and_then(|_| decode::decode(frame.link, &frame.data, frame.len).app_summary);
-            output::write_text_timed(out, p.no, frame, summary, app.as_deref(), p.flow, clock)
+            output::write_text_timed(out, no, frame, summary, app.as_deref(), flow, clock)
         }
         Format::Json => {
             let decoded = decode::decode(frame.link, &frame.data, frame.len);
             output::write_json(
                 out,
                 &PacketLine {
-                    no: p.no,
+                    no,
                     frame,
                     decoded: &decoded,
-                    flow: p.flow,
+                    flow,
                 },
             )
         }
@@ -455,13 +631,17 @@ fn write_layers(out: &mut impl Write, frame: &Frame) -> io::Result<()> {
 
 /// `dump -x / -X / -A`: the packet from its network header (as tcpdump does), in hex, hex
 /// and ASCII, or ASCII, each byte that is not printable ASCII shown as '.'.
-fn write_bytes(out: &mut impl Write, args: &DumpArgs, p: &Shown<'_>) -> io::Result<()> {
-    let start = p
-        .layout
+fn write_bytes(
+    out: &mut impl Write,
+    args: &DumpArgs,
+    frame: &Frame,
+    layout: &decode::Layout,
+) -> io::Result<()> {
+    let start = layout
         .headers()
         .find(|(h, _)| h.layer() == decode::LayerKind::Internet)
         .map_or(0, |(_, r)| r.start);
-    let bytes = p.frame.data.get(start..).unwrap_or(&[]);
+    let bytes = frame.data.get(start..).unwrap_or(&[]);
     let printable = |b: u8| {
         if b.is_ascii_graphic() || b == b' ' {
             b
@@ -515,11 +695,7 @@ fn write_line(
 /// `synack replay FILE --print`: `dump`'s lines, each written (and flushed) when the replay
 /// clock reaches its packet, on the real wall clock. Ctrl-C stops it cleanly.
 pub fn replay_print(args: &ReplayArgs) -> Result<(), CommandError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // If registration fails the default action (exit) still applies.
-        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
-    }
+    let stop = stop_on_signals();
     let start = Instant::now();
     let mut out = io::stdout().lock();
     replay_print_to(args, &mut out, |due| sleep_until(start, due, &stop))
@@ -566,6 +742,7 @@ pub fn replay_print_to(
         duration: None,
         snaplen: 262_144,
         no_promisc: false,
+        kernel: crate::cli::KernelBuffer::default(),
     };
     let mut base: WallNs = 0;
     let mut line = Vec::with_capacity(256);
@@ -573,22 +750,41 @@ pub fn replay_print_to(
         let mut pacer = Pacer::from_options(&opts);
         let mut last_due = base;
         let mut stopped = false;
-        let (_, result) = for_each_packet(
+        let (_, _, result) = for_each_packet(
             Some(&args.file),
             &live,
             None,
             display.as_ref(),
             FlowTracker::new(args.max_flows),
-            |p, _| {
+            &Cell::new(false),
+            |step, _| {
+                let Step::Packet {
+                    no,
+                    frame,
+                    layout,
+                    flow,
+                    ..
+                } = step
+                else {
+                    return Ok(());
+                };
                 if !opts.instant {
-                    last_due = base.saturating_add(pacer.release_at(p.frame.ts_ns));
+                    last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
                     if !wait_until(last_due) {
                         stopped = true;
                         return Err(io::Error::other("stopped"));
                     }
                 }
                 line.clear();
-                write_packet(&mut line, args.format, p, output::Clock::default())?;
+                write_packet(
+                    &mut line,
+                    args.format,
+                    no,
+                    frame,
+                    layout,
+                    flow,
+                    output::Clock::default(),
+                )?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()
             },
@@ -605,9 +801,11 @@ pub fn replay_print_to(
     }
 }
 
-/// `synack flows`: one line or JSON object per TCP connection, after the input ends. When
-/// `--max-flows` forces evictions, each evicted connection is printed as it leaves memory, so
-/// none is lost and memory stays bounded.
+/// `synack flows`: one line or JSON object per TCP connection. From a file, after the input
+/// ends. From live capture or a pipe, each connection as soon as it closes (both FINs or a
+/// reset) or has been idle for `--idle-timeout`, and the rest at exit. When `--max-flows`
+/// forces evictions, each evicted connection is printed as it leaves memory, so none is lost
+/// and memory stays bounded.
 pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     let input = args.stream.input().map_err(CommandError::Usage)?;
     let display = Display::new(args.stream.display_filter.as_deref(), input.file.as_deref())?;
@@ -618,37 +816,72 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         header_done: false,
     };
     // With a filter every frame of a file is still tracked (see `read_all`): list only the
-    // flows with a packet through the filter, by id (ids are dense from 0).
+    // flows with a packet through the filter, by id (ids are dense from 0). `printed` marks
+    // the flows a stream already printed when they closed or went idle.
     let mut shown: Vec<bool> = Vec::new();
+    let mut printed: Vec<bool> = Vec::new();
     let filtered = input.bpf.is_some() || display.is_some();
-    let keep = |shown: &[bool], flow: &Flow| {
-        !filtered
-            || usize::try_from(flow.id)
-                .ok()
-                .and_then(|i| shown.get(i))
-                .is_some_and(|s| *s)
-    };
-    let (mut tracker, result) = for_each_packet(
+    let keep = |shown: &[bool], flow: &Flow| !filtered || flag(shown, flow.id);
+    let stream = Cell::new(false);
+    let idle_ns = crate::replay::pacing::secs_to_ns(args.idle_timeout);
+    // Capture time "now" for the idle check: the last packet's time plus the wall time since
+    // it arrived (live timestamps are the wall clock; a replayed pipe's are not).
+    let mut last_seen: Option<(i64, Instant)> = None;
+    let mut last_scan = Instant::now();
+    let (mut tracker, end, result) = for_each_packet(
         input.file.as_deref(),
         &args.stream.live,
         input.bpf.as_deref(),
         display.as_ref(),
         FlowTracker::new(args.max_flows).keep_evicted(),
-        |p, tracker| {
-            if let Some(i) = p.flow.and_then(|id| usize::try_from(id).ok()) {
-                if shown.len() <= i {
-                    shown.resize(i + 1, false);
+        &stream,
+        |step, tracker| {
+            let mut due: Vec<FlowId> = Vec::new();
+            if let Step::Packet { frame, flow, .. } = step {
+                last_seen = Some((frame.ts_ns, Instant::now()));
+                if let Some(id) = flow {
+                    set_flag(&mut shown, id);
+                    let closed = tracker
+                        .get(id)
+                        .is_some_and(|f| f.close != crate::flow::Close::Open);
+                    if stream.get() && closed && !flag(&printed, id) {
+                        due.push(id);
+                    }
                 }
-                if let Some(seen) = shown.get_mut(i) {
-                    *seen = true;
+            }
+            if stream.get() && last_scan.elapsed() >= IDLE_SCAN_EVERY {
+                last_scan = Instant::now();
+                if let Some((ts, at)) = last_seen {
+                    let elapsed = i64::try_from(at.elapsed().as_nanos()).unwrap_or(i64::MAX);
+                    let now = ts.saturating_add(elapsed);
+                    due.extend(
+                        tracker
+                            .flows()
+                            .filter(|f| {
+                                !flag(&printed, f.id) && now.saturating_sub(f.last_ts_ns) >= idle_ns
+                            })
+                            .map(|f| f.id),
+                    );
                 }
             }
             let gone = tracker.drain_evicted();
-            if gone.is_empty() {
+            let mut list: Vec<&Flow> = gone
+                .iter()
+                .filter(|f| keep(&shown, f) && !flag(&printed, f.id))
+                .collect();
+            list.extend(
+                due.iter()
+                    .filter_map(|&id| tracker.get(id))
+                    .filter(|f| keep(&shown, f)),
+            );
+            if list.is_empty() {
                 return Ok(());
             }
-            let gone: Vec<&Flow> = gone.iter().filter(|f| keep(&shown, f)).collect();
-            writer.write(&mut out, &gone)
+            for f in &list {
+                set_flag(&mut printed, f.id);
+            }
+            writer.write(&mut out, &list)?;
+            if stream.get() { out.flush() } else { Ok(()) }
         },
     );
     // A cut file still has flows worth printing: print what was tracked, then the error.
@@ -658,7 +891,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         let rest: Vec<&Flow> = gone
             .iter()
             .chain(tracker.flows())
-            .filter(|f| keep(&shown, f))
+            .filter(|f| keep(&shown, f) && !flag(&printed, f.id))
             .collect();
         writer
             .write(&mut out, &rest)
@@ -673,7 +906,30 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
             tracker.max_flows()
         );
     }
+    report_capture_counters(&end, args.stream.format);
     result
+}
+
+/// How often a stream's flows are checked for `--idle-timeout`.
+const IDLE_SCAN_EVERY: Duration = Duration::from_secs(1);
+
+/// A per-flow mark (flow ids are dense from 0).
+fn flag(marks: &[bool], id: FlowId) -> bool {
+    usize::try_from(id)
+        .ok()
+        .and_then(|i| marks.get(i))
+        .is_some_and(|m| *m)
+}
+
+fn set_flag(marks: &mut Vec<bool>, id: FlowId) {
+    if let Ok(i) = usize::try_from(id) {
+        if marks.len() <= i {
+            marks.resize(i + 1, false);
+        }
+        if let Some(m) = marks.get_mut(i) {
+            *m = true;
+        }
+    }
 }
 
 /// Writes flows as JSON Lines or as rows of the text table (the header once), masking
@@ -838,14 +1094,17 @@ pub fn interfaces() -> Result<(), CommandError> {
 
 /// One line per interface: default mark, name, state, addresses, description.
 fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
-    let width = list
-        .iter()
-        .map(|i| i.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut s = format!("  {:width$}  {:12}  ADDRESSES\n", "NAME", "STATE");
-    for i in list {
+    use crate::sanitize::{pad_to_width, sanitize, width as cells};
+    // Interface names come from the system and may hold anything: sanitized, padded by
+    // display width.
+    let names: Vec<String> = list.iter().map(|i| sanitize(&i.name)).collect();
+    let width = names.iter().map(|n| cells(n)).max().unwrap_or(4).max(4);
+    let mut s = format!(
+        "  {}  {:12}  ADDRESSES\n",
+        pad_to_width("NAME", width, false),
+        "STATE"
+    );
+    for (i, name) in list.iter().zip(&names) {
         let state = match (i.up, i.running, i.loopback) {
             (_, _, true) if i.up => "up,loopback",
             (true, true, _) => "up,running",
@@ -858,9 +1117,11 @@ fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
             i.addresses.join(", ")
         };
         let mark = if i.is_default { '*' } else { ' ' };
-        s.push_str(&format!("{mark} {:width$}  {state:12}  {addrs}", i.name));
+        let name = pad_to_width(name, width, false);
+        let addrs = sanitize(&addrs);
+        s.push_str(&format!("{mark} {name}  {state:12}  {addrs}"));
         if let Some(d) = i.description.as_deref().filter(|d| !d.is_empty()) {
-            s.push_str(&format!("  ({})", crate::sanitize::sanitize(d)));
+            s.push_str(&format!("  ({})", sanitize(d)));
         }
         s.push('\n');
     }
@@ -899,5 +1160,36 @@ mod tests {
         let t = interfaces_table(&list);
         assert!(t.contains("* eth0  up,running    10.0.0.2/24"), "{t}");
         assert!(t.contains("  lo    up,loopback   -"), "{t}");
+    }
+
+    #[test]
+    fn hostile_interface_names_are_sanitized_and_aligned() {
+        let iface = |name: &str| source::InterfaceInfo {
+            name: name.into(),
+            description: Some("\x1b]0;pwned\x07".replace("\\x1b", "\x1b")),
+            addresses: vec![],
+            up: true,
+            running: true,
+            loopback: false,
+            is_default: false,
+        };
+        let list = vec![iface("\x1b]0;pwned\x07"), iface("網路"), iface("e0")];
+        let t = interfaces_table(&list);
+        assert!(!t.contains('\x1b') && !t.contains('\x07'), "{t:?}");
+        assert!(t.contains("\\x1b]0;pwned\\x07"), "{t}");
+        // The STATE column starts at the same cell on every row.
+        let starts: Vec<usize> = t
+            .lines()
+            .filter(|l| l.contains("up,running") || l.contains("STATE"))
+            .map(|l| {
+                let at = l
+                    .find("up,running")
+                    .or_else(|| l.find("STATE"))
+                    .unwrap_or(0);
+                crate::sanitize::width(&l[..at])
+            })
+            .collect();
+        assert_eq!(starts.len(), 4, "{t}");
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}\n{t}");
     }
 }

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use super::fields::mac;
 use super::{AppProto, Proto, Summary, names, tcp, tcp_options};
 use crate::model::{TcpSegment, tcp_flags};
-use crate::sanitize::sanitize;
+use crate::sanitize::neutralize;
 
 /// tcpdump-like one-line description for the packet list's Info column and `dump --format
 /// text`: `Flags [S.], seq 123, ack 456, win 65535, length 0` for TCP, `A? example.com.` for
@@ -26,7 +26,8 @@ pub fn info_line(summary: &Summary, decoded_app: Option<&str>) -> String {
 
 /// [`info_line`], appended to `out`.
 pub fn push_info_line(out: &mut String, summary: &Summary, decoded_app: Option<&str>) {
-    let app = decoded_app.map(sanitize);
+    // Already sanitized by the decoder: only make sure, without escaping its escapes again.
+    let app = decoded_app.map(|a| neutralize(a, false));
     let text = match summary.proto {
         Proto::Tcp => match &summary.tcp {
             Some(t) => {

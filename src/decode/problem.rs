@@ -83,6 +83,9 @@ pub(crate) enum Problem {
         proto: &'static str,
         what: &'static str,
     },
+    /// The record says more bytes were captured than the packet had on the wire (a broken
+    /// writer or an edited file); the captured bytes are decoded.
+    CaplenExceedsLen { caplen: usize, len: u32 },
     /// An application message cut by the capture.
     AppCut {
         proto: &'static str,
@@ -113,7 +116,8 @@ impl Problem {
             | Self::TooManyExtensions => IssueKind::Unsupported,
             Self::LaterFragment { .. }
             | Self::LengthFromFrame { .. }
-            | Self::ContinuesLater { .. } => IssueKind::Note,
+            | Self::ContinuesLater { .. }
+            | Self::CaplenExceedsLen { .. } => IssueKind::Note,
         }
     }
 
@@ -190,6 +194,10 @@ impl Problem {
                 format!("{proto} message continues in a later segment: {have} of {need} bytes here")
             }
             Self::AppMalformed { proto, what } => format!("{proto} message malformed: {what}"),
+            Self::CaplenExceedsLen { caplen, len } => format!(
+                "The record claims {caplen} captured bytes but only {len} on the wire: the \
+                 capture file is inconsistent; all {caplen} captured bytes are decoded"
+            ),
             Self::AppCut { proto, have, need } => {
                 format!("{proto} message cut by the capture: {have} of {need} bytes")
             }

@@ -1433,3 +1433,28 @@ fn mid_stream_segments_on_port_53_are_data_not_broken_dns() {
     assert_eq!(protos(&d), ["Ethernet II", "IPv4", "TCP", "Data"]);
     assert_eq!(field(header(&d, "Data"), "Length").value, "40 bytes");
 }
+
+#[test]
+fn caplen_above_the_wire_length_is_noted() {
+    let p = eth(0x0800, &ipv4(6, &tcp(1000, 80, 1, 0, 0x02, &[], &[])));
+    // The record claims fewer bytes on the wire than it holds.
+    let d = dec(LinkType::ETHERNET, &p, 20);
+    let note = d
+        .issues
+        .iter()
+        .find(|i| i.message.contains("captured bytes but only 20 on the wire"))
+        .unwrap_or_else(|| panic!("no note: {:?}", d.issues));
+    assert_eq!(
+        (note.kind, note.layer, note.offset),
+        (IssueKind::Note, LayerKind::Link, 0)
+    );
+    assert!(!d.summary.broken, "the captured bytes still decode");
+    assert_eq!(d.summary.proto, Proto::Tcp);
+    // An ordinary packet has no such note.
+    let d = dec_full(LinkType::ETHERNET, &p);
+    assert!(
+        d.issues.iter().all(|i| !i.message.contains("on the wire")),
+        "{:?}",
+        d.issues
+    );
+}

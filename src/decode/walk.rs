@@ -179,6 +179,16 @@ pub(crate) fn walk<S: Sink>(link: LinkType, data: &[u8], orig_len: u32, sink: S)
         ip_pair: None,
         net_end: None,
     };
+    if usize::try_from(orig_len).is_ok_and(|len| len < data.len()) {
+        w.problem(
+            LayerKind::Link,
+            0,
+            Problem::CaplenExceedsLen {
+                caplen: data.len(),
+                len: orig_len,
+            },
+        );
+    }
     link::walk(&mut w, link);
     (w.sum, w.sink)
 }

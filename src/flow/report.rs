@@ -128,10 +128,10 @@ pub fn text_table(flows: &[&Flow]) -> String {
         })
         .collect();
 
-    let mut widths = HEADERS.map(|h| h.chars().count());
+    let mut widths = HEADERS.map(crate::sanitize::width);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(crate::sanitize::width(cell));
         }
     }
 
@@ -140,7 +140,7 @@ pub fn text_table(flows: &[&Flow]) -> String {
         let mut text = String::new();
         for (i, cell) in cells.iter().enumerate() {
             let width = widths.get(i).copied().unwrap_or(0);
-            let pad = width.saturating_sub(cell.chars().count());
+            let pad = width.saturating_sub(crate::sanitize::width(cell));
             if i > 0 {
                 text.push_str("  ");
             }

@@ -1,132 +1,161 @@
-//! The bytes under a capture file reader: a read-only memory map of a regular file, or a
-//! bounded, refilling buffer over any `Read` (stdin, pipes). Callers ask for "at least n bytes
-//! from the current position" and then consume what they parsed. Depends on std and memmap2.
+//! The bytes under a capture file reader: a bounded, refilling buffer over a regular file
+//! (positioned reads, `pread`) or over any `Read` (stdin, pipes). Callers ask for "at least n
+//! bytes from the current position" and then consume what they parsed. A regular file is
+//! not memory-mapped: another program truncating it while it is read (re-running
+//! `tcpdump -w` on the same file) would kill a mapped reader with SIGBUS; a positioned read
+//! just returns fewer bytes, and [`Backing::shrunk`] says so. Depends on std.
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
 use std::sync::Arc;
-
-use memmap2::Mmap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Smallest read chunk for streams.
 const STREAM_CHUNK: usize = 64 * 1024;
+/// Read chunk for regular files (fewer system calls; the page cache does the rest).
+const FILE_CHUNK: usize = 1024 * 1024;
 
-pub(crate) enum Backing {
-    Mapped {
-        /// Shared so that a consumer can keep re-reading frames after the reader is gone.
-        map: Arc<Mmap>,
-        pos: usize,
-    },
-    Stream {
-        reader: Box<dyn Read + Send>,
-        buf: Vec<u8>,
-        /// Unconsumed bytes are `buf[start..end]`.
-        start: usize,
-        end: usize,
-        eof: bool,
-        /// Bytes consumed since the beginning of the stream.
-        consumed: u64,
-    },
+/// Sentinel for "the file did not shrink".
+const NOT_SHRUNK: u64 = u64::MAX;
+
+/// Reads a regular file with positioned reads up to the size it had when opened (a file
+/// still being written is read as it was then). Notes when the file ends early: it was
+/// truncated while being read.
+struct FileAt {
+    file: Arc<File>,
+    pos: u64,
+    limit: u64,
+    /// The size the file was found to have when it ended early ([`NOT_SHRUNK`] otherwise).
+    shrunk_to: Arc<AtomicU64>,
+}
+
+impl Read for FileAt {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let left = self.limit.saturating_sub(self.pos);
+        let want = usize::try_from(left).unwrap_or(usize::MAX).min(out.len());
+        let Some(space) = out.get_mut(..want) else {
+            return Ok(0);
+        };
+        if space.is_empty() {
+            return Ok(0);
+        }
+        let n = self.file.read_at(space, self.pos)?;
+        if n == 0 {
+            let now = self.file.metadata().map_or(self.pos, |m| m.len());
+            self.shrunk_to.store(now.min(self.pos), Ordering::SeqCst);
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+pub(crate) struct Backing {
+    reader: Box<dyn Read + Send>,
+    buf: Vec<u8>,
+    /// Unconsumed bytes are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Bytes consumed since the beginning of the stream.
+    consumed: u64,
+    chunk: usize,
+    /// The regular file read, when it is one.
+    file: Option<Arc<File>>,
+    /// Its size when opened, and what it shrank to (see [`FileAt`]).
+    opened_len: u64,
+    shrunk_to: Arc<AtomicU64>,
 }
 
 impl Backing {
-    /// Maps a regular, non-empty file.
-    pub(crate) fn map(file: &File) -> io::Result<Backing> {
-        // SAFETY: the map is read-only and private to this reader. If another process truncates
-        // the file while it is mapped, reads past the new end fault (SIGBUS); that is the same
-        // accepted trade-off as ripgrep and Wireshark's mmap readers make.
-        let map = unsafe { Mmap::map(file)? };
-        Ok(Backing::Mapped {
-            map: Arc::new(map),
+    /// Reads a regular file of `len` bytes (its size when opened).
+    pub(crate) fn file(file: File, len: u64) -> Backing {
+        let file = Arc::new(file);
+        let shrunk_to = Arc::new(AtomicU64::new(NOT_SHRUNK));
+        let reader = FileAt {
+            file: Arc::clone(&file),
             pos: 0,
-        })
-    }
-
-    /// The whole memory map, when the input is mapped.
-    pub(crate) fn shared_map(&self) -> Option<Arc<Mmap>> {
-        match self {
-            Backing::Mapped { map, .. } => Some(Arc::clone(map)),
-            Backing::Stream { .. } => None,
+            limit: len,
+            shrunk_to: Arc::clone(&shrunk_to),
+        };
+        Backing {
+            file: Some(file),
+            opened_len: len,
+            shrunk_to,
+            chunk: FILE_CHUNK,
+            ..Backing::stream(Box::new(reader))
         }
     }
 
+    /// The regular file, shared so that a consumer can keep re-reading frames (with
+    /// positioned reads) after the reader is gone.
+    pub(crate) fn shared_file(&self) -> Option<Arc<File>> {
+        self.file.clone()
+    }
+
+    /// `(size when opened, size found when it ended early)` if the file was truncated
+    /// while being read.
+    pub(crate) fn shrunk(&self) -> Option<(u64, u64)> {
+        let now = self.shrunk_to.load(Ordering::SeqCst);
+        (now != NOT_SHRUNK).then_some((self.opened_len, now))
+    }
+
     pub(crate) fn stream(reader: Box<dyn Read + Send>) -> Backing {
-        Backing::Stream {
+        Backing {
             reader,
             buf: Vec::new(),
             start: 0,
             end: 0,
             eof: false,
             consumed: 0,
+            chunk: STREAM_CHUNK,
+            file: None,
+            opened_len: 0,
+            shrunk_to: Arc::new(AtomicU64::new(NOT_SHRUNK)),
         }
     }
 
     /// Offset of the current position from the start of the input.
     pub(crate) fn position(&self) -> u64 {
-        match self {
-            Backing::Mapped { pos, .. } => *pos as u64,
-            Backing::Stream { consumed, .. } => *consumed,
-        }
+        self.consumed
     }
 
     /// Returns the unconsumed bytes, at least `n` of them unless the input ends first (then all
-    /// that remain). `n` must already be checked against a sane limit by the caller: a stream
+    /// that remain). `n` must already be checked against a sane limit by the caller: the
     /// buffer grows to `n`.
     pub(crate) fn fill(&mut self, n: usize) -> io::Result<&[u8]> {
-        match self {
-            Backing::Mapped { map, pos } => Ok(map.get(*pos..).unwrap_or(&[])),
-            Backing::Stream {
-                reader,
-                buf,
-                start,
-                end,
-                eof,
-                ..
-            } => {
-                if *end - *start < n && !*eof {
-                    // Move the unconsumed tail to the front, grow to fit n, then read.
-                    buf.copy_within(*start..*end, 0);
-                    *end -= *start;
-                    *start = 0;
-                    let want = n.max(STREAM_CHUNK);
-                    if buf.len() < want {
-                        buf.resize(want, 0);
+        if self.end - self.start < n && !self.eof {
+            // Move the unconsumed tail to the front, grow to fit n, then read.
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            let want = n.max(self.chunk);
+            if self.buf.len() < want {
+                self.buf.resize(want, 0);
+            }
+            while self.end < n {
+                let Some(space) = self.buf.get_mut(self.end..) else {
+                    break;
+                };
+                match self.reader.read(space) {
+                    Ok(0) => {
+                        self.eof = true;
+                        break;
                     }
-                    while *end < n {
-                        let Some(space) = buf.get_mut(*end..) else {
-                            break;
-                        };
-                        match reader.read(space) {
-                            Ok(0) => {
-                                *eof = true;
-                                break;
-                            }
-                            Ok(k) => *end += k,
-                            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                            Err(e) => return Err(e),
-                        }
-                    }
+                    Ok(k) => self.end += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
                 }
-                Ok(buf.get(*start..*end).unwrap_or(&[]))
             }
         }
+        Ok(self.buf.get(self.start..self.end).unwrap_or(&[]))
     }
 
     /// Marks `n` bytes (which `fill` returned) as consumed.
     pub(crate) fn consume(&mut self, n: usize) {
-        match self {
-            Backing::Mapped { map, pos } => *pos = pos.saturating_add(n).min(map.len()),
-            Backing::Stream {
-                start,
-                end,
-                consumed,
-                ..
-            } => {
-                let n = n.min(*end - *start);
-                *start += n;
-                *consumed += n as u64;
-            }
-        }
+        let n = n.min(self.end - self.start);
+        self.start += n;
+        self.consumed += n as u64;
     }
 }
 
@@ -163,5 +192,40 @@ mod tests {
         let pos = b.position() as usize;
         let rest = b.fill(usize::MAX >> 40).unwrap().to_vec();
         assert_eq!(rest, data[pos..]);
+    }
+
+    #[test]
+    fn a_file_that_shrinks_while_read_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let data = vec![7u8; 3 * FILE_CHUNK];
+        std::fs::write(&path, &data).unwrap();
+        let mut b = Backing::file(File::open(&path).unwrap(), data.len() as u64);
+        assert_eq!(b.fill(10).unwrap().len(), FILE_CHUNK);
+        assert_eq!(b.shrunk(), None);
+        b.consume(FILE_CHUNK);
+        // Another program truncates it (as `tcpdump -w` on the same file does).
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(100)
+            .unwrap();
+        assert!(b.fill(10).unwrap().is_empty(), "no bytes past the new end");
+        assert_eq!(b.shrunk(), Some((data.len() as u64, 100)));
+    }
+
+    #[test]
+    fn a_file_is_read_as_it_was_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, b"abcdef").unwrap();
+        let mut b = Backing::file(File::open(&path).unwrap(), 4);
+        assert_eq!(b.fill(100).unwrap(), b"abcd");
+        assert_eq!(
+            b.shrunk(),
+            None,
+            "stopping at the size when opened is not shrinking"
+        );
     }
 }

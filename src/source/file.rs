@@ -1,5 +1,5 @@
 //! `FileReader`: streams frames out of a pcap (µs or ns, either byte order) or pcapng capture,
-//! memory-mapped when the path is a regular file, or from any `Read` (stdin, pipes). Recognises
+//! with positioned reads when the path is a regular file, or from any `Read` (stdin, pipes). Recognises
 //! the format, checks every length before trusting it, and reports a file cut mid-record only
 //! after every complete packet before the cut was returned. Depends on `crate::model`,
 //! `super::{backing, pcapng, record, error}` and pcap-parser.
@@ -17,6 +17,7 @@ use super::backing::Backing;
 use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
 use super::record::{MAX_CAPLEN, copy_frame};
+use super::stream::{PolledStream, StreamControl};
 use crate::model::{Frame, LinkType};
 
 /// Legacy pcap magic numbers as read little-endian from the first four bytes.
@@ -70,9 +71,23 @@ impl std::fmt::Debug for FileReader {
 
 impl FileReader {
     /// Opens a pcap (µs and ns magic, either byte order) or pcapng file (any byte order, several
-    /// interfaces with different link types, `if_tsresol`), memory-mapped when it is a regular
-    /// file.
+    /// interfaces with different link types, `if_tsresol`). A regular file is read as it was
+    /// when opened; if it shrinks meanwhile, reading ends with [`SourceError::Shrunk`].
     pub fn open(path: &Path) -> Result<FileReader, SourceError> {
+        FileReader::open_with(path, &StreamControl::unstoppable())
+    }
+
+    /// Like [`FileReader::open`]; a FIFO or other non-regular file is read through `ctl`: a
+    /// stop request ends a read that waits for the writer, and the idle action runs whenever
+    /// the writer has nothing more for now. Opening a FIFO does not wait for a writer.
+    pub fn open_with(path: &Path, ctl: &StreamControl) -> Result<FileReader, SourceError> {
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if special {
+            let stream =
+                PolledStream::open(path, ctl.clone()).map_err(|e| SourceError::open(path, e))?;
+            let name = path.display().to_string();
+            return FileReader::init(Backing::stream(Box::new(stream)), name, path.into(), None);
+        }
         let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
         let meta = file
             .metadata()
@@ -88,15 +103,18 @@ impl FileReader {
             if meta.len() == 0 {
                 return Err(SourceError::Empty { path: path.into() });
             }
-            let backing = match Backing::map(&file) {
-                Ok(b) => b,
-                // Some file systems cannot map; read it as a stream instead.
-                Err(_) => Backing::stream(Box::new(file)),
-            };
+            let backing = Backing::file(file, meta.len());
             FileReader::init(backing, name, path.into(), Some(meta.len()))
         } else {
             FileReader::init(Backing::stream(Box::new(file)), name, path.into(), None)
         }
+    }
+
+    /// Standard input (`-`), read through `ctl` (see [`FileReader::open_with`]).
+    pub fn stdin(ctl: &StreamControl) -> Result<FileReader, SourceError> {
+        let stream = PolledStream::stdin(ctl.clone())
+            .map_err(|e| SourceError::io(Path::new("-"), "read standard input", e))?;
+        FileReader::from_reader(Box::new(stream), "-")
     }
 
     /// Streams from any reader, e.g. stdin (`synack replay -`). `name` is used in messages.
@@ -122,6 +140,10 @@ impl FileReader {
             .fill(28)
             .map_err(|e| SourceError::io(&path, "read it", e))?;
         if head.is_empty() {
+            if total.is_none() {
+                // A pipe or FIFO whose writer closed at once: there is no file to be empty.
+                return Err(SourceError::NoData { path });
+            }
             return Err(SourceError::Empty { path });
         }
         let magic = head
@@ -234,6 +256,13 @@ impl FileReader {
                 }
             },
         };
+        // A file that ends early, or mid-record, because another program truncated it while
+        // it was read is said so (the frames before were all returned).
+        let result = match (result, self.src.shrunk()) {
+            (Ok(None), Some((was, now))) => Err(self.shrunk_error(was, now)),
+            (Err(e), Some((was, now))) if e.is_truncated() => Err(self.shrunk_error(was, now)),
+            (r, _) => r,
+        };
         match result {
             Ok(Some(data_offset)) => {
                 self.data_offset = data_offset;
@@ -251,6 +280,16 @@ impl FileReader {
         }
     }
 
+    fn shrunk_error(&self, was: u64, now: u64) -> SourceError {
+        SourceError::Shrunk {
+            path: self.path.clone(),
+            packets: self.frames,
+            offset: self.src.position(),
+            was,
+            now,
+        }
+    }
+
     /// Frames returned so far.
     pub fn frames_read(&self) -> u64 {
         self.frames
@@ -262,18 +301,16 @@ impl FileReader {
     }
 
     /// Where the captured bytes of the frame returned last start, counted from the beginning
-    /// of the input (for a mapped file: an index into [`FileReader::shared_bytes`]).
+    /// of the input (for a regular file: an offset in [`FileReader::shared_file`]).
     pub fn data_offset(&self) -> u64 {
         self.data_offset
     }
 
-    /// The whole input as one shared byte slice, when it is a memory-mapped regular file:
-    /// a consumer can keep `(data_offset, caplen)` per frame instead of copying the bytes.
-    /// `None` for streams (stdin, pipes).
-    pub fn shared_bytes(&self) -> Option<Arc<dyn AsRef<[u8]> + Send + Sync>> {
-        self.src
-            .shared_map()
-            .map(|m| m as Arc<dyn AsRef<[u8]> + Send + Sync>)
+    /// The regular file being read, shared: a consumer can keep `(data_offset, caplen)` per
+    /// frame and read the bytes back with positioned reads instead of copying them. `None`
+    /// for streams (stdin, pipes).
+    pub fn shared_file(&self) -> Option<Arc<File>> {
+        self.src.shared_file()
     }
 
     /// The file's size, when it is a regular file.

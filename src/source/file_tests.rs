@@ -38,17 +38,20 @@ fn read_all(r: &mut FileReader) -> (Vec<Frame>, Option<SourceError>) {
 }
 
 /// Reads every frame, checking that [`FileReader::data_offset`] points at its bytes in
-/// `input` (and, for a mapped file, in [`FileReader::shared_bytes`]).
+/// `input` (and, for a regular file, in [`FileReader::shared_file`]).
 fn read_all_checking_offsets(r: &mut FileReader, input: &[u8]) -> Vec<Frame> {
-    let shared = r.shared_bytes();
+    use std::os::unix::fs::FileExt;
+    let shared = r.shared_file();
     let mut out = Vec::new();
     let mut f = empty_frame();
     while let Ok(true) = r.next_into(&mut f) {
         let at = r.data_offset() as usize;
         let there = input.get(at..at + f.data.len());
         assert_eq!(there, Some(&f.data[..]), "frame {} at {at}", out.len() + 1);
-        if let Some(m) = &shared {
-            assert_eq!((**m).as_ref().get(at..at + f.data.len()), there);
+        if let Some(file) = &shared {
+            let mut back = vec![0u8; f.data.len()];
+            file.read_exact_at(&mut back, at as u64).expect("read back");
+            assert_eq!(Some(&back[..]), there);
         }
         out.push(f.clone());
     }
@@ -67,7 +70,7 @@ impl Read for Dribble {
     }
 }
 
-/// Reads the bytes both from a mapped temp file and from a dribbling stream; both must agree.
+/// Reads the bytes both from a temp file and from a dribbling stream; both must agree.
 fn read_both(bytes: &[u8]) -> (Vec<Frame>, Option<SourceError>) {
     let tmp = write_temp(bytes);
     let mut r = FileReader::open(tmp.path()).unwrap();
@@ -85,13 +88,13 @@ fn read_both(bytes: &[u8]) -> (Vec<Frame>, Option<SourceError>) {
     assert_eq!(s.total_bytes(), None);
     assert_eq!(s.name(), "-");
     let (sframes, serr) = read_all(&mut s);
-    assert_eq!(frames, sframes, "mapped and streamed reads agree");
-    // Data offsets point at each frame's bytes, mapped (shared) or streamed (not shared).
+    assert_eq!(frames, sframes, "file and streamed reads agree");
+    // Data offsets point at each frame's bytes, in the file (shared) or streamed (not shared).
     let mut m = FileReader::open(tmp.path()).unwrap();
-    assert!(m.shared_bytes().is_some(), "a regular file is mapped");
+    assert!(m.shared_file().is_some(), "a regular file is shared");
     assert_eq!(read_all_checking_offsets(&mut m, bytes), frames);
     let mut s = FileReader::from_reader(Box::new(Dribble(bytes.to_vec(), 0)), "-").unwrap();
-    assert!(s.shared_bytes().is_none());
+    assert!(s.shared_file().is_none());
     assert_eq!(read_all_checking_offsets(&mut s, bytes), frames);
     assert_eq!(
         format!("{err:?}").replace(&tmp.path().display().to_string(), "-"),
@@ -398,8 +401,14 @@ fn empty_file_and_empty_stream() {
         FileReader::open(tmp.path()),
         Err(SourceError::Empty { .. })
     ));
+    // A closed stdin is not "an empty file": it says stdin was closed with no data.
     let r = FileReader::from_reader(Box::new(io::empty()), "-");
-    assert!(matches!(r, Err(SourceError::Empty { .. })));
+    assert!(matches!(r, Err(SourceError::NoData { .. })));
+    let text = r.unwrap_err().to_string();
+    assert!(
+        text.contains("standard input was closed with no data") && !text.contains("empty"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -654,4 +663,78 @@ fn corpus_reads_and_counts_match_tshark() {
     }
     assert!(compared > 400, "only {compared} truth files found");
     assert!(mismatches.is_empty(), "{} mismatches", mismatches.len());
+}
+
+/// A pcap of `n` records of 100 bytes each (116 bytes per record with its header).
+fn hundred_byte_recs(n: u32) -> Vec<u8> {
+    let recs: Vec<Rec> = (0..n)
+        .map(|i| Rec::new(1_000 + i, 0, &[(i % 251) as u8; 100]))
+        .collect();
+    pcap(false, false, 1, &recs)
+}
+
+#[test]
+fn a_file_truncated_while_read_says_so_after_every_packet_before() {
+    for cut_at in [24 + 116 * 20_000, 24 + 116 * 20_000 + 50] {
+        // A record boundary (would look like a clean end) and the middle of a record.
+        let bytes = hundred_byte_recs(30_000);
+        let tmp = write_temp(&bytes);
+        let mut r = FileReader::open(tmp.path()).unwrap();
+        let mut f = empty_frame();
+        for _ in 0..10 {
+            assert!(r.next_into(&mut f).unwrap());
+        }
+        // Another program rewrites the file (`tcpdump -w` on the same name truncates it).
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(tmp.path())
+            .unwrap()
+            .set_len(cut_at as u64)
+            .unwrap();
+        let (frames, err) = read_all(&mut r);
+        assert_eq!(frames.len() + 10, 20_000, "every packet before the cut");
+        let err = err.expect("an error, not a clean end");
+        assert!(
+            matches!(
+                err,
+                SourceError::Shrunk {
+                    packets: 20_000,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("the file was truncated while being read"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(&format!("{} bytes when opened", bytes.len())),
+            "{msg}"
+        );
+        assert!(msg.contains("The 20000 packets before were read"), "{msg}");
+        // Asked again, the same error.
+        assert!(matches!(
+            r.next_into(&mut f),
+            Err(SourceError::Shrunk { .. })
+        ));
+    }
+}
+
+#[test]
+fn a_file_emptied_while_read_ends_with_the_error_not_a_crash() {
+    let bytes = hundred_byte_recs(50_000);
+    let tmp = write_temp(&bytes);
+    let mut r = FileReader::open(tmp.path()).unwrap();
+    let mut f = empty_frame();
+    assert!(r.next_into(&mut f).unwrap());
+    std::fs::File::create(tmp.path()).unwrap(); // truncates to 0, as `tcpdump -w` does
+    let (frames, err) = read_all(&mut r);
+    // What was already buffered is returned, then the reason.
+    assert!(frames.len() < 50_000);
+    assert!(
+        matches!(err, Some(SourceError::Shrunk { now: 0, .. })),
+        "{err:?}"
+    );
 }

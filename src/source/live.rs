@@ -1,22 +1,31 @@
 //! Live capture through libpcap: `LiveConfig` (interface, BPF filter, snaplen, promiscuous
-//! mode, optional `-w` pcap file, buffer size) and `LiveCapture`, a synchronous reader in
-//! immediate mode with a short read timeout so callers can honour a stop flag, a count or a
-//! duration. Turns libpcap's failures into messages that say what to do (permissions, unknown
+//! mode, optional `-w` pcap file, kernel buffer size) and `LiveCapture`, a synchronous reader
+//! with a short read timeout so callers can honour a stop flag, a count or a duration.
+//! Bursts are kept by a large kernel buffer (`-B`, [`DEFAULT_BUFFER_BYTES`]) used as a ring of
+//! blocks packed with packets (libpcap's TPACKET_V3), not in immediate mode, whose one
+//! snaplen-sized slot per packet left about 30 slots in libpcap's default 2 MiB. Turns libpcap's failures into messages that say what to do (permissions, unknown
 //! interface, bad filter). Depends on `crate::model`, `super::{error, interfaces}` and pcap.
 
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use pcap::{Active, Capture, Savefile};
+use pcap::{Active, Capture};
 
 use super::error::SourceError;
 use super::interfaces::{default_interface, interface_names, pcap_message};
 use super::poll::wait_readable;
+use super::rotate::{RotatingWriter, Rotation};
 use crate::model::{Frame, LinkType};
 
 /// How long one read waits for a packet before returning [`LiveRead::Timeout`].
 pub const READ_TIMEOUT_MS: i32 = 100;
+/// The kernel hands over a block of packets when it is full or this old: the longest a packet
+/// waits before synack sees it (tcpdump waits up to 1000 ms).
+pub const BLOCK_TIMEOUT_MS: i32 = 50;
+/// Default kernel capture buffer (`-B`): 32 MiB holds about 200,000 small packets or 20,000
+/// full-size ones; libpcap's own default is 2 MiB.
+pub const DEFAULT_BUFFER_BYTES: i32 = 32 * 1024 * 1024;
 
 /// What to capture and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,10 +37,20 @@ pub struct LiveConfig {
     /// Bytes kept per packet.
     pub snaplen: i32,
     pub promisc: bool,
-    /// Also write every captured frame to this pcap file.
+    /// Also write every captured frame to this pcap file (created 0600, no symbolic links).
     pub write_to: Option<PathBuf>,
-    /// Kernel buffer size in bytes; `None` = libpcap's default.
+    /// Overwrite an existing `write_to` file (`--force`).
+    pub overwrite: bool,
+    /// tcpdump's `-C`, `-W`, `-G` for `write_to`.
+    pub rotation: Rotation,
+    /// Bound of the temporary spool on disk (`--spool-max`); `None`: unbounded.
+    pub spool_max: Option<u64>,
+    /// Kernel buffer size in bytes; `None` = libpcap's default (2 MiB).
     pub buffer_size: Option<i32>,
+    /// Hand each packet over as soon as it arrives instead of in blocks every
+    /// [`BLOCK_TIMEOUT_MS`]: lower latency, but the kernel buffer becomes one snaplen-sized
+    /// slot per packet (few slots, so bursts are dropped).
+    pub immediate: bool,
 }
 
 impl Default for LiveConfig {
@@ -42,7 +61,11 @@ impl Default for LiveConfig {
             snaplen: 262_144,
             promisc: true,
             write_to: None,
-            buffer_size: None,
+            overwrite: false,
+            rotation: Rotation::default(),
+            spool_max: None,
+            buffer_size: Some(DEFAULT_BUFFER_BYTES),
+            immediate: false,
         }
     }
 }
@@ -73,7 +96,7 @@ pub struct LiveCapture {
     interface: String,
     link: LinkType,
     nanos: bool,
-    savefile: Option<(Savefile, PathBuf)>,
+    savefile: Option<(RotatingWriter, PathBuf)>,
 }
 
 impl std::fmt::Debug for LiveCapture {
@@ -93,9 +116,11 @@ fn linktype_of_dlt(dlt: i32) -> LinkType {
     }
 }
 
+/// This program's path as a shell word for the `setcap` command a message suggests
+/// (shell-quoted; a command substitution when the path is unknown).
 fn current_exe_text() -> String {
     std::env::current_exe()
-        .map(|p| p.display().to_string())
+        .map(|p| super::error::quoted(&p))
         .unwrap_or_else(|_| "$(command -v synack)".into())
 }
 
@@ -142,8 +167,12 @@ impl LiveCapture {
         let mut inactive = inactive
             .promisc(cfg.promisc)
             .snaplen(cfg.snaplen)
-            .timeout(READ_TIMEOUT_MS)
-            .immediate_mode(true);
+            .timeout(if cfg.immediate {
+                READ_TIMEOUT_MS
+            } else {
+                BLOCK_TIMEOUT_MS
+            })
+            .immediate_mode(cfg.immediate);
         if let Some(size) = cfg.buffer_size {
             inactive = inactive.buffer_size(size);
         }
@@ -168,17 +197,19 @@ impl LiveCapture {
                 message: pcap_message(&e),
             })?;
         }
+        let link = linktype_of_dlt(cap.get_datalink().0);
         let savefile = match &cfg.write_to {
             Some(path) => {
-                let sf = cap.savefile(path).map_err(|e| SourceError::Write {
+                let snaplen = u32::try_from(cfg.snaplen).unwrap_or(262_144);
+                let sf = RotatingWriter::create(path, cfg.rotation, cfg.overwrite, link, snaplen)
+                    .map_err(|e| SourceError::Write {
                     path: path.clone(),
-                    message: pcap_message(&e),
+                    message: e.to_string(),
                 })?;
                 Some((sf, path.clone()))
             }
             None => None,
         };
-        let link = linktype_of_dlt(cap.get_datalink().0);
         Ok(LiveCapture {
             cap,
             interface,
@@ -218,9 +249,6 @@ impl LiveCapture {
     fn try_next(&mut self, frame: &mut Frame) -> Result<bool, SourceError> {
         match self.cap.next_packet() {
             Ok(packet) => {
-                if let Some((sf, _)) = &mut self.savefile {
-                    sf.write(&packet);
-                }
                 let h = packet.header;
                 // time_t / suseconds_t are i64 here but 32-bit on some targets.
                 #[allow(clippy::useless_conversion)]
@@ -235,6 +263,13 @@ impl LiveCapture {
                 frame.link = self.link;
                 frame.data.clear();
                 frame.data.extend_from_slice(packet.data);
+                if let Some((sf, path)) = &mut self.savefile {
+                    // A `-G`/`-W` run that wrote its last file keeps capturing unwritten.
+                    sf.write(frame).map_err(|e| SourceError::Write {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                }
                 Ok(true)
             }
             Err(pcap::Error::TimeoutExpired) => Ok(false),
@@ -275,7 +310,7 @@ impl LiveCapture {
         if let Some((sf, path)) = &mut self.savefile {
             sf.flush().map_err(|e| SourceError::Write {
                 path: path.clone(),
-                message: pcap_message(&e),
+                message: e.to_string(),
             })?;
         }
         Ok(())

@@ -20,7 +20,11 @@ fn lo_config(filter: String) -> LiveConfig {
         snaplen: 65535,
         promisc: false,
         write_to: None,
+        overwrite: false,
+        rotation: Default::default(),
+        spool_max: None,
         buffer_size: Some(4 * 1024 * 1024),
+        immediate: false,
     }
 }
 

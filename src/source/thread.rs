@@ -1,14 +1,15 @@
 //! The capture thread: opens a source synchronously (so opening errors reach the caller at
 //! once), then moves it into a thread that sends frames in batches over a bounded channel.
 //! Files and stdin block on a full channel and lose nothing; live capture never blocks libpcap:
-//! a batch that does not fit is dropped and counted. A stop flag is honoured within about
-//! 100 ms (the live read timeout). For a memory-mapped file the thread also journals where each
-//! frame's bytes sit in the map ([`MappedFile`]), so the consumer can index frames instead of
+//! a batch that does not fit is dropped and counted. A stream (stdin, pipe, FIFO) sends the
+//! partial batch it holds whenever its writer pauses, so packets show as they arrive. A stop
+//! flag is honoured within about 100 ms (the live read timeout, the stream poll), even while a
+//! pipe's writer is silent. For a regular file the thread also journals where each
+//! frame's bytes sit in it ([`IndexedFile`]), so the consumer can index frames instead of
 //! keeping copies; live frames are spooled to a pcap file the same way ([`SpooledCapture`]).
 //! Depends on `crate::model` and the sibling source modules.
 
 use std::collections::VecDeque;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
@@ -19,7 +20,8 @@ use std::time::{Duration, Instant};
 use super::error::SourceError;
 use super::file::FileReader;
 use super::live::{LiveCapture, LiveConfig, LiveRead};
-use super::spool::SpoolWriter;
+use super::spool::{RECORD_HEADER, SpoolWriter};
+use super::stream::StreamControl;
 use crate::model::{Frame, LinkType};
 
 /// Batches in flight between the capture thread and the consumer.
@@ -41,8 +43,8 @@ const JOURNAL_LIMIT: usize = 4 * (CHANNEL_BATCHES + 1) * FILE_BATCH;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     File(PathBuf),
-    /// A pcap/pcapng stream on standard input (`synack replay -`). A read blocked on an idle
-    /// pipe cannot be interrupted; the stop flag is seen when data or end-of-file arrives.
+    /// A pcap/pcapng stream on standard input (`synack replay -`). Reads wait in short polls,
+    /// so the stop flag ends a read on an idle pipe too.
     Stdin,
     Live(LiveConfig),
 }
@@ -78,6 +80,9 @@ pub struct CaptureStats {
     pub kernel_dropped: AtomicU64,
     /// Packets the interface or driver dropped (libpcap `ps_ifdrop`, polled).
     pub if_dropped: AtomicU64,
+    /// Live frames, counted from the first sent, whose bytes the bounded spool removed from
+    /// disk (`--spool-max`): the consumer evicts them.
+    pub spool_evicted: AtomicU64,
 }
 
 /// What was opened, for the status bar.
@@ -91,26 +96,19 @@ pub struct SourceInfo {
     pub total_bytes: Option<u64>,
 }
 
-/// `(frame number from 0, data offset)` of frames read from a mapped file, in read order.
+/// `(frame number from 0, data offset)` of frames read from a regular file, in read order.
 pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
 
-/// The bytes of a memory-mapped capture file and a journal of where each frame's captured
-/// bytes start in them. The capture thread appends a batch's entries before it sends the
-/// batch, so by the time a consumer receives frame `n`, entry `n` is in the journal. Taking
-/// the entries is optional: a journal nobody drains is cleared and switched off after
-/// about 130k entries.
-#[derive(Clone)]
-pub struct MappedFile {
-    pub bytes: Arc<dyn AsRef<[u8]> + Send + Sync>,
+/// A regular capture file and a journal of where each frame's captured bytes start in it,
+/// so a consumer can index frames and read their bytes back (positioned reads) instead of
+/// keeping copies. The capture thread appends a batch's entries before it sends the batch,
+/// so by the time a consumer receives frame `n`, entry `n` is in the journal. Taking the
+/// entries is optional: a journal nobody drains is cleared and switched off after about
+/// 130k entries.
+#[derive(Clone, Debug)]
+pub struct IndexedFile {
+    pub file: Arc<std::fs::File>,
     pub offsets: OffsetJournal,
-}
-
-impl std::fmt::Debug for MappedFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MappedFile")
-            .field("bytes", &(*self.bytes).as_ref().len())
-            .finish_non_exhaustive()
-    }
 }
 
 /// The spool of a live capture (see [`super::spool`]): a read handle on the pcap file the
@@ -133,8 +131,8 @@ pub struct CaptureHandle {
     pub rx: Receiver<SourceEvent>,
     pub stats: Arc<CaptureStats>,
     pub info: SourceInfo,
-    /// Set when the source is a memory-mapped file.
-    pub mapped: Option<MappedFile>,
+    /// Set when the source is a regular file.
+    pub indexed: Option<IndexedFile>,
     /// Set for live capture: where the captured bytes are spooled.
     pub spooled: Option<SpooledCapture>,
     join: Option<JoinHandle<()>>,
@@ -150,32 +148,49 @@ impl CaptureHandle {
 }
 
 enum Opened {
-    File(Box<FileReader>),
-    Live(LiveCapture, SpoolWriter),
+    /// A file, or a stream (pipe, FIFO, stdin) with the control its reads go through.
+    File(Box<FileReader>, Option<StreamControl>),
+    Live(Box<LiveCapture>, Box<SpoolWriter>),
 }
 
 /// Opens `input` now (errors are returned here) and starts the capture thread.
 pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, SourceError> {
     let opened = match input {
-        Input::File(path) => Opened::File(Box::new(FileReader::open(&path)?)),
+        Input::File(path) => {
+            let ctl = StreamControl::new(Arc::clone(&stop));
+            Opened::File(Box::new(FileReader::open_with(&path, &ctl)?), Some(ctl))
+        }
         Input::Stdin => {
-            let stdin: Box<dyn Read + Send> = Box::new(std::io::stdin());
-            Opened::File(Box::new(FileReader::from_reader(stdin, "-")?))
+            let ctl = StreamControl::new(Arc::clone(&stop));
+            Opened::File(Box::new(FileReader::stdin(&ctl)?), Some(ctl))
         }
         Input::Live(mut cfg) => {
-            // The spool replaces libpcap's savefile: it is the `-w` file when one is given.
-            let write_to = cfg.write_to.take();
+            // The spool is the `-w` file when one is given without rotation (nothing written
+            // twice); otherwise it is an unlinked temporary file bounded by --spool-max, and
+            // the capture writes the rotating `-w` files itself.
+            let write_to = if cfg.rotation.is_active() {
+                None
+            } else {
+                cfg.write_to.take()
+            };
             let cap = LiveCapture::open(&cfg)?;
             let snaplen = u32::try_from(cfg.snaplen).unwrap_or(262_144);
             let spool = match &write_to {
-                Some(path) => SpoolWriter::create(path, cap.link_type(), snaplen),
-                None => SpoolWriter::temporary(cap.link_type(), snaplen),
+                Some(path) => {
+                    SpoolWriter::create_with(path, cfg.overwrite, cap.link_type(), snaplen)
+                }
+                None => {
+                    SpoolWriter::temporary(cap.link_type(), snaplen).map(|s| match cfg.spool_max {
+                        Some(max) => s.bounded(max),
+                        None => s,
+                    })
+                }
             }
             .map_err(|e| SourceError::Write {
                 path: write_to.clone().unwrap_or_else(std::env::temp_dir),
                 message: e.to_string(),
             })?;
-            Opened::Live(cap, spool)
+            Opened::Live(Box::new(cap), Box::new(spool))
         }
     };
     spawn_opened(opened, stop)
@@ -187,12 +202,12 @@ pub fn spawn_reader(
     reader: FileReader,
     stop: Arc<AtomicBool>,
 ) -> Result<CaptureHandle, SourceError> {
-    spawn_opened(Opened::File(Box::new(reader)), stop)
+    spawn_opened(Opened::File(Box::new(reader), None), stop)
 }
 
 fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, SourceError> {
     let info = match &opened {
-        Opened::File(r) => SourceInfo {
+        Opened::File(r, _) => SourceInfo {
             name: r.name().into(),
             link: r.link_type(),
             live: false,
@@ -205,9 +220,9 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             total_bytes: None,
         },
     };
-    let mapped = match &opened {
-        Opened::File(r) => r.shared_bytes().map(|bytes| MappedFile {
-            bytes,
+    let indexed = match &opened {
+        Opened::File(r, _) => r.shared_file().map(|file| IndexedFile {
+            file,
             offsets: OffsetJournal::default(),
         }),
         Opened::Live(..) => None,
@@ -218,20 +233,42 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             offsets: OffsetJournal::default(),
             path: spool.path().map(PathBuf::from),
         }),
-        Opened::File(_) => None,
+        Opened::File(..) => None,
     };
     let spool_journal = spooled.as_ref().map(|s| Arc::clone(&s.offsets));
-    let journal = mapped.as_ref().map(|m| Arc::clone(&m.offsets));
+    let journal = indexed.as_ref().map(|m| Arc::clone(&m.offsets));
     let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+    // A stream sends what it holds whenever its writer pauses, so packets show as they arrive.
+    let pending = match &opened {
+        Opened::File(r, Some(ctl)) if r.total_bytes().is_none() => {
+            let pending: PendingBatch = Arc::new(Mutex::new(Vec::new()));
+            let (p, tx, stop) = (Arc::clone(&pending), tx.clone(), Arc::clone(&stop));
+            ctl.set_on_idle(Box::new(move || {
+                let batch = p.lock().map(|mut b| std::mem::take(&mut *b));
+                if let Ok(batch) = batch
+                    && !batch.is_empty()
+                {
+                    let _ = send_blocking(&tx, SourceEvent::Frames(batch), &stop);
+                }
+            }));
+            Some(pending)
+        }
+        _ => None,
+    };
     let stats = Arc::new(CaptureStats::default());
     let thread_stats = Arc::clone(&stats);
     let join = std::thread::Builder::new()
         .name("synack-capture".into())
         .spawn(move || {
+            if crate::fault::armed("capture") {
+                // Let the screen come up first, as a real failure mid-capture would.
+                std::thread::sleep(Duration::from_millis(1500));
+                crate::fault::panic_if_armed("capture");
+            }
             let result = match opened {
-                Opened::File(r) => run_file(*r, journal, &tx, &thread_stats, &stop),
+                Opened::File(r, _) => run_file(*r, journal, pending, &tx, &thread_stats, &stop),
                 Opened::Live(c, spool) => {
-                    run_live(c, spool, spool_journal, &tx, &thread_stats, &stop)
+                    run_live(*c, *spool, spool_journal, &tx, &thread_stats, &stop)
                 }
             };
             // The consumer may be gone, or asked to stop and is not draining: then the
@@ -245,7 +282,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         rx,
         stats,
         info,
-        mapped,
+        indexed,
         spooled,
         join: Some(join),
     })
@@ -312,9 +349,13 @@ fn per_second(frames: u64, over: Duration) -> u64 {
     u64::try_from(u128::from(frames) * 1_000_000_000 / ns).unwrap_or(u64::MAX)
 }
 
+/// Frames read from a stream but not sent yet, shared with the stream's idle action.
+type PendingBatch = Arc<Mutex<Vec<Frame>>>;
+
 fn run_file(
     mut reader: FileReader,
     mut journal: Option<OffsetJournal>,
+    pending: Option<PendingBatch>,
     tx: &SyncSender<SourceEvent>,
     stats: &CaptureStats,
     stop: &AtomicBool,
@@ -323,10 +364,15 @@ fn run_file(
     let mut offsets = Vec::new();
     let started = Instant::now();
     let mut last_rate = started;
+    // A stream's batch lives behind the lock its idle action takes; a file's is local.
+    let held = |batch: &Vec<Frame>| match &pending {
+        Some(p) => p.lock().map_or(0, |b| b.len()),
+        None => batch.len(),
+    };
     loop {
         let mut batch = Vec::with_capacity(FILE_BATCH);
         let mut end: Option<Result<(), SourceError>> = None;
-        while batch.len() < FILE_BATCH {
+        while held(&batch) < FILE_BATCH {
             if stop.load(Ordering::Relaxed) {
                 end = Some(Ok(()));
                 break;
@@ -340,9 +386,18 @@ fn run_file(
                     if journal.is_some() {
                         offsets.push((reader.frames_read() - 1, reader.data_offset()));
                     }
-                    batch.push(std::mem::replace(&mut frame, new_frame()));
+                    let next = std::mem::replace(&mut frame, new_frame());
+                    match pending.as_ref().and_then(|p| p.lock().ok()) {
+                        Some(mut shared) => shared.push(next),
+                        None => batch.push(next),
+                    }
                 }
                 Ok(false) => {
+                    end = Some(Ok(()));
+                    break;
+                }
+                // A read given up on a stop request is a clean end.
+                Err(_) if stop.load(Ordering::Relaxed) => {
                     end = Some(Ok(()));
                     break;
                 }
@@ -351,6 +406,11 @@ fn run_file(
                     break;
                 }
             }
+        }
+        if let Some(p) = &pending
+            && let Ok(mut shared) = p.lock()
+        {
+            batch.append(&mut shared);
         }
         if let Some(j) = &journal
             && !journal_batch(j, &mut offsets)
@@ -392,7 +452,7 @@ fn send_live(
     journal: &mut Option<OffsetJournal>,
     sent: &mut u64,
     stats: &CaptureStats,
-) -> Result<(), ()> {
+) -> Result<bool, ()> {
     let n = batch.len() as u64;
     let held = journal.clone();
     let guard = held.as_ref().and_then(|j| j.lock().ok());
@@ -414,11 +474,11 @@ fn send_live(
                 }
             }
             *sent = sent.saturating_add(n);
-            Ok(())
+            Ok(true)
         }
         Err(TrySendError::Full(_)) => {
             stats.dropped_by_synack.fetch_add(n, Ordering::Relaxed);
-            Ok(())
+            Ok(false)
         }
         Err(TrySendError::Disconnected(_)) => Err(()),
     };
@@ -449,6 +509,9 @@ fn run_live(
     let mut offsets: Vec<u64> = Vec::with_capacity(LIVE_BATCH);
     let mut sent = 0u64;
     let mut batch_started = Instant::now();
+    // A bounded spool sends smaller batches (see `SpoolWriter::batch_byte_limit`).
+    let batch_limit = spool.batch_byte_limit();
+    let mut batch_bytes = 0u64;
     let mut last_stats = Instant::now();
     let mut last_rate = (Instant::now(), 0u64);
     let result = loop {
@@ -471,9 +534,11 @@ fn run_live(
                 Ok(off) => offsets.push(off),
                 Err(e) => break Err(spool_error(&spool, &e)),
             }
+            batch_bytes += frame.data.len() as u64 + RECORD_HEADER;
             batch.push(std::mem::replace(&mut frame, new_frame()));
         }
         let due = batch.len() >= LIVE_BATCH
+            || batch_limit.is_some_and(|max| batch_bytes >= max)
             || (!batch.is_empty()
                 && (got == LiveRead::Timeout || batch_started.elapsed() >= LIVE_BATCH_AGE));
         if due {
@@ -482,8 +547,21 @@ fn run_live(
                 break Err(spool_error(&spool, &e));
             }
             let full = std::mem::replace(&mut batch, Vec::with_capacity(LIVE_BATCH));
-            if send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats).is_err() {
-                break Ok(());
+            batch_bytes = 0;
+            let (first, number, n) = (offsets.first().copied(), sent, full.len() as u64);
+            match send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats) {
+                Err(()) => break Ok(()),
+                Ok(delivered) => {
+                    if delivered && let Some(first) = first {
+                        spool.note_sent(first.saturating_sub(RECORD_HEADER), number, n);
+                    }
+                    // --spool-max: the oldest batches leave the disk, and the consumer.
+                    match spool.enforce_bound() {
+                        Ok(Some(gone)) => stats.spool_evicted.store(gone, Ordering::Relaxed),
+                        Ok(None) => {}
+                        Err(e) => break Err(spool_error(&spool, &e)),
+                    }
+                }
             }
         }
         if last_rate.0.elapsed() >= RATE_EVERY {

@@ -87,7 +87,7 @@ fn file_frames_arrive_in_order_then_finished_ok() {
 }
 
 #[test]
-fn mapped_file_journals_where_every_frame_is() {
+fn a_regular_file_journals_where_every_frame_is() {
     let n = 5_000u32;
     let bytes = pcap(false, false, 1, &many_recs(n));
     let tmp = temp(&bytes);
@@ -96,8 +96,8 @@ fn mapped_file_journals_where_every_frame_is() {
         Arc::new(AtomicBool::new(false)),
     )
     .unwrap();
-    let mapped = h.mapped.clone().expect("a regular file is mapped");
-    assert_eq!((*mapped.bytes).as_ref(), &bytes[..]);
+    let mapped = h.indexed.clone().expect("a regular file is indexed");
+    assert_eq!(mapped.file.metadata().unwrap().len(), bytes.len() as u64);
     let mut seen = 0u64;
     while let Ok(ev) = h.rx.recv_timeout(Duration::from_secs(20)) {
         match ev {
@@ -133,7 +133,7 @@ fn an_undrained_journal_stays_bounded() {
         Arc::new(AtomicBool::new(false)),
     )
     .unwrap();
-    let journal = Arc::clone(&h.mapped.as_ref().unwrap().offsets);
+    let journal = Arc::clone(&h.indexed.as_ref().unwrap().offsets);
     let (frames, _, finished) = drain(h);
     assert!(matches!(finished, Some(Ok(()))));
     assert_eq!(frames.len(), n as usize);
@@ -142,11 +142,11 @@ fn an_undrained_journal_stays_bounded() {
 }
 
 #[test]
-fn streams_have_no_mapped_file() {
+fn streams_have_no_indexed_file() {
     let bytes = pcap(false, false, 1, &many_recs(3));
     let reader = FileReader::from_reader(Box::new(std::io::Cursor::new(bytes)), "-").unwrap();
     let h = spawn_reader(reader, Arc::new(AtomicBool::new(false))).unwrap();
-    assert!(h.mapped.is_none());
+    assert!(h.indexed.is_none());
     let (frames, _, _) = drain(h);
     assert_eq!(frames.len(), 3);
 }

@@ -1,14 +1,15 @@
 //! The terminal around the interactive screen: entering and leaving raw mode, the alternate
 //! screen and mouse capture; a guard that restores the terminal when dropped; a panic hook
-//! that restores it before the panic message is printed; SIGTERM/SIGINT/SIGHUP turned into a
-//! flag the main loop checks for a clean exit; and reading input events with a timeout,
+//! that restores it before the panic message is printed; SIGTERM/SIGINT/SIGHUP (and SIGQUIT,
+//! SIGUSR1, SIGUSR2) turned into a flag the main loop checks for a clean exit; and reading input events with a timeout,
 //! translated into the app's own [`Msg`]s. The only module besides `ui` that knows about
 //! crossterm. Depends on `app` (message types), crossterm, ratatui's backend and signal-hook.
 
 use std::io::{self, IsTerminal, Stdout};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use crossterm::cursor::{Hide, Show};
@@ -55,12 +56,65 @@ pub fn restore() {
     }
 }
 
-/// Installs (once) a panic hook that restores the terminal, then runs the previous hook so
-/// the panic message lands on the normal screen.
+/// What the first panic in any thread said (thread, place, message; sanitized), once one
+/// happened.
+static PANIC_NOTE: Mutex<Option<String>> = Mutex::new(None);
+/// Set once any thread panicked: the main loop checks it every turn.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+/// The thread that took the terminal (it runs the main loop).
+static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+/// How long a panicking thread other than the main loop's waits for the loop to notice and
+/// restore the terminal itself, before restoring it from the hook.
+const PANIC_HANDOVER: Duration = Duration::from_secs(2);
+
+/// If a thread panicked: which, where and what it said (terminal-safe).
+pub fn panic_note() -> Option<String> {
+    if !PANICKED.load(Ordering::SeqCst) {
+        return None;
+    }
+    let note = PANIC_NOTE.lock().map(|n| n.clone()).unwrap_or_default();
+    Some(note.unwrap_or_else(|| "a thread panicked".into()))
+}
+
+fn describe_panic(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("unnamed");
+    let payload = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    let place = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    crate::sanitize::sanitize(&format!("thread '{name}' panicked{place}: {payload}"))
+}
+
+/// Installs (once) a panic hook for every thread. It records what happened for the main loop
+/// ([`panic_note`]). A panic in the main loop's thread restores the terminal at once (that
+/// thread is unwinding); one in another thread (capture, input) gives the main loop a moment
+/// to notice, leave and restore the terminal itself, so it never draws on a restored
+/// terminal, and restores it anyway if the loop does not. Then the previous hook prints the
+/// panic message on the normal screen.
 pub fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            if !PANICKED.load(Ordering::SeqCst) {
+                if let Ok(mut note) = PANIC_NOTE.lock() {
+                    *note = Some(describe_panic(info));
+                }
+                PANICKED.store(true, Ordering::SeqCst);
+            }
+            let ui = UI_THREAD.lock().ok().and_then(|t| *t);
+            if ui.is_some_and(|t| t != std::thread::current().id()) {
+                let start = std::time::Instant::now();
+                while ACTIVE.load(Ordering::SeqCst) && start.elapsed() < PANIC_HANDOVER {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
             restore();
             previous(info);
         }));
@@ -88,6 +142,9 @@ impl TerminalGuard {
             return Err(TermError::NotATerminal);
         }
         install_panic_hook();
+        if let Ok(mut t) = UI_THREAD.lock() {
+            *t = Some(std::thread::current().id());
+        }
         ACTIVE.store(true, Ordering::SeqCst);
         let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
             enable_raw_mode()?;
@@ -116,24 +173,42 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// SIGTERM, SIGINT and SIGHUP set a flag instead of killing the process, so the main loop
-/// can leave and restore the terminal; a second one while the first is pending exits at once.
-/// Unregistered when dropped.
+/// The signals that end the interactive session cleanly. Besides the usual three, SIGQUIT,
+/// SIGUSR1 and SIGUSR2 would otherwise kill synack with the terminal left raw.
+pub const ENDING_SIGNALS: [i32; 6] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+];
+
+/// The signals of [`ENDING_SIGNALS`] set a flag instead of killing the process, so the main
+/// loop can leave and restore the terminal; a second one while the first is pending exits at
+/// once. Which signal came is kept (the program exits with 128 + its number). Unregistered
+/// when dropped.
 pub struct Signals {
     flag: Arc<AtomicBool>,
+    which: Arc<AtomicUsize>,
     ids: Vec<signal_hook::SigId>,
 }
 
 impl Signals {
     pub fn register() -> Result<Signals, TermError> {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
         let flag = Arc::new(AtomicBool::new(false));
+        let which = Arc::new(AtomicUsize::new(0));
         let mut ids = Vec::new();
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
+        for sig in ENDING_SIGNALS {
             // A second signal while the first is still pending ends the process at once
             // (exit status 1), so a stuck session can always be stopped.
             let registered =
                 signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag))
+                    .and_then(|a| {
+                        ids.push(a);
+                        let sig_no = usize::try_from(sig).unwrap_or(0);
+                        signal_hook::flag::register_usize(sig, Arc::clone(&which), sig_no)
+                    })
                     .and_then(|a| {
                         ids.push(a);
                         signal_hook::flag::register(sig, Arc::clone(&flag))
@@ -148,12 +223,20 @@ impl Signals {
                 }
             }
         }
-        Ok(Signals { flag, ids })
+        Ok(Signals { flag, which, ids })
     }
 
     /// Set once one of the signals arrived.
     pub fn flag(&self) -> &AtomicBool {
         &self.flag
+    }
+
+    /// The signal that arrived (the last one), if any.
+    pub fn received(&self) -> Option<i32> {
+        match self.which.load(Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
     }
 }
 
@@ -189,6 +272,8 @@ impl CrosstermEvents {
             .spawn(move || {
                 loop {
                     let ev = event::read();
+                    // Test hook: the first key makes this thread panic.
+                    crate::fault::panic_if_armed("input");
                     let failed = ev.is_err();
                     if tx.send(ev).is_err() || failed {
                         return;

@@ -56,6 +56,29 @@ pub enum TuiError {
     /// restored so the program can print it and exit non-zero).
     #[error("{0}")]
     Source(String),
+    /// A signal ended the session (the terminal is restored; exit status 128 + the number).
+    #[error("stopped by {}", signal_name(*.0))]
+    Signal(i32),
+    /// A thread panicked (a bug): the loop left, the terminal is restored.
+    #[error(
+        "internal error, synack stopped: {0}. The terminal was restored; please report this \
+         with the command you ran"
+    )]
+    Panicked(String),
+}
+
+/// A signal's conventional name.
+pub fn signal_name(sig: i32) -> String {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    match sig {
+        SIGHUP => "SIGHUP".into(),
+        SIGINT => "SIGINT".into(),
+        SIGQUIT => "SIGQUIT".into(),
+        SIGTERM => "SIGTERM".into(),
+        SIGUSR1 => "SIGUSR1".into(),
+        SIGUSR2 => "SIGUSR2".into(),
+        n => format!("signal {n}"),
+    }
 }
 
 /// Settings of the interactive session that come from the command line.
@@ -177,7 +200,6 @@ pub fn display_name(name: &str, live: bool) -> String {
 /// stops the capture thread and waits for it (so a live `-w` file is complete). Returns
 /// [`TuiError::Source`] when the source failed while the screen was up.
 pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
-    let stdin = input == Input::Stdin;
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn(input, Arc::clone(&stop))?;
     let info = handle.info.clone();
@@ -196,15 +218,16 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         drops: Box::new(move || Drops {
             kernel: stats.kernel_dropped.load(Ordering::Relaxed),
             synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
         }),
         stop: Arc::clone(&stop),
     };
-    let mapped = handle.mapped.clone();
+    let indexed = handle.indexed.clone();
     let spooled = handle.spooled.clone();
     let result = run_feed_with(feed, |w, h| {
         let mut app = options.app(kind, w, h);
-        if let Some(m) = mapped {
-            app = app.with_mapped_file(m.bytes, m.offsets);
+        if let Some(f) = indexed {
+            app = app.with_file(f.file, f.offsets);
         }
         if let Some(s) = spooled {
             app = app.with_spool(s.file, s.offsets);
@@ -215,10 +238,9 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }
     });
     stop.store(true, Ordering::SeqCst);
-    // A read blocked on an idle stdin pipe cannot be interrupted: do not wait for it.
-    if !stdin {
-        handle.join();
-    }
+    // Reads of pipes and FIFOs look at the stop flag while they wait: this returns promptly
+    // even when the writer is silent.
+    handle.join();
     result
 }
 
@@ -265,7 +287,11 @@ where
 {
     let result = turns(terminal, events, feed, quit, app, clock);
     feed.stop.store(true, Ordering::SeqCst);
-    result
+    // A panic elsewhere (capture or input thread) explains whatever ended the loop.
+    match term::panic_note() {
+        Some(note) => Err(TuiError::Panicked(note)),
+        None => result,
+    }
 }
 
 /// A clock reading as presentation-clock nanoseconds.
@@ -295,7 +321,7 @@ where
     // draw; anything else that changes the screen sets `dirty` and recomputes it.
     let mut next_frame: Option<i64> = None;
     loop {
-        if quit.load(Ordering::SeqCst) || app.should_quit() {
+        if quit.load(Ordering::SeqCst) || app.should_quit() || term::panic_note().is_some() {
             return Ok(());
         }
         // 0. The presentation clock: frames drained below are revealed at this instant.
@@ -345,6 +371,18 @@ where
             dirty = true;
         }
         if dirty && (input || !app.is_running() || since_draw.is_none_or(|d| d >= FRAME_MIN)) {
+            // The terminal may have changed size since the last resize event was read (the
+            // event is still queued): tell the app first, so scrolling and the click map
+            // match the frame. The renderer lays out with the frame's own size anyway, in
+            // case the terminal changes again between this and the draw.
+            if let Ok(size) = terminal.size()
+                && (size.width, size.height) != app.size()
+            {
+                app.update(Msg::Resize {
+                    width: size.width,
+                    height: size.height,
+                });
+            }
             terminal
                 .draw(|f| ui::draw(f, app))
                 .map_err(|e| TuiError::Draw(e.to_string()))?;
@@ -410,8 +448,12 @@ pub fn run_feed_with<T: Into<Msg>>(
         &mut app,
     );
     drop(guard);
+    let signal = signals.received();
     drop(signals);
     result?;
+    if let Some(sig) = signal {
+        return Err(TuiError::Signal(sig));
+    }
     if let SourceState::Failed(reason) = &app.source().state {
         return Err(TuiError::Source(reason.clone()));
     }

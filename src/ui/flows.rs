@@ -130,13 +130,14 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
         .render(inside, buf);
 }
 
-/// Draws the flows screen into `buf`.
-pub fn render(app: &App, buf: &mut Buffer) {
-    let layout = app.flows_layout();
+/// Draws the flows screen into `area` of `buf` (the frame being drawn, whatever size the app
+/// last heard of).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let layout = app.flows_layout_in(area);
     render_list(app, layout.list, layout.list_rows(), buf);
     render_ladder(app, layout.ladder, buf);
     // The explain panel sits on the first rows of the bottom area, the bars below it.
-    let eh = app.flows_explain_rows().min(layout.status.height);
+    let eh = app.flows_explain_rows_in(area).min(layout.status.height);
     let mut bars = layout.status;
     if eh > 0 {
         let area = Rect {

@@ -40,8 +40,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         );
     }
     match app.screen() {
-        Screen::Packets => render_packets(app, buf),
-        Screen::Flows => flows::render(app, buf),
+        Screen::Packets => render_packets(app, area, buf),
+        Screen::Flows => flows::render(app, area, buf),
     }
     if app.help_visible() {
         help::render(app, area, buf);
@@ -88,8 +88,8 @@ fn bytes_extra(app: &App) -> String {
     }
 }
 
-fn render_packets(app: &App, buf: &mut Buffer) {
-    let layout = app.packet_layout();
+fn render_packets(app: &App, area: Rect, buf: &mut Buffer) {
+    let layout = app.packet_layout_in(area);
     packet_list::render(app, layout.list, buf);
     let screen = app.packets();
     // A TCP packet names its flow and the key to its ladder.

@@ -58,15 +58,17 @@ fn source_span(app: &App) -> Span<'static> {
     )
 }
 
-/// `1234 pkts`, with the packets evicted by the packet limit (naming `--max-mem` when the
-/// byte budget evicted last) and, while the source runs, its rate:
+/// `1234 pkts`, with the packets evicted by the packet limit (naming `--max-mem` or
+/// `--spool-max` when the byte budget or the disk bound evicted last) and, while the source
+/// runs, its rate:
 /// `1234 pkts (56 evicted) 12.3k/s`, `1234 pkts (56 evicted, --max-mem)`.
 fn packets_text(app: &App) -> String {
     let mut s = format!("{} pkts", app.shown().len());
     if app.store().evicted() > 0 {
         s.push_str(&format!(" ({} evicted", app.store().evicted()));
-        if app.store().eviction_flag() == "--max-mem" {
-            s.push_str(", --max-mem");
+        match app.store().eviction_flag() {
+            "--max-packets" => {}
+            flag => s.push_str(&format!(", {flag}")),
         }
         s.push(')');
     }
