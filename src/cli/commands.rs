@@ -333,6 +333,7 @@ fn for_each_packet(
     (tracker, end, result)
 }
 
+#[allow(clippy::too_many_arguments)] // the loop's inputs, limits and outputs, all distinct
 fn read_all(
     file: Option<&Path>,
     live: &LiveLimits,
