@@ -4,7 +4,8 @@
 //! The modules follow the pipeline (docs/architecture.md):
 //!
 //! - foundations: [`model`] (plain data), [`sanitize`] (terminal-safe packet text), [`redact`]
-//! - the pipeline: [`source`] → [`decode`] → [`flow`]
+//! - the pipeline: [`source`] → [`decode`] → [`flow`]; [`filter`] (display filters over
+//!   decoded fields and flows)
 //! - time and teaching: [`replay`] (clock and pacing), [`teach`] (arrow timing, demo
 //!   scenarios, narration)
 //! - the interactive viewer: [`app`] (state and `update`), [`ui`] (pure rendering),
@@ -21,6 +22,7 @@ pub mod redact;
 pub mod sanitize;
 
 pub mod decode;
+pub mod filter;
 pub mod flow;
 pub mod source;
 

@@ -184,6 +184,9 @@ pub struct App {
     /// `--redact`: one masker for the whole run (drawing borrows it).
     /// With `--redact`: stand-ins given out as packets are released, only read while drawing.
     redactor: Option<Redactor>,
+    /// `-Y`: the display filter given on the command line, compiled (the filter bar starts
+    /// from it).
+    initial_filter: Option<std::sync::Arc<crate::filter::Filter>>,
     /// The `:` jump prompt's text while it is open.
     prompt: Option<String>,
     /// Rows the help overlay is scrolled by.
@@ -249,6 +252,7 @@ impl App {
             flows_finished: false,
             explain: false,
             redactor: None,
+            initial_filter: None,
             prompt: None,
             explain_scroll: (0, 0),
             help_scroll: 0,
@@ -278,6 +282,20 @@ impl App {
     pub fn with_theme(mut self, theme: ThemeChoice) -> App {
         self.theme = theme;
         self
+    }
+
+    /// The display filter given with `-Y` (compiled).
+    pub fn with_initial_filter(
+        mut self,
+        filter: Option<std::sync::Arc<crate::filter::Filter>>,
+    ) -> App {
+        self.initial_filter = filter;
+        self
+    }
+
+    /// The display filter given with `-Y`, if any.
+    pub fn initial_filter(&self) -> Option<&std::sync::Arc<crate::filter::Filter>> {
+        self.initial_filter.as_ref()
     }
 
     /// Masks MAC and IP addresses everywhere they are shown (`--redact`).

@@ -10,6 +10,7 @@
 mod backing;
 mod decompress;
 mod error;
+mod export;
 mod file;
 mod filter;
 mod interfaces;
@@ -24,6 +25,7 @@ mod thread;
 
 pub use decompress::Compression;
 pub use error::SourceError;
+pub use export::{ExportFormat, PacketWriter};
 pub use file::{FileReader, FrameNote};
 pub use filter::FrameFilter;
 pub use interfaces::{

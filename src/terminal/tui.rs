@@ -100,6 +100,8 @@ pub struct TuiOptions {
     pub redact: bool,
     /// Open the explain panel from the start.
     pub explain: bool,
+    /// `-Y`: the display filter to start with, compiled.
+    pub filter: Option<std::sync::Arc<crate::filter::Filter>>,
 }
 
 impl Default for TuiOptions {
@@ -112,6 +114,7 @@ impl Default for TuiOptions {
             theme: ThemeChoice::default(),
             redact: false,
             explain: false,
+            filter: None,
         }
     }
 }
@@ -122,7 +125,8 @@ impl TuiOptions {
         let app = App::new(kind, width, height)
             .with_theme(self.theme)
             .with_redact(self.redact)
-            .with_explain(self.explain);
+            .with_explain(self.explain)
+            .with_initial_filter(self.filter.clone());
         let app = match self.replay {
             Some(r) => app.with_replay(r),
             None => app,
