@@ -12,7 +12,7 @@ use std::cell::Cell;
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::decode::LayerKind;
-use crate::theme_config::ThemeChoice;
+use crate::terminal::theme_config::ThemeChoice;
 
 thread_local! {
     static CHOICE: Cell<ThemeChoice> = const { Cell::new(ThemeChoice { contrast: false, monochrome: false }) };
