@@ -28,6 +28,9 @@ fn main() -> ExitCode {
                 theme: args.view.theme_choice(),
                 redact: args.view.redact,
                 filter,
+                history: synack::app::history::default_path(),
+                // Quitting loses a capture that -w does not save: ask first.
+                confirm_quit: args.capture.write.is_none(),
                 ..TuiOptions::default()
             },
         )),
@@ -50,6 +53,8 @@ fn main() -> ExitCode {
                     redact: args.view.redact,
                     explain: false,
                     filter,
+                    history: synack::app::history::default_path(),
+                    confirm_quit: false,
                 },
             )
         }),

@@ -101,16 +101,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let first = screen.scroll().min(store.len());
     let last = first.saturating_add(rows).min(store.len());
     let origin = store.first_ts().unwrap_or_default();
-    let texts: Vec<(usize, RowText, bool)> = (first..last)
+    let texts: Vec<(usize, RowText, bool, bool)> = (first..last)
         .filter_map(|i| store.get(i))
         .map(|p| {
             let mut text = row_text(&p, origin, screen.app_line(p.index), compact);
+            if app.is_marked(p.number) {
+                // A mark shows before the number (`m` toggles it).
+                text.no = format!("*{}", text.no);
+            }
             if app.redacting() {
                 text.src = app.redact(&text.src);
                 text.dst = app.redact(&text.dst);
                 text.info = app.redact(&text.info);
             }
-            (p.index, text, p.summary.broken)
+            (p.index, text, p.summary.broken, app.is_marked(p.number))
         })
         .collect();
 
@@ -119,7 +123,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let max_of = |f: fn(&RowText) -> &String, min: usize| {
         texts
             .iter()
-            .map(|(_, t, _)| width(f(t)))
+            .map(|(_, t, _, _)| width(f(t)))
             .max()
             .unwrap_or(0)
             .max(min)
@@ -164,11 +168,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     put(buf, inside.x, inside.y, &line(&header), w, theme::header());
 
     let selected = screen.selected();
-    for (row, (index, t, broken)) in texts.iter().enumerate() {
+    for (row, (index, t, broken, marked)) in texts.iter().enumerate() {
         let y = inside.y + 1 + row as u16;
         let mut style = Style::new();
         if *broken {
             style = style.patch(theme::fg(theme::VERMILLION));
+        }
+        if *marked {
+            style = style.add_modifier(Modifier::BOLD);
         }
         if selected == Some(*index) {
             style = style.patch(theme::selected(focused));
@@ -178,7 +185,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, inside.x, y, &line(t), w, style);
     }
     if store.is_empty() {
-        let msg = if app.is_running() {
+        let msg = if store.is_filtered() && app.has_work() {
+            "filtering…"
+        } else if store.is_filtered() && store.released() > 0 {
+            "no packet matches the filter (/ changes it, / then Enter with nothing clears it)"
+        } else if app.is_running() {
             "waiting for packets…"
         } else {
             "no packets"
