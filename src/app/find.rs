@@ -332,6 +332,16 @@ impl App {
         None
     }
 
+    /// Released packets the filter passes have not examined yet.
+    pub fn pending_packets(&self) -> u64 {
+        [self.find.packets.as_ref(), self.find.flows.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|p| self.released.saturating_sub(p.examined()))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Whether background work is left (see [`App::work`]).
     pub fn has_work(&self) -> bool {
         let released = self.released;
@@ -405,12 +415,15 @@ impl App {
             self.released_index(),
             self.find.packets.as_ref(),
         );
-        if let (Some(n), Some(pass)) = (self.find.reselect, self.find.packets.as_ref()) {
-            let done = !pass.pending(self.released) || pass.examined() > n;
+        if let Some(n) = self.find.reselect {
+            let pass = self.find.packets.as_ref();
+            let done = pass.is_none_or(|p| !p.pending(self.released) || p.examined() > n);
+            let pos = usize::try_from(n.saturating_sub(self.store.evicted())).unwrap_or(0);
             if done && !shown.is_empty() {
                 self.find.reselect = None;
-                let row = match pass.row_of(n) {
-                    Ok(r) | Err(r) => r.min(shown.len() - 1),
+                let row = match shown.row_of(pos.min(shown.released().saturating_sub(1))) {
+                    Some(Ok(r) | Err(r)) => r.min(shown.len() - 1),
+                    None => 0,
                 };
                 self.packets
                     .select(row, &shown, &layout, self.decoder.as_ref());
@@ -703,20 +716,22 @@ impl App {
                     ));
                     n = evicted + 1;
                 }
-                if self.player.is_some() && n > self.released {
-                    self.seek_packet(usize::try_from(n).unwrap_or(usize::MAX));
-                }
                 n
             }
-            Jump::Time(offset) => {
-                let count = self.packets_until(offset);
-                let n = evicted + count.max(1) as u64;
-                if self.player.is_some() && n > self.released {
-                    self.seek_time(offset);
-                }
-                n
-            }
+            Jump::Time(offset) => evicted + self.packets_until(offset).max(1) as u64,
         };
+        if self.player.is_some() && no > self.released {
+            // Released up to it (paused there, the packet selected): what playing forward
+            // to it would show.
+            match jump {
+                Jump::Time(offset) => self.seek_time(offset),
+                Jump::Packet(_) => self.seek_packet(usize::try_from(no).unwrap_or(usize::MAX)),
+            }
+            self.work(INLINE_BUDGET);
+            if self.find.packets.is_none() {
+                return;
+            }
+        }
         self.select_frame(no);
     }
 

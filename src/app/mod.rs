@@ -504,12 +504,14 @@ impl App {
             Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Clock { .. } | Msg::Rate(_)
         ) || self.player.is_some();
         let frames = matches!(msg, Msg::Frames(_));
-        // What a key or new packets start is done at once when it is small (the rest
-        // continues in `work`, between frames).
-        let work_now = matches!(msg, Msg::Key(_) | Msg::Frames(_))
+        // New packets are filtered as they arrive; a key finishes a filter pass only when
+        // little is left (a big pass goes on in `work`, between frames, so keys stay quick).
+        let is_key = matches!(msg, Msg::Key(_));
+        let work_now = matches!(msg, Msg::Frames(_))
             || (self.player.is_some() && matches!(msg, Msg::Clock { .. }));
         self.apply(msg);
-        if work_now && self.has_work() {
+        let small = self.pending_packets() <= find::INLINE_BUDGET as u64;
+        if (work_now || (is_key && small)) && self.has_work() {
             self.work(find::INLINE_BUDGET);
         }
         if list_may_change {

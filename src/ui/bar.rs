@@ -35,7 +35,18 @@ fn hint(bar: &Bar) -> (String, bool) {
         return (s, false);
     }
     match (bar.kind, &bar.check) {
-        (BarKind::Filter(_), Some(Err(e))) => (e.to_string(), true),
+        // The suggestion first: it is what fits on a narrow terminal.
+        (BarKind::Filter(_), Some(Err(e))) => (
+            match &e.hint {
+                Some(h) => format!(
+                    "{h} — {} (column {})",
+                    sanitize(&e.message),
+                    e.column
+                ),
+                None => e.to_string(),
+            },
+            true,
+        ),
         (BarKind::Filter(_), Some(Ok(()))) => (
             "Enter applies · Tab completes · ↑↓ history · Esc closes".into(),
             false,

@@ -102,9 +102,15 @@ pub fn grouped(n: u64) -> String {
 /// background work's progress (`filtering 45%`).
 fn filter_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
+    if let Some((what, pct)) = app.work_progress() {
+        spans.push(Span::styled(
+            format!("{what} {pct}% "),
+            theme::fg(theme::ORANGE).add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(pass) = app.active_filter() {
         let text = crate::sanitize::sanitize(pass.filter().text());
-        let text = fit(&text, if compact { 20 } else { 40 });
+        let text = fit(&text, if compact { 24 } else { 40 });
         spans.push(Span::styled(
             if compact {
                 format!("/ {text}")
@@ -112,15 +118,6 @@ fn filter_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
                 format!("filter: {text}")
             },
             theme::fg(theme::GREEN).add_modifier(Modifier::BOLD),
-        ));
-    }
-    if let Some((what, pct)) = app.work_progress() {
-        if !spans.is_empty() {
-            spans.push(Span::raw(" "));
-        }
-        spans.push(Span::styled(
-            format!("{what} {pct}%"),
-            theme::fg(theme::ORANGE).add_modifier(Modifier::BOLD),
         ));
     }
     spans
