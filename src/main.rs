@@ -19,21 +19,23 @@ fn main() -> ExitCode {
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
-        Command::Live(args) => view_filter(&args.view).and_then(|filter| interactive(
-            Input::Live(args.to_live_config()),
-            TuiOptions {
-                max_flows: args.max_flows,
-                max_packets: Some(args.max_packets),
-                max_mem: args.max_mem,
-                theme: args.view.theme_choice(),
-                redact: args.view.redact,
-                filter,
-                history: synack::app::history::default_path(),
-                // Quitting loses a capture that -w does not save: ask first.
-                confirm_quit: args.capture.write.is_none(),
-                ..TuiOptions::default()
-            },
-        )),
+        Command::Live(args) => view_filter(&args.view).and_then(|filter| {
+            interactive(
+                Input::Live(args.to_live_config()),
+                TuiOptions {
+                    max_flows: args.max_flows,
+                    max_packets: Some(args.max_packets),
+                    max_mem: args.max_mem,
+                    theme: args.view.theme_choice(),
+                    redact: args.view.redact,
+                    filter,
+                    history: synack::app::history::default_path(),
+                    // Quitting loses a capture that -w does not save: ask first.
+                    confirm_quit: args.capture.write.is_none(),
+                    ..TuiOptions::default()
+                },
+            )
+        }),
         Command::Replay(args) if args.print => commands::replay_print(args),
         Command::Replay(args) => view_filter(&args.view).and_then(|filter| {
             let input = if args.file.as_os_str() == "-" {

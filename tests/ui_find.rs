@@ -141,7 +141,11 @@ fn the_selection_stays_on_its_packet_when_a_filter_keeps_it() {
     filter(&mut app, "tcp.flags.syn == 1 && tcp.flags.ack == 0");
     assert_eq!(selected_no(&app), Some(target));
     keys(&mut app, &[Key::Down]);
-    assert_eq!(selected_no(&app), Some(syns[3]), "↓ moves through the shown rows");
+    assert_eq!(
+        selected_no(&app),
+        Some(syns[3]),
+        "↓ moves through the shown rows"
+    );
     filter(&mut app, "");
     assert_eq!(selected_no(&app), Some(syns[3]));
 }
@@ -171,7 +175,11 @@ fn tab_completes_field_names() {
     keys(&mut app, &[Key::Tab]);
     let bar = app.bar().unwrap();
     assert_eq!(bar.text, "tcp.flags");
-    assert!(bar.candidates.contains(&"tcp.flags.syn"), "{:?}", bar.candidates);
+    assert!(
+        bar.candidates.contains(&"tcp.flags.syn"),
+        "{:?}",
+        bar.candidates
+    );
     typed(&mut app, ".sy");
     keys(&mut app, &[Key::Tab]);
     assert_eq!(app.bar().unwrap().text, "tcp.flags.syn");
@@ -246,7 +254,13 @@ fn flow_fields_pick_whole_connections() {
 #[test]
 fn a_big_capture_is_filtered_in_slices_while_keys_are_answered() {
     let frames = ui_support::many_frames(60_000);
-    let mut app = App::new(SourceKind::File { name: "many".into() }, 80, 24);
+    let mut app = App::new(
+        SourceKind::File {
+            name: "many".into(),
+        },
+        80,
+        24,
+    );
     app.update(Msg::Frames(frames));
     app.update(Msg::Finished(Ok(())));
     // The client's packets (every other one).
@@ -255,7 +269,11 @@ fn a_big_capture_is_filtered_in_slices_while_keys_are_answered() {
     let (what, pct) = app.work_progress().expect("progress shown");
     assert_eq!(what, "filtering");
     assert!(pct < 100);
-    assert!(status_line(&app).contains("filtering"), "{}", status_line(&app));
+    assert!(
+        status_line(&app).contains("filtering"),
+        "{}",
+        status_line(&app)
+    );
     let partial = app.shown().len();
     assert!(partial > 0 && partial < 30_000, "{partial}");
     // A key is answered before the pass is over.
@@ -285,7 +303,11 @@ fn live_packets_are_filtered_as_they_arrive_and_flows_see_every_packet() {
     unfiltered.update(Msg::Frames(frames.clone()));
     let a = app.flows().tracker().flows().next().unwrap();
     let b = unfiltered.flows().tracker().flows().next().unwrap();
-    assert_eq!(a.ladder.len(), b.ladder.len(), "the ladder saw every packet");
+    assert_eq!(
+        a.ladder.len(),
+        b.ladder.len(),
+        "the ladder saw every packet"
+    );
     assert!(a.ladder.len() > syns.len());
 }
 
@@ -293,12 +315,17 @@ fn live_packets_are_filtered_as_they_arrive_and_flows_see_every_packet() {
 fn a_paced_replay_filters_what_it_releases() {
     let frames = demo_frames("http.pcap");
     let syns = frames_where(&frames, |f| f & SYN != 0);
-    let mut app = App::new(SourceKind::File { name: "http".into() }, 80, 24).with_replay(
-        ReplayOptions {
-            start_paused: true,
-            ..ReplayOptions::default()
+    let mut app = App::new(
+        SourceKind::File {
+            name: "http".into(),
         },
-    );
+        80,
+        24,
+    )
+    .with_replay(ReplayOptions {
+        start_paused: true,
+        ..ReplayOptions::default()
+    });
     app.update(Msg::Frames(frames.clone()));
     app.update(Msg::Finished(Ok(())));
     filter(&mut app, "tcp.flags.syn == 1");
@@ -306,7 +333,11 @@ fn a_paced_replay_filters_what_it_releases() {
     keys(&mut app, &[Key::Char('n')]);
     assert_eq!(listed(&app), syns[..2].to_vec());
     keys(&mut app, &[Key::Char('b')]);
-    assert_eq!(listed(&app), vec![1], "stepping back forgets what is not released");
+    assert_eq!(
+        listed(&app),
+        vec![1],
+        "stepping back forgets what is not released"
+    );
     keys(&mut app, &[Key::Char(':'), Key::Char('9'), Key::Enter]);
     assert_eq!(app.shown().released(), 9);
     assert_eq!(listed(&app), syns);
@@ -376,7 +407,10 @@ fn colon_goes_to_a_packet_or_a_time_in_instant_and_live_modes() {
     typed(&mut app, &(syns[1] + 1).to_string());
     keys(&mut app, &[Key::Enter]);
     assert_eq!(selected_no(&app), Some(syns[2]));
-    assert!(app.notice().is_some_and(|n| n.contains("hidden by the filter")));
+    assert!(
+        app.notice()
+            .is_some_and(|n| n.contains("hidden by the filter"))
+    );
 
     let mut l = live(80, 24);
     l.update(Msg::Frames(frames[..50].to_vec()));
@@ -442,7 +476,10 @@ fn export_writes_the_shown_or_marked_packets_byte_for_byte() {
     let written = std::fs::read(&out).unwrap();
     assert_eq!(written, expected_file(&frames, &shown, ExportFormat::Pcap));
     // Refuses to overwrite without a second Enter.
-    keys(&mut app, &[Key::Char(':'), Key::Char('1'), Key::Enter, Key::Char('m')]);
+    keys(
+        &mut app,
+        &[Key::Char(':'), Key::Char('1'), Key::Enter, Key::Char('m')],
+    );
     export(&mut app, 'W', &out);
     assert!(app.bar().is_some_and(|b| b.confirm_overwrite));
     assert_eq!(std::fs::read(&out).unwrap(), written, "not overwritten yet");
@@ -492,9 +529,16 @@ fn quitting_an_unsaved_live_capture_asks_once() {
     app.update(Msg::Frames(demo_frames("http.pcap")));
     keys(&mut app, &[Key::Char('q')]);
     assert!(!app.should_quit() && app.quit_asked());
-    assert!(status_line(&app).contains("not saved"), "{}", status_line(&app));
+    assert!(
+        status_line(&app).contains("not saved"),
+        "{}",
+        status_line(&app)
+    );
     keys(&mut app, &[Key::Char('j')]);
-    assert!(!app.should_quit() && !app.quit_asked(), "another key carries on");
+    assert!(
+        !app.should_quit() && !app.quit_asked(),
+        "another key carries on"
+    );
     keys(&mut app, &[Key::Esc, Key::Esc]);
     assert!(app.should_quit(), "Esc twice quits");
     let mut app = live(80, 24).with_quit_confirmation(true);
@@ -502,7 +546,10 @@ fn quitting_an_unsaved_live_capture_asks_once() {
     assert!(app.should_quit(), "q then y quits");
     // Esc in a bar closes only the bar, also with the confirmation.
     let mut app = live(80, 24).with_quit_confirmation(true);
-    keys(&mut app, &[Key::Char('/'), Key::Esc, Key::Char(':'), Key::Esc]);
+    keys(
+        &mut app,
+        &[Key::Char('/'), Key::Esc, Key::Char(':'), Key::Esc],
+    );
     assert!(!app.should_quit() && !app.quit_asked());
     // Saved with -w (no confirmation) or a file: q quits at once.
     let mut app = live(80, 24);

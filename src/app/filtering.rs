@@ -147,7 +147,10 @@ impl FilterPass {
         let mut offset = number.saturating_sub(self.base);
         if offset > u64::from(u32::MAX) {
             // Four billion packets later: move the base up to the oldest row kept.
-            let front = self.rows.front().map_or(number, |&r| self.base + u64::from(r));
+            let front = self
+                .rows
+                .front()
+                .map_or(number, |&r| self.base + u64::from(r));
             let shift = front.saturating_sub(self.base);
             for r in &mut self.rows {
                 *r = r.saturating_sub(u32::try_from(shift).unwrap_or(u32::MAX));
@@ -297,7 +300,10 @@ mod tests {
         let mut sliced = FilterPass::new(f, Target::Packets, &s);
         let mut steps = 0;
         while sliced.pending(100) {
-            assert_eq!(sliced.scan(&s, &tracker, 100, 7, &mut Vec::new()), 7.min(100 - steps * 7));
+            assert_eq!(
+                sliced.scan(&s, &tracker, 100, 7, &mut Vec::new()),
+                7.min(100 - steps * 7)
+            );
             steps += 1;
         }
         assert_eq!(steps, 15);
@@ -309,9 +315,16 @@ mod tests {
         assert_eq!(whole.progress(100), None);
         assert!(whole.result_bytes() <= 100 * 4);
         // Only released packets are examined.
-        let mut early = FilterPass::new(Arc::new(Filter::compile("frame").unwrap()), Target::Packets, &s);
+        let mut early = FilterPass::new(
+            Arc::new(Filter::compile("frame").unwrap()),
+            Target::Packets,
+            &s,
+        );
         early.scan(&s, &tracker, 10, usize::MAX, &mut Vec::new());
-        assert_eq!((early.len(), early.pending(10), early.pending(11)), (10, false, true));
+        assert_eq!(
+            (early.len(), early.pending(10), early.pending(11)),
+            (10, false, true)
+        );
         early.truncate(4, 0);
         assert_eq!((early.len(), early.next), (4, 4));
         assert_eq!(early.drop_evicted(2), 2);

@@ -307,7 +307,12 @@ impl App {
     /// Percentage of the background work done (filter pass, search, export), while some runs.
     pub fn work_progress(&self) -> Option<(&'static str, u8)> {
         let released = self.released;
-        if let Some(p) = self.find.packets.as_ref().and_then(|p| p.progress(released)) {
+        if let Some(p) = self
+            .find
+            .packets
+            .as_ref()
+            .and_then(|p| p.progress(released))
+        {
             return Some(("filtering", p));
         }
         if let Some(p) = self.find.flows.as_ref().and_then(|p| p.progress(released)) {
@@ -856,7 +861,10 @@ impl App {
         if len == 0 {
             return;
         }
-        let from = self.packets.selected().unwrap_or(if forward { len - 1 } else { 0 });
+        let from = self
+            .packets
+            .selected()
+            .unwrap_or(if forward { len - 1 } else { 0 });
         let next_row = if forward {
             (from + 1) % len
         } else {
@@ -896,8 +904,12 @@ impl App {
                 let Some(pos) = shown.position(row) else {
                     continue;
                 };
-                if matcher.matches(&self.store, self.flows.tracker(), pos, &mut self.find.scratch)
-                {
+                if matcher.matches(
+                    &self.store,
+                    self.flows.tracker(),
+                    pos,
+                    &mut self.find.scratch,
+                ) {
                     found = Some(row);
                     break;
                 }
@@ -1017,9 +1029,9 @@ impl App {
         }
         let path = job.path.display().to_string();
         let written = job.writer.written();
-        self.notice = Some(crate::sanitize::sanitize(&match result.and_then(|()| {
-            job.writer.finish().map(|_| ())
-        }) {
+        self.notice = Some(crate::sanitize::sanitize(&match result
+            .and_then(|()| job.writer.finish().map(|_| ()))
+        {
             Ok(()) => format!("wrote {written} packets to {path}"),
             Err(e) => format!("export to {path} failed after {written} packets: {e}"),
         }));

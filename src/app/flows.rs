@@ -311,7 +311,8 @@ impl FlowScreen {
         if self.order_dirty || self.sorted_len != self.tracker.len() {
             let mut order = std::mem::take(&mut self.order);
             order.clear();
-            let mut flows: Vec<&Flow> = self.tracker.flows().filter(|f| self.listed(f.id)).collect();
+            let mut flows: Vec<&Flow> =
+                self.tracker.flows().filter(|f| self.listed(f.id)).collect();
             sort_flows(&mut flows, self.sort);
             order.extend(flows.iter().map(|f| f.id));
             self.order = order;

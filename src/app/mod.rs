@@ -38,9 +38,9 @@ use crate::terminal::theme_config::ThemeChoice;
 pub use decoder::{Decoder, RealDecoder};
 pub use filtering::{FilterPass, Target};
 pub use find::{Bar, BarKind, Finder};
-pub use history::History;
 pub use flow_sort::SortKey;
 pub use flows::{FlowAction, FlowFocus, FlowScreen};
+pub use history::History;
 pub use keys::{Key, Mouse, MouseKind};
 pub use layers::{LayerRow, RowKind};
 pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
@@ -516,7 +516,11 @@ impl App {
         }
         if list_may_change {
             let layout = self.packet_layout();
-            let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
+            let shown = Shown::filtered(
+                &self.store,
+                self.released_index(),
+                self.find.packet_filter(),
+            );
             self.packets
                 .refresh_visible(&shown, &layout, self.decoder.as_ref());
         }
@@ -563,7 +567,11 @@ impl App {
 
     fn relayout(&mut self) {
         let layout = self.packet_layout();
-        let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         self.packets.relayout(&shown, &layout);
     }
 
@@ -644,7 +652,11 @@ impl App {
             None => (usize::MAX, 0),
         };
         let layout = self.packet_layout();
-        let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         self.packets
             .on_evicted(gone, &shown, &layout, self.decoder.as_ref());
     }
@@ -705,7 +717,11 @@ impl App {
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
-                let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
+                let shown = Shown::filtered(
+                    &self.store,
+                    self.released_index(),
+                    self.find.packet_filter(),
+                );
                 self.packets
                     .on_key(key, &shown, &layout, self.decoder.as_ref());
             }
@@ -723,7 +739,11 @@ impl App {
     /// `L` on the packet screen: the selected packet's flow on the flows screen, its ladder
     /// focused and the packet's arrow selected.
     fn show_packet_flow(&mut self) {
-        let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         let Some(view) = self.packets.selected().and_then(|i| shown.get(i)) else {
             return;
         };
@@ -751,11 +771,12 @@ impl App {
     /// Enter on a ladder arrow: packet number `no` (1-based frame number) on the packet
     /// screen with its layers shown, or a notice when it was evicted.
     fn show_packet(&mut self, no: u64) {
-        let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
-        let row = self
-            .store
-            .index_of_frame(no)
-            .and_then(|i| shown.row_of(i));
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
+        let row = self.store.index_of_frame(no).and_then(|i| shown.row_of(i));
         if let Some(Err(_)) = row {
             self.notice = Some(format!("packet {no} is hidden by the display filter"));
             return;
@@ -784,7 +805,11 @@ impl App {
         match self.screen {
             Screen::Packets => {
                 let layout = self.packet_layout();
-                let shown = Shown::filtered(&self.store, self.released_index(), self.find.packet_filter());
+                let shown = Shown::filtered(
+                    &self.store,
+                    self.released_index(),
+                    self.find.packet_filter(),
+                );
                 self.packets
                     .on_mouse(m, &shown, &layout, self.decoder.as_ref())
             }

@@ -126,7 +126,9 @@ impl LiveArgs {
 
 /// Rewrites tcpdump's time flags, which clap cannot express (`-tt` is not `-t -t` there),
 /// into `--time-format`: -t none, -tt epoch, -ttt delta, -tttt absolute, -ttttt relative.
-pub fn normalize_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub fn normalize_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
     args.into_iter()
         .map(|a| {
             let fmt = match a.to_str() {
@@ -150,7 +152,9 @@ pub fn flag_advice(flag: &str) -> Option<&'static str> {
         "-e" => "-v shows every layer, the link layer's addresses included",
         "-q" => "dump's lines are already one short line per packet",
         "-l" | "-U" => "live output is already written line by line",
-        "-S" => "synack's lines already show raw sequence numbers; -Y 'tcp.seq == 0' uses relative ones",
+        "-S" => {
+            "synack's lines already show raw sequence numbers; -Y 'tcp.seq == 0' uses relative ones"
+        }
         "-p" => "use --no-promisc",
         "-K" | "-N" | "-O" | "-Q" | "-#" => "synack has no such option; -v shows every field",
         "-C" | "-G" | "-W" | "-z" | "-Z" => "synack writes one file: dump -w OUT.pcap (or .pcapng)",
@@ -291,7 +295,12 @@ pub struct StreamArgs {
     #[arg(value_name = "EXPRESSION", conflicts_with = "filter")]
     pub expression: Vec<String>,
     /// Read this capture file (tcpdump's and tshark's -r; the same as giving FILE).
-    #[arg(short = 'r', long = "read", value_name = "FILE", conflicts_with = "interface")]
+    #[arg(
+        short = 'r',
+        long = "read",
+        value_name = "FILE",
+        conflicts_with = "interface"
+    )]
     pub read: Option<PathBuf>,
     #[command(flatten)]
     pub live: LiveLimits,
@@ -462,7 +471,10 @@ mod tests {
     fn stream_input(argv: &[&str]) -> Result<StreamInput, String> {
         let mut full = vec!["synack"];
         full.extend_from_slice(argv);
-        match Cli::try_parse_from(full).map_err(|e| e.to_string())?.command {
+        match Cli::try_parse_from(full)
+            .map_err(|e| e.to_string())?
+            .command
+        {
             Command::Dump(d) => d.stream.input(),
             Command::Flows(f) => f.stream.input(),
             other => panic!("parsed as {other:?}"),

@@ -379,9 +379,8 @@ fn dump_to_file(
     display: Option<&Display>,
     out: &Path,
 ) -> Result<(), CommandError> {
-    let mut writer = source::PacketWriter::create(out).map_err(|e| {
-        CommandError::Usage(format!("cannot create {}: {e}", out.display()))
-    })?;
+    let mut writer = source::PacketWriter::create(out)
+        .map_err(|e| CommandError::Usage(format!("cannot create {}: {e}", out.display())))?;
     let (_, result) = for_each_packet(
         input.file.as_deref(),
         &args.stream.live,
@@ -463,7 +462,13 @@ fn write_bytes(out: &mut impl Write, args: &DumpArgs, p: &Shown<'_>) -> io::Resu
         .find(|(h, _)| h.layer() == decode::LayerKind::Internet)
         .map_or(0, |(_, r)| r.start);
     let bytes = p.frame.data.get(start..).unwrap_or(&[]);
-    let printable = |b: u8| if b.is_ascii_graphic() || b == b' ' { b } else { b'.' };
+    let printable = |b: u8| {
+        if b.is_ascii_graphic() || b == b' ' {
+            b
+        } else {
+            b'.'
+        }
+    };
     if args.ascii {
         let text: Vec<u8> = bytes
             .iter()
@@ -709,9 +714,22 @@ impl FlowWriter {
             }
             Format::Csv => {
                 const COLUMNS: [&str; 16] = [
-                    "flow", "client", "server", "handshake", "syn_count", "synack_count",
-                    "irtt_ns", "close", "packets", "bytes", "history", "first_ts_ns",
-                    "last_ts_ns", "duration_ns", "first_packet", "last_packet",
+                    "flow",
+                    "client",
+                    "server",
+                    "handshake",
+                    "syn_count",
+                    "synack_count",
+                    "irtt_ns",
+                    "close",
+                    "packets",
+                    "bytes",
+                    "history",
+                    "first_ts_ns",
+                    "last_ts_ns",
+                    "duration_ns",
+                    "first_packet",
+                    "last_packet",
                 ];
                 if !self.header_done {
                     out.write_all(COLUMNS.join(",").as_bytes())?;

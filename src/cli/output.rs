@@ -230,7 +230,11 @@ fn push_endpoint(out: &mut String, ip: IpAddr, port: Option<u16>) {
 fn push_time(out: &mut String, clock: Clock, ts_ns: TimestampNs) -> bool {
     let micros6 = |out: &mut String, ns: i64| {
         out.push('.');
-        decode::push_decimal_padded(out, u64::try_from(ns.rem_euclid(1_000_000_000) / 1_000).unwrap_or(0), 6);
+        decode::push_decimal_padded(
+            out,
+            u64::try_from(ns.rem_euclid(1_000_000_000) / 1_000).unwrap_or(0),
+            6,
+        );
     };
     match clock.format {
         TimeFormat::Clock => push_clock(out, ts_ns),
@@ -324,13 +328,24 @@ mod tests {
         let ts = 1_700_000_000_123_456_789;
         let t = |format, first_ns, prev_ns| {
             let mut v = String::new();
-            push_time(&mut v, Clock { format, first_ns, prev_ns }, ts);
+            push_time(
+                &mut v,
+                Clock {
+                    format,
+                    first_ns,
+                    prev_ns,
+                },
+                ts,
+            );
             v
         };
         assert_eq!(t(TimeFormat::Absolute, 0, 0), "2023-11-14 22:13:20.123456");
         assert_eq!(t(TimeFormat::Epoch, 0, 0), "1700000000.123456");
         assert_eq!(t(TimeFormat::Delta, 0, ts - 1_500_000), "00:00:00.001500");
-        assert_eq!(t(TimeFormat::Relative, ts - 3_723_000_000_000, 0), "01:02:03.000000");
+        assert_eq!(
+            t(TimeFormat::Relative, ts - 3_723_000_000_000, 0),
+            "01:02:03.000000"
+        );
         assert_eq!(t(TimeFormat::None, 0, 0), "");
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(19_782), (2024, 2, 29));

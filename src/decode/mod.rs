@@ -306,9 +306,11 @@ impl walk::Sink for Layout {
     #[inline]
     fn header(&mut self, hdr: walk::Hdr, start: usize, end: usize) {
         let i = usize::from(self.len);
-        if let (Some(slot), Ok(s), Ok(e)) =
-            (self.hdrs.get_mut(i), u32::try_from(start), u32::try_from(end))
-        {
+        if let (Some(slot), Ok(s), Ok(e)) = (
+            self.hdrs.get_mut(i),
+            u32::try_from(start),
+            u32::try_from(end),
+        ) {
             *slot = (hdr, s, e);
             self.len += 1;
         }

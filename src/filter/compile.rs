@@ -179,7 +179,10 @@ fn test(text: &str, def: &fields::FieldDef, rel: &Rel) -> Result<Test, FilterErr
                 FilterError::at(
                     text,
                     lit.at,
-                    format!("bad regular expression: {}", e.to_string().replace('\n', " ")),
+                    format!(
+                        "bad regular expression: {}",
+                        e.to_string().replace('\n', " ")
+                    ),
                 )
             })?;
             Test::Matches(re)
@@ -258,7 +261,11 @@ pub fn literal(text: &str, def: &fields::FieldDef, lit: &PLit) -> Result<Lit, Fi
                     .filter(|b| *b <= 32)
                     .ok_or_else(|| bad("a valid IPv4 network (prefix 0 to 32)"))?,
             };
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             Lit::V4(u32::from(addr) & mask, mask)
         }
         FieldType::Ipv6 => {
@@ -321,7 +328,11 @@ fn seconds(w: &str) -> Option<i64> {
         return None;
     }
     let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let mut f: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let mut f: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     for _ in frac.len()..9 {
         f *= 10;
     }

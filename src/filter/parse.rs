@@ -79,7 +79,9 @@ impl Parser<'_> {
 
     /// Offset of the current token, or the end of the text.
     fn here(&self) -> usize {
-        self.toks.get(self.pos).map_or(self.text.len(), |(_, at)| *at)
+        self.toks
+            .get(self.pos)
+            .map_or(self.text.len(), |(_, at)| *at)
     }
 
     fn err<T>(&self, msg: impl Into<String>) -> Result<T, FilterError> {

@@ -210,8 +210,8 @@ mod tests {
     }
 
     fn read_back(bytes: Vec<u8>) -> Vec<Frame> {
-        let mut r = FileReader::from_reader(Box::new(io::Cursor::new(bytes)), "test")
-            .expect("reads back");
+        let mut r =
+            FileReader::from_reader(Box::new(io::Cursor::new(bytes)), "test").expect("reads back");
         let mut out = Vec::new();
         let mut f = Frame {
             ts_ns: 0,
@@ -246,6 +246,9 @@ mod tests {
             ExportFormat::for_path(Path::new("a.PCAPNG")),
             ExportFormat::Pcapng
         );
-        assert_eq!(ExportFormat::for_path(Path::new("a.cap")), ExportFormat::Pcap);
+        assert_eq!(
+            ExportFormat::for_path(Path::new("a.cap")),
+            ExportFormat::Pcap
+        );
     }
 }

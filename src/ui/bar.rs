@@ -38,11 +38,7 @@ fn hint(bar: &Bar) -> (String, bool) {
         // The suggestion first: it is what fits on a narrow terminal.
         (BarKind::Filter(_), Some(Err(e))) => (
             match &e.hint {
-                Some(h) => format!(
-                    "{h} — {} (column {})",
-                    sanitize(&e.message),
-                    e.column
-                ),
+                Some(h) => format!("{h} — {} (column {})", sanitize(&e.message), e.column),
                 None => e.to_string(),
             },
             true,
@@ -84,9 +80,7 @@ fn text_style(bar: &Bar) -> (Style, &'static str) {
             (Style::new().add_modifier(Modifier::BOLD), "✓ ")
         }
         (Some(Ok(())), BarKind::Filter(_) | BarKind::Find) => (
-            Style::new()
-                .fg(Color::Black)
-                .bg(theme::color(theme::GREEN)),
+            Style::new().fg(Color::Black).bg(theme::color(theme::GREEN)),
             "",
         ),
         (Some(Err(_)), BarKind::Filter(_)) if mono => (
@@ -119,9 +113,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let hint = sanitize(&hint);
     let typed = sanitize(&bar.text);
     // The text keeps at least a third of the row; its start scrolls out of view first.
-    let room = w
-        .saturating_sub(width(label) + width(mark) + 2)
-        .max(1);
+    let room = w.saturating_sub(width(label) + width(mark) + 2).max(1);
     let keep = room.saturating_sub(1);
     let shown: String = if width(&typed) > keep {
         let chars: Vec<char> = typed.chars().collect();
