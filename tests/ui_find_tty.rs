@@ -90,7 +90,11 @@ fn typing_a_filter_in_a_real_terminal_shows_the_count() {
         ],
     )
     .expect("tmux new-session");
-    wait_for(&socket, &format!("{} pkts", frames.len()), Duration::from_secs(20));
+    wait_for(
+        &socket,
+        &format!("{} pkts", frames.len()),
+        Duration::from_secs(20),
+    );
     tmux(&socket, &["send-keys", "-t", "find", "/"]);
     wait_for(&socket, "Filter:", Duration::from_secs(10));
     tmux(

@@ -421,95 +421,94 @@ fn tcp_field<'d>(
     let flow = cx.p.flow.filter(|_| tracked);
     let seg = layout.summary.tcp.filter(|_| tracked);
     let from_client = flow.zip(seg).map(|(fl, s)| s.src == fl.client);
-    let v =
-        match field {
-            F::Tcp => Some(Val::Bytes(proto_bytes(start))),
-            F::TcpSrcport => u16v(0),
-            F::TcpDstport => u16v(2),
-            F::TcpPort => {
-                if u16v(0).is_some_and(|v| f(v)) {
-                    return true;
-                }
-                u16v(2)
+    let v = match field {
+        F::Tcp => Some(Val::Bytes(proto_bytes(start))),
+        F::TcpSrcport => u16v(0),
+        F::TcpDstport => u16v(2),
+        F::TcpPort => {
+            if u16v(0).is_some_and(|v| f(v)) {
+                return true;
             }
-            F::TcpLen => match h {
-                Hdr::Tcp { payload_len } => Some(Val::U(u64::from(payload_len))),
-                _ => None,
-            },
-            F::TcpSeqRaw => be32(tb, 4).map(|v| Val::U(u64::from(v))),
-            F::TcpAckRaw => be32(tb, 8).map(|v| Val::U(u64::from(v))),
-            F::TcpSeq => {
-                let isn = flow
-                    .zip(from_client)
-                    .and_then(|(fl, c)| if c { fl.client_isn } else { fl.server_isn });
-                isn.zip(be32(tb, 4))
-                    .map(|(isn, seq)| Val::U(u64::from(seq.wrapping_sub(isn))))
-            }
-            F::TcpAck => {
-                let ack = be32(tb, 8);
-                if flags.is_some_and(|fl| fl & 0x010 == 0) {
-                    ack.map(|a| Val::U(u64::from(a)))
-                } else {
-                    let peer = flow
-                        .zip(from_client)
-                        .and_then(|(fl, c)| if c { fl.server_isn } else { fl.client_isn });
-                    peer.zip(ack)
-                        .map(|(isn, a)| Val::U(u64::from(a.wrapping_sub(isn))))
-                }
-            }
-            F::TcpFlags => flags.map(|v| Val::U(u64::from(v))),
-            F::TcpFlagsSyn => flag(0x002),
-            F::TcpFlagsAck => flag(0x010),
-            F::TcpFlagsFin => flag(0x001),
-            F::TcpFlagsReset => flag(0x004),
-            F::TcpFlagsPush => flag(0x008),
-            F::TcpFlagsUrg => flag(0x020),
-            F::TcpWindowSizeValue => u16v(14),
-            F::TcpWindowSize => {
-                let raw = be16(tb, 14);
-                // Scaled only past the SYNs and when both sides offered scaling (RFC 7323);
-                // unknown scaling (no handshake seen) leaves the value as sent, as tshark does.
-                let syn = flags.is_some_and(|fl| fl & 0x002 != 0);
-                let shift = match (flow, from_client) {
-                    (Some(fl), Some(c)) if !syn => {
-                        match (fl.client_options.as_ref(), fl.server_options.as_ref()) {
-                            (Some(co), Some(so)) => match (co.window_scale, so.window_scale) {
-                                (Some(cs), Some(ss)) => u32::from(if c { cs } else { ss }).min(14),
-                                _ => 0,
-                            },
-                            _ => 0,
-                        }
-                    }
-                    _ => 0,
-                };
-                raw.map(|w| Val::U(u64::from(w) << shift))
-            }
-            F::TcpMss => {
-                let hlen = u8_at(tb, 12).map_or(20, |b| usize::from(b >> 4) * 4);
-                let mut o = 20;
-                let mut found = None;
-                while o < hlen.min(tb.len()) {
-                    match u8_at(tb, o) {
-                        Some(0) | None => break,
-                        Some(1) => o += 1,
-                        Some(kind) => {
-                            let len = usize::from(u8_at(tb, o + 1).unwrap_or(0));
-                            if len < 2 {
-                                break;
-                            }
-                            if kind == 2 && len == 4 {
-                                found = be16(tb, o + 2);
-                                break;
-                            }
-                            o += len;
-                        }
-                    }
-                }
-                found.map(|m| Val::U(u64::from(m)))
-            }
-            F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+            u16v(2)
+        }
+        F::TcpLen => match h {
+            Hdr::Tcp { payload_len } => Some(Val::U(u64::from(payload_len))),
             _ => None,
-        };
+        },
+        F::TcpSeqRaw => be32(tb, 4).map(|v| Val::U(u64::from(v))),
+        F::TcpAckRaw => be32(tb, 8).map(|v| Val::U(u64::from(v))),
+        F::TcpSeq => {
+            let isn = flow
+                .zip(from_client)
+                .and_then(|(fl, c)| if c { fl.client_isn } else { fl.server_isn });
+            isn.zip(be32(tb, 4))
+                .map(|(isn, seq)| Val::U(u64::from(seq.wrapping_sub(isn))))
+        }
+        F::TcpAck => {
+            let ack = be32(tb, 8);
+            if flags.is_some_and(|fl| fl & 0x010 == 0) {
+                ack.map(|a| Val::U(u64::from(a)))
+            } else {
+                let peer = flow
+                    .zip(from_client)
+                    .and_then(|(fl, c)| if c { fl.server_isn } else { fl.client_isn });
+                peer.zip(ack)
+                    .map(|(isn, a)| Val::U(u64::from(a.wrapping_sub(isn))))
+            }
+        }
+        F::TcpFlags => flags.map(|v| Val::U(u64::from(v))),
+        F::TcpFlagsSyn => flag(0x002),
+        F::TcpFlagsAck => flag(0x010),
+        F::TcpFlagsFin => flag(0x001),
+        F::TcpFlagsReset => flag(0x004),
+        F::TcpFlagsPush => flag(0x008),
+        F::TcpFlagsUrg => flag(0x020),
+        F::TcpWindowSizeValue => u16v(14),
+        F::TcpWindowSize => {
+            let raw = be16(tb, 14);
+            // Scaled only past the SYNs and when both sides offered scaling (RFC 7323);
+            // unknown scaling (no handshake seen) leaves the value as sent, as tshark does.
+            let syn = flags.is_some_and(|fl| fl & 0x002 != 0);
+            let shift = match (flow, from_client) {
+                (Some(fl), Some(c)) if !syn => {
+                    match (fl.client_options.as_ref(), fl.server_options.as_ref()) {
+                        (Some(co), Some(so)) => match (co.window_scale, so.window_scale) {
+                            (Some(cs), Some(ss)) => u32::from(if c { cs } else { ss }).min(14),
+                            _ => 0,
+                        },
+                        _ => 0,
+                    }
+                }
+                _ => 0,
+            };
+            raw.map(|w| Val::U(u64::from(w) << shift))
+        }
+        F::TcpMss => {
+            let hlen = u8_at(tb, 12).map_or(20, |b| usize::from(b >> 4) * 4);
+            let mut o = 20;
+            let mut found = None;
+            while o < hlen.min(tb.len()) {
+                match u8_at(tb, o) {
+                    Some(0) | None => break,
+                    Some(1) => o += 1,
+                    Some(kind) => {
+                        let len = usize::from(u8_at(tb, o + 1).unwrap_or(0));
+                        if len < 2 {
+                            break;
+                        }
+                        if kind == 2 && len == 4 {
+                            found = be16(tb, o + 2);
+                            break;
+                        }
+                        o += len;
+                    }
+                }
+            }
+            found.map(|m| Val::U(u64::from(m)))
+        }
+        F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+        _ => None,
+    };
     v.is_some_and(|v| f(v))
 }
 
