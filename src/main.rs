@@ -105,10 +105,12 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         _ => String::new(),
     };
     let text = e.render().to_string();
+    let mut blank = false;
     for line in text.lines() {
-        if line.contains("'-- ") || line.contains("`-- ") {
+        if line.contains("'-- ") || line.contains("`-- ") || (blank && line.is_empty()) {
             continue;
         }
+        blank = line.is_empty();
         eprintln!("{line}");
     }
     match synack::cli::flag_advice(&flag) {

@@ -4,7 +4,9 @@
 //! (IPv4 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, then 198.18.0.0/15 and 240.0.0.0/4
 //! once those run out; IPv6 2001:db8::/32; MACs 02:00:00:xx:xx:xx, locally administered),
 //! numbered in order of first appearance. Addresses that identify nobody keep their value:
-//! unspecified, loopback, broadcast and multicast. Pure; depends on std only.
+//! unspecified, loopback, broadcast and multicast. Pure; depends on std (and on
+//! `decode::FieldValue`, so that decoded address fields are masked from their value as data,
+//! without parsing their text).
 //!
 //! [`Redactor::text`] rewrites the addresses it finds in free text (info lines, field values,
 //! whole `dump` lines): dotted IPv4 (also `a.b.c.d.port` and `a.b.c.d:port`), IPv6 (also
@@ -86,6 +88,20 @@ impl Redactor {
             .v6
             .entry(a)
             .or_insert_with(|| Ipv6Addr::from(0x2001_0db8_u128 << 96 | n))
+    }
+
+    /// The stand-in's bytes for a decoded field that carries an address (IP or MAC) as data;
+    /// None for other values (ports are not masked).
+    pub fn stand_in_bytes(&mut self, value: crate::decode::FieldValue) -> Option<Vec<u8>> {
+        use crate::decode::FieldValue;
+        match value {
+            FieldValue::Ip(ip) => Some(match self.ip(&ip) {
+                IpAddr::V4(a) => a.octets().to_vec(),
+                IpAddr::V6(a) => a.octets().to_vec(),
+            }),
+            FieldValue::Mac(m) => Some(self.mac(m).to_vec()),
+            FieldValue::Port(_) => None,
+        }
     }
 
     /// `text` with every address found in it replaced by its stand-in (see the module notes
@@ -230,6 +246,22 @@ pub fn mac_text(mac: [u8; 6]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_field_values_get_the_same_stand_ins_as_text() {
+        use crate::decode::FieldValue;
+        let mut r = Redactor::new();
+        let ip: IpAddr = "10.1.2.3".parse().expect("ip");
+        let mac = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55];
+        let from_bytes = r.stand_in_bytes(FieldValue::Ip(ip)).expect("masked");
+        assert_eq!(r.text("10.1.2.3"), "192.0.2.1");
+        assert_eq!(from_bytes, vec![192, 0, 2, 1]);
+        assert_eq!(
+            r.stand_in_bytes(FieldValue::Mac(mac)),
+            Some(r.mac(mac).to_vec())
+        );
+        assert_eq!(r.stand_in_bytes(FieldValue::Port(80)), None);
+    }
 
     fn v4(s: &str) -> IpAddr {
         IpAddr::V4(s.parse().expect("test address"))

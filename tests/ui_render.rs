@@ -172,6 +172,7 @@ impl Decoder for HostileDecoder {
             meaning: NASTY.into(),
             range: 0..data.len(),
             children: vec![],
+            typed: None,
         };
         Decoded {
             headers: LayerKind::ALL

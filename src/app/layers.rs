@@ -221,6 +221,7 @@ mod tests {
             meaning: String::new(),
             range,
             children,
+            typed: None,
         }
     }
 

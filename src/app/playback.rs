@@ -768,8 +768,10 @@ impl App {
 /// with its stand-in's bytes.
 fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &mut Redactor) {
     for f in fields {
+        // A field that carries its address as data needs no parsing of its text.
+        let typed = |r: &mut Redactor| f.typed.and_then(|t| r.stand_in_bytes(t));
         if let Some(bytes) = data.get_mut(f.range.clone())
-            && let Some(masked) = masked_address(&f.value, bytes, r)
+            && let Some(masked) = typed(r).or_else(|| masked_address(&f.value, bytes, r))
             && masked.len() == bytes.len()
         {
             bytes.copy_from_slice(&masked);
@@ -822,6 +824,7 @@ mod tests {
             meaning: String::new(),
             range,
             children: Vec::new(),
+            typed: None,
         }
     }
 

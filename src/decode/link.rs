@@ -9,7 +9,7 @@ use super::fields::{Hb, bytes_text, hex, mac, mac_meaning};
 use super::names;
 use super::problem::Problem;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{FieldValue, Header, LayerKind, Proto};
 use crate::model::LinkType;
 
 const L: LayerKind = LayerKind::Link;
@@ -310,10 +310,18 @@ fn describe_ethernet(data: &[u8], r: Range<usize>) -> Header {
     let o = r.start;
     let mut h = Hb::new(L, "Ethernet II", data, r);
     if let Some(b) = slice(data, o, 6) {
-        h.add("Destination", o, 6, mac(b), mac_meaning(b));
+        let typed = b.try_into().map(FieldValue::Mac);
+        match typed {
+            Ok(t) => h.add_typed("Destination", o, 6, mac(b), mac_meaning(b), t),
+            Err(_) => h.add("Destination", o, 6, mac(b), mac_meaning(b)),
+        };
     }
     if let Some(b) = slice(data, o + 6, 6) {
-        h.add("Source", o + 6, 6, mac(b), mac_meaning(b));
+        let typed = b.try_into().map(FieldValue::Mac);
+        match typed {
+            Ok(t) => h.add_typed("Source", o + 6, 6, mac(b), mac_meaning(b), t),
+            Err(_) => h.add("Source", o + 6, 6, mac(b), mac_meaning(b)),
+        };
     }
     if let Some(t) = be16(data, o + 12) {
         if t <= 1500 {

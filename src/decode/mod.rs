@@ -164,6 +164,17 @@ pub struct Field {
     pub range: Range<usize>,
     /// Sub-fields (e.g. each TCP option under "Options").
     pub children: Vec<Field>,
+    /// The value as data, for fields whose text others must not re-parse (redaction, the
+    /// display filter): addresses, MACs, ports. `None` for the rest.
+    pub typed: Option<FieldValue>,
+}
+
+/// A field's value as data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    Ip(IpAddr),
+    Mac([u8; 6]),
+    Port(u16),
 }
 
 /// One decoded protocol header (Ethernet, 802.1Q, IPv4, TCP, DNS…), belonging to a layer.

@@ -10,7 +10,7 @@ use super::fields::{Hb, fld};
 use super::problem::Problem;
 use super::tunnel;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{FieldValue, Header, LayerKind, Proto};
 
 const L: LayerKind = LayerKind::Transport;
 
@@ -86,10 +86,10 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
     let o = r.start;
     let mut h = Hb::new(L, "UDP", data, r);
     if let Some(p) = be16(data, o) {
-        h.add("Source port", o, 2, p.to_string(), "");
+        h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
     if let Some(p) = be16(data, o + 2) {
-        h.add("Destination port", o + 2, 2, p.to_string(), "");
+        h.add_typed("Destination port", o + 2, 2, p.to_string(), "", FieldValue::Port(p));
     }
     if let Some(l) = be16(data, o + 4) {
         let m = if l >= 8 {

@@ -275,9 +275,7 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                 };
                 v.is_some_and(|v| f(v))
             }
-            F::Icmp | F::IcmpType | F::IcmpCode if h == Hdr::Icmp => {
-                icmp(field, hb, r.start, &proto_bytes, f)
-            }
+            F::Icmp | F::IcmpType | F::IcmpCode if h == Hdr::Icmp => icmp(field, hb, r.start, &proto_bytes, f),
             F::Icmpv6 | F::Icmpv6Type | F::Icmpv6Code if h == Hdr::Icmpv6 => {
                 icmp(field, hb, r.start, &proto_bytes, f)
             }
@@ -438,9 +436,7 @@ fn tcp_field<'d>(
         F::TcpSeqRaw => be32(tb, 4).map(|v| Val::U(u64::from(v))),
         F::TcpAckRaw => be32(tb, 8).map(|v| Val::U(u64::from(v))),
         F::TcpSeq => {
-            let isn = flow
-                .zip(from_client)
-                .and_then(|(fl, c)| if c { fl.client_isn } else { fl.server_isn });
+            let isn = flow.zip(from_client).and_then(|(fl, c)| fl.base_seq(c));
             isn.zip(be32(tb, 4))
                 .map(|(isn, seq)| Val::U(u64::from(seq.wrapping_sub(isn))))
         }
@@ -449,9 +445,7 @@ fn tcp_field<'d>(
             if flags.is_some_and(|fl| fl & 0x010 == 0) {
                 ack.map(|a| Val::U(u64::from(a)))
             } else {
-                let peer = flow
-                    .zip(from_client)
-                    .and_then(|(fl, c)| if c { fl.server_isn } else { fl.client_isn });
+                let peer = flow.zip(from_client).and_then(|(fl, c)| fl.base_seq(!c));
                 peer.zip(ack)
                     .map(|(isn, a)| Val::U(u64::from(a.wrapping_sub(isn))))
             }
@@ -506,7 +500,9 @@ fn tcp_field<'d>(
             }
             found.map(|m| Val::U(u64::from(m)))
         }
-        F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+        F::TcpInitialRtt => flow
+            .and_then(|fl| fl.rtt.initial_ns)
+            .map(Val::Time),
         _ => None,
     };
     v.is_some_and(|v| f(v))

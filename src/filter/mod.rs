@@ -133,6 +133,13 @@ pub struct Filter {
     uses: compile::Uses,
 }
 
+/// Two filters are equal when they were compiled from the same text.
+impl PartialEq for Filter {
+    fn eq(&self, other: &Filter) -> bool {
+        self.text == other.text
+    }
+}
+
 impl Filter {
     /// Compiles `text` (Wireshark display-filter syntax).
     pub fn compile(text: &str) -> Result<Filter, FilterError> {

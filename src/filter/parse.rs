@@ -279,7 +279,7 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(items.len(), 3);
-        assert!(matches!(&items[2], SetItem::Range(a, b) if a.at == 22 && b.at == 28));
+        assert!(matches!(&items[2], SetItem::Range(a, b) if a.at == 21 && b.at == 27));
         assert!(matches!(p("a not in {1}"), Ok(Expr::Not(_))));
     }
 
