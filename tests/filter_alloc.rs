@@ -58,7 +58,13 @@ fn matching_does_not_allocate() {
     .collect();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
     let mut checked = 0;
-    for name in ["http.pcap", "refused.pcap", "ipv6.pcap", "busy.pcap", "reset.pcap"] {
+    for name in [
+        "http.pcap",
+        "refused.pcap",
+        "ipv6.pcap",
+        "busy.pcap",
+        "reset.pcap",
+    ] {
         let mut r = FileReader::open(&dir.join(name)).expect("demo capture");
         let mut fr = Frame {
             ts_ns: 0,
@@ -71,7 +77,9 @@ fn matching_does_not_allocate() {
         while r.next_into(&mut fr).expect("reads") {
             n += 1;
             let s = decode::summarize(fr.link, &fr.data, fr.len);
-            let id = s.tcp.map(|seg| tracker.observe(n, fr.ts_ns, &seg, fr.len).flow);
+            let id = s
+                .tcp
+                .map(|seg| tracker.observe(n, fr.ts_ns, &seg, fr.len).flow);
             let ctx = PacketCtx {
                 flow: id.and_then(|id| tracker.get(id)),
                 wire_len: fr.len,

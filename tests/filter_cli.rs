@@ -62,10 +62,20 @@ fn display_filter_selects_packets_and_keeps_numbers() {
     assert_eq!(numbers(&o), [1]);
     let o = synack(&["dump", h, "-Y", "tcp.len > 0", "-c", "1"]);
     assert_eq!(numbers(&o), [4]);
-    let o = synack(&["dump", h, "-Y", "flow.handshake == \"complete\" && tcp.flags.fin == 1"]);
+    let o = synack(&[
+        "dump",
+        h,
+        "-Y",
+        "flow.handshake == \"complete\" && tcp.flags.fin == 1",
+    ]);
     assert_eq!(numbers(&o), [8, 9]);
     let refused = demo("refused.pcap");
-    let o = synack(&["flows", refused.to_str().expect("utf-8"), "-Y", "flow.handshake == \"refused\""]);
+    let o = synack(&[
+        "flows",
+        refused.to_str().expect("utf-8"),
+        "-Y",
+        "flow.handshake == \"refused\"",
+    ]);
     assert!(stdout(&o).contains("refused"), "{}", stdout(&o));
 }
 
@@ -73,7 +83,12 @@ fn display_filter_selects_packets_and_keeps_numbers() {
 fn bad_filters_exit_2_and_point_at_the_place() {
     let http = demo("http.pcap");
     let h = http.to_str().expect("utf-8 path");
-    for cmd in [&["dump", h][..], &["flows", h], &["replay", h], &["replay", h, "--print"]] {
+    for cmd in [
+        &["dump", h][..],
+        &["flows", h],
+        &["replay", h],
+        &["replay", h, "--print"],
+    ] {
         let mut args = cmd.to_vec();
         args.extend(["-Y", "tcp.prot == 80"]);
         let o = synack(&args);
@@ -87,7 +102,11 @@ fn bad_filters_exit_2_and_point_at_the_place() {
     }
     let o = synack(&["dump", h, "-Y", "ip.addr == 300.1.1.1"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not a valid IPv4 address"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a valid IPv4 address"),
+        "{}",
+        stderr(&o)
+    );
     let o = synack(&["demo", "-Y", "tcp.flags.syn =="]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -97,7 +116,12 @@ fn write_copies_packets_exactly_in_pcap_and_pcapng() {
     let dir = tempfile::tempdir().expect("temp dir");
     let src = demo("busy.pcap");
     let all = frames(&src);
-    let listed = numbers(&synack(&["dump", src.to_str().expect("utf-8"), "-Y", "tcp.flags.syn == 1"]));
+    let listed = numbers(&synack(&[
+        "dump",
+        src.to_str().expect("utf-8"),
+        "-Y",
+        "tcp.flags.syn == 1",
+    ]));
     let want: Vec<Frame> = listed
         .iter()
         .map(|n| all[usize::try_from(*n).expect("index") - 1].clone())
@@ -129,39 +153,73 @@ fn tcpdump_habits() {
     let http = demo("http.pcap");
     let h = http.to_str().expect("utf-8 path");
     // -r, -n, BPF words after the file, -c on a file.
-    let o = synack(&["dump", "-n", "-r", h, "tcp", "and", "src", "port", "80", "-c", "2"]);
+    let o = synack(&[
+        "dump", "-n", "-r", h, "tcp", "and", "src", "port", "80", "-c", "2",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(numbers(&o), [2, 5]);
     let o = synack(&["dump", h, "-tt", "-c", "1"]);
-    assert!(stdout(&o).starts_with("1 1795626861.295411 "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("1 1795626861.295411 "),
+        "{}",
+        stdout(&o)
+    );
     let o = synack(&["dump", h, "-tttt", "-c", "1"]);
-    assert!(stdout(&o).starts_with("1 2026-11-25 17:14:21.295411 "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("1 2026-11-25 17:14:21.295411 "),
+        "{}",
+        stdout(&o)
+    );
     let o = synack(&["dump", h, "--time-format", "relative", "-c", "2"]);
-    assert!(stdout(&o).contains("\n2 00:00:00.082306 "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("\n2 00:00:00.082306 "),
+        "{}",
+        stdout(&o)
+    );
     let o = synack(&["dump", h, "-x", "-c", "1"]);
-    assert!(stdout(&o).contains("\t0x0000:  4500 003c"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("\t0x0000:  4500 003c"),
+        "{}",
+        stdout(&o)
+    );
     let o = synack(&["dump", h, "-X", "-Y", "frame.number == 4"]);
     assert!(stdout(&o).contains("GET /"), "{}", stdout(&o));
     let o = synack(&["dump", h, "-A", "-Y", "frame.number == 4"]);
     assert!(stdout(&o).contains("GET / HTTP/1.1"), "{}", stdout(&o));
     let o = synack(&["dump", h, "-v", "-c", "1"]);
     let v = stdout(&o);
-    assert!(v.contains("\n    TCP\n") && v.contains("        Source port: 50229"), "{v}");
+    assert!(
+        v.contains("\n    TCP\n") && v.contains("        Source port: 50229"),
+        "{v}"
+    );
 }
 
 #[test]
 fn flows_as_csv() {
-    let o = synack(&["flows", demo("busy.pcap").to_str().expect("utf-8"), "--format", "csv"]);
+    let o = synack(&[
+        "flows",
+        demo("busy.pcap").to_str().expect("utf-8"),
+        "--format",
+        "csv",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     let mut lines = text.lines();
     let header = lines.next().expect("header");
-    assert!(header.starts_with("flow,client,server,handshake,"), "{header}");
+    assert!(
+        header.starts_with("flow,client,server,handshake,"),
+        "{header}"
+    );
     let cols = header.split(',').count();
     let rows: Vec<&str> = lines.collect();
     assert!(rows.len() > 5);
     assert!(rows.iter().all(|r| r.split(',').count() == cols), "{text}");
-    let o = synack(&["dump", demo("http.pcap").to_str().expect("utf-8"), "--format", "csv"]);
+    let o = synack(&[
+        "dump",
+        demo("http.pcap").to_str().expect("utf-8"),
+        "--format",
+        "csv",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -169,7 +227,11 @@ fn flows_as_csv() {
 fn unsupported_tcpdump_flags_get_advice_not_a_dash_dash_tip() {
     let http = demo("http.pcap");
     let h = http.to_str().expect("utf-8 path");
-    for (flag, advice) in [("-D", "synack interfaces"), ("-e", "-v"), ("-p", "--no-promisc")] {
+    for (flag, advice) in [
+        ("-D", "synack interfaces"),
+        ("-e", "-v"),
+        ("-p", "--no-promisc"),
+    ] {
         let o = synack(&["dump", h, flag]);
         assert_eq!(o.status.code(), Some(2), "{flag}");
         let e = stderr(&o);

@@ -59,7 +59,10 @@ fn truth() -> BTreeMap<String, BTreeMap<usize, BTreeSet<u64>>> {
             continue;
         }
         let (idx, list) = line.split_once(' ').expect("INDEX FRAMES");
-        assert_ne!(list, "ERROR", "tshark rejected filter {idx}: fix filters.txt");
+        assert_ne!(
+            list, "ERROR",
+            "tshark rejected filter {idx}: fix filters.txt"
+        );
         let file = cur.clone().expect("a file line first");
         out.entry(file)
             .or_default()

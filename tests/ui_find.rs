@@ -602,3 +602,47 @@ fn filter_bar_invalid_80x24() {
     let good = t2.backend().buffer()[(" Filter: ".len() as u16, row)].bg;
     assert_ne!(good, cell.bg, "valid and invalid differ");
 }
+
+#[test]
+fn the_command_line_filter_is_the_starting_one_and_the_bar_starts_from_it() {
+    let f = Arc::new(Filter::compile("tcp.flags.reset == 1").unwrap());
+    let frames = demo_frames("busy.pcap");
+    let resets = frames_where(&frames, |f| f & RST != 0);
+    let mut app = App::new(
+        SourceKind::File {
+            name: "busy".into(),
+        },
+        120,
+        30,
+    )
+    .with_initial_filter(Some(f));
+    for chunk in frames.chunks(50) {
+        app.update(Msg::Frames(chunk.to_vec()));
+    }
+    app.update(Msg::Finished(Ok(())));
+    assert_eq!(listed(&app), resets);
+    keys(&mut app, &[Key::Char('/')]);
+    assert_eq!(app.bar().unwrap().text, "tcp.flags.reset == 1");
+    assert!(matches!(app.bar().unwrap().check, Some(Ok(()))));
+}
+
+#[test]
+fn evicted_packets_leave_the_filtered_list_in_step() {
+    let f = Arc::new(Filter::compile("tcp.flags.syn == 1").unwrap());
+    let frames = demo_frames("busy.pcap");
+    let syns = frames_where(&frames, |f| f & SYN != 0);
+    let mut app = live(80, 24)
+        .with_max_packets(Some(100))
+        .with_initial_filter(Some(f));
+    for chunk in frames.chunks(7) {
+        app.update(Msg::Frames(chunk.to_vec()));
+    }
+    let oldest = app.store().evicted() + 1;
+    let expected: Vec<u64> = syns.into_iter().filter(|&n| n >= oldest).collect();
+    assert_eq!(listed(&app), expected);
+    assert_eq!(
+        selected_no(&app),
+        expected.last().copied(),
+        "following the newest"
+    );
+}

@@ -432,11 +432,16 @@ impl App {
                 };
                 self.packets
                     .select(row, &shown, &layout, self.decoder.as_ref());
+                self.packets
+                    .refresh_visible(&shown, &layout, self.decoder.as_ref());
                 return;
             }
         }
         self.packets
             .on_new_packets(&shown, &layout, self.decoder.as_ref());
+        // The rows on screen may be other packets now: their application summaries.
+        self.packets
+            .refresh_visible(&shown, &layout, self.decoder.as_ref());
     }
 
     /// Keys of the finding features when no bar is open; true when the key was one.
@@ -681,8 +686,7 @@ impl App {
     /// rows of the list went (all of `gone` without a filter).
     pub(super) fn rows_evicted(&mut self, gone: usize) -> usize {
         let evicted = self.store.evicted();
-        let before = evicted.saturating_sub(gone as u64);
-        self.find.marks = self.find.marks.split_off(&before.max(evicted));
+        self.find.marks = self.find.marks.split_off(&evicted);
         self.find.search = None;
         match self.find.packets.as_mut() {
             Some(p) => p.drop_evicted(evicted),

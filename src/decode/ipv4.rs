@@ -267,11 +267,25 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
     }
     if let Some(a) = array::<4>(data, o + 12) {
         let ip = Ipv4Addr::from(a);
-        h.add_typed("Source", o + 12, 4, ip.to_string(), "", FieldValue::Ip(ip.into()));
+        h.add_typed(
+            "Source",
+            o + 12,
+            4,
+            ip.to_string(),
+            "",
+            FieldValue::Ip(ip.into()),
+        );
     }
     if let Some(a) = array::<4>(data, o + 16) {
         let ip = Ipv4Addr::from(a);
-        h.add_typed("Destination", o + 16, 4, ip.to_string(), "", FieldValue::Ip(ip.into()));
+        h.add_typed(
+            "Destination",
+            o + 16,
+            4,
+            ip.to_string(),
+            "",
+            FieldValue::Ip(ip.into()),
+        );
     }
     if hend > o + 20 {
         let opts = options(data, o + 20, hend);

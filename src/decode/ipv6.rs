@@ -209,7 +209,14 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
     }
     if let Some(a) = array::<16>(data, o + 8) {
         let ip = Ipv6Addr::from(a);
-        h.add_typed("Source", o + 8, 16, ip.to_string(), scope(a), FieldValue::Ip(ip.into()));
+        h.add_typed(
+            "Source",
+            o + 8,
+            16,
+            ip.to_string(),
+            scope(a),
+            FieldValue::Ip(ip.into()),
+        );
     }
     if let Some(a) = array::<16>(data, o + 24) {
         let ip = Ipv6Addr::from(a);

@@ -187,7 +187,14 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, payload_len: u32) -> Header
         h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
     if let Some(p) = be16(data, o + 2) {
-        h.add_typed("Destination port", o + 2, 2, p.to_string(), "", FieldValue::Port(p));
+        h.add_typed(
+            "Destination port",
+            o + 2,
+            2,
+            p.to_string(),
+            "",
+            FieldValue::Port(p),
+        );
     }
     if let Some(s) = be32(data, o + 4) {
         h.add("Sequence number", o + 4, 4, s.to_string(), "raw");

@@ -89,7 +89,14 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
         h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
     if let Some(p) = be16(data, o + 2) {
-        h.add_typed("Destination port", o + 2, 2, p.to_string(), "", FieldValue::Port(p));
+        h.add_typed(
+            "Destination port",
+            o + 2,
+            2,
+            p.to_string(),
+            "",
+            FieldValue::Port(p),
+        );
     }
     if let Some(l) = be16(data, o + 4) {
         let m = if l >= 8 {

@@ -275,7 +275,9 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                 };
                 v.is_some_and(|v| f(v))
             }
-            F::Icmp | F::IcmpType | F::IcmpCode if h == Hdr::Icmp => icmp(field, hb, r.start, &proto_bytes, f),
+            F::Icmp | F::IcmpType | F::IcmpCode if h == Hdr::Icmp => {
+                icmp(field, hb, r.start, &proto_bytes, f)
+            }
             F::Icmpv6 | F::Icmpv6Type | F::Icmpv6Code if h == Hdr::Icmpv6 => {
                 icmp(field, hb, r.start, &proto_bytes, f)
             }
@@ -500,9 +502,7 @@ fn tcp_field<'d>(
             }
             found.map(|m| Val::U(u64::from(m)))
         }
-        F::TcpInitialRtt => flow
-            .and_then(|fl| fl.rtt.initial_ns)
-            .map(Val::Time),
+        F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
         _ => None,
     };
     v.is_some_and(|v| f(v))

@@ -14,7 +14,9 @@ use crate::source::FileReader;
 /// each connection as finally known.
 fn run(file: &str, filter: &str) -> Vec<u64> {
     let f = Filter::compile(filter).unwrap_or_else(|e| panic!("{filter}: {e}"));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/demo")
+        .join(file);
     let mut frames = Vec::new();
     let mut r = FileReader::open(&path).expect("demo capture");
     let mut fr = Frame {
@@ -31,7 +33,10 @@ fn run(file: &str, filter: &str) -> Vec<u64> {
     let mut ids = Vec::new();
     for (i, fr) in frames.iter().enumerate() {
         let s = decode::summarize(fr.link, &fr.data, fr.len);
-        ids.push(s.tcp.map(|seg| t.observe(i as u64 + 1, fr.ts_ns, &seg, fr.len).flow));
+        ids.push(
+            s.tcp
+                .map(|seg| t.observe(i as u64 + 1, fr.ts_ns, &seg, fr.len).flow),
+        );
     }
     t.finish();
     let finals: Vec<Flow> = t.flows().cloned().collect();
@@ -39,7 +44,9 @@ fn run(file: &str, filter: &str) -> Vec<u64> {
     let mut out = Vec::new();
     for (i, fr) in frames.iter().enumerate() {
         let s = decode::summarize(fr.link, &fr.data, fr.len);
-        let id = s.tcp.map(|seg| t2.observe(i as u64 + 1, fr.ts_ns, &seg, fr.len).flow);
+        let id = s
+            .tcp
+            .map(|seg| t2.observe(i as u64 + 1, fr.ts_ns, &seg, fr.len).flow);
         let ctx = PacketCtx {
             first_ts_ns: frames[0].ts_ns,
             wire_len: fr.len,
@@ -56,7 +63,10 @@ fn run(file: &str, filter: &str) -> Vec<u64> {
 
 #[test]
 fn ports_flags_and_either_side_addresses() {
-    assert_eq!(run("http.pcap", "tcp.flags.syn == 1 && tcp.flags.ack == 0"), [1]);
+    assert_eq!(
+        run("http.pcap", "tcp.flags.syn == 1 && tcp.flags.ack == 0"),
+        [1]
+    );
     assert_eq!(run("http.pcap", "tcp.flags == 0x012"), [2]);
     assert_eq!(run("http.pcap", "ip.addr == 10.77.1.2").len(), 10);
     assert_eq!(run("http.pcap", "ip.src == 10.77.1.2"), [2, 5, 6, 8, 10]);
@@ -92,10 +102,19 @@ fn flow_fields_select_whole_connections() {
     assert!(run("http.pcap", "flow.handshake == \"refused\"").is_empty());
     assert_eq!(run("http.pcap", "flow.close == \"fin\"").len(), 10);
     // The server reset it: Zeek's lowercase `r` (the responder's letter).
-    assert_eq!(run("reset.pcap", "flow.history contains \"r\""), run("reset.pcap", "tcp"));
-    assert_eq!(run("reset.pcap", "flow.close == \"rst\""), run("reset.pcap", "tcp"));
+    assert_eq!(
+        run("reset.pcap", "flow.history contains \"r\""),
+        run("reset.pcap", "tcp")
+    );
+    assert_eq!(
+        run("reset.pcap", "flow.close == \"rst\""),
+        run("reset.pcap", "tcp")
+    );
     assert!(run("reset.pcap", "flow.history contains \"R\"").is_empty());
-    assert_eq!(run("http.pcap", "flow.irtt > 0.05 && flow.irtt < 0.2").len(), 10);
+    assert_eq!(
+        run("http.pcap", "flow.irtt > 0.05 && flow.irtt < 0.2").len(),
+        10
+    );
     assert!(!run("lossy.pcap", "flow.syn_count >= 2").is_empty());
     assert!(run("http.pcap", "flow.syn_count >= 2").is_empty());
 }
@@ -106,7 +125,13 @@ fn ipv6_and_cidr() {
     let all = run("ipv6.pcap", "ipv6");
     assert!(!all.is_empty());
     assert_eq!(run("ipv6.pcap", "ipv6.addr == fd00:77::/32"), all);
-    assert_eq!(run("ipv6.pcap", "ipv6.src == fd00:77::1 || ipv6.dst == fd00:77::1"), all);
+    assert_eq!(
+        run(
+            "ipv6.pcap",
+            "ipv6.src == fd00:77::1 || ipv6.dst == fd00:77::1"
+        ),
+        all
+    );
     assert_eq!(run("http.pcap", "ip.addr == 10.77.0.0/16").len(), 10);
     assert!(run("http.pcap", "ip.addr == 10.78.0.0/16").is_empty());
 }
@@ -145,8 +170,14 @@ fn e_caret(f: &str) -> String {
 #[test]
 fn keywords_and_symbols_mean_the_same() {
     for (a, b) in [
-        ("tcp.port eq 80 and not tcp.flags.fin == 1", "tcp.port == 80 && !tcp.flags.fin == 1"),
-        ("frame.len gt 100 or frame.len le 60", "frame.len > 100 || frame.len <= 60"),
+        (
+            "tcp.port eq 80 and not tcp.flags.fin == 1",
+            "tcp.port == 80 && !tcp.flags.fin == 1",
+        ),
+        (
+            "frame.len gt 100 or frame.len le 60",
+            "frame.len > 100 || frame.len <= 60",
+        ),
         ("tcp.len ge 1", "tcp.len >= 1"),
         ("tcp.len lt 1", "tcp.len < 1"),
         ("tcp.port ne 80", "tcp.port != 80"),
@@ -177,7 +208,10 @@ fn decoded_address_and_port_fields_carry_typed_values() {
     assert!(typed.contains(&ip("10.77.1.1")) && typed.contains(&ip("10.77.1.2")));
     assert!(typed.contains(&FieldValue::Port(50229)) && typed.contains(&FieldValue::Port(80)));
     assert_eq!(
-        typed.iter().filter(|t| matches!(t, FieldValue::Mac(_))).count(),
+        typed
+            .iter()
+            .filter(|t| matches!(t, FieldValue::Mac(_)))
+            .count(),
         2,
         "{typed:?}"
     );
