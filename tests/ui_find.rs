@@ -646,3 +646,36 @@ fn evicted_packets_leave_the_filtered_list_in_step() {
         "following the newest"
     );
 }
+
+#[test]
+fn flow_fields_on_the_packet_list_match_every_packet_of_the_connection() {
+    let frames = demo_frames("refused.pcap");
+    let f = Arc::new(Filter::compile("flow.handshake == \"refused\"").unwrap());
+    let mut app = App::new(
+        SourceKind::File {
+            name: "refused".into(),
+        },
+        120,
+        30,
+    )
+    .with_initial_filter(Some(f));
+    for chunk in frames.chunks(1) {
+        app.update(Msg::Frames(chunk.to_vec()));
+    }
+    app.update(Msg::Finished(Ok(())));
+    let tracker = app.flows().tracker();
+    let refused: Vec<u32> = tracker
+        .flows()
+        .filter(|f| f.outcome() == synack::flow::Outcome::Refused)
+        .map(|f| f.id)
+        .collect();
+    assert!(!refused.is_empty());
+    let store = app.store();
+    let expected: Vec<u64> = (0..store.len())
+        .filter_map(|i| store.get(i))
+        .filter(|v| v.flow.is_some_and(|id| refused.contains(&id)))
+        .map(|v| v.number + 1)
+        .collect();
+    assert!(expected.len() >= 2, "the SYN and the RST at least");
+    assert_eq!(listed(&app), expected);
+}

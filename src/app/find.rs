@@ -682,6 +682,22 @@ impl App {
         self.find.export = None;
     }
 
+    /// The capture is over and the flows are final: a filter that reads `flow.*` fields runs
+    /// again, so that a connection's early packets match what it turned out to be (a SYN
+    /// examined before its RST arrived did not know the connection would be refused).
+    pub(super) fn filters_flows_final(&mut self) {
+        let reads_flows =
+            |p: &Option<FilterPass>| p.as_ref().is_some_and(|p| p.filter().uses_flow_fields());
+        if reads_flows(&self.find.packets) {
+            let f = self.find.packets.as_ref().map(|p| Arc::clone(p.filter()));
+            self.set_filter(Target::Packets, f);
+        }
+        if reads_flows(&self.find.flows) {
+            let f = self.find.flows.as_ref().map(|p| Arc::clone(p.filter()));
+            self.set_filter(Target::Flows, f);
+        }
+    }
+
     /// The store evicted packets: rows of the packet filter go with them; returns how many
     /// rows of the list went (all of `gone` without a filter).
     pub(super) fn rows_evicted(&mut self, gone: usize) -> usize {

@@ -553,6 +553,7 @@ impl App {
                     Err(reason) => SourceState::Failed(sanitize(&reason)),
                 };
                 self.finish_flows_if_over();
+                self.filters_flows_final();
                 // The status bar may have grown a row.
                 self.relayout();
             }
