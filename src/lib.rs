@@ -5,7 +5,7 @@
 //!
 //! - foundations: [`model`] (plain data), [`sanitize`] (terminal-safe packet text), [`redact`]
 //! - the pipeline: [`source`] → [`decode`] → [`flow`]; [`filter`] (display filters over
-//!   decoded packets and flows)
+//!   decoded fields and flows)
 //! - time and teaching: [`replay`] (clock and pacing), [`teach`] (arrow timing, demo
 //!   scenarios, narration)
 //! - the interactive viewer: [`app`] (state and `update`), [`ui`] (pure rendering),

@@ -32,7 +32,7 @@ pub enum Test {
     Cmp(CmpOp, Lit),
     /// Each item is an inclusive range; a single value is `(v, v)`.
     In(Box<[(Lit, Lit)]>),
-    Contains(Finder<'static>),
+    Contains(Box<Finder<'static>>),
     Matches(Regex),
     BitAnd(u64),
 }
@@ -153,7 +153,7 @@ fn test(text: &str, def: &fields::FieldDef, rel: &Rel) -> Result<Test, FilterErr
                 LitKind::Str(s) => s.clone(),
                 LitKind::Word(w) => hex_bytes(w).unwrap_or_else(|| w.as_bytes().to_vec()),
             };
-            Test::Contains(Finder::new(&bytes).into_owned())
+            Test::Contains(Box::new(Finder::new(&bytes).into_owned()))
         }
         Rel::Matches(lit) => {
             if !matches!(ty, FieldType::Text | FieldType::Protocol) {

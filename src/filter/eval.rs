@@ -251,7 +251,7 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     F::IpFlagsDf => u8_at(hb, 6).map(|b| Val::Bool(b & 0x40 != 0)),
                     _ => u8_at(hb, 6).map(|b| Val::Bool(b & 0x20 != 0)),
                 };
-                v.is_some_and(|v| f(v))
+                v.is_some_and(&mut *f)
             }
             F::Ipv6 | F::Ipv6Addr | F::Ipv6Src | F::Ipv6Dst | F::Ipv6Hlim | F::Ipv6Nxt
                 if is_v6_header(h, hb) =>
@@ -265,7 +265,7 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     F::Ipv6Src => addr(8),
                     F::Ipv6Dst => addr(24),
                     F::Ipv6Addr => {
-                        if addr(8).is_some_and(|a| f(a)) {
+                        if addr(8).is_some_and(&mut *f) {
                             return;
                         }
                         addr(24)
@@ -273,7 +273,7 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     F::Ipv6Hlim => u8_at(hb, 7).map(|v| Val::U(u64::from(v))),
                     _ => u8_at(hb, 6).map(|v| Val::U(u64::from(v))),
                 };
-                v.is_some_and(|v| f(v))
+                v.is_some_and(&mut *f)
             }
             F::Icmp | F::IcmpType | F::IcmpCode if h == Hdr::Icmp => {
                 icmp(field, hb, r.start, &proto_bytes, f)
@@ -305,7 +305,7 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     F::UdpSrcport => u16v(0),
                     F::UdpDstport => u16v(2),
                     F::UdpPort => {
-                        if u16v(0).is_some_and(|v| f(v)) {
+                        if u16v(0).is_some_and(&mut *f) {
                             return;
                         }
                         u16v(2)
@@ -313,7 +313,7 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     F::UdpLength => u16v(4),
                     _ => None,
                 };
-                v.is_some_and(|v| f(v))
+                v.is_some_and(&mut *f)
             }
             F::Dns | F::DnsQryName | F::DnsFlagsResponse => {
                 let Hdr::Dns { tcp } = h else { continue };
@@ -364,10 +364,8 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     _ => {
                         let mut stop = false;
                         tls::each_handshake(payload, |t, body| {
-                            if t == 1 {
-                                if let Some(name) = tls::client_hello_sni(body) {
-                                    stop = f(Val::Bytes(name));
-                                }
+                            if let (1, Some(name)) = (t, tls::client_hello_sni(body)) {
+                                stop = f(Val::Bytes(name));
                             }
                             stop
                         });
@@ -426,7 +424,7 @@ fn tcp_field<'d>(
         F::TcpSrcport => u16v(0),
         F::TcpDstport => u16v(2),
         F::TcpPort => {
-            if u16v(0).is_some_and(|v| f(v)) {
+            if u16v(0).is_some_and(&mut *f) {
                 return true;
             }
             u16v(2)
@@ -505,7 +503,7 @@ fn tcp_field<'d>(
         F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
         _ => None,
     };
-    v.is_some_and(|v| f(v))
+    v.is_some_and(&mut *f)
 }
 
 fn flow_field(field: FieldId, conn: &Flow, f: &mut dyn FnMut(Val<'_>) -> bool) {
