@@ -32,6 +32,9 @@ fn main() -> ExitCode {
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
                     filter,
+                    history: synack::app::history::default_path(),
+                    // Quitting loses a capture that -w does not save: ask first.
+                    confirm_quit: args.capture.write.is_none(),
                     ..TuiOptions::default()
                 },
             )
@@ -55,6 +58,8 @@ fn main() -> ExitCode {
                     redact: args.view.redact,
                     explain: false,
                     filter,
+                    history: synack::app::history::default_path(),
+                    confirm_quit: false,
                 },
             )
         }),

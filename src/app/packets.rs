@@ -177,6 +177,16 @@ impl PacketScreen {
         self.selected = None;
         self.scroll = 0;
     }
+    /// Forgets everything tied to row numbers — selection, scroll, cached decode and
+    /// application summaries — because the rows now list other packets (a display filter
+    /// was applied or cleared). Folded layers and the focus stay.
+    pub fn forget_rows(&mut self) {
+        self.selected = None;
+        self.scroll = 0;
+        self.detail = None;
+        self.visible_app.clear();
+    }
+
     pub fn detail(&self) -> Option<&Detail> {
         self.detail.as_ref()
     }

@@ -215,12 +215,19 @@ impl App {
 
     /// The `:` prompt's text while it is open.
     pub fn prompt(&self) -> Option<&str> {
-        self.prompt.as_deref()
+        self.bar()
+            .filter(|b| b.kind == super::BarKind::GoTo)
+            .map(|b| b.text.as_str())
     }
 
-    /// The packets the screens show (all of them unless a replay holds some back).
+    /// The packets the packet list shows: those released (all of them unless a replay
+    /// holds some back) that the display filter, if any, matched.
     pub fn shown(&self) -> Shown<'_> {
-        Shown::new(&self.store, self.released_index())
+        Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        )
     }
 
     /// Bytes on the wire of the shown packets.
@@ -335,7 +342,11 @@ impl App {
     /// capture is over.
     pub(super) fn after_release(&mut self) {
         let layout = self.packet_layout();
-        let shown = Shown::new(&self.store, self.released_index());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         self.packets
             .on_new_packets(&shown, &layout, self.decoder.as_ref());
         self.finish_flows_if_over();
@@ -451,6 +462,7 @@ impl App {
         self.flows_finished = false;
         self.released = self.store.evicted();
         self.released_bytes = 0;
+        self.filters_rewound();
         if let Some(c) = self.player.as_mut().and_then(|p| p.clock.as_mut()) {
             c.seek(position);
             c.set_paused(true);
@@ -563,7 +575,6 @@ impl App {
                     c.set_looping(!c.is_looping());
                 }
             }
-            Key::Char(':') => self.prompt = Some(String::new()),
             Key::Char('>') => self.next_demo(),
             _ => return false,
         }
@@ -597,42 +608,6 @@ impl App {
             released.saturating_add(delta.unsigned_abs())
         };
         self.seek_packet(target);
-    }
-
-    /// A key while the `:` prompt is open.
-    pub(super) fn on_prompt_key(&mut self, key: Key) {
-        let Some(text) = self.prompt.as_mut() else {
-            return;
-        };
-        match key {
-            Key::Esc => self.prompt = None,
-            Key::Backspace => {
-                text.pop();
-            }
-            Key::Char(c) if text.chars().count() < 24 && !c.is_control() => text.push(c),
-            Key::Enter => {
-                let typed = std::mem::take(text);
-                self.prompt = None;
-                match parse_jump(&typed) {
-                    Ok(Jump::Packet(n)) => {
-                        let last = self.last_packet_no();
-                        if n > last {
-                            self.notice =
-                                Some(format!("there are {last} packets: jumped to the last"));
-                        } else if self.store.was_evicted(n as u64) {
-                            self.notice = Some(format!(
-                                "packet {n} was evicted ({}): jumped to the oldest kept",
-                                self.store.eviction_flag()
-                            ));
-                        }
-                        self.seek_packet(n);
-                    }
-                    Ok(Jump::Time(t)) => self.seek_time(t),
-                    Err(e) => self.notice = Some(crate::sanitize::sanitize(&e)),
-                }
-            }
-            _ => {}
-        }
     }
 
     /// `>` in a demo: the next scenario, loaded from the binary, paused on its first packet.
@@ -674,6 +649,7 @@ impl App {
             ..Player::new(options)
         });
         self.flows.set_follow_activity(true);
+        self.filters_restart();
         self.source = super::SourceStatus {
             kind: super::SourceKind::File {
                 name: format!("demo {}", next.name),
@@ -691,9 +667,12 @@ impl App {
     /// flows screen's selected arrow (else the flow's most recent one). Addresses masked
     /// with `--redact`.
     pub fn explanation(&self) -> Vec<Narration> {
-        let (index, decoded) = match self.screen {
+        let (view, decoded) = match self.screen {
             Screen::Packets => match self.packets.detail() {
-                Some(d) => (d.index, std::borrow::Cow::Borrowed(&d.decoded)),
+                Some(d) => (
+                    self.shown().get(d.index),
+                    std::borrow::Cow::Borrowed(&d.decoded),
+                ),
                 None => return Vec::new(),
             },
             Screen::Flows => {
@@ -708,20 +687,22 @@ impl App {
                 let Some(no) = event.map(|e| e.packet_no) else {
                     return Vec::new();
                 };
+                // Released, whether or not the display filter lists it.
                 let Some(view) = self
                     .store
                     .index_of_frame(no)
-                    .and_then(|i| self.shown().get(i))
+                    .filter(|&i| i < self.released_index())
+                    .and_then(|i| self.store.get(i))
                 else {
                     return Vec::new();
                 };
                 let d = self.decoder.decode(view.link, &view.data, view.len);
-                (view.index, std::borrow::Cow::Owned(d))
+                (Some(view), std::borrow::Cow::Owned(d))
             }
         };
-        let view = self.shown().get(index);
         let no = view.as_ref().map_or(0, |v| v.number.saturating_add(1));
         let ctx = view
+            .as_ref()
             .and_then(|v| v.flow)
             .and_then(|id| self.flows.tracker().get(id))
             .map(|flow| FlowContext {

@@ -148,6 +148,19 @@ pub struct PacketView<'a> {
     pub flow: Option<u32>,
 }
 
+/// A stored packet's bytes and index record, without the summary ([`PacketStore::raw`]).
+#[derive(Clone, Copy, Debug)]
+pub struct RawPacket<'a> {
+    /// 0-based frame number since the capture began.
+    pub number: u64,
+    pub ts_ns: TimestampNs,
+    /// Length on the wire.
+    pub len: u32,
+    pub link: LinkType,
+    pub data: &'a [u8],
+    pub flow: Option<u32>,
+}
+
 impl PacketStore {
     pub fn new() -> Self {
         Self::default()
@@ -593,6 +606,47 @@ impl PacketStore {
             link,
             data,
             summary,
+            flow: (r.flow != NO_FLOW).then_some(r.flow),
+        })
+    }
+
+    /// Packet `index` without its summary, for a pass over many packets (a display filter,
+    /// a search, an export): spooled bytes are read into `scratch` instead of the cache, so
+    /// a pass over a million packets does not keep them all.
+    pub fn raw<'a>(&'a self, index: usize, scratch: &'a mut Vec<u8>) -> Option<RawPacket<'a>> {
+        let r = self.record(index)?;
+        let caplen = r.caplen as usize;
+        let data: &'a [u8] = match r.kind {
+            Kind::Mapped => {
+                let bytes = (*self.file.as_ref()?.bytes).as_ref();
+                let start = usize::try_from(r.at).ok()?;
+                bytes.get(start..start.checked_add(caplen)?)?
+            }
+            Kind::Spooled => {
+                let spool = self.spool.as_ref()?;
+                scratch.clear();
+                scratch.resize(caplen, 0);
+                spool.file.read_exact_at(scratch, r.at).ok()?;
+                scratch
+            }
+            Kind::Arena => {
+                let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
+                let start = (r.at & u64::from(u32::MAX)) as usize;
+                self.arena
+                    .get(chunk)?
+                    .get(start..start.checked_add(caplen)?)?
+            }
+        };
+        Some(RawPacket {
+            number: self.evicted.saturating_add(index as u64),
+            ts_ns: r.ts_ns,
+            len: r.len,
+            link: self
+                .links
+                .get(usize::from(r.link))
+                .copied()
+                .unwrap_or(LinkType(u32::MAX)),
+            data,
             flow: (r.flow != NO_FLOW).then_some(r.flow),
         })
     }

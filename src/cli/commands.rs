@@ -1147,6 +1147,7 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         redact: args.view.redact,
         explain: true,
         filter,
+        history: crate::app::history::default_path(),
         ..crate::terminal::tui::TuiOptions::default()
     };
     let result = crate::terminal::tui::run_feed_with(feed, |w, h| {

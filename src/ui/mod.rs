@@ -2,6 +2,7 @@
 //! touches the terminal; the same `&App` always draws the same screen, which is what the
 //! snapshot tests rely on. Depends on `app` (read only), `decode` types and ratatui.
 
+pub(crate) mod bar;
 pub(crate) mod common;
 pub(crate) mod explain;
 pub mod flow_list;

@@ -103,16 +103,20 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let first = screen.scroll().min(store.len());
     let last = first.saturating_add(rows).min(store.len());
     let origin = store.first_ts().unwrap_or_default();
-    let texts: Vec<(usize, RowText, bool)> = (first..last)
+    let texts: Vec<(usize, RowText, bool, bool)> = (first..last)
         .filter_map(|i| store.get(i))
         .map(|p| {
             let mut text = row_text(&p, origin, screen.app_line(p.index), compact);
+            if app.is_marked(p.number) {
+                // A mark shows before the number (`m` toggles it).
+                text.no = format!("*{}", text.no);
+            }
             if app.redacting() {
                 text.src = app.redact(&text.src);
                 text.dst = app.redact(&text.dst);
                 text.info = app.redact(&text.info);
             }
-            (p.index, text, p.summary.broken)
+            (p.index, text, p.summary.broken, app.is_marked(p.number))
         })
         .collect();
 
@@ -121,7 +125,7 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let max_of = |f: fn(&RowText) -> &String, min: usize| {
         texts
             .iter()
-            .map(|(_, t, _)| width(f(t)))
+            .map(|(_, t, _, _)| width(f(t)))
             .max()
             .unwrap_or(0)
             .max(min)
@@ -166,11 +170,14 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     put(buf, inside.x, inside.y, &line(&header), w, t.header());
 
     let selected = screen.selected();
-    for (row, (index, text, broken)) in texts.iter().enumerate() {
+    for (row, (index, text, broken, marked)) in texts.iter().enumerate() {
         let y = inside.y + 1 + row as u16;
         let mut style = Style::new();
         if *broken {
             style = style.patch(t.fg(theme::VERMILLION));
+        }
+        if *marked {
+            style = style.add_modifier(Modifier::BOLD);
         }
         if selected == Some(*index) {
             style = style.patch(t.selected(focused));
@@ -180,7 +187,11 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, inside.x, y, &line(text), w, style);
     }
     if store.is_empty() {
-        let msg = if app.is_running() {
+        let msg = if store.is_filtered() && app.has_work() {
+            "filtering…"
+        } else if store.is_filtered() && store.released() > 0 {
+            "no packet matches the filter (/ changes it, / then Enter with nothing clears it)"
+        } else if app.is_running() {
             "waiting for packets…"
         } else {
             "no packets"

@@ -68,7 +68,16 @@ fn source_span(t: Theme, app: &App) -> Span<'static> {
 /// runs, its rate:
 /// `1234 pkts (56 evicted) 12.3k/s`, `1234 pkts (56 evicted, --max-mem)`.
 fn packets_text(app: &App) -> String {
-    let mut s = format!("{} pkts", app.shown().len());
+    let shown = app.shown();
+    let mut s = if shown.is_filtered() {
+        format!(
+            "shown {} of {}",
+            grouped(shown.len() as u64),
+            grouped(shown.released() as u64)
+        )
+    } else {
+        format!("{} pkts", shown.len())
+    };
     if app.store().evicted() > 0 {
         s.push_str(&format!(" ({} evicted", app.store().evicted()));
         match app.store().eviction_flag() {
@@ -81,6 +90,44 @@ fn packets_text(app: &App) -> String {
         s.push_str(&format!(" {}/s", human_count(rate)));
     }
     s
+}
+
+/// A count with thousands separators: `2,000,000`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The active display filter of the screen shown (`filter: tcp.port == 80`) and the
+/// background work's progress (`filtering 45%`).
+fn filter_spans(t: Theme, app: &App, compact: bool) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if let Some((what, pct)) = app.work_progress() {
+        spans.push(Span::styled(
+            format!("{what} {pct}% "),
+            t.fg(theme::ORANGE).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(pass) = app.active_filter() {
+        let text = crate::sanitize::sanitize(pass.filter().text());
+        let text = crate::ui::paint::truncate(&text, if compact { 24 } else { 40 });
+        spans.push(Span::styled(
+            if compact {
+                format!("/ {text}")
+            } else {
+                format!("filter: {text}")
+            },
+            t.fg(theme::GREEN).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans
 }
 
 /// A count in short decimal units: `999`, `12.3k`, `1.2M`.
@@ -115,7 +162,13 @@ fn drops_text(t: Theme, app: &App, compact: bool) -> Option<Span<'static>> {
 fn flows_spans(t: Theme, app: &App, compact: bool) -> Vec<Span<'static>> {
     let fs = app.flows();
     let n = fs.len();
-    let mut spans = vec![Span::raw(if n == 1 {
+    let mut spans = vec![Span::raw(if fs.is_filtered() {
+        format!(
+            "shown {} of {} flows",
+            grouped(fs.listed_len() as u64),
+            grouped(n as u64)
+        )
+    } else if n == 1 {
         "1 flow".to_string()
     } else {
         format!("{n} flows")
@@ -188,6 +241,11 @@ fn status_line(t: Theme, app: &App, detail: Detail) -> Line<'static> {
     }
     spans.push(sep());
     spans.extend(flows_spans(t, app, compact));
+    let filter = filter_spans(t, app, compact);
+    if !filter.is_empty() {
+        spans.push(sep());
+        spans.extend(filter);
+    }
     if let Some(d) = drops_text(t, app, compact) {
         spans.push(sep());
         spans.push(d);
@@ -232,9 +290,14 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    // A replay's progress bar (or the `:` prompt) sits on the first row.
-    let area = if app.player().is_some() || app.prompt().is_some() {
-        super::progress::render(t, app, Rect { height: 1, ..area }, buf);
+    // A replay's progress bar (or the bar of `/`, `Ctrl-F`, `:`, export) sits on the first row.
+    let area = if app.player().is_some() || app.bar().is_some() {
+        let row = Rect { height: 1, ..area };
+        if app.bar().is_some() {
+            super::bar::render(t, app, row, buf);
+        } else {
+            super::progress::render(t, app, row, buf);
+        }
         Rect {
             y: area.y.saturating_add(1),
             height: area.height.saturating_sub(1),
@@ -318,6 +381,10 @@ mod tests {
 
     #[test]
     fn human_count_uses_k_and_m() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_234), "1,234");
+        assert_eq!(grouped(2_000_000), "2,000,000");
         assert_eq!(human_count(999), "999");
         assert_eq!(human_count(12_345), "12.3k");
         assert_eq!(human_count(999_949), "999.9k");
