@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
 use crate::decode::{self, Summary};
 use crate::demo::{self, DemoError};
-use crate::flow::{Flow, FlowTracker};
+use crate::flow::{Flow, FlowTracker, Observation};
 use crate::model::Frame;
 use crate::output::{self, PacketLine};
 use crate::pacing::Pacer;
@@ -152,7 +152,7 @@ fn for_each_packet(
     live: &LiveLimits,
     filter: Option<&str>,
     mut tracker: FlowTracker,
-    mut emit: impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
+    mut emit: impl FnMut(u64, &Frame, &Summary, Option<&Observation>, &mut FlowTracker) -> io::Result<()>,
 ) -> (FlowTracker, Result<(), CommandError>) {
     let result = read_all(file, live, filter, &mut tracker, &mut emit);
     tracker.finish();
@@ -164,7 +164,7 @@ fn read_all(
     live: &LiveLimits,
     filter: Option<&str>,
     tracker: &mut FlowTracker,
-    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<u32>, &mut FlowTracker) -> io::Result<()>,
+    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<&Observation>, &mut FlowTracker) -> io::Result<()>,
 ) -> Result<(), CommandError> {
     let mut input = Input::open(file, live, filter)?;
     let limits = Limits::new(live);
@@ -189,13 +189,13 @@ fn read_all(
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
         let summary = decode::summarize(frame.link, &frame.data, frame.len);
-        let flow = summary
+        let obs = summary
             .tcp
-            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
+            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len));
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        emit(number, &frame, &summary, flow, tracker).map_err(CommandError::Output)?;
+        emit(number, &frame, &summary, obs.as_ref(), tracker).map_err(CommandError::Output)?;
         emitted += 1;
     }
     Ok(())
@@ -212,9 +212,9 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         &args.stream.live,
         args.stream.filter.as_deref(),
         FlowTracker::new(1_000_000),
-        |no, frame, summary, flow, _| {
+        |no, frame, summary, obs, _| {
             line.clear();
-            write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
+            write_packet(&mut line, args.stream.format, no, frame, summary, obs)?;
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live output appears as packets arrive; file output is flushed by the buffer.
             if live_mode { out.flush() } else { Ok(()) }
@@ -232,8 +232,10 @@ fn write_packet(
     no: u64,
     frame: &Frame,
     summary: &Summary,
-    flow: Option<u32>,
+    obs: Option<&Observation>,
 ) -> io::Result<()> {
+    let flow = obs.map(|o| o.flow);
+    let analysis = obs.map(|o| &o.analysis);
     match format {
         Format::Text => {
             // The application summary (DNS question, HTTP request line…) needs the full
@@ -241,7 +243,7 @@ fn write_packet(
             let app = summary
                 .app
                 .and_then(|_| decode::decode(frame.link, &frame.data, frame.len).app_summary);
-            output::write_text(out, no, frame, summary, app.as_deref(), flow)
+            output::write_text(out, no, frame, summary, app.as_deref(), flow, analysis)
         }
         Format::Json => {
             let decoded = decode::decode(frame.link, &frame.data, frame.len);
@@ -252,6 +254,7 @@ fn write_packet(
                     frame,
                     decoded: &decoded,
                     flow,
+                    analysis,
                 },
             )
         }
@@ -331,7 +334,7 @@ pub fn replay_print_to(
             &live,
             None,
             FlowTracker::new(args.max_flows),
-            |no, frame, summary, flow, _| {
+            |no, frame, summary, obs, _| {
                 if !opts.instant {
                     last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
                     if !wait_until(last_due) {
@@ -340,7 +343,7 @@ pub fn replay_print_to(
                     }
                 }
                 line.clear();
-                write_packet(&mut line, args.format, no, frame, summary, flow)?;
+                write_packet(&mut line, args.format, no, frame, summary, obs)?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()
             },
@@ -383,8 +386,8 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         &args.stream.live,
         args.stream.filter.as_deref(),
         FlowTracker::new(args.max_flows).keep_evicted(),
-        |_, _, _, flow, tracker| {
-            if let Some(i) = flow.and_then(|id| usize::try_from(id).ok()) {
+        |_, _, _, obs, tracker| {
+            if let Some(i) = obs.and_then(|o| usize::try_from(o.flow).ok()) {
                 if shown.len() <= i {
                     shown.resize(i + 1, false);
                 }

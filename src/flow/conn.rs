@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::model::{SeqNum, TcpHandshakeOptions, TcpSegment, TimestampNs, tcp_flags};
 
+use super::analysis::{AnalysisCounts, ConnAnalysis, PacketAnalysis};
 use super::history::History;
 use super::ladder::{Direction, EventKind, LadderEvent, MAX_LADDER_EVENTS, MAX_RETRANSMIT_EVENTS};
 use super::state::{Close, Outcome, TcpState};
@@ -114,9 +115,12 @@ pub struct Flow {
     pub ladder_dropped: u32,
     /// The input ended (`FlowTracker::finish`): an unanswered SYN is final.
     pub finished: bool,
+    /// Counts of the analysis verdicts of this connection's segments.
+    pub analysis_counts: AnalysisCounts,
     pub(crate) client_side: Side,
     pub(crate) server_side: Side,
     hs: Handshake,
+    analysis: ConnAnalysis,
 }
 
 /// `SocketAddr` without IPv6 flow info / scope id, so both directions compare equal.
@@ -182,9 +186,11 @@ impl Flow {
             ladder: Vec::new(),
             ladder_dropped: 0,
             finished: false,
+            analysis_counts: AnalysisCounts::default(),
             client_side: Side::default(),
             server_side: Side::default(),
             hs: Handshake::default(),
+            analysis: ConnAnalysis::default(),
         }
     }
 
@@ -296,7 +302,8 @@ impl Flow {
         ts_ns: TimestampNs,
         seg: &TcpSegment,
         frame_len: u32,
-    ) -> (Direction, Option<EventKind>, Option<usize>) {
+        reused_ports: bool,
+    ) -> (Direction, Option<EventKind>, Option<usize>, PacketAnalysis) {
         let dir = self.direction_of(seg);
         let from_client = dir == Direction::ClientToServer;
         self.last_packet_no = self.last_packet_no.max(packet_no);
@@ -318,8 +325,24 @@ impl Flow {
             stats.rst = true;
         }
 
+        let (own, _) = self.sides_mut(dir);
+        let known_base = own.base;
+        let synack_rebased = is_synack(seg) && known_base.is_some_and(|b| b != seg.seq);
+        let syn_again = is_bare_syn(seg) && known_base == Some(seg.seq);
         self.update_bases(dir, seg);
         self.history.record(from_client, seg);
+        let (own, _) = self.sides_mut(dir);
+        let base = own.base.unwrap_or(seg.seq);
+        let analysis = self.analysis.observe(
+            usize::from(!from_client),
+            packet_no,
+            ts_ns,
+            seg,
+            base,
+            reused_ports || synack_rebased,
+            syn_again,
+        );
+        self.analysis_counts.add(analysis.verdicts);
 
         let kind = if is_bare_syn(seg) {
             Some(self.on_syn(dir, ts_ns, seg))
@@ -341,7 +364,7 @@ impl Flow {
         }
 
         let index = kind.and_then(|kind| self.push_event(packet_no, ts_ns, dir, kind, seg));
-        (dir, kind, index)
+        (dir, kind, index, analysis)
     }
 
     /// Wireshark's base sequence numbers (relative numbering and the port-reuse rule).

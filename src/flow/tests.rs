@@ -138,6 +138,7 @@ fn complete_handshake_records_times_rtts_and_states() {
         sack_permitted: true,
         timestamps: Some((1, 0)),
         fast_open: false,
+        ..Default::default()
     };
     let mut syn = Script::seg(true, &s, SYN, 1000, 0, 0);
     syn.options = syn_opts;

@@ -1191,6 +1191,7 @@ mod tests {
             sack_permitted: true,
             timestamps: Some((1, 0)),
             fast_open: false,
+            ..Default::default()
         };
         assert_eq!(options_text(&o, false), "mss 1460, wscale 7, sackOK, TS");
         assert_eq!(options_text(&o, true), "mss1460 ws7 sack TS");
