@@ -218,6 +218,9 @@ pub struct PacketAnalysis {
     /// time since it (`tcp.analysis.rto_frame`, `tcp.analysis.rto`).
     pub rto_frame: Option<u64>,
     pub rto_ns: Option<i64>,
+    /// The segment's sequence number relative to its sender's base (Wireshark's relative
+    /// `tcp.seq`), for explanations in bytes of the stream.
+    pub rel_seq: u32,
 }
 
 impl PacketAnalysis {
@@ -301,6 +304,21 @@ impl AnalysisCounts {
             && self.ack_lost_segments == 0
     }
 
+    /// The connection's health badge (see [`Health`]).
+    pub fn health(&self) -> Health {
+        if self.retransmissions > 0
+            || self.lost_segments > 0
+            || self.ack_lost_segments > 0
+            || self.zero_windows > 0
+        {
+            Health::Trouble
+        } else if self.dup_acks > 0 || self.out_of_order > 0 || self.window_full > 0 {
+            Health::Minor
+        } else {
+            Health::Clean
+        }
+    }
+
     /// A rough trouble score for sorting (higher is worse): losses and stalls weigh most.
     pub fn score(&self) -> u64 {
         u64::from(self.retransmissions) * 4
@@ -309,6 +327,46 @@ impl AnalysisCounts {
             + u64::from(self.out_of_order) * 2
             + u64::from(self.ack_lost_segments) * 2
             + u64::from(self.dup_acks)
+    }
+}
+
+/// A connection's health as the analysis sees it, for a badge in the flows list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Health {
+    /// No retransmission, loss, duplicate ACK, reordering or zero window.
+    Clean,
+    /// Duplicate ACKs, reordering or a full window, but nothing resent or lost.
+    Minor,
+    /// Retransmissions, segments missing from the capture or a zero window.
+    Trouble,
+}
+
+impl Health {
+    /// Stable machine name (`flows --format json`'s `analysis.health`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Health::Clean => "clean",
+            Health::Minor => "minor",
+            Health::Trouble => "trouble",
+        }
+    }
+
+    /// One-column symbol, readable without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Health::Clean => "✓",
+            Health::Minor => "!",
+            Health::Trouble => "▲",
+        }
+    }
+
+    /// The severity a colour theme paints it with.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Health::Clean => None,
+            Health::Minor => Some(Severity::Note),
+            Health::Trouble => Some(Severity::Warning),
+        }
     }
 }
 
@@ -418,7 +476,10 @@ impl ConnAnalysis {
         syn_again: bool,
     ) -> PacketAnalysis {
         let frame = packet_no as u32;
-        let mut out = PacketAnalysis::default();
+        let mut out = PacketAnalysis {
+            rel_seq: seg.seq.wrapping_sub(base),
+            ..PacketAnalysis::default()
+        };
         if reused_ports {
             out.verdicts.insert(Verdicts::REUSED_PORTS);
         }

@@ -23,7 +23,7 @@ mod tests;
 #[cfg(test)]
 mod truth_tests;
 
-pub use analysis::{AnalysisCounts, PacketAnalysis, Severity, Verdicts};
+pub use analysis::{AnalysisCounts, Health, PacketAnalysis, Severity, Verdicts};
 pub use conn::{DirStats, Flow, FlowId, Rtt};
 pub use history::{History, MAX_HISTORY};
 pub use ladder::{

@@ -12,6 +12,7 @@ use std::cell::Cell;
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::decode::LayerKind;
+use crate::flow::Severity;
 use crate::theme_config::ThemeChoice;
 
 thread_local! {
@@ -124,6 +125,21 @@ pub fn issue() -> Style {
         .fg(Color::Black)
         .bg(color(VERMILLION))
         .add_modifier(Modifier::BOLD)
+}
+
+/// A TCP analysis note in the packet list, by severity: warnings (lost segment, zero window,
+/// out-of-order) vermillion and bold, notes (retransmission, duplicate ACK) orange, chat
+/// (window update) dim. Without colour: bold, plain and dim; the symbol before the notes
+/// (`▲`, `!`, `·`) carries the severity in every look.
+pub fn severity(sev: Severity) -> Style {
+    let mono = current().monochrome;
+    match sev {
+        Severity::Warning if mono => Style::new().add_modifier(Modifier::BOLD),
+        Severity::Warning => fg(VERMILLION).add_modifier(Modifier::BOLD),
+        Severity::Note if mono => Style::new(),
+        Severity::Note => fg(ORANGE),
+        Severity::Chat => dim(),
+    }
 }
 
 /// A decode note (not an error: an unsupported protocol, a later fragment): sky blue italic.

@@ -3,6 +3,7 @@
 # Wireshark 4.0 defaults: relative sequence numbers, analysis on) for every capture of
 # ../shared/corpus/tcpdump, ../shared/corpus/public and assets/demo.
 # Read by tests/analysis_conformance.rs. Needs tshark 4.0 (made with Debian's 4.0.17).
+# Usage: make_analysis_truth.sh [demo|tcpdump|public ...]   (JOBS=N tshark runs at once)
 #
 # Format (compact: only frames that carry at least one analysis field):
 #   @ NAME                      a capture (every capture tshark read gets one, rows or not)
@@ -44,15 +45,28 @@ one() { # $1 = capture path; prints its section
       }'
 }
 
-gen() { # $1 = output name, rest = captures
+export -f one
+export args_text="${args[*]}"
+
+gen() { # $1 = output name, rest = captures; runs $JOBS tshark at once, keeps input order
   local name=$1; shift
+  local tmp; tmp=$(mktemp -d)
+  local i=0
+  for f in "$@"; do [ -f "$f" ] && printf '%s\0%s\0' "$(printf '%06d' $i)" "$f"; i=$((i + 1)); done |
+    xargs -0 -n 2 -P "${JOBS:-2}" bash -c 'read -ra args <<< "$args_text"; one "$2" > "'"$tmp"'/$1"' _
   {
     echo "# tshark $(tshark --version 2>/dev/null | head -1 | awk '{print $3}') tcp.analysis truth; see make_analysis_truth.sh"
-    for f in "$@"; do [ -f "$f" ] && one "$f"; done
+    cat "$tmp"/* 2>/dev/null
   } > "$out/$name.tsv"
+  rm -rf "$tmp"
 }
 
-gen demo assets/demo/*.pcap
-gen tcpdump "$corpus"/tcpdump/*.pcap "$corpus"/tcpdump/*.pcapng
-gen public $(ls "$corpus"/public/* | grep -v '\.tsv$')
+sets=("$@"); [ ${#sets[@]} -gt 0 ] || sets=(demo tcpdump public)
+for s in "${sets[@]}"; do
+  case $s in
+    demo) gen demo assets/demo/*.pcap ;;
+    tcpdump) gen tcpdump "$corpus"/tcpdump/*.pcap "$corpus"/tcpdump/*.pcapng ;;
+    public) mapfile -t files < <(ls "$corpus"/public/* | grep -v '\.tsv$'); gen public "${files[@]}" ;;
+  esac
+done
 wc -c "$out"/*.tsv
