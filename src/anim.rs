@@ -291,10 +291,13 @@ pub fn initial_states(flow: &Flow) -> (TcpState, TcpState) {
 /// server until a reset tells it otherwise; once a flow is known to be refused — its SYN
 /// answered by RST, so nothing listens on that port — its server shows CLOSED instead. In a
 /// simultaneous open neither side listens: both start CLOSED and send a SYN (RFC 9293 §3.5).
+/// A server that never answered is unknown (`?`): nothing shows it was listening.
 pub fn shown_server_state(flow: &Flow, state: TcpState) -> TcpState {
     match (flow.outcome(), state) {
         (Outcome::Refused, TcpState::Listen | TcpState::SynRcvd) => TcpState::Closed,
         (Outcome::SimultaneousOpen, TcpState::Listen) => TcpState::Closed,
+        // A host that never answered may not be listening at all, or not be there: unknown.
+        (Outcome::NoResponse, TcpState::Listen) => TcpState::Unknown,
         (_, other) => other,
     }
 }

@@ -789,6 +789,11 @@ impl ConnAnalysis {
         if fwd == 0 { (a, b) } else { (b, a) }
     }
 
+    /// The flow's client and server were swapped: so are the directions' states.
+    pub(crate) fn swap_directions(&mut self) {
+        self.dirs.swap(0, 1);
+    }
+
     /// Heap bytes held (unacknowledged segment lists).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.dirs
