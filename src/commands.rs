@@ -151,20 +151,39 @@ fn for_each_packet(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
-    mut tracker: FlowTracker,
-    mut emit: impl FnMut(u64, &Frame, &Summary, Option<&Observation>, &mut FlowTracker) -> io::Result<()>,
-) -> (FlowTracker, Result<(), CommandError>) {
-    let result = read_all(file, live, filter, &mut tracker, &mut emit);
-    tracker.finish();
+    mut tracker: Option<FlowTracker>,
+    mut emit: impl FnMut(
+        u64,
+        &Frame,
+        &Summary,
+        Option<&Observation>,
+        Option<&mut FlowTracker>,
+    ) -> io::Result<()>,
+) -> (Option<FlowTracker>, Result<(), CommandError>) {
+    let result = read_all(file, live, filter, tracker.as_mut(), &mut emit);
+    if let Some(t) = tracker.as_mut() {
+        t.finish();
+    }
     (tracker, result)
+}
+
+/// A tracker keeping at most `max_flows` connections, or none at all for `--max-flows 0`.
+fn tracker_for(max_flows: usize) -> Option<FlowTracker> {
+    (max_flows > 0).then(|| FlowTracker::new(max_flows))
 }
 
 fn read_all(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
-    tracker: &mut FlowTracker,
-    emit: &mut impl FnMut(u64, &Frame, &Summary, Option<&Observation>, &mut FlowTracker) -> io::Result<()>,
+    mut tracker: Option<&mut FlowTracker>,
+    emit: &mut impl FnMut(
+        u64,
+        &Frame,
+        &Summary,
+        Option<&Observation>,
+        Option<&mut FlowTracker>,
+    ) -> io::Result<()>,
 ) -> Result<(), CommandError> {
     let mut input = Input::open(file, live, filter)?;
     let limits = Limits::new(live);
@@ -189,13 +208,15 @@ fn read_all(
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
         let summary = decode::summarize(frame.link, &frame.data, frame.len);
-        let obs = summary
-            .tcp
-            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len));
+        let obs = match (summary.tcp, tracker.as_deref_mut()) {
+            (Some(seg), Some(t)) => Some(t.observe(number, frame.ts_ns, &seg, frame.len)),
+            _ => None,
+        };
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        emit(number, &frame, &summary, obs.as_ref(), tracker).map_err(CommandError::Output)?;
+        emit(number, &frame, &summary, obs.as_ref(), tracker.as_deref_mut())
+            .map_err(CommandError::Output)?;
         emitted += 1;
     }
     Ok(())
@@ -211,7 +232,7 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         args.stream.file.as_deref(),
         &args.stream.live,
         args.stream.filter.as_deref(),
-        FlowTracker::new(1_000_000),
+        tracker_for(args.max_flows),
         |no, frame, summary, obs, _| {
             line.clear();
             write_packet(&mut line, args.stream.format, no, frame, summary, obs)?;
@@ -333,7 +354,7 @@ pub fn replay_print_to(
             Some(&args.file),
             &live,
             None,
-            FlowTracker::new(args.max_flows),
+            tracker_for(args.max_flows),
             |no, frame, summary, obs, _| {
                 if !opts.instant {
                     last_due = base.saturating_add(pacer.release_at(frame.ts_ns));
@@ -381,11 +402,11 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
                 .and_then(|i| shown.get(i))
                 .is_some_and(|s| *s)
     };
-    let (mut tracker, result) = for_each_packet(
+    let (tracker, result) = for_each_packet(
         args.stream.file.as_deref(),
         &args.stream.live,
         args.stream.filter.as_deref(),
-        FlowTracker::new(args.max_flows).keep_evicted(),
+        tracker_for(args.max_flows).map(FlowTracker::keep_evicted),
         |_, _, _, obs, tracker| {
             if let Some(i) = obs.and_then(|o| usize::try_from(o.flow).ok()) {
                 if shown.len() <= i {
@@ -395,6 +416,9 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
                     *seen = true;
                 }
             }
+            let Some(tracker) = tracker else {
+                return Ok(());
+            };
             let gone = tracker.drain_evicted();
             if gone.is_empty() {
                 return Ok(());
@@ -403,6 +427,10 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
             writer.write(&mut out, &gone)
         },
     );
+    let Some(mut tracker) = tracker else {
+        eprintln!("synack: --max-flows 0: no connections were tracked, so none are listed");
+        return result;
+    };
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
     if !tracker.is_empty() || result.is_ok() {

@@ -182,13 +182,32 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
                         && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
                 })
                 .count();
+            // The wait before the previous attempt, to compare with this one (measured, never
+            // assumed: stacks differ, and captures lose packets).
+            let before = previous.and_then(|p| {
+                flow.ladder.iter().rev().find(|e| {
+                    e.packet_no < p.packet_no
+                        && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
+                })
+                .map(|e| p.ts_ns.saturating_sub(e.ts_ns))
+            });
             match previous {
-                Some(p) => s.push(format!(
-                    "No answer after {}: the client sends the SYN again (attempt {attempt}, same \
-                     seq {}) and doubles its timeout before the next try.",
-                    seconds(ev.ts_ns.saturating_sub(p.ts_ns)),
-                    ev.seq
-                )),
+                Some(p) => {
+                    let gap = ev.ts_ns.saturating_sub(p.ts_ns);
+                    let trend = match before {
+                        Some(b) if b > 0 && (gap as f64 / b as f64 - 2.0).abs() < 0.25 => {
+                            format!(", twice the {} it waited before", seconds(b))
+                        }
+                        Some(b) if b > 0 => format!(" (it waited {} before)", seconds(b)),
+                        _ => String::new(),
+                    };
+                    s.push(format!(
+                        "No answer after {}{trend}: the client sends the SYN again (attempt \
+                         {attempt}, same seq {}).",
+                        seconds(gap),
+                        ev.seq
+                    ))
+                }
                 None => s.push(format!("The client sends the SYN again (seq {}).", ev.seq)),
             }
         }

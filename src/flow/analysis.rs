@@ -794,13 +794,6 @@ impl ConnAnalysis {
         self.dirs.swap(0, 1);
     }
 
-    /// Heap bytes held (unacknowledged segment lists).
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.dirs
-            .iter()
-            .map(|d| d.unacked.capacity() * std::mem::size_of::<Unacked>())
-            .sum()
-    }
 }
 
 /// Which of Wireshark's rule variants apply (the code changed across releases; these are the
@@ -815,7 +808,7 @@ struct Rules {
 
 const RULES: Rules = Rules {
     restore_nextseq_on_syn: true,
-    ack_lost_v2: true,
+    ack_lost_v2: false,
     ooo_counts_syn_fin: true,
     spurious_first: true,
     sack_in_bif: true,

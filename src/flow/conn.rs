@@ -757,7 +757,7 @@ impl Flow {
             None
         };
         if self.ladder.capacity() == 0 {
-            self.ladder.reserve_exact(8);
+            self.ladder.reserve_exact(1);
         }
         self.ladder.push(LadderEvent {
             packet_no,

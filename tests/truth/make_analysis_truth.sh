@@ -29,7 +29,15 @@ args+=(-e tcp.analysis.duplicate_ack_num -e tcp.analysis.duplicate_ack_frame
 
 one() { # $1 = capture path; prints its section
   echo "@ $(basename "$1")"
-  tshark -n -r "$1" -T fields -E separator=/t -E occurrence=f "${args[@]}" 2>/dev/null |
+  local text rc tries=0
+  # tshark sometimes dies on a busy machine: try again rather than record "no verdicts".
+  while :; do
+    text=$(tshark -n -r "$1" -T fields -E separator=/t -E occurrence=f "${args[@]}" 2>/dev/null)
+    rc=$?; tries=$((tries + 1))
+    { [ $rc -eq 0 ] || [ $rc -eq 2 ] || [ $tries -ge 3 ]; } && break
+  done
+  [ $rc -eq 0 ] || [ $rc -eq 2 ] || echo "tshark failed ($rc) on $1" >&2
+  printf '%s\n' "$text" |
     awk -F'\t' 'BEGIN { split("R F S O L A D Z P Q W U K k X", L, " ") }
       {
         s = ""; any = 0
@@ -61,12 +69,33 @@ gen() { # $1 = output name, rest = captures; runs $JOBS tshark at once, keeps in
   rm -rf "$tmp"
 }
 
+# A capture with TCP packets (per the corpus truth) but no analysis rows is checked again, one
+# tshark at a time: an empty section must mean tshark had nothing to say.
+refill() { # $1 = set name, $2 = capture folder
+  local file=$out/$1.tsv name rows
+  for name in $(awk '/^@ /{ if (n != "" && rows == 0) print n; n = $2; rows = 0; next }
+                     { rows++ } END { if (n != "" && rows == 0) print n }' "$file"); do
+    local tsv=$corpus/truth/$1/$name.packets.tsv
+    [ -f "$tsv" ] && awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tcp.srcport") c = i; next }
+                                 c && $c != "" { found = 1; exit } END { exit !found }' "$tsv" || continue
+    rows=$(one "$2/$name")
+    [ "$(printf '%s\n' "$rows" | wc -l)" -gt 1 ] || continue
+    echo "refilled $name" >&2
+    awk -v n="$name" -v rows="$rows" '$0 == "@ " n { print rows; skip = 1; next }
+                                      /^@ / { skip = 0 } !skip' "$file" > "$file.new" && mv "$file.new" "$file"
+  done
+}
+
 sets=("$@"); [ ${#sets[@]} -gt 0 ] || sets=(demo tcpdump public)
 for s in "${sets[@]}"; do
   case $s in
     demo) gen demo assets/demo/*.pcap ;;
-    tcpdump) gen tcpdump "$corpus"/tcpdump/*.pcap "$corpus"/tcpdump/*.pcapng ;;
-    public) mapfile -t files < <(ls "$corpus"/public/* | grep -v '\.tsv$'); gen public "${files[@]}" ;;
+    tcpdump) gen tcpdump "$corpus"/tcpdump/*.pcap "$corpus"/tcpdump/*.pcapng
+             refill tcpdump "$corpus"/tcpdump ;;
+    public) mapfile -t files < <(ls "$corpus"/public/* | grep -v '\.tsv$'); gen public "${files[@]}"
+            refill public "$corpus"/public ;;
+    refill-tcpdump) refill tcpdump "$corpus"/tcpdump ;;
+    refill-public) refill public "$corpus"/public ;;
   esac
 done
 wc -c "$out"/*.tsv
