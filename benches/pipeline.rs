@@ -3,8 +3,8 @@
 //! `dump`'s text line, and the viewer's packet index (copied bytes, or offsets into the mapped
 //! file). Then one frame of the packet screen (a key and a draw into a 120×40 `TestBackend`)
 //! with 1 000 and 1 000 000 packets loaded, to show that drawing does not grow with the
-//! capture. Run with `cargo bench --bench pipeline`; `synack bench-load FILE` measures the
-//! whole viewer on a real 2M-packet file (see docs/performance.md).
+//! capture. Run with `cargo bench --bench pipeline`; `cargo run --release --example bench-load --
+//! FILE` measures the whole viewer on a real 2M-packet file (see docs/performance.md).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -107,7 +107,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             for (i, (f, s)) in frames.iter().zip(&summaries).enumerate() {
-                synack::output::write_text(&mut out, i as u64 + 1, f, s, None, Some(3), None)
+                synack::cli::output::write_text(&mut out, i as u64 + 1, f, s, None, Some(3), None)
                     .expect("vec write");
             }
             black_box(out.len())

@@ -7,8 +7,9 @@
 # Needs: GNU time (/usr/bin/time), tcpdump, tshark (apt-get install -y time tcpdump tshark).
 # Each command runs once after a warm-up read so the file is in the page cache; set RUNS=3 to
 # keep the best of three. SKIP_TSHARK=1 skips tshark (~50 s).
-# The interactive viewer is measured headless by `synack bench-load` (the same capture thread,
-# app and drawing code, into a 120x40 TestBackend, with a scripted user pressing ↓ every 50 ms).
+# The interactive viewer is measured headless by the dev-only `bench-load` (benches/bench_load.rs:
+# the same capture thread, app and drawing code, into a 120x40 TestBackend, with a scripted user
+# pressing ↓ every 50 ms).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIG=${1:-/tmp/big.pcap}
@@ -23,7 +24,7 @@ fi
 for tool in /usr/bin/time tcpdump; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y time tcpdump tshark" >&2; exit 1; }
 done
-(cd "$ROOT" && cargo build --release --quiet)
+(cd "$ROOT" && cargo build --release --quiet --bin synack --example bench-load)
 SYNACK=$ROOT/target/release/synack
 cat "$BIG" >/dev/null   # warm the page cache
 
@@ -57,7 +58,7 @@ measure tcpdump_bare tcpdump -r "$BIG" -w /dev/null
 measure tcpdump_text tcpdump -nn -r "$BIG"
 measure synack_dump_text "$SYNACK" dump "$BIG" --format text
 measure synack_flows_json "$SYNACK" flows "$BIG" --format json
-measure synack_tui_load "$SYNACK" bench-load "$BIG" --frames 300
+measure synack_tui_load "$ROOT/target/release/examples/bench-load" "$BIG" --frames 300
 if [[ $SKIP_TSHARK != 1 ]] && command -v tshark >/dev/null; then
   measure tshark_conv tshark -n -q -r "$BIG" -z conv,tcp
   measure tshark_text tshark -n -r "$BIG"
@@ -79,7 +80,7 @@ mark() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t 
     [[ -n ${WALL[$k]:-} ]] && echo "| $k | ${WALL[$k]} | ${RSS[$k]} |"
   done
   echo
-  echo "Viewer (synack bench-load, 120x40):"
+  echo "Viewer (bench-load, 120x40):"
   echo
   echo "| measure | value |"
   echo "|---|---|"

@@ -1,23 +1,29 @@
 //! synack: captures or replays packets, decodes each by TCP/IP layer and animates every TCP
 //! handshake. The binary (`main.rs`) is a thin shell over this library.
+//!
+//! The modules follow the pipeline (docs/architecture.md):
+//!
+//! - foundations: [`model`] (plain data), [`sanitize`] (terminal-safe packet text), [`redact`]
+//! - the pipeline: [`source`] → [`decode`] → [`flow`]
+//! - time and teaching: [`replay`] (clock and pacing), [`teach`] (arrow timing, demo
+//!   scenarios, narration)
+//! - the interactive viewer: [`app`] (state and `update`), [`ui`] (pure rendering),
+//!   [`terminal`] (terminal guard, main loop, theme choice)
+//! - the command line: [`cli`] (arguments, streaming subcommands, output formats)
 
-pub mod anim;
-pub mod app;
-pub mod bench_load;
-pub mod cli;
-pub mod commands;
-pub mod decode;
-pub mod demo;
-pub mod explain;
-pub mod flow;
 pub mod model;
-pub mod output;
-pub mod pacing;
 pub mod redact;
-pub mod replay;
 pub mod sanitize;
+
+pub mod decode;
+pub mod flow;
 pub mod source;
-pub mod term;
-pub mod theme_config;
-pub mod tui;
+
+pub mod replay;
+pub mod teach;
+
+pub mod app;
+pub mod terminal;
 pub mod ui;
+
+pub mod cli;

@@ -4,10 +4,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use synack::cli::commands::{self, CommandError};
 use synack::cli::{Cli, Command};
-use synack::commands::{self, CommandError};
 use synack::source::Input;
-use synack::tui::{self, TuiOptions};
+use synack::terminal::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -48,7 +48,6 @@ fn main() -> ExitCode {
                 },
             )
         }
-        Command::BenchLoad(args) => synack::bench_load::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

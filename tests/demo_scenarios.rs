@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use synack::decode::{self, IssueKind};
-use synack::demo::{self, SCENARIOS, Scenario};
 use synack::flow::{Close, Flow, FlowTracker, Outcome};
 use synack::model::Frame;
 use synack::source::{self, SourceEvent};
+use synack::teach::demo::{self, SCENARIOS, Scenario};
 
 const S: i64 = 1_000_000_000;
 

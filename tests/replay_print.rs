@@ -9,10 +9,10 @@ use std::process::Command;
 use std::rc::Rc;
 
 use clap::Parser;
+use synack::cli::commands::replay_print_to;
 use synack::cli::{Cli, Command as Sub, ReplayArgs};
-use synack::commands::replay_print_to;
-use synack::demo::{self, SCENARIOS};
-use synack::pacing;
+use synack::replay::pacing;
+use synack::teach::demo::{self, SCENARIOS};
 
 const MS: u64 = 1_000_000;
 const S: u64 = 1_000_000_000;

@@ -8,11 +8,11 @@
 mod ui_support;
 
 use ratatui::style::Modifier;
-use synack::anim::{self, ArrowTiming};
 use synack::app::flows::ANIM_FRAME_NS;
 use synack::app::{App, FlowFocus, Focus, Key, Mouse, MouseKind, Msg, Screen, SortKey, SourceKind};
 use synack::flow::{EventKind, Outcome};
 use synack::model::{Frame, LinkType};
+use synack::teach::anim::{self, ArrowTiming};
 use synack::ui::flow_list::list_rtt_ns;
 use ui_support::{demo_frames, keys, render, screen_text};
 

@@ -12,9 +12,9 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
 
-use synack::anim::{self, ArrowTiming, FlowProgress};
 use synack::flow::{Flow, FlowId, FlowTracker, Outcome};
 use synack::model::{TcpHandshakeOptions, TcpSegment, tcp_flags as f};
+use synack::teach::anim::{self, ArrowTiming, FlowProgress};
 use synack::ui::flow_list::{FlowListView, SortKey, sort_flows};
 use synack::ui::ladder::LadderView;
 

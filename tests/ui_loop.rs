@@ -19,8 +19,8 @@ use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::layout::{Position, Size};
 use synack::app::flows::ANIM_FRAME_NS;
 use synack::app::{App, Drops, Key, Msg, Screen, SourceKind, SourceState};
-use synack::term::EventSource;
-use synack::tui::{Feed, FeedEvent, run_loop, run_loop_with_clock};
+use synack::terminal::term::EventSource;
+use synack::terminal::tui::{Feed, FeedEvent, run_loop, run_loop_with_clock};
 use ui_support::*;
 
 /// Input from a script; each entry is what one wait returns. Ends with Ctrl-C.

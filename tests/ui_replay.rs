@@ -9,19 +9,19 @@ mod ui_support;
 
 use ratatui::buffer::Buffer;
 use synack::app::{App, Key, Msg, Screen, SourceKind};
-use synack::explain::Narration;
 use synack::model::{Frame, LinkType};
-use synack::pacing::ReplayOptions;
 use synack::replay::PlayState;
-use synack::theme_config::ThemeChoice;
-use synack::tui::TuiOptions;
+use synack::replay::pacing::ReplayOptions;
+use synack::teach::explain::Narration;
+use synack::terminal::theme_config::ThemeChoice;
+use synack::terminal::tui::TuiOptions;
 use ui_support::{keys, render, screen_text};
 
 const MS: i64 = 1_000_000;
 const S: i64 = 1_000_000_000;
 
 fn scenario_frames(name: &str) -> Vec<Frame> {
-    synack::demo::find(name)
+    synack::teach::demo::find(name)
         .expect("scenario exists")
         .frames()
         .expect("scenario decodes")
@@ -53,7 +53,7 @@ fn replay_app_at(frames: Vec<Frame>, options: ReplayOptions, w: u16, h: u16, sta
 
 /// `synack demo NAME` as the command builds it, loaded at presentation time 0.
 fn demo_app(name: &str, theme: ThemeChoice, w: u16, h: u16) -> App {
-    let scenario = synack::demo::find(name).expect("scenario exists");
+    let scenario = synack::teach::demo::find(name).expect("scenario exists");
     let tui = TuiOptions {
         replay: Some(ReplayOptions::demo()),
         explain: true,

@@ -7,7 +7,7 @@
 mod ui_support;
 
 use synack::app::{App, Msg, SourceKind};
-use synack::tui::TuiOptions;
+use synack::terminal::tui::TuiOptions;
 use ui_support::{many_frames, screen_text};
 
 fn status_row(app: &App) -> String {

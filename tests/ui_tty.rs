@@ -15,7 +15,7 @@ use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use synack::app::{Drops, Msg, SourceKind};
-use synack::tui::{Feed, FeedEvent, run_feed};
+use synack::terminal::tui::{Feed, FeedEvent, run_feed};
 
 /// A feed event whose conversion panics (the conversion runs on the ui thread, inside the
 /// loop, with the terminal in raw mode).
@@ -39,9 +39,9 @@ fn tty_program() {
     let mode = std::env::var("SYNACK_TTY_MODE").unwrap_or_default();
     if let Some(path) = mode.strip_prefix("file:") {
         // The real thing: capture thread over a file, real decoder.
-        let result = synack::tui::run(
+        let result = synack::terminal::tui::run(
             synack::source::Input::File(path.into()),
-            &synack::tui::TuiOptions::default(),
+            &synack::terminal::tui::TuiOptions::default(),
         );
         match &result {
             Ok(()) => println!("run returned Ok"),

@@ -11,9 +11,9 @@
 use super::cursor::{clicked_row, keep_visible, step};
 use std::collections::HashMap;
 
-use crate::anim::{self, ArrowTiming, FlowProgress};
 use crate::flow::{Flow, FlowId, FlowTracker, Observation};
 use crate::model::{TcpSegment, TimestampNs};
+use crate::teach::anim::{self, ArrowTiming, FlowProgress};
 
 use super::flow_sort::{SortKey, sort_flows};
 use super::keys::{Key, Mouse, MouseKind};

@@ -12,15 +12,15 @@
 //! loop advances it with [`Msg::Clock`]; nothing here reads a clock.
 
 mod cursor;
-pub mod decoder;
-pub mod flow_sort;
+pub(crate) mod decoder;
+pub(crate) mod flow_sort;
 pub mod flows;
 pub mod keys;
-pub mod layers;
-pub mod layout;
+pub(crate) mod layers;
+pub(crate) mod layout;
 pub mod packets;
 pub mod playback;
-pub mod shown;
+pub(crate) mod shown;
 pub mod store;
 
 use std::cell::RefCell;
@@ -30,7 +30,7 @@ use ratatui::layout::Rect;
 use crate::model::{Frame, LinkType};
 use crate::redact::Redactor;
 use crate::sanitize::sanitize;
-use crate::theme_config::ThemeChoice;
+use crate::terminal::theme_config::ThemeChoice;
 
 pub use decoder::{Decoder, RealDecoder};
 pub use flow_sort::SortKey;
@@ -438,8 +438,10 @@ impl App {
         if !self.explain || h < 20 {
             return 0;
         }
-        let text =
-            crate::explain::panel_rows(&self.explanation(), usize::from(w.saturating_sub(2)));
+        let text = crate::teach::explain::panel_rows(
+            &self.explanation(),
+            usize::from(w.saturating_sub(2)),
+        );
         let wanted = u16::try_from(text.max(1))
             .unwrap_or(u16::MAX)
             .saturating_add(2);

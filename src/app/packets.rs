@@ -10,7 +10,7 @@ use std::ops::Range;
 use ratatui::layout::Rect;
 
 use crate::decode::{Decoded, Field, LayerKind};
-use crate::explain;
+use crate::teach::explain;
 use crate::flow::PacketAnalysis;
 
 use super::decoder::Decoder;

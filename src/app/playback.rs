@@ -13,12 +13,12 @@ use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::decode::{Decoded, Field};
-use crate::demo::Scenario;
-use crate::explain::{self, FlowContext, Narration};
 use crate::model::TimestampNs;
-use crate::pacing::ReplayOptions;
 use crate::redact::{Redactor, mac_text};
+use crate::replay::pacing::ReplayOptions;
 use crate::replay::{PlayState, ReplayClock};
+use crate::teach::demo::Scenario;
+use crate::teach::explain::{self, FlowContext, Narration};
 
 use super::flows::FlowScreen;
 use super::shown::Shown;
@@ -250,7 +250,7 @@ impl App {
         };
         let gap_ns = self.compressed_gap();
         let next_demo = match (state, p.demo) {
-            (PlayState::Done, Some(s)) => crate::demo::after(s.name).map(|n| n.name),
+            (PlayState::Done, Some(s)) => crate::teach::demo::after(s.name).map(|n| n.name),
             _ => None,
         };
         let total_ns = since(last_loaded);
@@ -646,7 +646,7 @@ impl App {
         let Some(current) = self.player.as_ref().and_then(|p| p.demo) else {
             return;
         };
-        let Some(next) = crate::demo::after(current.name) else {
+        let Some(next) = crate::teach::demo::after(current.name) else {
             self.notice = Some("this was the last scenario".into());
             return;
         };

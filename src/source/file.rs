@@ -2,7 +2,7 @@
 //! memory-mapped when the path is a regular file, or from any `Read` (stdin, pipes). Recognises
 //! the format, checks every length before trusting it, and reports a file cut mid-record only
 //! after every complete packet before the cut was returned. Depends on `crate::model`,
-//! `super::{backing, pcapng, error}` and pcap-parser.
+//! `super::{backing, pcapng, record, error}` and pcap-parser.
 
 use std::fs::File;
 use std::io::Read;
@@ -16,10 +16,8 @@ use pcap_parser::{
 use super::backing::Backing;
 use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
-use crate::model::{Frame, LinkType, TimestampNs};
-
-/// Largest captured length accepted for one packet (libpcap's and Wireshark's standard maximum).
-pub const MAX_CAPLEN: u32 = 256 * 1024;
+use super::record::{MAX_CAPLEN, copy_frame};
+use crate::model::{Frame, LinkType};
 
 /// Legacy pcap magic numbers as read little-endian from the first four bytes.
 const PCAP_US_LE: u32 = 0xa1b2_c3d4;
@@ -27,21 +25,6 @@ const PCAP_NS_LE: u32 = 0xa1b2_3c4d;
 const PCAP_MODIFIED_LE: u32 = 0xa1b2_cd34;
 const PCAP_US_BE: u32 = 0xd4c3_b2a1;
 const PCAP_NS_BE: u32 = 0x4d3c_b2a1;
-
-/// Writes one packet into a reused frame.
-pub(crate) fn copy_frame(
-    frame: &mut Frame,
-    ts_ns: TimestampNs,
-    len: u32,
-    link: LinkType,
-    data: &[u8],
-) {
-    frame.ts_ns = ts_ns;
-    frame.len = len;
-    frame.link = link;
-    frame.data.clear();
-    frame.data.extend_from_slice(data);
-}
 
 #[derive(Debug)]
 struct PcapState {

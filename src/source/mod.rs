@@ -13,16 +13,18 @@ mod interfaces;
 mod live;
 mod pcapng;
 mod poll;
+mod record;
 mod spool;
 mod thread;
 
 pub use error::SourceError;
-pub use file::{FileReader, MAX_CAPLEN};
+pub use file::FileReader;
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
 };
 pub use live::{KernelStats, LiveCapture, LiveConfig, LiveRead, READ_TIMEOUT_MS};
+pub use record::MAX_CAPLEN;
 pub use spool::SpoolWriter;
 pub use thread::{
     CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, MappedFile, OffsetJournal, SourceEvent,

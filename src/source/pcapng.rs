@@ -16,7 +16,7 @@ use pcap_parser::traits::PcapNGPacketBlock;
 
 use super::backing::Backing;
 use super::error::SourceError;
-use super::file::{MAX_CAPLEN, copy_frame};
+use super::record::{MAX_CAPLEN, copy_frame};
 use crate::model::{Frame, LinkType, TimestampNs};
 
 pub(crate) const SHB_TYPE: u32 = 0x0A0D_0D0A;

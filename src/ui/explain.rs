@@ -10,7 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
-use crate::explain::{Narration, wrap};
+use crate::teach::explain::{Narration, wrap};
 
 use super::common::{pane, width};
 use super::theme;
@@ -25,7 +25,7 @@ fn label(n: &Narration) -> (&'static str, Style) {
 
 /// The panel's lines for `narration`, `w` cells wide. A run of sentences about the same layer
 /// names it once; the others open with a dot in its style. As many as
-/// [`crate::explain::panel_rows`] counts.
+/// [`crate::teach::explain::panel_rows`] counts.
 pub fn lines(narration: &[Narration], w: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut prev = None;

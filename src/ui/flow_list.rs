@@ -12,12 +12,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
-use crate::anim::FlowProgress;
 pub use crate::app::flow_sort::{SortKey, list_rtt_ns, sort_flows};
 use crate::flow::{Direction, EventKind, Flow, Outcome, ms_text, seconds_text};
 use crate::model::endpoint_text;
+use crate::teach::anim::FlowProgress;
 
-use super::ladder::draw::{put, set_cell, truncate, truncate_left, width};
+use super::paint::{put, set_cell, truncate, truncate_left, width};
 use super::palette::Palette;
 
 /// Counts as `1234`, `12.3k`, `4.5M`, `1.2G`.
@@ -215,7 +215,7 @@ impl<'a> FlowListView<'a> {
     }
 
     /// Animation progress per row (`progress[i]` for `flows[i]`, from
-    /// [`crate::anim::flow_progress`]); rows without one are drawn settled.
+    /// [`crate::teach::anim::flow_progress`]); rows without one are drawn settled.
     pub fn progress(mut self, progress: &'a [FlowProgress]) -> Self {
         self.progress = progress;
         self

@@ -10,9 +10,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use crate::anim::FlowProgress;
 use crate::app::{App, FlowFocus};
 use crate::flow::Flow;
+use crate::teach::anim::FlowProgress;
 
 use super::common::{put, scrollbar_styled};
 use super::flow_list::FlowListView;

@@ -2,18 +2,19 @@
 //! touches the terminal; the same `&App` always draws the same screen, which is what the
 //! snapshot tests rely on. Depends on `app` (read only), `decode` types and ratatui.
 
-pub mod common;
-pub mod explain;
+pub(crate) mod common;
+pub(crate) mod explain;
 pub mod flow_list;
-pub mod flows;
-pub mod help;
-pub mod hex;
+pub(crate) mod flows;
+pub(crate) mod help;
+pub(crate) mod hex;
 pub mod ladder;
-pub mod layers;
-pub mod packet_list;
-pub mod palette;
-pub mod progress;
-pub mod status;
+pub(crate) mod layers;
+pub(crate) mod packet_list;
+pub(crate) mod paint;
+pub(crate) mod palette;
+pub(crate) mod progress;
+pub(crate) mod status;
 pub mod theme;
 
 use ratatui::Frame;

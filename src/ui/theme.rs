@@ -13,7 +13,7 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::decode::LayerKind;
 use crate::flow::Severity;
-use crate::theme_config::ThemeChoice;
+use crate::terminal::theme_config::ThemeChoice;
 
 thread_local! {
     static CHOICE: Cell<ThemeChoice> = const { Cell::new(ThemeChoice { contrast: false, monochrome: false }) };

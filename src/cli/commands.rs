@@ -13,18 +13,18 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use crate::cli::output::{self, PacketLine};
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
 use crate::decode::{self, Summary};
-use crate::demo::{self, DemoError};
 use crate::flow::{Flow, FlowTracker, Observation};
 use crate::model::Frame;
-use crate::output::{self, PacketLine};
-use crate::pacing::Pacer;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
+use crate::replay::pacing::Pacer;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError,
 };
+use crate::teach::demo::{self, DemoError};
 
 /// Why a command stopped early. `Display` is the message the user sees.
 #[derive(Debug, Error)]
@@ -34,7 +34,7 @@ pub enum CommandError {
     #[error("cannot write the output: {0}")]
     Output(io::Error),
     #[error("{0}")]
-    Interactive(#[from] crate::tui::TuiError),
+    Interactive(#[from] crate::terminal::tui::TuiError),
     #[error("{0}")]
     Demo(#[from] DemoError),
 }
@@ -526,20 +526,20 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn_reader(scenario.reader()?, Arc::clone(&stop))?;
     let link = handle.info.link;
-    let feed = crate::tui::Feed {
+    let feed = crate::terminal::tui::Feed {
         rx: &handle.rx,
         drops: Box::new(crate::app::Drops::default),
         stop: Arc::clone(&stop),
     };
     let name = format!("demo {}", scenario.name);
-    let options = crate::tui::TuiOptions {
+    let options = crate::terminal::tui::TuiOptions {
         replay: Some(args.options()),
         theme: args.view.theme_choice(),
         redact: args.view.redact,
         explain: true,
-        ..crate::tui::TuiOptions::default()
+        ..crate::terminal::tui::TuiOptions::default()
     };
-    let result = crate::tui::run_feed_with(feed, |w, h| {
+    let result = crate::terminal::tui::run_feed_with(feed, |w, h| {
         let app = options
             .app(crate::app::SourceKind::File { name }, w, h)
             .with_demo(scenario);

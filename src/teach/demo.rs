@@ -114,7 +114,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             side's sequence number plus the bytes (or SYN or FIN) received; and the options in \
             the SYN: MSS 1460, SACK permitted, timestamps, window scale.",
         promises: &[promise(1, Outcome::Complete, Close::Fin, false, 1)],
-        bytes: include_bytes!("../assets/demo/http.pcap"),
+        bytes: include_bytes!("../../assets/demo/http.pcap"),
     },
     Scenario {
         name: "refused",
@@ -125,7 +125,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             no timeout, no application involved), and that the RST acknowledges the SYN \
             (ack = ISN + 1), which is how the client knows it answers its own SYN.",
         promises: &[promise(1, Outcome::Refused, Close::Rst, false, 1)],
-        bytes: include_bytes!("../assets/demo/refused.pcap"),
+        bytes: include_bytes!("../../assets/demo/refused.pcap"),
     },
     Scenario {
         name: "no_answer",
@@ -137,7 +137,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             Notice the doubling gaps (exponential back-off) and the contrast with the refused \
             scenario: silence costs seconds, a refusal one round trip.",
         promises: &[promise(1, Outcome::NoResponse, Close::Open, false, 4)],
-        bytes: include_bytes!("../assets/demo/no_answer.pcap"),
+        bytes: include_bytes!("../../assets/demo/no_answer.pcap"),
     },
     Scenario {
         name: "lossy",
@@ -150,7 +150,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             the handshake costs over a second instead of 80 ms, and both sides recover on their \
             own.",
         promises: &[promise(1, Outcome::Complete, Close::Fin, false, 2)],
-        bytes: include_bytes!("../assets/demo/lossy.pcap"),
+        bytes: include_bytes!("../../assets/demo/lossy.pcap"),
     },
     Scenario {
         name: "ipv6",
@@ -161,7 +161,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             Host header carries a bracketed address. The handshake, sequence numbers and \
             teardown are exactly as over IPv4: TCP does not care which IP carries it.",
         promises: &[promise(1, Outcome::Complete, Close::Fin, true, 1)],
-        bytes: include_bytes!("../assets/demo/ipv6.pcap"),
+        bytes: include_bytes!("../../assets/demo/ipv6.pcap"),
     },
     Scenario {
         name: "reset",
@@ -173,7 +173,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             one segment nobody acknowledges, that its sequence number is exactly where the \
             server's data stopped, and compare it with the orderly FIN teardown of http.",
         promises: &[promise(1, Outcome::Complete, Close::Rst, false, 1)],
-        bytes: include_bytes!("../assets/demo/reset.pcap"),
+        bytes: include_bytes!("../../assets/demo/reset.pcap"),
     },
     Scenario {
         name: "simultaneous",
@@ -186,7 +186,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             SYN-ACKs, and that neither side can be called the client. Real Linux behaviour, \
             nothing crafted.",
         promises: &[promise(1, Outcome::SimultaneousOpen, Close::Fin, false, 2)],
-        bytes: include_bytes!("../assets/demo/simultaneous.pcap"),
+        bytes: include_bytes!("../../assets/demo/simultaneous.pcap"),
     },
     Scenario {
         name: "busy",
@@ -206,7 +206,7 @@ pub static SCENARIOS: [Scenario; 8] = [
             promise(2, Outcome::NoResponse, Close::Open, false, 3),
             promise(1, Outcome::Complete, Close::Rst, false, 1),
         ],
-        bytes: include_bytes!("../assets/demo/busy.pcap"),
+        bytes: include_bytes!("../../assets/demo/busy.pcap"),
     },
 ];
 

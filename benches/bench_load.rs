@@ -1,4 +1,5 @@
-//! `synack bench-load FILE` (hidden): a headless benchmark of the interactive viewer. It opens
+//! `bench-load FILE` (a dev-only binary, not shipped: `cargo run --release --example
+//! bench-load -- FILE`): a headless benchmark of the interactive viewer. It opens
 //! the file exactly as `synack replay` does — [`source::spawn`], the capture thread, the memory
 //! map handed to the app, [`tui::run_loop`] draining the channel into [`App::update`] — but
 //! draws into ratatui's `TestBackend` and plays a scripted user who presses ↓ every 50 ms while
@@ -14,7 +15,8 @@
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,13 +27,47 @@ use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
-use crate::app::{App, Drops, Key, Msg, SourceKind, SourceState};
-use crate::cli::BenchLoadArgs;
-use crate::commands::CommandError;
-use crate::source::{self, Input, LiveConfig};
-use crate::term::EventSource;
-use crate::tui::{self, Feed, TICK, TuiError};
-use crate::ui;
+use clap::Parser;
+use synack::app::{App, Drops, Key, Msg, SourceKind, SourceState};
+use synack::cli::commands::CommandError;
+use synack::source::{self, Input, LiveConfig};
+use synack::terminal::term::EventSource;
+use synack::terminal::tui::{self, Feed, TICK, TuiError};
+use synack::ui;
+
+/// `bench-load`: headless benchmark of the interactive viewer (scripts/bench.sh).
+#[derive(Debug, Parser)]
+#[command(name = "bench-load")]
+pub struct BenchLoadArgs {
+    /// Capture file (pcap or pcapng).
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "live",
+        conflicts_with = "live"
+    )]
+    pub file: Option<PathBuf>,
+    /// Capture live on this interface instead, for `--seconds`.
+    #[arg(long, value_name = "IFACE")]
+    pub live: Option<String>,
+    /// How long to capture live.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Bytes to keep of each live packet.
+    #[arg(long, default_value_t = 262_144)]
+    pub snaplen: i32,
+    /// Frames to render while scrolling once the file is loaded.
+    #[arg(long, default_value_t = 300)]
+    pub frames: usize,
+    /// Screen width and height.
+    #[arg(long, default_value_t = 120)]
+    pub width: u16,
+    #[arg(long, default_value_t = 40)]
+    pub height: u16,
+    /// Load the file as a paused paced replay instead, then time the `:` jump to packet N
+    /// (the deterministic rebuild).
+    #[arg(long, value_name = "N", conflicts_with = "live")]
+    pub jump: Option<usize>,
+}
 
 /// How often the scripted user presses ↓ while the file loads.
 const KEY_EVERY: Duration = Duration::from_millis(50);
@@ -319,9 +355,9 @@ pub fn run_with(
     }
     if jump.is_some() {
         // Paused, so that the loop goes idle once the file is loaded.
-        app = app.with_replay(crate::pacing::ReplayOptions {
+        app = app.with_replay(synack::replay::pacing::ReplayOptions {
             start_paused: true,
-            ..crate::pacing::ReplayOptions::default()
+            ..synack::replay::pacing::ReplayOptions::default()
         });
     }
     let log = Rc::new(RefCell::new(DrawLog::default()));
@@ -419,8 +455,18 @@ pub fn run_with(
     Ok(report)
 }
 
-/// `synack bench-load`: runs and prints the report on stdout.
-pub fn main(args: &BenchLoadArgs) -> Result<(), CommandError> {
+fn main() -> ExitCode {
+    match bench(&BenchLoadArgs::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench-load: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs and prints the report on stdout.
+fn bench(args: &BenchLoadArgs) -> Result<(), CommandError> {
     let mut out = io::stdout().lock();
     match (&args.live, &args.file) {
         (Some(iface), _) => {

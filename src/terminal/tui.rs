@@ -18,10 +18,10 @@ use ratatui::backend::Backend;
 
 use crate::app::{App, DEFAULT_MAX_FLOWS, Drops, Msg, SourceKind, SourceState};
 use crate::model::Frame;
-use crate::pacing::ReplayOptions;
+use crate::replay::pacing::ReplayOptions;
 use crate::source::{self, Input, SourceError, SourceEvent};
-use crate::term::{self, CrosstermEvents, EventSource, TermError};
-use crate::theme_config::ThemeChoice;
+use crate::terminal::term::{self, CrosstermEvents, EventSource, TermError};
+use crate::terminal::theme_config::ThemeChoice;
 use crate::ui;
 
 /// Longest time spent draining the capture channel before drawing and reading keys (a key

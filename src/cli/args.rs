@@ -30,9 +30,6 @@ pub enum Command {
     Interfaces,
     /// Classroom demo from captures built into synack: no files, no root, no network.
     Demo(DemoArgs),
-    /// Headless benchmark of the interactive viewer on a file (scripts/bench.sh).
-    #[command(hide = true)]
-    BenchLoad(BenchLoadArgs),
 }
 
 /// Look of the interactive viewer.
@@ -60,41 +57,9 @@ pub struct ViewOpts {
 
 impl ViewOpts {
     /// The theme to use: `--theme` combined with this process's `NO_COLOR`.
-    pub fn theme_choice(&self) -> crate::theme_config::ThemeChoice {
-        crate::theme_config::ThemeChoice::from_env(self.theme == ThemeName::Contrast)
+    pub fn theme_choice(&self) -> crate::terminal::theme_config::ThemeChoice {
+        crate::terminal::theme_config::ThemeChoice::from_env(self.theme == ThemeName::Contrast)
     }
-}
-
-#[derive(Debug, Args)]
-pub struct BenchLoadArgs {
-    /// Capture file (pcap or pcapng).
-    #[arg(
-        value_name = "FILE",
-        required_unless_present = "live",
-        conflicts_with = "live"
-    )]
-    pub file: Option<PathBuf>,
-    /// Capture live on this interface instead, for `--seconds`.
-    #[arg(long, value_name = "IFACE")]
-    pub live: Option<String>,
-    /// How long to capture live.
-    #[arg(long, default_value_t = 10.0)]
-    pub seconds: f64,
-    /// Bytes to keep of each live packet.
-    #[arg(long, default_value_t = 262_144)]
-    pub snaplen: i32,
-    /// Frames to render while scrolling once the file is loaded.
-    #[arg(long, default_value_t = 300)]
-    pub frames: usize,
-    /// Screen width and height.
-    #[arg(long, default_value_t = 120)]
-    pub width: u16,
-    #[arg(long, default_value_t = 40)]
-    pub height: u16,
-    /// Load the file as a paused paced replay instead, then time the `:` jump to packet N
-    /// (the deterministic rebuild).
-    #[arg(long, value_name = "N", conflicts_with = "live")]
-    pub jump: Option<usize>,
 }
 
 /// Options shared by every live capture.
@@ -205,7 +170,7 @@ pub struct ReplayArgs {
     /// Silences longer than SECS (capture time) are cut to SECS, so idle hours do not freeze
     /// the replay.
     #[arg(long, value_name = "SECS", default_value = "3",
-          value_parser = crate::pacing::parse_max_gap)]
+          value_parser = crate::replay::pacing::parse_max_gap)]
     pub max_gap: f64,
     /// Start again after the last packet.
     #[arg(long = "loop")]
@@ -223,12 +188,12 @@ pub struct ReplayArgs {
 
 impl ReplayArgs {
     /// The validated playback settings (the viewer and `--print` both use them).
-    pub fn options(&self) -> crate::pacing::ReplayOptions {
-        crate::pacing::ReplayOptions {
+    pub fn options(&self) -> crate::replay::pacing::ReplayOptions {
+        crate::replay::pacing::ReplayOptions {
             speed: self.speed,
             start_paused: self.paused,
             instant: self.instant,
-            max_gap_ns: crate::pacing::secs_to_ns(self.max_gap),
+            max_gap_ns: crate::replay::pacing::secs_to_ns(self.max_gap),
             looping: self.looping,
         }
     }
@@ -251,10 +216,10 @@ pub struct DemoArgs {
 
 impl DemoArgs {
     /// The playback settings of a demo: paused on the first packet, at `--speed`.
-    pub fn options(&self) -> crate::pacing::ReplayOptions {
-        crate::pacing::ReplayOptions {
+    pub fn options(&self) -> crate::replay::pacing::ReplayOptions {
+        crate::replay::pacing::ReplayOptions {
             speed: self.speed,
-            ..crate::pacing::ReplayOptions::demo()
+            ..crate::replay::pacing::ReplayOptions::demo()
         }
     }
 }
@@ -382,7 +347,7 @@ mod tests {
     #[test]
     fn replay_flags_become_options() {
         let d = replay(&[]).expect("valid").options();
-        assert_eq!(d, crate::pacing::ReplayOptions::default());
+        assert_eq!(d, crate::replay::pacing::ReplayOptions::default());
         let r = replay(&[
             "--speed",
             "10x",

@@ -1,0 +1,9 @@
+//! The command line: clap definitions turned into validated settings (`args`), the
+//! non-interactive subcommands as streaming loops (`commands`) and their per-packet output
+//! formats (`output`, a public contract).
+
+mod args;
+pub mod commands;
+pub mod output;
+
+pub use args::*;
