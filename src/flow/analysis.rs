@@ -584,7 +584,10 @@ impl ConnAnalysis {
         // ACKED LOST SEGMENT: acknowledges beyond what the peer was seen to send.
         if r.maxseqtobeacked != 0 && gt_seq(ack, r.maxseqtobeacked) && has(tcp_flags::ACK) {
             if RULES.ack_lost_v2 {
-                if r.maxseqtobeacked > r.nextseq {
+                // The peer sent more than it had been acked for: move the mark up to what it
+                // sent and report once; otherwise report once until the peer speaks again
+                // (its duplicate-ACK counter, set to -1, remembers it was reported).
+                if r.maxseqtobeacked < r.nextseq {
                     r.maxseqtobeacked = r.nextseq;
                     v.insert(Verdicts::ACK_LOST_SEGMENT);
                 } else {
@@ -808,7 +811,7 @@ struct Rules {
 
 const RULES: Rules = Rules {
     restore_nextseq_on_syn: true,
-    ack_lost_v2: false,
+    ack_lost_v2: true,
     ooo_counts_syn_fin: true,
     spurious_first: true,
     sack_in_bif: true,
