@@ -46,10 +46,39 @@ const LETTERS: [(char, &str); 15] = [
 
 /// Explained differences: (capture, frame or 0 for every frame, field or "*" for every
 /// field, reason). Each reason's count is pinned in [`PINNED`].
-const EXCEPTIONS: &[(&str, u64, &str, &str)] = &[];
+const EXCEPTIONS: &[(&str, u64, &str, &str)] = &[
+    ("ws-wiki__Http.cap", 0, "*", UNDECODED),
+    ("ws-wiki__http_PPI.cap", 0, "*", UNDECODED),
+    ("ws-wiki__dns-remoteshell.pcap", 0, "*", UNDECODED),
+    ("ws-wiki__nflog.pcap", 0, "*", UNDECODED),
+    ("ws-wiki__nflog-ebtables.pcapng", 0, "*", UNDECODED),
+    ("ws-wiki__netlink-nflog.pcap", 0, "*", UNDECODED),
+    ("ws-wiki__netlink-conntrack.pcap", 0, "*", UNDECODED),
+    (
+        "ws-wiki__dssetup_DsRoleGetPrimaryDomainInformation_ad_dc.cap",
+        0,
+        "*",
+        UNDECODED,
+    ),
+    ("tcp-auth-heapoverflow.pcap", 0, "*", MALFORMED),
+    ("rpki-rtr-oobr.pcap", 0, "*", MALFORMED),
+    ("heapoverflow-tcp_print.pcap", 0, "*", MALFORMED),
+    ("smb_data_print-segv.pcap", 0, "ack_rtt", BAD_CLOCK),
+    ("timestamp_invalid_nano.pcap", 0, "ack_rtt", BAD_CLOCK),
+    ("timestamp_invalid_micro.pcap", 0, "ack_rtt", BAD_CLOCK),
+];
+
+const UNDECODED: &str = "link type or EtherType synack does not decode yet (802.11 with PPI / \
+    radiotap, 802.11 in Ethernet 0x2452, NFLOG, netlink, PPP link type 9; issue 11): tshark \
+    analyses TCP segments synack never sees";
+const MALFORMED: &str = "fuzzed capture: tshark stops dissecting the TCP header (bogus IP \
+    length, malformed options) before it prints the segment's analysis";
+const BAD_CLOCK: &str = "timestamps out of range (sub-second field ≥ 1 s, or 2^63 ns apart): \
+    tshark prints the RTT through a float or its own normalisation, synack gives the exact \
+    nanosecond difference";
 
 /// How many differences each reason covers (so a change in behaviour shows up here).
-const PINNED: &[(&str, usize)] = &[];
+const PINNED: &[(&str, usize)] = &[(UNDECODED, 315), (MALFORMED, 3), (BAD_CLOCK, 3)];
 
 /// One frame's analysis fields as (field name → value text).
 type Fields = BTreeMap<&'static str, String>;
@@ -229,7 +258,8 @@ fn corpus() -> Option<PathBuf> {
 fn analysis_agrees_with_tshark() {
     let truth_dir = Path::new(ROOT).join("tests/truth/analysis");
     let mut sets: Vec<(&str, PathBuf)> = vec![("demo", Path::new(ROOT).join("assets/demo"))];
-    if let Some(c) = corpus() {
+    let with_corpus = corpus();
+    if let Some(c) = &with_corpus {
         sets.push(("tcpdump", c.join("tcpdump")));
         sets.push(("public", c.join("public")));
     }
@@ -279,7 +309,8 @@ fn analysis_agrees_with_tshark() {
             println!("DIFF {d}");
         }
     }
-    for (reason, n) in PINNED {
+    // The pinned counts are the corpus's (the demo captures need no exception).
+    for (reason, n) in PINNED.iter().filter(|_| with_corpus.is_some()) {
         assert_eq!(
             tally.excepted.get(reason).copied().unwrap_or(0),
             *n,
