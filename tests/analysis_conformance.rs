@@ -205,7 +205,12 @@ struct Tally {
     diffs: Vec<String>,
 }
 
-fn compare(tally: &mut Tally, name: &str, truth: &BTreeMap<u64, Fields>, ours: &BTreeMap<u64, Fields>) {
+fn compare(
+    tally: &mut Tally,
+    name: &str,
+    truth: &BTreeMap<u64, Fields>,
+    ours: &BTreeMap<u64, Fields>,
+) {
     let frames: BTreeSet<u64> = truth.keys().chain(ours.keys()).copied().collect();
     let empty = Fields::new();
     for frame in frames {
@@ -323,6 +328,12 @@ fn analysis_agrees_with_tshark() {
         "only {}/{} verdicts agree; first differences:\n{}",
         tally.agree,
         tally.total,
-        tally.diffs.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
+        tally
+            .diffs
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

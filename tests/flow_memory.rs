@@ -24,7 +24,10 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -58,7 +61,12 @@ fn bytes_per_flow(n: u32) -> f64 {
     let before = LIVE.load(Ordering::Relaxed);
     let mut tracker = FlowTracker::new(n as usize);
     for i in 0..n {
-        tracker.observe(u64::from(i) + 1, 1_700_000_000_000_000_000 + i64::from(i), &syn(i), 74);
+        tracker.observe(
+            u64::from(i) + 1,
+            1_700_000_000_000_000_000 + i64::from(i),
+            &syn(i),
+            74,
+        );
     }
     assert_eq!(tracker.len(), n as usize);
     let used = LIVE.load(Ordering::Relaxed) - before;

@@ -10,8 +10,8 @@ use std::ops::Range;
 use ratatui::layout::Rect;
 
 use crate::decode::{Decoded, Field, LayerKind};
-use crate::teach::explain;
 use crate::flow::PacketAnalysis;
+use crate::teach::explain;
 
 use super::decoder::Decoder;
 use super::keys::{Key, Mouse, MouseKind};

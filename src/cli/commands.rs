@@ -215,8 +215,14 @@ fn read_all(
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        emit(number, &frame, &summary, obs.as_ref(), tracker.as_deref_mut())
-            .map_err(CommandError::Output)?;
+        emit(
+            number,
+            &frame,
+            &summary,
+            obs.as_ref(),
+            tracker.as_deref_mut(),
+        )
+        .map_err(CommandError::Output)?;
         emitted += 1;
     }
     Ok(())

@@ -74,8 +74,18 @@ impl Verdicts {
 
     /// Every verdict, in the order tshark prints their notes (the first is leftmost).
     pub const ALL: [VerdictInfo; 15] = [
-        info(Self::REUSED_PORTS, "reused_ports", "TCP Port numbers reused", Severity::Note),
-        info(Self::RETRANSMISSION, "retransmission", "TCP Retransmission", Severity::Note),
+        info(
+            Self::REUSED_PORTS,
+            "reused_ports",
+            "TCP Port numbers reused",
+            Severity::Note,
+        ),
+        info(
+            Self::RETRANSMISSION,
+            "retransmission",
+            "TCP Retransmission",
+            Severity::Note,
+        ),
         info(
             Self::FAST_RETRANSMISSION,
             "fast_retransmission",
@@ -88,7 +98,12 @@ impl Verdicts {
             "TCP Spurious Retransmission",
             Severity::Note,
         ),
-        info(Self::OUT_OF_ORDER, "out_of_order", "TCP Out-Of-Order", Severity::Warning),
+        info(
+            Self::OUT_OF_ORDER,
+            "out_of_order",
+            "TCP Out-Of-Order",
+            Severity::Warning,
+        ),
         info(
             Self::LOST_SEGMENT,
             "lost_segment",
@@ -101,18 +116,48 @@ impl Verdicts {
             "TCP ACKed unseen segment",
             Severity::Warning,
         ),
-        info(Self::WINDOW_UPDATE, "window_update", "TCP Window Update", Severity::Chat),
-        info(Self::WINDOW_FULL, "window_full", "TCP Window Full", Severity::Warning),
-        info(Self::KEEP_ALIVE, "keep_alive", "TCP Keep-Alive", Severity::Note),
-        info(Self::KEEP_ALIVE_ACK, "keep_alive_ack", "TCP Keep-Alive ACK", Severity::Note),
-        info(Self::DUPLICATE_ACK, "duplicate_ack", "TCP Dup ACK", Severity::Note),
+        info(
+            Self::WINDOW_UPDATE,
+            "window_update",
+            "TCP Window Update",
+            Severity::Chat,
+        ),
+        info(
+            Self::WINDOW_FULL,
+            "window_full",
+            "TCP Window Full",
+            Severity::Warning,
+        ),
+        info(
+            Self::KEEP_ALIVE,
+            "keep_alive",
+            "TCP Keep-Alive",
+            Severity::Note,
+        ),
+        info(
+            Self::KEEP_ALIVE_ACK,
+            "keep_alive_ack",
+            "TCP Keep-Alive ACK",
+            Severity::Note,
+        ),
+        info(
+            Self::DUPLICATE_ACK,
+            "duplicate_ack",
+            "TCP Dup ACK",
+            Severity::Note,
+        ),
         info(
             Self::ZERO_WINDOW_PROBE,
             "zero_window_probe",
             "TCP ZeroWindowProbe",
             Severity::Note,
         ),
-        info(Self::ZERO_WINDOW, "zero_window", "TCP ZeroWindow", Severity::Warning),
+        info(
+            Self::ZERO_WINDOW,
+            "zero_window",
+            "TCP ZeroWindow",
+            Severity::Warning,
+        ),
         info(
             Self::ZERO_WINDOW_PROBE_ACK,
             "zero_window_probe_ack",
@@ -170,7 +215,12 @@ impl Verdicts {
     }
 }
 
-const fn info(bit: Verdicts, name: &'static str, note: &'static str, severity: Severity) -> VerdictInfo {
+const fn info(
+    bit: Verdicts,
+    name: &'static str,
+    note: &'static str,
+    severity: Severity,
+) -> VerdictInfo {
     VerdictInfo {
         bit,
         name,
@@ -612,9 +662,8 @@ impl ConnAnalysis {
             if seglen > 1 && f.nextseq.wrapping_sub(1) == seq {
                 not_advanced = false;
             }
-            let spurious = || {
-                seglen > 0 && r.lastack != 0 && le_seq(seq.wrapping_add(seglen), r.lastack)
-            };
+            let spurious =
+                || seglen > 0 && r.lastack != 0 && le_seq(seq.wrapping_add(seglen), r.lastack);
             let fast = not_advanced
                 && r.dupacknum >= 2
                 && r.lastack == seq
@@ -669,7 +718,8 @@ impl ConnAnalysis {
 
         // Remember this segment until it is acknowledged.
         let mut nextseq = seq.wrapping_add(seglen);
-        if (seglen > 0 || has(tcp_flags::SYN) || has(tcp_flags::FIN)) && f.unacked.len() < MAX_UNACKED
+        if (seglen > 0 || has(tcp_flags::SYN) || has(tcp_flags::FIN))
+            && f.unacked.len() < MAX_UNACKED
         {
             if has(tcp_flags::SYN) || has(tcp_flags::FIN) {
                 nextseq = nextseq.wrapping_add(1);
@@ -747,8 +797,7 @@ impl ConnAnalysis {
                     in_flight = in_flight.wrapping_sub(r.sack_bytes);
                 }
                 if in_flight > 0 && in_flight < 2_000_000_000 {
-                    let virtual_byte =
-                        u32::from(has(tcp_flags::SYN) || has(tcp_flags::FIN));
+                    let virtual_byte = u32::from(has(tcp_flags::SYN) || has(tcp_flags::FIN));
                     out.bytes_in_flight = Some(in_flight.wrapping_sub(virtual_byte));
                 }
             }
@@ -796,7 +845,6 @@ impl ConnAnalysis {
     pub(crate) fn swap_directions(&mut self) {
         self.dirs.swap(0, 1);
     }
-
 }
 
 /// Which of Wireshark's rule variants apply (the code changed across releases; these are the

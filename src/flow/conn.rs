@@ -155,8 +155,7 @@ impl Flow {
         // talking to a higher port, or on a lower port talking to an ephemeral one (32768 and
         // up), is the server.
         let (sport, dport) = (src.port(), dst.port());
-        let server_port_first =
-            sport < dport && (sport < 1024 || dport >= EPHEMERAL_PORTS_START);
+        let server_port_first = sport < dport && (sport < 1024 || dport >= EPHEMERAL_PORTS_START);
         let flipped = !opened_with_syn && (is_synack(seg) || server_port_first);
         let (client, server) = if flipped { (dst, src) } else { (src, dst) };
         let (client_state, server_state) = if opened_with_syn {
@@ -402,8 +401,7 @@ impl Flow {
             Direction::ServerToClient if self.to_server.rst => &self.server_side,
             _ => return false,
         };
-        sender_side.base == Some(seg.seq)
-            && ts_ns.saturating_sub(self.first_ts_ns) <= 1_000_000_000
+        sender_side.base == Some(seg.seq) && ts_ns.saturating_sub(self.first_ts_ns) <= 1_000_000_000
     }
 
     /// Turns a flow that began with a reset into the refused connection it is: the SYN's

@@ -304,7 +304,11 @@ fn refused_then_retried_then_closed_with_fins_reports_close_fin() {
     assert_eq!(s.ids(), [0; 8]);
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
-    assert_eq!(flow.close, Close::Fin, "the retry connected and closed with FINs");
+    assert_eq!(
+        flow.close,
+        Close::Fin,
+        "the retry connected and closed with FINs"
+    );
 }
 
 #[test]
@@ -313,7 +317,11 @@ fn a_bare_rst_long_after_a_syn_is_not_a_refusal() {
     s.c(0, SYN, 1000, 0);
     s.s(10_000, RST, 0, 0);
     let flow = s.flow(0);
-    assert_ne!(flow.outcome(), Outcome::Refused, "a RST without ACK answers no SYN");
+    assert_ne!(
+        flow.outcome(),
+        Outcome::Refused,
+        "a RST without ACK answers no SYN"
+    );
     assert_eq!(flow.rtt.server_ns, None, "no 10 s server RTT");
     assert_eq!(flow.close, Close::Rst);
 }

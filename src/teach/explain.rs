@@ -185,11 +185,14 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
             // The wait before the previous attempt, to compare with this one (measured, never
             // assumed: stacks differ, and captures lose packets).
             let before = previous.and_then(|p| {
-                flow.ladder.iter().rev().find(|e| {
-                    e.packet_no < p.packet_no
-                        && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
-                })
-                .map(|e| p.ts_ns.saturating_sub(e.ts_ns))
+                flow.ladder
+                    .iter()
+                    .rev()
+                    .find(|e| {
+                        e.packet_no < p.packet_no
+                            && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
+                    })
+                    .map(|e| p.ts_ns.saturating_sub(e.ts_ns))
             });
             match previous {
                 Some(p) => {
