@@ -783,23 +783,24 @@ impl ConnAnalysis {
 
         // Bytes in flight: the span of this direction's unacknowledged segments, less what the
         // peer's last SACK blocks said arrived.
-        if seglen != 0 && f.valid_bif {
-            if let Some(head) = f.unacked.last() {
-                let rel = |x: u32| x.wrapping_sub(base);
-                let mut first = rel(head.seq);
-                let mut last = rel(head.nextseq);
-                for u in &f.unacked {
-                    last = last.max(rel(u.nextseq));
-                    first = first.min(rel(u.seq));
-                }
-                let mut in_flight = last.wrapping_sub(first);
-                if r.sack_blocks > 0 && RULES.sack_in_bif {
-                    in_flight = in_flight.wrapping_sub(r.sack_bytes);
-                }
-                if in_flight > 0 && in_flight < 2_000_000_000 {
-                    let virtual_byte = u32::from(has(tcp_flags::SYN) || has(tcp_flags::FIN));
-                    out.bytes_in_flight = Some(in_flight.wrapping_sub(virtual_byte));
-                }
+        if seglen != 0
+            && f.valid_bif
+            && let Some(head) = f.unacked.last()
+        {
+            let rel = |x: u32| x.wrapping_sub(base);
+            let mut first = rel(head.seq);
+            let mut last = rel(head.nextseq);
+            for u in &f.unacked {
+                last = last.max(rel(u.nextseq));
+                first = first.min(rel(u.seq));
+            }
+            let mut in_flight = last.wrapping_sub(first);
+            if r.sack_blocks > 0 && RULES.sack_in_bif {
+                in_flight = in_flight.wrapping_sub(r.sack_bytes);
+            }
+            if in_flight > 0 && in_flight < 2_000_000_000 {
+                let virtual_byte = u32::from(has(tcp_flags::SYN) || has(tcp_flags::FIN));
+                out.bytes_in_flight = Some(in_flight.wrapping_sub(virtual_byte));
             }
         }
 

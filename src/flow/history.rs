@@ -155,10 +155,10 @@ impl History {
         } else if !syn && !rst && !fin && seg.has(tcp_flags::ACK) {
             // A pure ACK whose sequence number is behind the data already sent this way went
             // backwards: a retransmission as Zeek and Wireshark count it.
-            if let Some(max) = self.sides[idx].max_end {
-                if max.after(SeqNum(seg.seq)) {
-                    self.scaled(from_client, b'T', true);
-                }
+            if let Some(max) = self.sides[idx].max_end
+                && max.after(SeqNum(seg.seq))
+            {
+                self.scaled(from_client, b'T', true);
             }
         }
         if seg.window == 0 && !syn && !rst {

@@ -1049,3 +1049,40 @@ proptest! {
         prop_assert_eq!(tracker.total_flows(), tracker.evicted() + tracker.len() as u64);
     }
 }
+
+#[test]
+fn analysis_marks_dup_acks_fast_retransmission_and_zero_window_like_tshark() {
+    // Handshake, two data segments of which the first is lost on the way (the capture sees
+    // it), three duplicate ACKs, the resend 5 ms later: tshark says Dup ACK 6#1..#3 and Fast
+    // Retransmission; a zero window afterwards is a ZeroWindow.
+    let mut s = Script::new();
+    handshake(&mut s);
+    s.c_data(300, 1001, 5001, 100);
+    s.c_data(301, 1101, 5001, 100);
+    let first = s.s(350, ACK, 5001, 1001);
+    assert!(first.analysis.verdicts.is_empty(), "{:?}", first.analysis);
+    let mut dups = Vec::new();
+    for at in [351, 352, 353] {
+        dups.push(s.s(at, ACK, 5001, 1001).analysis);
+    }
+    for (n, d) in dups.iter().enumerate() {
+        assert!(d.verdicts.contains(Verdicts::DUPLICATE_ACK));
+        assert_eq!(d.dup_ack_frame, 6, "duplicates the ACK in frame 6");
+        assert_eq!(d.dup_ack_num, n as u32 + 1);
+    }
+    assert_eq!(dups[2].notes(), "[TCP Dup ACK 6#3] ");
+    let resend = s.c_data(358, 1001, 5001, 100).analysis;
+    assert!(resend.verdicts.contains(Verdicts::FAST_RETRANSMISSION));
+    assert!(resend.verdicts.is_retransmission());
+    let mut zero = Script::seg(false, &s, ACK, 5001, 1201, 0);
+    zero.window = 0;
+    let zw = s.feed(400, zero).analysis;
+    assert!(zw.verdicts.contains(Verdicts::ZERO_WINDOW));
+    assert_eq!(zw.verdicts.severity(), Some(Severity::Warning));
+    let counts = s.flow(0).analysis_counts;
+    assert_eq!(
+        (counts.dup_acks, counts.retransmissions, counts.zero_windows),
+        (3, 1, 1)
+    );
+    assert_eq!(counts.health(), Health::Trouble);
+}
