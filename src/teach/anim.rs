@@ -296,8 +296,10 @@ pub fn shown_server_state(flow: &Flow, state: TcpState) -> TcpState {
     match (flow.outcome(), state) {
         (Outcome::Refused, TcpState::Listen | TcpState::SynRcvd) => TcpState::Closed,
         (Outcome::SimultaneousOpen, TcpState::Listen) => TcpState::Closed,
-        // A host that never answered may not be listening at all, or not be there: unknown.
-        (Outcome::NoResponse, TcpState::Listen) => TcpState::Unknown,
+        // A host that never answered (the capture is over, or the wait for an answer is) may
+        // not be listening at all, or not be there: unknown. While the answer may still come,
+        // the textbook's LISTEN stands.
+        (Outcome::NoResponse, TcpState::Listen) if flow.outcome_settled() => TcpState::Unknown,
         (_, other) => other,
     }
 }
@@ -569,6 +571,10 @@ mod tests {
         // Nothing answered: nothing shows the server was listening (or there at all), so it
         // is unknown ("?"), not LISTEN (issue 9).
         let (client, server) = endpoint_states(&unanswered, &[], 0);
+        assert_eq!((client, server), (TcpState::Closed, TcpState::Listen), "may still answer");
+        let mut ended = unanswered.clone();
+        ended.finished = true;
+        let (client, server) = endpoint_states(&ended, &[], 0);
         assert_eq!((client, server), (TcpState::Closed, TcpState::Unknown));
     }
 
