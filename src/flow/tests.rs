@@ -1052,18 +1052,20 @@ proptest! {
 
 #[test]
 fn analysis_marks_dup_acks_fast_retransmission_and_zero_window_like_tshark() {
-    // Handshake, two data segments of which the first is lost on the way (the capture sees
-    // it), three duplicate ACKs, the resend 5 ms later: tshark says Dup ACK 6#1..#3 and Fast
-    // Retransmission; a zero window afterwards is a ZeroWindow.
+    // Handshake, two data segments of which the second is lost on the way (the capture sees
+    // it), an ACK of the first, three duplicates of it, the resend 5 ms later: tshark says Dup
+    // ACK 6#1..#3 and Fast Retransmission; a zero window afterwards is a ZeroWindow.
     let mut s = Script::new();
     handshake(&mut s);
     s.c_data(300, 1001, 5001, 100);
     s.c_data(301, 1101, 5001, 100);
-    let first = s.s(350, ACK, 5001, 1001);
+    let first = s.s(350, ACK, 5001, 1101);
     assert!(first.analysis.verdicts.is_empty(), "{:?}", first.analysis);
+    assert_eq!(first.analysis.acked_frame, Some(4));
+    assert_eq!(first.analysis.ack_rtt_ns, Some(50 * MS));
     let mut dups = Vec::new();
     for at in [351, 352, 353] {
-        dups.push(s.s(at, ACK, 5001, 1001).analysis);
+        dups.push(s.s(at, ACK, 5001, 1101).analysis);
     }
     for (n, d) in dups.iter().enumerate() {
         assert!(d.verdicts.contains(Verdicts::DUPLICATE_ACK));
@@ -1071,7 +1073,7 @@ fn analysis_marks_dup_acks_fast_retransmission_and_zero_window_like_tshark() {
         assert_eq!(d.dup_ack_num, n as u32 + 1);
     }
     assert_eq!(dups[2].notes(), "[TCP Dup ACK 6#3] ");
-    let resend = s.c_data(358, 1001, 5001, 100).analysis;
+    let resend = s.c_data(358, 1101, 5001, 100).analysis;
     assert!(resend.verdicts.contains(Verdicts::FAST_RETRANSMISSION));
     assert!(resend.verdicts.is_retransmission());
     let mut zero = Script::seg(false, &s, ACK, 5001, 1201, 0);
