@@ -78,7 +78,9 @@ fn main() {
         .map(|i| {
             let at = i.wrapping_mul(2_654_435_761) % len;
             let k = std::os::unix::fs::FileExt::read_at(&out, &mut frame, at).unwrap_or(0);
-            frame.get(..k).map_or(0, |b| b.iter().map(|&x| u64::from(x)).sum())
+            frame
+                .get(..k)
+                .map_or(0, |b| b.iter().map(|&x| u64::from(x)).sum())
         })
         .sum();
     println!(

@@ -107,7 +107,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             for (i, (f, s)) in frames.iter().zip(&summaries).enumerate() {
-                synack::cli::output::write_text(&mut out, i as u64 + 1, f, s, None, Some(3))
+                synack::cli::output::write_text(&mut out, i as u64 + 1, f, s, None, Some(3), None)
                     .expect("vec write");
             }
             black_box(out.len())

@@ -153,12 +153,23 @@ fn frame_through(
     if let Some(app) = &full.app_summary {
         assert!(!app.chars().any(char::is_control), "unsanitized {app:?}");
     }
-    let flow = summary
+    let obs = summary
         .tcp
-        .map(|seg| tracker.observe(no, frame.ts_ns, &seg, frame.len).flow);
+        .map(|seg| tracker.observe(no, frame.ts_ns, &seg, frame.len));
+    let flow = obs.as_ref().map(|o| o.flow);
+    let analysis = obs.as_ref().map(|o| &o.analysis);
     assert!(tracker.len() <= tracker.max_flows());
     line.clear();
-    output::write_text(line, no, frame, &summary, full.app_summary.as_deref(), flow).ok()?;
+    output::write_text(
+        line,
+        no,
+        frame,
+        &summary,
+        full.app_summary.as_deref(),
+        flow,
+        analysis,
+    )
+    .ok()?;
     let text = std::str::from_utf8(line).expect("text line is UTF-8");
     let body = text
         .strip_suffix('\n')
@@ -172,6 +183,7 @@ fn frame_through(
             frame,
             decoded: &full,
             flow,
+            analysis,
         },
     )
     .ok()?;

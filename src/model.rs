@@ -111,6 +111,11 @@ pub struct TcpHandshakeOptions {
     pub timestamps: Option<(u32, u32)>,
     /// TCP Fast Open option present (cookie request or cookie).
     pub fast_open: bool,
+    /// SACK blocks of the segment's SACK option that Wireshark's bytes-in-flight subtracts:
+    /// the first three (it stores no more), and the bytes they cover (wrapping sum of
+    /// right − left edges).
+    pub sack_blocks: u8,
+    pub sack_bytes: u32,
 }
 
 /// A TCP segment as the flow tracker needs it: endpoints, header numbers, options, sizes.

@@ -112,10 +112,7 @@ fn demo_capture_compressed_three_ways_reads_like_the_plain_file() {
         let mut n = 0;
         while r.next_into(&mut frame).expect("read") {
             let at = r.data_offset() as usize;
-            assert_eq!(
-                &bytes[at..at + frame.data.len()],
-                &frame.data[..]
-            );
+            assert_eq!(&bytes[at..at + frame.data.len()], &frame.data[..]);
             n += 1;
         }
         assert_eq!(n, plain_dump.lines().count());

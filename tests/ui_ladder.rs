@@ -44,6 +44,7 @@ fn linux_syn_options() -> TcpHandshakeOptions {
         sack_permitted: true,
         timestamps: Some((3_102_477_001, 0)),
         fast_open: false,
+        ..Default::default()
     }
 }
 
@@ -54,6 +55,7 @@ fn server_synack_options() -> TcpHandshakeOptions {
         sack_permitted: true,
         timestamps: Some((889_120_554, 3_102_477_001)),
         fast_open: false,
+        ..Default::default()
     }
 }
 

@@ -11,7 +11,7 @@
 use super::cursor::{clicked_row, keep_visible, step};
 use std::collections::HashMap;
 
-use crate::flow::{Flow, FlowId, FlowTracker};
+use crate::flow::{Flow, FlowId, FlowTracker, Observation};
 use crate::model::{TcpSegment, TimestampNs};
 use crate::teach::anim::{self, ArrowTiming, FlowProgress};
 
@@ -182,6 +182,20 @@ impl FlowScreen {
         frame_len: u32,
         now_ns: i64,
     ) -> FlowId {
+        self.observe_full(packet_no, ts_ns, seg, frame_len, now_ns)
+            .flow
+    }
+
+    /// [`FlowScreen::observe`], returning everything the tracker said about the segment
+    /// (its flow, event and sequence analysis).
+    pub fn observe_full(
+        &mut self,
+        packet_no: u64,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+        frame_len: u32,
+        now_ns: i64,
+    ) -> Observation {
         let obs = self.tracker.observe(packet_no, ts_ns, seg, frame_len);
         if obs.new_flow || self.activity {
             self.newest = Some(obs.flow);
@@ -208,7 +222,7 @@ impl FlowScreen {
             let tracker = &self.tracker;
             self.anim.retain(|id, _| tracker.get(*id).is_some());
         }
-        obs.flow
+        obs
     }
 
     /// End of input: unanswered handshakes become final (`no response`, `incomplete`).

@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use ratatui::layout::Rect;
 
-use crate::decode::{Decoded, LayerKind};
+use crate::decode::{Decoded, Field, LayerKind};
+use crate::flow::PacketAnalysis;
+use crate::teach::explain;
 
 use super::decoder::Decoder;
 use super::keys::{Key, Mouse, MouseKind};
@@ -45,6 +47,46 @@ impl Focus {
             Focus::Hex => Focus::Layers,
         }
     }
+}
+
+/// Adds the "Analysis" group (Wireshark's sequence analysis, explained) to the TCP header.
+fn add_analysis(decoded: &mut Decoded, a: &PacketAnalysis) {
+    let Some(tcp) = decoded.summary.tcp else {
+        return;
+    };
+    let Some(header) = decoded.headers.iter_mut().find(|h| h.protocol == "TCP") else {
+        return;
+    };
+    let range = header.range.clone();
+    let children: Vec<Field> = explain::analysis_lines(a, tcp.payload_len, tcp.window)
+        .into_iter()
+        .map(|(name, value)| Field {
+            name,
+            value,
+            meaning: String::new(),
+            range: range.clone(),
+            children: Vec::new(),
+            typed: None,
+        })
+        .collect();
+    let value = a
+        .verdicts
+        .iter()
+        .map(|v| v.note.trim_start_matches("TCP "))
+        .collect::<Vec<_>>()
+        .join(", ");
+    header.fields.push(Field {
+        name: "Analysis".into(),
+        value,
+        meaning: a
+            .verdicts
+            .severity()
+            .map(|s| s.symbol().to_string())
+            .unwrap_or_default(),
+        range,
+        children,
+        typed: None,
+    });
 }
 
 /// The selected packet's full decode and the layer-pane rows built from it.
@@ -304,7 +346,10 @@ impl PacketScreen {
             self.detail = None;
             return;
         };
-        let decoded = decoder.decode(view.link, &view.data, view.len);
+        let mut decoded = decoder.decode(view.link, &view.data, view.len);
+        if let Some(a) = view.analysis.as_ref() {
+            add_analysis(&mut decoded, a);
+        }
         let rows = layer_rows(&decoded, &self.collapsed, wrap_width);
         // Keep the selection on "the same" row (e.g. TCP Flags) when stepping packets.
         let old_key = self

@@ -329,8 +329,9 @@ impl App {
         // Flows know packets by frame number, which eviction does not change.
         let packet_no = view.number.saturating_add(1);
         if let Some(seg) = seg {
-            let flow = self.flows.observe(packet_no, ts, &seg, len, reveal_ns);
-            self.store.set_flow(index, flow);
+            let obs = self.flows.observe_full(packet_no, ts, &seg, len, reveal_ns);
+            self.store.set_flow(index, obs.flow);
+            self.store.set_analysis(index, &obs.analysis);
         }
         self.register_addresses(index);
         self.released = packet_no;

@@ -14,12 +14,13 @@
 //! [`get`]: PacketStore::get
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Mutex};
 
 use crate::decode::{self, Summary};
+use crate::flow::PacketAnalysis;
 use crate::model::{Frame, LinkType, TimestampNs};
 
 /// Bytes shared with the reader of a memory-mapped capture file.
@@ -112,6 +113,8 @@ pub struct PacketStore {
     /// Summaries handed in by a decoder other than [`decode::summarize`] (tests), one per
     /// kept packet, when [`PacketStore::keep_given_summaries`] was called.
     given: Option<VecDeque<Summary>>,
+    /// Sequence analysis of the packets that have a verdict (sparse), by packet number.
+    analysis: BTreeMap<u64, PacketAnalysis>,
 }
 
 impl std::fmt::Debug for PacketStore {
@@ -146,6 +149,8 @@ pub struct PacketView<'a> {
     /// The fast summary, computed from `data` when the view is made.
     pub summary: Summary,
     pub flow: Option<u32>,
+    /// Wireshark's sequence analysis, when it found something to say (a verdict).
+    pub analysis: Option<PacketAnalysis>,
 }
 
 /// A stored packet's bytes and index record, without the summary ([`PacketStore::raw`]).
@@ -425,6 +430,13 @@ impl PacketStore {
             self.head = 0;
         }
         self.bytes_on_wire = self.bytes_on_wire.saturating_sub(u64::from(r.len));
+        while self
+            .analysis
+            .first_key_value()
+            .is_some_and(|(n, _)| *n < self.evicted)
+        {
+            self.analysis.pop_first();
+        }
         if let Some(given) = &mut self.given {
             given.pop_front();
         }
@@ -459,6 +471,19 @@ impl PacketStore {
             .and_then(|c| c.get_mut(p % RECORD_CHUNK))
         {
             r.flow = flow;
+        }
+    }
+
+    /// Attaches the sequence analysis of packet `index` (kept only when it has a verdict).
+    pub fn set_analysis(&mut self, index: usize, analysis: &PacketAnalysis) {
+        if index >= self.len {
+            return;
+        }
+        let number = self.evicted.saturating_add(index as u64);
+        if analysis.verdicts.is_empty() {
+            self.analysis.remove(&number);
+        } else {
+            self.analysis.insert(number, *analysis);
         }
     }
 
@@ -607,6 +632,10 @@ impl PacketStore {
             data,
             summary,
             flow: (r.flow != NO_FLOW).then_some(r.flow),
+            analysis: self
+                .analysis
+                .get(&self.evicted.saturating_add(index as u64))
+                .copied(),
         })
     }
 

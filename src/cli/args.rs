@@ -542,7 +542,16 @@ pub struct DumpArgs {
     /// How to write times (also tcpdump's -t, -tt, -ttt, -tttt, -ttttt).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TimeFormat::Clock)]
     pub time_format: TimeFormat,
+    /// Track at most this many TCP connections for flow ids and the TCP analysis notes
+    /// (least recently active forgotten first; a later packet of a forgotten connection starts
+    /// a new flow). 0 tracks none: no flow ids, no analysis.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FLOWS)]
+    pub max_flows: usize,
 }
+
+/// Connections `dump` and `flows` keep in memory by default: about 1.4 KB each, so 1.4 GB at
+/// most (see docs/performance.md).
+pub const DEFAULT_MAX_FLOWS: usize = 1_000_000;
 
 /// Live-capture options of the non-interactive commands.
 #[derive(Debug, Args, Clone)]
@@ -571,8 +580,9 @@ pub struct LiveLimits {
 pub struct FlowsArgs {
     #[command(flatten)]
     pub stream: StreamArgs,
-    /// Keep at most this many TCP flows (oldest idle evicted and counted).
-    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    /// Keep at most this many TCP flows in memory (the least recently active is printed and
+    /// forgotten first). 0 tracks none, so nothing is listed.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FLOWS)]
     pub max_flows: usize,
     /// Live or piped input: a connection with no packet for SECS seconds (capture time) is
     /// printed then, without waiting for its close or the end. Closed connections (both FINs

@@ -18,15 +18,15 @@ use crate::cli::output::{self, PacketLine};
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
 use crate::decode;
 use crate::filter::{Filter, FilterError, PacketCtx};
-use crate::flow::{Flow, FlowId, FlowTracker};
+use crate::flow::{Flow, FlowId, FlowTracker, PacketAnalysis};
 use crate::model::Frame;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
 use crate::replay::pacing::Pacer;
+use crate::source::FrameNote;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError, StreamControl,
 };
-use crate::source::FrameNote;
 use crate::teach::demo::{self, DemoError};
 
 /// Why a command stopped early. `Display` is the message the user sees.
@@ -291,6 +291,8 @@ enum Step<'a> {
         frame: &'a Frame,
         layout: &'a decode::Layout,
         flow: Option<u32>,
+        /// Wireshark's sequence analysis of the segment, when tracked.
+        analysis: Option<PacketAnalysis>,
         /// What the reader noticed about this record (a malformed timestamp, a lenient read).
         note: Option<FrameNote>,
         /// The file's first packet time (for relative times).
@@ -312,12 +314,14 @@ struct RunEnd {
 /// Runs the read → decode → track loop, calling `emit` for each packet that passes the filter
 /// (and on idle turns of a live capture). Everything read before an error is emitted before
 /// the error is returned. `stream` is told whether the input arrives over time (live, pipe).
+#[allow(clippy::too_many_arguments)] // the loop's inputs, limits and outputs, all distinct
 fn for_each_packet(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
     display: Option<&Display>,
     mut tracker: FlowTracker,
+    track: bool,
     stream: &Cell<bool>,
     mut emit: impl FnMut(Step<'_>, &mut FlowTracker) -> io::Result<()>,
 ) -> (FlowTracker, RunEnd, Result<(), CommandError>) {
@@ -328,6 +332,7 @@ fn for_each_packet(
         filter,
         display,
         &mut tracker,
+        track,
         stream,
         &mut end,
         &mut emit,
@@ -343,6 +348,8 @@ fn read_all(
     filter: Option<&str>,
     display: Option<&Display>,
     tracker: &mut FlowTracker,
+    // False for `--max-flows 0`: nothing is tracked (no flow ids, no analysis).
+    track: bool,
     stream: &Cell<bool>,
     end: &mut RunEnd,
     emit: &mut impl FnMut(Step<'_>, &mut FlowTracker) -> io::Result<()>,
@@ -401,10 +408,13 @@ fn read_all(
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
         let layout = decode::layout(frame.link, &frame.data, frame.len);
-        let flow = layout
-            .summary
-            .tcp
-            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
+        // `--max-flows 0` tracks nothing: no flow ids, no analysis.
+        let obs = match layout.summary.tcp {
+            Some(seg) if track => Some(tracker.observe(number, frame.ts_ns, &seg, frame.len)),
+            _ => None,
+        };
+        let flow = obs.as_ref().map(|o| o.flow);
+        let analysis = obs.map(|o| o.analysis);
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
@@ -431,6 +441,7 @@ fn read_all(
             frame: &frame,
             layout: &layout,
             flow,
+            analysis,
             note,
             first_ns,
         };
@@ -569,7 +580,8 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
         &args.stream.live,
         input.bpf.as_deref(),
         display.as_ref(),
-        FlowTracker::new(1_000_000),
+        FlowTracker::new(args.max_flows),
+        args.max_flows > 0,
         &stream,
         |step, _| {
             let Step::Packet {
@@ -577,6 +589,7 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
                 frame,
                 layout,
                 flow,
+                analysis,
                 note,
                 first_ns,
             } = step
@@ -590,7 +603,17 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
                 prev_ns: prev_ns.unwrap_or(frame.ts_ns),
             };
             prev_ns = Some(frame.ts_ns);
-            write_packet(&mut line, format, no, frame, layout, flow, clock, note)?;
+            write_packet(
+                &mut line,
+                format,
+                no,
+                frame,
+                layout,
+                flow,
+                analysis.as_ref(),
+                clock,
+                note,
+            )?;
             if format == Format::Text {
                 if args.verbose > 0 {
                     write_layers(&mut line, frame)?;
@@ -625,7 +648,8 @@ fn dump_to_file(
         &args.stream.live,
         input.bpf.as_deref(),
         display,
-        FlowTracker::new(1_000_000),
+        FlowTracker::new(args.max_flows),
+        args.max_flows > 0,
         &Cell::new(false),
         |step, _| match step {
             Step::Packet { frame, .. } => writer.write(frame),
@@ -648,6 +672,7 @@ fn write_packet(
     frame: &Frame,
     layout: &decode::Layout,
     flow: Option<u32>,
+    analysis: Option<&PacketAnalysis>,
     clock: output::Clock,
     note: Option<FrameNote>,
 ) -> io::Result<()> {
@@ -659,7 +684,16 @@ fn write_packet(
             let app = summary
                 .app
                 .and_then(|_| decode::decode(frame.link, &frame.data, frame.len).app_summary);
-            output::write_text_timed(out, no, frame, summary, app.as_deref(), flow, clock)
+            output::write_text_timed(
+                out,
+                no,
+                frame,
+                summary,
+                app.as_deref(),
+                flow,
+                analysis,
+                clock,
+            )
         }
         Format::Json => {
             let mut decoded = decode::decode(frame.link, &frame.data, frame.len);
@@ -675,6 +709,7 @@ fn write_packet(
                     frame,
                     decoded: &decoded,
                     flow,
+                    analysis,
                 },
             )
         }
@@ -833,6 +868,7 @@ pub fn replay_print_to(
             None,
             display.as_ref(),
             FlowTracker::new(args.max_flows),
+            args.max_flows > 0,
             &Cell::new(false),
             |step, _| {
                 let Step::Packet {
@@ -840,6 +876,7 @@ pub fn replay_print_to(
                     frame,
                     layout,
                     flow,
+                    analysis,
                     note,
                     ..
                 } = step
@@ -861,6 +898,7 @@ pub fn replay_print_to(
                     frame,
                     layout,
                     flow,
+                    analysis.as_ref(),
                     output::Clock::default(),
                     note,
                 )?;
@@ -913,6 +951,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         input.bpf.as_deref(),
         display.as_ref(),
         FlowTracker::new(args.max_flows).keep_evicted(),
+        args.max_flows > 0,
         &stream,
         |step, tracker| {
             let mut due: Vec<FlowId> = Vec::new();
@@ -963,6 +1002,11 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
             if stream.get() { out.flush() } else { Ok(()) }
         },
     );
+    if args.max_flows == 0 {
+        eprintln!("synack: --max-flows 0: no connections were tracked, so none are listed");
+        report_capture_counters(&end, args.stream.format);
+        return result;
+    }
     // A cut file still has flows worth printing: print what was tracked, then the error.
     // (Nothing was read when the input could not even be opened.)
     if !tracker.is_empty() || result.is_ok() {

@@ -1,6 +1,6 @@
 //! Non-interactive per-packet output: `dump`'s text lines (tcpdump-like) and JSON Lines objects.
 //! The key names here are a public contract (tests and users script against them). Depends on
-//! decode and model.
+//! decode, flow (the analysis verdicts) and model.
 
 use std::io::{self, Write};
 use std::net::IpAddr;
@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::decode::{self, Decoded, Summary};
+use crate::flow::{PacketAnalysis, Verdicts};
 use crate::model::{Frame, TimestampNs};
 
 /// Everything one output line needs about a packet.
@@ -18,6 +19,8 @@ pub struct PacketLine<'a> {
     pub decoded: &'a Decoded,
     /// TCP connection index (see `flow`), for TCP packets.
     pub flow: Option<u32>,
+    /// Wireshark's sequence analysis of the segment, for TCP packets.
+    pub analysis: Option<&'a PacketAnalysis>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,34 @@ struct JsonTcp {
     ack: u32,
     len: u32,
     win: u16,
+    /// Present when the flow tracker saw the segment (always, from `dump`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analysis: Option<JsonAnalysis>,
+}
+
+/// `tcp.analysis`: Wireshark's verdicts by their `tcp.analysis.*` names, and its numbers.
+#[derive(Serialize)]
+struct JsonAnalysis {
+    verdicts: Vec<&'static str>,
+    /// For a duplicate ACK: its number and the frame it repeats (`Dup ACK 12#3`).
+    dup_ack_num: Option<u32>,
+    dup_ack_frame: Option<u64>,
+    bytes_in_flight: Option<u32>,
+    /// The frame this ACK acknowledges in full, and the time since it.
+    acked_frame: Option<u64>,
+    ack_rtt_ns: Option<i64>,
+}
+
+fn json_analysis(a: &PacketAnalysis) -> JsonAnalysis {
+    let dup = a.verdicts.contains(Verdicts::DUPLICATE_ACK);
+    JsonAnalysis {
+        verdicts: a.verdicts.iter().map(|v| v.name).collect(),
+        dup_ack_num: dup.then_some(a.dup_ack_num),
+        dup_ack_frame: dup.then_some(a.dup_ack_frame),
+        bytes_in_flight: a.bytes_in_flight,
+        acked_frame: a.acked_frame,
+        ack_rtt_ns: a.ack_rtt_ns,
+    }
 }
 
 #[derive(Serialize)]
@@ -119,6 +150,7 @@ pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()>
             ack: t.ack,
             len: t.payload_len,
             win: t.window,
+            analysis: line.analysis.map(json_analysis),
         }),
         flow: line.flow,
         info: decode::info_line(s, line.decoded.app_summary.as_deref()),
@@ -162,8 +194,18 @@ pub fn write_text(
     summary: &Summary,
     app_summary: Option<&str>,
     flow: Option<u32>,
+    analysis: Option<&PacketAnalysis>,
 ) -> io::Result<()> {
-    write_text_timed(out, no, frame, summary, app_summary, flow, Clock::default())
+    write_text_timed(
+        out,
+        no,
+        frame,
+        summary,
+        app_summary,
+        flow,
+        analysis,
+        Clock::default(),
+    )
 }
 
 /// How the time column is written (`dump --time-format`, tcpdump's -t… flags).
@@ -179,6 +221,7 @@ pub struct Clock {
 pub use crate::cli::TimeFormat;
 
 /// [`write_text`] with the time column written as `clock` says.
+#[allow(clippy::too_many_arguments)] // one line's parts, all distinct
 pub fn write_text_timed(
     out: &mut impl Write,
     no: u64,
@@ -186,6 +229,7 @@ pub fn write_text_timed(
     summary: &Summary,
     app_summary: Option<&str>,
     flow: Option<u32>,
+    analysis: Option<&PacketAnalysis>,
     clock: Clock,
 ) -> io::Result<()> {
     let mut line = String::with_capacity(192);
@@ -208,6 +252,10 @@ pub fn write_text_timed(
     }
     line.push_str(&decode::proto_name_cow(summary));
     line.push(' ');
+    // Wireshark's bracketed analysis notes lead the info, as in its Info column.
+    if let Some(a) = analysis.filter(|a| !a.verdicts.is_empty()) {
+        line.push_str(&a.notes());
+    }
     decode::push_info_line(&mut line, summary, app_summary);
     if let Some(id) = flow {
         line.push_str(" [flow ");
@@ -368,6 +416,7 @@ mod tests {
                 frame: &frame,
                 decoded: &decoded,
                 flow: None,
+                analysis: None,
             },
         )
         .expect("vec write");

@@ -111,6 +111,7 @@ pub(crate) fn handshake(
                         o.timestamps = Some((a, b));
                     }
                 }
+                (5, _) => sack(data, off, len, &mut o),
                 _ if is_fast_open(data, off, kind, len) => o.fast_open = true,
                 _ => {}
             },
@@ -119,6 +120,25 @@ pub(crate) fn handshake(
         }
     }
     (o, bad)
+}
+
+/// The SACK blocks Wireshark's bytes-in-flight counts: it reads 8-byte blocks while they fit
+/// and keeps the first three (`packet-tcp.c` stores ranges 1..MAX_TCP_SACK_RANGES-1).
+fn sack(data: &[u8], off: usize, len: usize, o: &mut TcpHandshakeOptions) {
+    let mut at = off + 2;
+    let end = off + len;
+    let mut blocks = 0u8;
+    let mut bytes = 0u32;
+    while at + 8 <= end && blocks < 3 {
+        let (Some(left), Some(right)) = (be32(data, at), be32(data, at + 4)) else {
+            break;
+        };
+        blocks += 1;
+        bytes = bytes.wrapping_add(right.wrapping_sub(left));
+        at += 8;
+    }
+    o.sack_blocks = blocks;
+    o.sack_bytes = bytes;
 }
 
 /// Name of an option kind.

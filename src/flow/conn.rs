@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::model::{SeqNum, TcpHandshakeOptions, TcpSegment, TimestampNs, tcp_flags};
 
+use super::analysis::{AnalysisCounts, ConnAnalysis, PacketAnalysis};
 use super::history::History;
 use super::ladder::{Direction, EventKind, LadderEvent, MAX_LADDER_EVENTS, MAX_RETRANSMIT_EVENTS};
 use super::state::{Close, Outcome, TcpState};
@@ -68,6 +69,8 @@ struct Handshake {
     mru_syn_ts: Option<TimestampNs>,
     /// First SYN-ACK after that SYN.
     synack_after_mru: Option<TimestampNs>,
+    /// A reset came since the client's last SYN: no ACK completes this attempt.
+    aborted: bool,
 }
 
 /// One TCP connection.
@@ -114,10 +117,16 @@ pub struct Flow {
     pub ladder_dropped: u32,
     /// The input ended (`FlowTracker::finish`): an unanswered SYN is final.
     pub finished: bool,
+    /// Counts of the analysis verdicts of this connection's segments.
+    pub analysis_counts: AnalysisCounts,
     pub(crate) client_side: Side,
     pub(crate) server_side: Side,
     hs: Handshake,
+    analysis: ConnAnalysis,
 }
+
+/// Where Linux's (and most systems') ephemeral client ports begin.
+const EPHEMERAL_PORTS_START: u16 = 32768;
 
 /// `SocketAddr` without IPv6 flow info / scope id, so both directions compare equal.
 pub(crate) fn plain(addr: SocketAddr) -> SocketAddr {
@@ -142,7 +151,12 @@ impl Flow {
         let dst = plain(seg.dst);
         let opened_with_syn = is_bare_syn(seg);
         // A SYN-ACK seen first names the roles without guessing: its receiver is the client.
-        let flipped = !opened_with_syn && is_synack(seg);
+        // With no SYN at all, the port heuristic: a sender on a well-known port (below 1024)
+        // talking to a higher port, or on a lower port talking to an ephemeral one (32768 and
+        // up), is the server.
+        let (sport, dport) = (src.port(), dst.port());
+        let server_port_first = sport < dport && (sport < 1024 || dport >= EPHEMERAL_PORTS_START);
+        let flipped = !opened_with_syn && (is_synack(seg) || server_port_first);
         let (client, server) = if flipped { (dst, src) } else { (src, dst) };
         let (client_state, server_state) = if opened_with_syn {
             (TcpState::Closed, TcpState::Listen)
@@ -182,9 +196,11 @@ impl Flow {
             ladder: Vec::new(),
             ladder_dropped: 0,
             finished: false,
+            analysis_counts: AnalysisCounts::default(),
             client_side: Side::default(),
             server_side: Side::default(),
             hs: Handshake::default(),
+            analysis: ConnAnalysis::default(),
         }
     }
 
@@ -307,7 +323,12 @@ impl Flow {
         ts_ns: TimestampNs,
         seg: &TcpSegment,
         frame_len: u32,
-    ) -> (Direction, Option<EventKind>, Option<usize>) {
+        reused_ports: bool,
+    ) -> (Direction, Option<EventKind>, Option<usize>, PacketAnalysis) {
+        let early_rst = self.answers_early_rst(ts_ns, seg);
+        if early_rst {
+            self.reorient_as_refused();
+        }
         let dir = self.direction_of(seg);
         let from_client = dir == Direction::ClientToServer;
         self.last_packet_no = self.last_packet_no.max(packet_no);
@@ -329,15 +350,38 @@ impl Flow {
             stats.rst = true;
         }
 
+        let (own, _) = self.sides_mut(dir);
+        let known_base = own.base;
+        let synack_rebased = is_synack(seg) && known_base.is_some_and(|b| b != seg.seq);
+        let syn_again = is_bare_syn(seg) && known_base == Some(seg.seq);
         self.update_bases(dir, seg);
         self.history.record(from_client, seg);
+        let (own, _) = self.sides_mut(dir);
+        let base = own.base.unwrap_or(seg.seq);
+        let analysis = self.analysis.observe(
+            usize::from(!from_client),
+            packet_no,
+            ts_ns,
+            seg,
+            base,
+            reused_ports || synack_rebased,
+            syn_again,
+        );
+        self.analysis_counts.add(analysis.verdicts);
 
-        let kind = if is_bare_syn(seg) {
+        let kind = if early_rst {
+            // The SYN the reset (captured first) answered: the connection was refused.
+            self.on_syn(dir, ts_ns, seg);
+            self.hs.refused = true;
+            self.client_state = TcpState::Reset;
+            self.server_state = TcpState::Closed;
+            Some(EventKind::Syn)
+        } else if is_bare_syn(seg) {
             Some(self.on_syn(dir, ts_ns, seg))
         } else if is_synack(seg) {
             Some(self.on_synack(dir, ts_ns, seg))
         } else if seg.has(tcp_flags::RST) {
-            self.on_rst(dir, ts_ns);
+            self.on_rst(dir, ts_ns, seg);
             Some(EventKind::Rst)
         } else {
             self.on_other(dir, ts_ns, seg)
@@ -352,7 +396,57 @@ impl Flow {
         }
 
         let index = kind.and_then(|kind| self.push_event(packet_no, ts_ns, dir, kind, seg));
-        (dir, kind, index)
+        (dir, kind, index, analysis)
+    }
+
+    /// Whether `seg` is the SYN that this flow's first segment, a RST-ACK captured just before
+    /// it (capture-point reordering), answered: a bare SYN from the RST's receiver, within a
+    /// second, whose sequence number the RST acknowledged.
+    fn answers_early_rst(&self, ts_ns: TimestampNs, seg: &TcpSegment) -> bool {
+        if self.opened_with_syn || !is_bare_syn(seg) || self.packets() != 1 {
+            return false;
+        }
+        // The SYN's sender must be the reset's receiver.
+        let sender_side = match self.direction_of(seg) {
+            Direction::ClientToServer if self.to_client.rst => &self.client_side,
+            Direction::ServerToClient if self.to_server.rst => &self.server_side,
+            _ => return false,
+        };
+        sender_side.base == Some(seg.seq) && ts_ns.saturating_sub(self.first_ts_ns) <= 1_000_000_000
+    }
+
+    /// Turns a flow that began with a reset into the refused connection it is: the SYN's
+    /// sender becomes the client, the reset came from the server.
+    fn reorient_as_refused(&mut self) {
+        if self.to_server.rst {
+            // The roles were guessed the wrong way round.
+            std::mem::swap(&mut self.client, &mut self.server);
+            std::mem::swap(&mut self.to_server, &mut self.to_client);
+            std::mem::swap(&mut self.client_side, &mut self.server_side);
+            self.analysis.swap_directions();
+            for event in &mut self.ladder {
+                event.direction = event.direction.reverse();
+            }
+        }
+        self.opened_with_syn = true;
+        let rst = TcpSegment {
+            src: self.server,
+            dst: self.client,
+            flags: tcp_flags::RST | tcp_flags::ACK,
+            seq: 0,
+            ack: 0,
+            payload_len: 0,
+            window: 0,
+            options: TcpHandshakeOptions::default(),
+        };
+        self.history = History::default();
+        self.history.record(false, &rst);
+        for event in &mut self.ladder {
+            event.client_state = TcpState::Closed;
+            event.server_state = TcpState::Closed;
+        }
+        self.client_state = TcpState::Closed;
+        self.server_state = TcpState::Closed;
     }
 
     /// Wireshark's base sequence numbers (relative numbering and the port-reuse rule).
@@ -384,6 +478,9 @@ impl Flow {
             self.hs.mru_syn_ts = Some(ts_ns);
             self.hs.synack_after_mru = None;
         }
+        if dir == Direction::ClientToServer {
+            self.hs.aborted = false;
+        }
         match dir {
             Direction::ClientToServer => {
                 if self.syn_ts_ns.is_none() {
@@ -403,7 +500,7 @@ impl Flow {
         let (sender, receiver) = self.states_mut(dir);
         if matches!(
             *sender,
-            TcpState::Closed | TcpState::Listen | TcpState::Unknown
+            TcpState::Closed | TcpState::Listen | TcpState::Unknown | TcpState::Reset
         ) {
             *sender = TcpState::SynSent;
         }
@@ -441,6 +538,11 @@ impl Flow {
         }
         let simultaneous = self.hs.server_syn && !self.hs.established;
         let (sender, receiver) = self.states_mut(dir);
+        if again && *sender == TcpState::Established && !simultaneous {
+            // Sending the SYN-ACK again proves the handshake's ACK had not reached this side
+            // yet (captured near the client, it was seen leaving): it is still SYN_RCVD.
+            *sender = TcpState::SynRcvd;
+        }
         if matches!(
             *sender,
             TcpState::Closed | TcpState::Listen | TcpState::SynSent | TcpState::Unknown
@@ -465,8 +567,12 @@ impl Flow {
         }
     }
 
-    fn on_rst(&mut self, dir: Direction, ts_ns: TimestampNs) {
+    fn on_rst(&mut self, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) {
+        self.hs.aborted = true;
+        // Only a RST-ACK answers a SYN (RFC 9293 §3.10.7.1 sends <RST,ACK> with ACK = SYN+1):
+        // a bare RST long after an unanswered SYN is something else, with no RTT to measure.
         if self.opened_with_syn
+            && seg.has(tcp_flags::ACK)
             && dir == Direction::ServerToClient
             && !self.hs.established
             && !self.hs.synack_seen
@@ -499,14 +605,23 @@ impl Flow {
             && !self.hs.server_syn
             && dir == Direction::ClientToServer
             && seg.ack != 0;
+        // A reset (either way) ended the attempt: a later ACK completes nothing (the peer
+        // answers it with another reset) until the client tries again with a SYN.
+        let reset = self.hs.aborted;
         if ack
             && self.opened_with_syn
             && !self.hs.established
+            && !reset
             && (self.hs.synack_seen || synack_missed)
         {
             let completes = self.hs.server_syn || dir == Direction::ClientToServer;
             if completes {
                 self.hs.established = true;
+                if self.close == Close::Rst {
+                    // An earlier attempt was refused; this retry connected, so the reset
+                    // no longer says how the connection ends.
+                    self.close = Close::Open;
+                }
                 self.synack_not_captured = synack_missed;
                 self.ack_ts_ns = Some(ts_ns);
                 let syn = self.hs.mru_syn_ts;
@@ -527,6 +642,17 @@ impl Flow {
             }
         }
 
+        if ack && self.hs.established {
+            // A side left in SYN_RCVD (it had sent its SYN-ACK again) is ESTABLISHED once an
+            // ACK reaches it or it acknowledges something itself.
+            let (sender, receiver) = self.states_mut(dir);
+            for state in [sender, receiver] {
+                if *state == TcpState::SynRcvd {
+                    *state = TcpState::Established;
+                }
+            }
+        }
+
         // Does this segment acknowledge the peer's FIN (for the first time)?
         let (_, peer) = self.sides_mut(dir);
         let acks_peer_fin = ack
@@ -537,11 +663,26 @@ impl Flow {
         }
 
         if seg.has(tcp_flags::FIN) {
-            let (own, _) = self.sides_mut(dir);
+            let (own, peer) = self.sides_mut(dir);
             if own.fin_seq.is_none() {
                 own.fin_seq = Some(seg.seq.wrapping_add(seg.payload_len));
             }
+            // This FIN does not acknowledge the peer's FIN, which came first: the two FINs
+            // crossed. The sender had not received the peer's FIN when it sent its own, so it
+            // went ESTABLISHED → FIN_WAIT_1 → (peer's FIN arrives) CLOSING, not CLOSE_WAIT →
+            // LAST_ACK (RFC 9293 §3.6, simultaneous close).
+            let covers_peer_fin = ack
+                && matches!(peer.fin_seq, Some(fin) if !SeqNum(fin).add(1).after(SeqNum(seg.ack)));
+            let crossed = peer.fin_seq.is_some() && !covers_peer_fin;
             let (sender, receiver) = self.states_mut(dir);
+            if crossed && *sender == TcpState::CloseWait {
+                *sender = TcpState::Closing;
+                if *receiver == TcpState::FinWait1 {
+                    *receiver = TcpState::Closing;
+                }
+                self.undo_close_wait(dir);
+                return Some(EventKind::Fin);
+            }
             *sender = match *sender {
                 TcpState::CloseWait => TcpState::LastAck,
                 TcpState::Established
@@ -581,6 +722,25 @@ impl Flow {
         kind
     }
 
+    /// The FIN that put the sender of a crossing FIN into CLOSE_WAIT had not reached it yet:
+    /// on that FIN's ladder event, show the sender as it was before (usually ESTABLISHED).
+    fn undo_close_wait(&mut self, dir: Direction) {
+        let peer_fin = self
+            .ladder
+            .iter_mut()
+            .rev()
+            .find(|e| e.kind == EventKind::Fin && e.direction == dir.reverse());
+        if let Some(event) = peer_fin {
+            let state = match dir {
+                Direction::ClientToServer => &mut event.client_state,
+                Direction::ServerToClient => &mut event.server_state,
+            };
+            if *state == TcpState::CloseWait {
+                *state = TcpState::Established;
+            }
+        }
+    }
+
     fn push_event(
         &mut self,
         packet_no: u64,
@@ -606,7 +766,7 @@ impl Flow {
             None
         };
         if self.ladder.capacity() == 0 {
-            self.ladder.reserve_exact(8);
+            self.ladder.reserve_exact(1);
         }
         self.ladder.push(LadderEvent {
             packet_no,

@@ -1,7 +1,8 @@
 //! Zeek-style connection history (`conn.log`'s `history` field): one letter per notable event,
 //! uppercase when the client (originator) sent it, lowercase for the server. Follows Zeek's
 //! rules: `S` SYN, `H` SYN-ACK, `A` pure ACK, `D` data, `F` FIN, `R` RST, `Q` several of
-//! SYN/FIN/RST at once, `I` FIN+RST, `T` retransmitted data, `W` zero window, `^` when the
+//! SYN/FIN/RST at once, `I` FIN+RST, `T` retransmitted data (or a pure ACK whose sequence
+//! number went back behind data already sent), `W` zero window, `^` when the
 //! first packet seen was a SYN-ACK and the roles were taken from it. `A` `D` `Q` `I` appear at
 //! most once per direction; `S` `H` `F` `R` again only when the sequence number changes;
 //! `T` and `W` on the 1st, 10th, 100th … occurrence. Fixed-size buffer, no allocation.
@@ -150,6 +151,14 @@ impl History {
             match side.max_end {
                 Some(max) if !end.after(max) => self.scaled(from_client, b'T', true),
                 _ => self.sides[idx].max_end = Some(end),
+            }
+        } else if !syn && !rst && !fin && seg.has(tcp_flags::ACK) {
+            // A pure ACK whose sequence number is behind the data already sent this way went
+            // backwards: a retransmission as Zeek and Wireshark count it.
+            if let Some(max) = self.sides[idx].max_end
+                && max.after(SeqNum(seg.seq))
+            {
+                self.scaled(from_client, b'T', true);
             }
         }
         if seg.window == 0 && !syn && !rst {

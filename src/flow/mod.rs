@@ -7,9 +7,10 @@
 //! for the report.
 //!
 //! Files: `tracker` (the table, flow identity, eviction), `conn` (one flow and how a segment
-//! changes it), `state` (TCP states, outcomes, close kinds), `ladder` (diagram events),
+//! changes it), `analysis` (Wireshark's `tcp.analysis.*` verdicts per segment), `state` (TCP states, outcomes, close kinds), `ladder` (diagram events),
 //! `history` (Zeek history letters), `report` (JSON and text output).
 
+pub mod analysis;
 mod conn;
 mod history;
 mod ladder;
@@ -22,6 +23,7 @@ mod tests;
 #[cfg(test)]
 mod truth_tests;
 
+pub use analysis::{AnalysisCounts, Health, PacketAnalysis, Severity, Verdicts};
 pub use conn::{DirStats, Flow, FlowId, Rtt};
 pub use history::{History, MAX_HISTORY};
 pub use ladder::{

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::model::{TcpHandshakeOptions, endpoint_text};
 
+use super::analysis::AnalysisCounts;
 use super::conn::{DirStats, Flow};
 
 fn options_json(options: Option<&TcpHandshakeOptions>) -> Value {
@@ -29,6 +30,22 @@ fn dir_json(d: &DirStats) -> Value {
         "payload_bytes": d.payload_bytes,
         "fin": d.fin,
         "rst": d.rst,
+    })
+}
+
+fn analysis_json(c: &AnalysisCounts) -> Value {
+    json!({
+        "health": c.health().name(),
+        "retransmissions": c.retransmissions,
+        "fast_retransmissions": c.fast_retransmissions,
+        "spurious_retransmissions": c.spurious_retransmissions,
+        "dup_acks": c.dup_acks,
+        "zero_windows": c.zero_windows,
+        "out_of_order": c.out_of_order,
+        "lost_segments": c.lost_segments,
+        "ack_lost_segments": c.ack_lost_segments,
+        "window_full": c.window_full,
+        "keep_alives": c.keep_alives,
     })
 }
 
@@ -71,6 +88,7 @@ impl Flow {
             "last_packet": self.last_packet_no,
             "client_state": self.client_state.name(),
             "server_state": self.server_state.name(),
+            "analysis": analysis_json(&self.analysis_counts),
         })
     }
 }
@@ -92,7 +110,7 @@ pub fn seconds_text(ns: i64) -> String {
 
 /// An aligned table of flows, one per line, with a header line.
 pub fn text_table(flows: &[&Flow]) -> String {
-    const HEADERS: [&str; 9] = [
+    const HEADERS: [&str; N] = [
         "#",
         "client",
         "server",
@@ -101,14 +119,25 @@ pub fn text_table(flows: &[&Flow]) -> String {
         "packets",
         "bytes",
         "duration",
+        "retx",
+        "dupack",
+        "zwin",
+        "ooo",
+        "lost",
+        "health",
         "history",
     ];
     // Columns that read best right-aligned (numbers).
-    const RIGHT: [bool; 9] = [true, false, false, false, true, true, true, true, false];
+    const RIGHT: [bool; N] = [
+        true, false, false, false, true, true, true, true, true, true, true, true, true, false,
+        false,
+    ];
+    const N: usize = 15;
 
-    let rows: Vec<[String; 9]> = flows
+    let rows: Vec<[String; N]> = flows
         .iter()
         .map(|f| {
+            let a = &f.analysis_counts;
             let rtt = if f.established() {
                 f.rtt.initial_ns.map(ms_text)
             } else {
@@ -123,6 +152,12 @@ pub fn text_table(flows: &[&Flow]) -> String {
                 f.packets().to_string(),
                 f.bytes().to_string(),
                 seconds_text(f.duration_ns()),
+                a.retransmissions.to_string(),
+                a.dup_acks.to_string(),
+                a.zero_windows.to_string(),
+                a.out_of_order.to_string(),
+                a.lost_segments.to_string(),
+                format!("{} {}", a.health().symbol(), a.health().name()),
                 f.history.as_str().to_string(),
             ]
         })
@@ -136,7 +171,7 @@ pub fn text_table(flows: &[&Flow]) -> String {
     }
 
     let mut out = String::new();
-    let mut line = |cells: &[String; 9]| {
+    let mut line = |cells: &[String; N]| {
         let mut text = String::new();
         for (i, cell) in cells.iter().enumerate() {
             let width = widths.get(i).copied().unwrap_or(0);

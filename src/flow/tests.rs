@@ -138,6 +138,7 @@ fn complete_handshake_records_times_rtts_and_states() {
         sack_permitted: true,
         timestamps: Some((1, 0)),
         fast_open: false,
+        ..Default::default()
     };
     let mut syn = Script::seg(true, &s, SYN, 1000, 0, 0);
     syn.options = syn_opts;
@@ -238,15 +239,129 @@ fn simultaneous_close_goes_through_closing() {
     s.s(301, FINACK, 5001, 1001);
     s.s(310, ACK, 5002, 1002);
     s.c(311, ACK, 1002, 5002);
+    // RFC 9293 §3.6 (figure 13): each side sends its FIN from ESTABLISHED (FIN_WAIT_1),
+    // receives the other's FIN (CLOSING), then the ACK of its own (TIME_WAIT). Neither side
+    // is ever in CLOSE_WAIT or LAST_ACK: the server's FIN, not acknowledging the client's,
+    // shows it had not received it when it sent its own.
     assert_eq!(
         s.states(0)[3..],
         [
-            (TcpState::FinWait1, TcpState::CloseWait),
-            (TcpState::Closing, TcpState::LastAck),
-            (TcpState::TimeWait, TcpState::LastAck),
-            (TcpState::TimeWait, TcpState::Closed),
+            (TcpState::FinWait1, TcpState::Established),
+            (TcpState::Closing, TcpState::Closing),
+            (TcpState::TimeWait, TcpState::Closing),
+            (TcpState::TimeWait, TcpState::TimeWait),
         ]
     );
+    assert_eq!(s.flow(0).close, Close::Fin);
+}
+
+#[test]
+fn retransmitted_synack_leaves_the_server_in_syn_rcvd() {
+    // Captured beside the client: SYN, SYN-ACK, the handshake's ACK leaves, but the server
+    // sends its SYN-ACK again (the ACK had not reached it), the client repeats its ACK.
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.s(100, SYNACK, 5000, 1001);
+    s.c(101, ACK, 1001, 5001);
+    let again = s.s(300, SYNACK, 5000, 1001);
+    assert_eq!(again.event, Some(EventKind::SynAckRetransmit));
+    // RFC 9293: a server that (re)sends SYN-ACK is in SYN_RCVD; only the ACK's arrival makes
+    // it ESTABLISHED.
+    assert_eq!(s.states(0)[3], (TcpState::Established, TcpState::SynRcvd));
+    s.c(301, ACK, 1001, 5001);
+    s.s(400, FINACK, 5001, 1001);
+    assert_eq!(s.states(0)[4].1, TcpState::FinWait1);
+}
+
+#[test]
+fn an_ack_after_the_clients_reset_does_not_complete_the_handshake() {
+    // Zeek's captures: SYN, SYN-ACK, the client resets, then sends an ACK 15.7 s later, which
+    // the server answers with a reset. No handshake completed.
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.s(10, SYNACK, 5000, 1001);
+    s.c(11, RST, 1001, 0);
+    s.c(15_711, ACK, 1001, 5001);
+    s.s(15_712, RST, 5001, 0);
+    let flow = s.flow(0);
+    assert!(!flow.established());
+    assert_eq!(flow.outcome(), Outcome::Incomplete);
+    assert_eq!(flow.rtt.initial_ns, None, "no 15.7 s handshake RTT");
+    assert_eq!(flow.close, Close::Rst);
+}
+
+#[test]
+fn refused_then_retried_then_closed_with_fins_reports_close_fin() {
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.s(1, RSTACK, 0, 1001);
+    s.c(1000, SYN, 1000, 0);
+    s.s(1001, SYNACK, 5000, 1001);
+    s.c(1002, ACK, 1001, 5001);
+    s.c(1100, FINACK, 1001, 5001);
+    s.s(1101, FINACK, 5001, 1002);
+    s.c(1102, ACK, 1002, 5002);
+    assert_eq!(s.ids(), [0; 8]);
+    let flow = s.flow(0);
+    assert_eq!(flow.outcome(), Outcome::Complete);
+    assert_eq!(
+        flow.close,
+        Close::Fin,
+        "the retry connected and closed with FINs"
+    );
+}
+
+#[test]
+fn a_bare_rst_long_after_a_syn_is_not_a_refusal() {
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.s(10_000, RST, 0, 0);
+    let flow = s.flow(0);
+    assert_ne!(
+        flow.outcome(),
+        Outcome::Refused,
+        "a RST without ACK answers no SYN"
+    );
+    assert_eq!(flow.rtt.server_ns, None, "no 10 s server RTT");
+    assert_eq!(flow.close, Close::Rst);
+}
+
+#[test]
+fn a_reset_captured_just_before_the_syn_it_answers_is_a_refusal() {
+    // Capture-point reordering: the RST-ACK is stamped 0.7 ms before the SYN it answers.
+    let mut s = Script::new();
+    let rst = Script::seg(false, &s, RSTACK, 0, 1001, 0);
+    s.feed(0, rst);
+    let syn = Script::seg(true, &s, SYN, 1000, 0, 0);
+    let obs = s.tracker.observe(2, T0 + 700_000, &syn, 54);
+    assert_eq!(obs.flow, 0);
+    let flow = s.tracker.get(0).expect("one flow");
+    assert_eq!(flow.client, s.client, "the SYN's sender is the client");
+    assert_eq!(flow.server, s.server);
+    assert_eq!(flow.outcome(), Outcome::Refused);
+    assert_eq!(flow.history.as_str(), "rS");
+    assert_eq!((flow.to_server.packets, flow.to_client.packets), (1, 1));
+}
+
+#[test]
+fn without_a_syn_the_well_known_port_is_the_server() {
+    // The server (port 80) is seen first: it is still the server.
+    let mut s = Script::new();
+    s.s(0, PSHACK, 5001, 1001);
+    s.c(1, ACK, 1001, 5011);
+    let flow = s.flow(0);
+    assert_eq!(flow.outcome(), Outcome::Midstream);
+    assert_eq!(flow.server, s.server);
+    assert_eq!(flow.client, s.client);
+}
+
+#[test]
+fn a_pure_ack_going_backwards_is_a_retransmission_in_the_history() {
+    let mut s = Script::new();
+    handshake(&mut s);
+    s.c_data(300, 1001, 5001, 100);
+    s.c(310, ACK, 1001, 5001);
+    assert_eq!(s.flow(0).history.as_str(), "ShADT");
 }
 
 #[test]
@@ -933,4 +1048,43 @@ proptest! {
         prop_assert_eq!(table.lines().count(), flows.len() + 1);
         prop_assert_eq!(tracker.total_flows(), tracker.evicted() + tracker.len() as u64);
     }
+}
+
+#[test]
+fn analysis_marks_dup_acks_fast_retransmission_and_zero_window_like_tshark() {
+    // Handshake, two data segments of which the second is lost on the way (the capture sees
+    // it), an ACK of the first, three duplicates of it, the resend 5 ms later: tshark says Dup
+    // ACK 6#1..#3 and Fast Retransmission; a zero window afterwards is a ZeroWindow.
+    let mut s = Script::new();
+    handshake(&mut s);
+    s.c_data(300, 1001, 5001, 100);
+    s.c_data(301, 1101, 5001, 100);
+    let first = s.s(350, ACK, 5001, 1101);
+    assert!(first.analysis.verdicts.is_empty(), "{:?}", first.analysis);
+    assert_eq!(first.analysis.acked_frame, Some(4));
+    assert_eq!(first.analysis.ack_rtt_ns, Some(50 * MS));
+    let mut dups = Vec::new();
+    for at in [351, 352, 353] {
+        dups.push(s.s(at, ACK, 5001, 1101).analysis);
+    }
+    for (n, d) in dups.iter().enumerate() {
+        assert!(d.verdicts.contains(Verdicts::DUPLICATE_ACK));
+        assert_eq!(d.dup_ack_frame, 6, "duplicates the ACK in frame 6");
+        assert_eq!(d.dup_ack_num, n as u32 + 1);
+    }
+    assert_eq!(dups[2].notes(), "[TCP Dup ACK 6#3] ");
+    let resend = s.c_data(358, 1101, 5001, 100).analysis;
+    assert!(resend.verdicts.contains(Verdicts::FAST_RETRANSMISSION));
+    assert!(resend.verdicts.is_retransmission());
+    let mut zero = Script::seg(false, &s, ACK, 5001, 1201, 0);
+    zero.window = 0;
+    let zw = s.feed(400, zero).analysis;
+    assert!(zw.verdicts.contains(Verdicts::ZERO_WINDOW));
+    assert_eq!(zw.verdicts.severity(), Some(Severity::Warning));
+    let counts = s.flow(0).analysis_counts;
+    assert_eq!(
+        (counts.dup_acks, counts.retransmissions, counts.zero_windows),
+        (3, 1, 1)
+    );
+    assert_eq!(counts.health(), Health::Trouble);
 }

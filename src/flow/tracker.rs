@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use crate::model::{TcpSegment, TimestampNs};
 
+use super::analysis::PacketAnalysis;
 use super::conn::{Flow, FlowId, plain};
 use super::ladder::{Direction, EventKind};
 
@@ -24,6 +25,8 @@ pub struct Observation {
     pub event: Option<EventKind>,
     /// Index of that event in the flow's `ladder`, when it was kept.
     pub ladder_index: Option<usize>,
+    /// Wireshark's sequence analysis of the segment (`tcp.analysis.*`).
+    pub analysis: PacketAnalysis,
 }
 
 /// Unordered pair of endpoints (the smaller first).
@@ -124,8 +127,8 @@ impl FlowTracker {
                 .filter(|flow| !flow.starts_new_stream(seg));
             if let Some(flow) = known {
                 let id = flow.id;
-                let (direction, event, ladder_index) =
-                    flow.update(packet_no, ts_ns, seg, frame_len);
+                let (direction, event, ladder_index, analysis) =
+                    flow.update(packet_no, ts_ns, seg, frame_len, false);
                 self.touch(slot);
                 return Observation {
                     flow: id,
@@ -133,6 +136,7 @@ impl FlowTracker {
                     new_flow: false,
                     event,
                     ladder_index,
+                    analysis,
                 };
             }
         }
@@ -147,6 +151,8 @@ impl FlowTracker {
         seg: &TcpSegment,
         frame_len: u32,
     ) -> Observation {
+        // A bare SYN with a new ISN on a 4-tuple still tracked: Wireshark's "reused ports".
+        let reused_ports = self.by_key.contains_key(&key);
         while self.by_id.len() >= self.max_flows && self.oldest != NIL {
             self.evict(self.oldest);
         }
@@ -160,7 +166,8 @@ impl FlowTracker {
         if self.finished {
             flow.finished = true;
         }
-        let (direction, event, ladder_index) = flow.update(packet_no, ts_ns, seg, frame_len);
+        let (direction, event, ladder_index, analysis) =
+            flow.update(packet_no, ts_ns, seg, frame_len, reused_ports);
         let slot = Slot {
             flow: Some(flow),
             key,
@@ -188,6 +195,7 @@ impl FlowTracker {
             new_flow: true,
             event,
             ladder_index,
+            analysis,
         }
     }
 

@@ -291,10 +291,15 @@ pub fn initial_states(flow: &Flow) -> (TcpState, TcpState) {
 /// server until a reset tells it otherwise; once a flow is known to be refused — its SYN
 /// answered by RST, so nothing listens on that port — its server shows CLOSED instead. In a
 /// simultaneous open neither side listens: both start CLOSED and send a SYN (RFC 9293 §3.5).
+/// A server that never answered is unknown (`?`): nothing shows it was listening.
 pub fn shown_server_state(flow: &Flow, state: TcpState) -> TcpState {
     match (flow.outcome(), state) {
         (Outcome::Refused, TcpState::Listen | TcpState::SynRcvd) => TcpState::Closed,
         (Outcome::SimultaneousOpen, TcpState::Listen) => TcpState::Closed,
+        // A host that never answered (the capture is over, or the wait for an answer is) may
+        // not be listening at all, or not be there: unknown. While the answer may still come,
+        // the textbook's LISTEN stands.
+        (Outcome::NoResponse, TcpState::Listen) if flow.outcome_settled() => TcpState::Unknown,
         (_, other) => other,
     }
 }
@@ -563,8 +568,20 @@ mod tests {
         for i in 0..3 {
             assert_eq!(travel_ns(&unanswered.ladder, i), MIN_TRAVEL_NS);
         }
-        let (client, server) = endpoint_states(&unanswered, &[], 0);
-        assert_eq!((client, server), (TcpState::Closed, TcpState::Listen));
+        // Nothing answered: nothing shows the server was listening (or there at all), so it
+        // is unknown ("?"), not LISTEN (issue 9).
+        let mut pending = unanswered.clone();
+        pending.finished = false;
+        let (client, server) = endpoint_states(&pending, &[], 0);
+        assert_eq!(
+            (client, server),
+            (TcpState::Closed, TcpState::Listen),
+            "may still answer"
+        );
+        let mut ended = unanswered.clone();
+        ended.finished = true;
+        let (client, server) = endpoint_states(&ended, &[], 0);
+        assert_eq!((client, server), (TcpState::Closed, TcpState::Unknown));
     }
 
     #[test]

@@ -3,8 +3,103 @@
 //! functions; depends on decode, flow, model and ratatui's text width (for [`wrap`]).
 
 use crate::decode::{Decoded, LayerKind, Proto};
-use crate::flow::{Direction, EventKind, Flow, LadderEvent};
+use crate::flow::{Direction, EventKind, Flow, LadderEvent, PacketAnalysis, Verdicts};
 use crate::model::{TcpHandshakeOptions, endpoint_text, tcp_flags};
+
+/// The Transport box's "Analysis" group: one line per verdict of Wireshark's sequence
+/// analysis, each explained with this packet's numbers (`len` payload bytes, `window` the raw
+/// window field), then the ACK's round-trip time and the bytes in flight when known.
+/// Returns (label, explanation) pairs.
+pub fn analysis_lines(a: &PacketAnalysis, len: u32, window: u16) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let bytes = if len > 0 {
+        format!(
+            "bytes {}–{}",
+            a.rel_seq,
+            a.rel_seq.wrapping_add(len.saturating_sub(1))
+        )
+    } else {
+        "the SYN/FIN".to_string()
+    };
+    let ago = |ns: i64| crate::flow::ms_text(ns) + " ms";
+    for v in a.verdicts.iter() {
+        let text = match v.bit {
+            Verdicts::RETRANSMISSION => match (a.rto_frame, a.rto_ns) {
+                (Some(f), Some(ns)) => format!(
+                    "{bytes} were sent before at packet {f}, {} earlier; no ACK came, so the \
+                     sender resent them",
+                    ago(ns)
+                ),
+                _ => format!("{bytes} were sent before; the sender resent them"),
+            },
+            Verdicts::FAST_RETRANSMISSION => format!(
+                "{bytes} resent at once because the receiver's duplicate ACKs kept asking for \
+                 byte {} (fast retransmit, RFC 5681)",
+                a.rel_seq
+            ),
+            Verdicts::SPURIOUS_RETRANSMISSION => format!(
+                "{bytes} had already been acknowledged by the receiver: this resend was not \
+                 needed"
+            ),
+            Verdicts::OUT_OF_ORDER => format!(
+                "{bytes} come after higher-numbered bytes, sooner than a retransmission \
+                 timer would fire: reordered on the way, not resent"
+            ),
+            Verdicts::LOST_SEGMENT => format!(
+                "this starts at byte {}, beyond the highest byte seen so far: the segment \
+                 before it is not in the capture",
+                a.rel_seq
+            ),
+            Verdicts::ACK_LOST_SEGMENT => "this acknowledges bytes the capture never \
+                 showed: the capture missed them (not necessarily the network)"
+                .to_string(),
+            Verdicts::DUPLICATE_ACK => format!(
+                "duplicate #{} of the ACK in packet {}: the receiver still waits for the \
+                 same byte, usually because a segment went missing",
+                a.dup_ack_num, a.dup_ack_frame
+            ),
+            Verdicts::ZERO_WINDOW => "the receiver's buffer is full: it advertises a window \
+                 of 0, so the sender must stop sending"
+                .to_string(),
+            Verdicts::ZERO_WINDOW_PROBE => "one byte sent into a zero window, to ask whether \
+                 room has opened"
+                .to_string(),
+            Verdicts::ZERO_WINDOW_PROBE_ACK => "the answer to a zero-window probe: still no \
+                 room"
+                .to_string(),
+            Verdicts::WINDOW_FULL => format!(
+                "{bytes} fill the receiver's advertised window to its edge; the sender must \
+                 wait for an ACK before sending more"
+            ),
+            Verdicts::WINDOW_UPDATE => format!(
+                "no data and the same ACK, only a new window ({window} raw): the receiver \
+                 announces more room"
+            ),
+            Verdicts::KEEP_ALIVE => "a keep-alive: it repeats the byte before the next \
+                 expected one to check that the peer is still there"
+                .to_string(),
+            Verdicts::KEEP_ALIVE_ACK => "the answer to a keep-alive".to_string(),
+            Verdicts::REUSED_PORTS => "a new connection on the same addresses and ports as \
+                 an earlier one"
+                .to_string(),
+            _ => continue,
+        };
+        out.push((v.note.trim_start_matches("TCP ").to_string(), text));
+    }
+    if let (Some(f), Some(ns)) = (a.acked_frame, a.ack_rtt_ns) {
+        out.push((
+            "ACK RTT".into(),
+            format!("acknowledges packet {f}, sent {} earlier", ago(ns)),
+        ));
+    }
+    if let Some(b) = a.bytes_in_flight {
+        out.push((
+            "Bytes in flight".into(),
+            format!("{b} bytes sent and not yet acknowledged"),
+        ));
+    }
+    out
+}
 
 /// One sentence of narration, attached to the layer it talks about (None: the handshake).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,13 +182,35 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
                         && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
                 })
                 .count();
+            // The wait before the previous attempt, to compare with this one (measured, never
+            // assumed: stacks differ, and captures lose packets).
+            let before = previous.and_then(|p| {
+                flow.ladder
+                    .iter()
+                    .rev()
+                    .find(|e| {
+                        e.packet_no < p.packet_no
+                            && matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit)
+                    })
+                    .map(|e| p.ts_ns.saturating_sub(e.ts_ns))
+            });
             match previous {
-                Some(p) => s.push(format!(
-                    "No answer after {}: the client sends the SYN again (attempt {attempt}, same \
-                     seq {}) and doubles its timeout before the next try.",
-                    seconds(ev.ts_ns.saturating_sub(p.ts_ns)),
-                    ev.seq
-                )),
+                Some(p) => {
+                    let gap = ev.ts_ns.saturating_sub(p.ts_ns);
+                    let trend = match before {
+                        Some(b) if b > 0 && (gap as f64 / b as f64 - 2.0).abs() < 0.25 => {
+                            format!(", twice the {} it waited before", seconds(b))
+                        }
+                        Some(b) if b > 0 => format!(" (it waited {} before)", seconds(b)),
+                        _ => String::new(),
+                    };
+                    s.push(format!(
+                        "No answer after {}{trend}: the client sends the SYN again (attempt \
+                         {attempt}, same seq {}).",
+                        seconds(gap),
+                        ev.seq
+                    ))
+                }
                 None => s.push(format!("The client sends the SYN again (seq {}).", ev.seq)),
             }
         }

@@ -79,18 +79,15 @@ fn text_style(t: Theme, bar: &Bar) -> (Style, &'static str) {
         (Some(Ok(())), BarKind::Filter(_) | BarKind::Find) if mono => {
             (Style::new().add_modifier(Modifier::BOLD), "✓ ")
         }
-        (Some(Ok(())), BarKind::Filter(_) | BarKind::Find) => (
-            Style::new().fg(Color::Black).bg(t.color(theme::GREEN)),
-            "",
-        ),
+        (Some(Ok(())), BarKind::Filter(_) | BarKind::Find) => {
+            (Style::new().fg(Color::Black).bg(t.color(theme::GREEN)), "")
+        }
         (Some(Err(_)), BarKind::Filter(_)) if mono => (
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             "✗ ",
         ),
         (Some(Err(_)), BarKind::Filter(_)) => (
-            Style::new()
-                .fg(Color::Black)
-                .bg(t.color(theme::VERMILLION)),
+            Style::new().fg(Color::Black).bg(t.color(theme::VERMILLION)),
             "",
         ),
         _ => (base, ""),

@@ -242,7 +242,7 @@ fn main_pieces(event: &LadderEvent) -> Vec<Piece> {
 }
 
 /// The detail label: the options of a SYN / SYN-ACK, else window and length.
-fn detail_pieces(event: &LadderEvent) -> Vec<Piece> {
+fn detail_pieces(flow: &Flow, event: &LadderEvent) -> Vec<Piece> {
     let mut pieces = Vec::new();
     if carries_handshake_options(event) {
         pieces.push(
@@ -250,8 +250,52 @@ fn detail_pieces(event: &LadderEvent) -> Vec<Piece> {
                 .short(options_text(&event.options, true)),
         );
     }
-    pieces.push(Piece::new(format!("win={}", event.window), 3));
+    pieces.push(window_piece(flow, event));
     pieces
+}
+
+/// The window an arrow advertises, as the receiver reads it: scaled once both SYNs carried
+/// the window-scale option (`win=63 ×1024 = 64,512 bytes`), as is when scaling is off or the
+/// segment is a SYN (never scaled), labelled raw when the handshake was not seen.
+fn window_piece(flow: &Flow, event: &LadderEvent) -> Piece {
+    let raw = u64::from(event.window);
+    let own = match event.direction {
+        Direction::ClientToServer => flow.client_options,
+        Direction::ServerToClient => flow.server_options,
+    };
+    let peer = match event.direction {
+        Direction::ClientToServer => flow.server_options,
+        Direction::ServerToClient => flow.client_options,
+    };
+    let syn = event.flags & tcp_flags::SYN != 0;
+    let shift = own
+        .and_then(|o| o.window_scale)
+        .filter(|_| peer.is_some_and(|p| p.window_scale.is_some()));
+    match (syn, shift) {
+        (false, Some(shift)) if shift > 0 => {
+            let factor = 1u64 << shift.min(14);
+            Piece::new(
+                format!("win={raw} ×{factor} = {} bytes", grouped(raw * factor)),
+                3,
+            )
+            .short(format!("win={}", grouped(raw * factor)))
+        }
+        _ if !flow.opened_with_syn && !syn => Piece::new(format!("win={raw} (raw)"), 3),
+        _ => Piece::new(format!("win={raw}"), 3),
+    }
+}
+
+/// 64512 → `64,512`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One footer line: text pieces with their styles.
@@ -650,7 +694,7 @@ impl LadderView<'_> {
             let row = top.saturating_add(1);
             let frame = format!("pkt {}", event.packet_no);
             put_right(buf, area, gutter_x, row, &frame, gutter, p.dim());
-            let detail = paint::fit_text(&detail_pieces(event), span, "  ");
+            let detail = paint::fit_text(&detail_pieces(self.flow, event), span, "  ");
             self.draw_label(buf, geo, row, event.direction, &detail, style);
         }
         let embedded = if rows == 1 {
@@ -984,6 +1028,7 @@ mod tests {
             sack_permitted: true,
             timestamps: Some((1, 0)),
             fast_open: false,
+            ..Default::default()
         };
         assert_eq!(options_text(&o, false), "mss 1460, wscale 7, sackOK, TS");
         assert_eq!(options_text(&o, true), "mss1460 ws7 sack TS");

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::{App, Focus, PacketView};
 use crate::decode;
+use crate::flow::{PacketAnalysis, Severity};
 use crate::model::TimestampNs;
 
 use super::common::{cell, pane, put, scrollbar};
@@ -66,6 +67,16 @@ struct RowText {
     proto: String,
     len: String,
     info: String,
+    /// Columns at the start of `info` taken by the analysis notes, and their severity.
+    notes: Option<(usize, Severity)>,
+}
+
+/// `▲ [TCP Previous segment not captured] ` — the packet's analysis notes behind the symbol
+/// of their most serious severity (empty when the analysis found nothing).
+pub fn analysis_notes(analysis: Option<&PacketAnalysis>) -> Option<(String, Severity)> {
+    let a = analysis?;
+    let sev = a.verdicts.severity()?;
+    Some((format!("{} {}", sev.symbol(), a.notes()), sev))
 }
 
 fn row_text(
@@ -74,14 +85,20 @@ fn row_text(
     app_line: Option<&str>,
     compact: bool,
 ) -> RowText {
+    let notes = analysis_notes(p.analysis.as_ref());
+    let mut info = info_text(&p.summary, app_line, compact);
+    if let Some((text, _)) = &notes {
+        info.insert_str(0, text);
+    }
     RowText {
+        notes: notes.map(|(text, sev)| (width(&text), sev)),
         no: (p.number + 1).to_string(),
         time: relative_time(p.ts_ns, origin),
         src: addr(p.summary.src),
         dst: addr(p.summary.dst),
         proto: decode::protocol_column(&p.summary),
         len: p.len.to_string(),
-        info: info_text(&p.summary, app_line, compact),
+        info,
     }
 }
 
@@ -166,6 +183,7 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
         proto: "Proto".into(),
         len: if compact { "Len" } else { "Length" }.into(),
         info: "Info".into(),
+        notes: None,
     };
     put(buf, inside.x, inside.y, &line(&header), w, t.header());
 
@@ -185,6 +203,16 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
         // Fill the whole row so the selection bar spans the pane.
         buf.set_style(Rect::new(inside.x, y, inside.width, 1), style);
         put(buf, inside.x, y, &line(text), w, style);
+        if let Some((cols, sev)) = text.notes {
+            let cols = cols.min(info_w).min(w.saturating_sub(fixed));
+            if let (Ok(x), Ok(cols)) = (u16::try_from(fixed), u16::try_from(cols)) {
+                let mut note = t.severity(sev);
+                if selected == Some(*index) {
+                    note = t.selected(focused).patch(note);
+                }
+                buf.set_style(Rect::new(inside.x.saturating_add(x), y, cols, 1), note);
+            }
+        }
     }
     if store.is_empty() {
         let msg = if store.is_filtered() && app.has_work() {

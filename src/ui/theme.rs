@@ -11,6 +11,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::decode::LayerKind;
+use crate::flow::Severity;
 use crate::terminal::theme_config::ThemeChoice;
 
 /// The look of one drawing: every style a widget uses comes from here.
@@ -20,6 +21,21 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// A TCP analysis note in the packet list, by severity: warnings (lost segment, zero
+    /// window, out-of-order) vermillion and bold, notes (retransmission, duplicate ACK) orange,
+    /// chat (window update) dim. Without colour: bold, plain and dim; the symbol before the
+    /// notes (`▲`, `!`, `·`) carries the severity in every look.
+    pub fn severity(self, sev: Severity) -> Style {
+        let mono = self.choice.monochrome;
+        match sev {
+            Severity::Warning if mono => Style::new().add_modifier(Modifier::BOLD),
+            Severity::Warning => self.fg(VERMILLION).add_modifier(Modifier::BOLD),
+            Severity::Note if mono => Style::new(),
+            Severity::Note => self.fg(ORANGE),
+            Severity::Chat => self.dim(),
+        }
+    }
+
     pub fn new(choice: ThemeChoice) -> Theme {
         Theme { choice }
     }
