@@ -665,6 +665,7 @@ fn dump_to_file(
 }
 
 /// One packet as `dump` prints it (with the newline), in `format`.
+#[allow(clippy::too_many_arguments)] // one packet's parts and how to print them
 fn write_packet(
     out: &mut impl Write,
     format: Format,
