@@ -125,7 +125,12 @@ impl Input {
         match self {
             // `dump - < file.pcap`: stdin is a file on disk, not a stream.
             Input::File(r) if r.name() == "-" => !stdin_is_a_file(),
-            Input::File(r) => r.total_bytes().is_none(),
+            // A compressed file on disk is read through its decompressor (no known size), but
+            // it is still a file: printed in order at the end, not as it arrives.
+            Input::File(r) => {
+                r.total_bytes().is_none()
+                    && !std::fs::metadata(r.name()).is_ok_and(|m| m.is_file())
+            }
             Input::Live(_) => true,
         }
     }
