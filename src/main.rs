@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use synack::cli::commands::{self, CommandError};
-use synack::cli::{Cli, Command};
+use synack::cli::{Cli, Command, shell};
 use synack::sanitize::neutralize;
 use synack::source::Input;
 use synack::terminal::tui::{self, TuiOptions};
@@ -17,6 +17,21 @@ fn main() -> ExitCode {
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
+        Command::Completions(args) => {
+            shell::completions(args.shell, &mut std::io::stdout().lock()).map_err(CommandError::Output)
+        }
+        Command::Man(args) => match shell::man(args, &mut std::io::stdout().lock()) {
+            Ok(Some(path)) => {
+                eprintln!("synack: wrote {}", neutralize(&path.display().to_string(), true));
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) if e.is_broken_pipe() => Ok(()),
+            Err(e) => {
+                eprintln!("synack: {}", neutralize(&e.to_string(), true));
+                return ExitCode::FAILURE;
+            }
+        },
         Command::Live(args) => interactive(
             Input::Live(args.to_live_config()),
             TuiOptions {

@@ -30,6 +30,10 @@ pub enum Command {
     Interfaces,
     /// Classroom demo from captures built into synack: no files, no root, no network.
     Demo(DemoArgs),
+    /// Print a shell completion script: `source <(synack completions bash)`.
+    Completions(crate::cli::shell::CompletionsArgs),
+    /// Print the manual page (roff, every subcommand in one page), or write it with `-o DIR`.
+    Man(crate::cli::shell::ManArgs),
 }
 
 /// Look of the interactive viewer.
