@@ -178,8 +178,16 @@ impl NgState {
             if caplen > MAX_CAPLEN {
                 return Err(absurd(u64::from(caplen), u64::from(MAX_CAPLEN)));
             }
-        } else if btype == SPB_TYPE && blen - 16 > MAX_CAPLEN + 3 {
-            return Err(absurd(u64::from(blen - 16), u64::from(MAX_CAPLEN)));
+        } else if btype == SPB_TYPE {
+            // 12 bytes pass the generic check above but leave no room for the original length.
+            if blen < 16 {
+                return Err(malformed(format!(
+                    "simple packet block of {blen} bytes is shorter than its 16-byte header"
+                )));
+            }
+            if blen - 16 > MAX_CAPLEN + 3 {
+                return Err(absurd(u64::from(blen - 16), u64::from(MAX_CAPLEN)));
+            }
         }
 
         let blen = blen as usize;
