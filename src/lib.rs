@@ -28,3 +28,4 @@ pub mod terminal;
 pub mod ui;
 
 pub mod cli;
+pub mod config;

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use synack::cli::commands::{self, CommandError};
 use synack::cli::{Cli, Command, shell};
 use synack::sanitize::neutralize;
@@ -11,8 +10,23 @@ use synack::source::Input;
 use synack::terminal::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
-    let cli = parse();
+    let (mut cli, matches) = parse();
+    // Flags win over the config file, the file over the built-in defaults.
+    let settings = match synack::config::load(cli.config.as_deref()) {
+        Ok(file) => synack::config::apply(&mut cli, &matches, file.as_ref()),
+        Err(e) => {
+            eprintln!("synack: config: {}", neutralize(&e.to_string(), true));
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match &cli.command {
+        Command::Config(_) => {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            out.write_all(settings.render().as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(CommandError::Output)
+        }
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
@@ -40,6 +54,7 @@ fn main() -> ExitCode {
                 max_mem: args.max_mem,
                 theme: args.view.theme_choice(),
                 redact: args.view.redact,
+                explain: args.view.explain,
                 ..TuiOptions::default()
             },
         ),
@@ -60,7 +75,7 @@ fn main() -> ExitCode {
                     replay: Some(args.options()).filter(|o| !o.instant),
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
-                    explain: false,
+                    explain: args.view.explain,
                 },
             )
         }
@@ -88,9 +103,13 @@ fn report(e: &CommandError) -> ExitCode {
 
 /// Parses the command line; a usage error is printed terminal-safe (clap repeats the values
 /// it rejects, which may be hostile file names) with clap's exit status.
-fn parse() -> Cli {
-    match Cli::try_parse() {
-        Ok(cli) => cli,
+fn parse() -> (Cli, clap::ArgMatches) {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    match Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)))
+    {
+        Ok(parsed) => parsed,
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => {
             let text = e.render().to_string();
