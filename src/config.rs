@@ -120,7 +120,10 @@ impl FileConfig {
             let theme = <ThemeName as clap::ValueEnum>::from_str(&name, true).map_err(|_| {
                 err(
                     Some(line),
-                    format!("theme `{}` is not one of: default, contrast", crate::sanitize::sanitize(&name)),
+                    format!(
+                        "theme `{}` is not one of: default, contrast",
+                        crate::sanitize::sanitize(&name)
+                    ),
                 )
             })?;
             cfg.theme = Some((theme, line));
@@ -270,9 +273,21 @@ impl Settings {
             out.push_str(&format!("{k:<10}= {v:<12} # {o}\n"));
         };
         line("theme", format!("{theme:?}"), &self.theme.origin);
-        line("speed", format!("{:?}", self.speed.value), &self.speed.origin);
-        line("max_gap", format!("{:?}", self.max_gap.value), &self.max_gap.origin);
-        line("explain", self.explain.value.to_string(), &self.explain.origin);
+        line(
+            "speed",
+            format!("{:?}", self.speed.value),
+            &self.speed.origin,
+        );
+        line(
+            "max_gap",
+            format!("{:?}", self.max_gap.value),
+            &self.max_gap.origin,
+        );
+        line(
+            "explain",
+            self.explain.value.to_string(),
+            &self.explain.origin,
+        );
         line("redact", self.redact.value.to_string(), &self.redact.origin);
         line("interface", iface, &self.interface.origin);
         out
@@ -281,7 +296,11 @@ impl Settings {
 
 /// Fills what the command line left unset from the file (or keeps the defaults), so every
 /// command sees one set of values. Returns the effective settings of `synack config`.
-pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches, file: Option<&FileConfig>) -> Settings {
+pub fn apply(
+    cli: &mut crate::cli::Cli,
+    matches: &clap::ArgMatches,
+    file: Option<&FileConfig>,
+) -> Settings {
     use crate::cli::Command;
     let sub = matches.subcommand().map(|(_, m)| m);
     let given = |id: &str| {
@@ -418,7 +437,10 @@ mod tests {
             let e = parse(text).expect_err(text);
             assert_eq!(e.line, Some(line), "{text:?}: {e}");
             let msg = e.to_string();
-            assert!(msg.starts_with(&format!("/cfg/config.toml:{line}: ")), "{msg}");
+            assert!(
+                msg.starts_with(&format!("/cfg/config.toml:{line}: ")),
+                "{msg}"
+            );
             assert!(msg.contains(needle), "{text:?}: {msg}");
         }
     }
@@ -449,7 +471,11 @@ mod tests {
         match applied(&["synack", "live", "-i", "lo", "--theme", "default"], file).command {
             Command::Live(l) => {
                 assert_eq!(l.capture.interface.as_deref(), Some("lo"));
-                assert_eq!(l.view.theme, ThemeName::Default, "explicit default flag wins");
+                assert_eq!(
+                    l.view.theme,
+                    ThemeName::Default,
+                    "explicit default flag wins"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -474,10 +500,16 @@ mod tests {
             },
         );
         let text = s.render();
-        assert!(text.contains("explain   = true         # file /cfg/config.toml:1"), "{text}");
+        assert!(
+            text.contains("explain   = true         # file /cfg/config.toml:1"),
+            "{text}"
+        );
         assert!(text.contains("interface = \"eth0\""), "{text}");
         assert!(text.contains("# flag"), "{text}");
-        assert!(text.contains("speed     = 1.0          # default"), "{text}");
+        assert!(
+            text.contains("speed     = 1.0          # default"),
+            "{text}"
+        );
         // The printout (comments aside) is itself a valid config file.
         assert!(FileConfig::parse(Path::new("x"), &text.replace("\"\"", "\"lo\"")).is_ok());
     }

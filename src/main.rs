@@ -31,12 +31,14 @@ fn main() -> ExitCode {
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
-        Command::Completions(args) => {
-            shell::completions(args.shell, &mut std::io::stdout().lock()).map_err(CommandError::Output)
-        }
+        Command::Completions(args) => shell::completions(args.shell, &mut std::io::stdout().lock())
+            .map_err(CommandError::Output),
         Command::Man(args) => match shell::man(args, &mut std::io::stdout().lock()) {
             Ok(Some(path)) => {
-                eprintln!("synack: wrote {}", neutralize(&path.display().to_string(), true));
+                eprintln!(
+                    "synack: wrote {}",
+                    neutralize(&path.display().to_string(), true)
+                );
                 Ok(())
             }
             Ok(None) => Ok(()),

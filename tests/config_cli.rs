@@ -29,15 +29,35 @@ fn print_shows_defaults_file_values_and_flags() {
     let out = synack(xdg.path(), &["config", "--print", "--speed", "2"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{out:?}");
-    let theme = text.lines().find(|l| l.starts_with("theme")).expect("theme line");
-    assert!(theme.contains("\"contrast\"") && theme.contains(&format!("{}:2", file.display())), "{theme}");
-    let speed = text.lines().find(|l| l.starts_with("speed")).expect("speed line");
-    assert!(speed.contains("2.0") && speed.ends_with("# flag"), "{speed}");
+    let theme = text
+        .lines()
+        .find(|l| l.starts_with("theme"))
+        .expect("theme line");
+    assert!(
+        theme.contains("\"contrast\"") && theme.contains(&format!("{}:2", file.display())),
+        "{theme}"
+    );
+    let speed = text
+        .lines()
+        .find(|l| l.starts_with("speed"))
+        .expect("speed line");
+    assert!(
+        speed.contains("2.0") && speed.ends_with("# flag"),
+        "{speed}"
+    );
 
     // --config FILE replaces the XDG file.
     let other = xdg.path().join("other.toml");
     fs::write(&other, "max_gap = 0.25\n").expect("write");
-    let out = synack(xdg.path(), &["config", "--print", "--config", other.to_str().expect("utf-8")]);
+    let out = synack(
+        xdg.path(),
+        &[
+            "config",
+            "--print",
+            "--config",
+            other.to_str().expect("utf-8"),
+        ],
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("theme     = \"default\""), "{text}");
     assert!(text.contains("max_gap   = 0.25"), "{text}");
@@ -54,13 +74,25 @@ fn a_wrong_key_or_value_names_the_file_and_line() {
     ] {
         fs::write(&bad, text).expect("write");
         // Any command reads the config first, so even `dump` refuses a broken file.
-        let out = synack(xdg.path(), &["--config", bad.to_str().expect("utf-8"), "interfaces"]);
+        let out = synack(
+            xdg.path(),
+            &["--config", bad.to_str().expect("utf-8"), "interfaces"],
+        );
         assert!(!out.status.success(), "{text:?} accepted");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&format!("{}:{line}: ", bad.display())), "{text:?}: {err}");
-        assert!(err.contains(word) || err.contains("boolean"), "{text:?}: {err}");
+        assert!(
+            err.contains(&format!("{}:{line}: ", bad.display())),
+            "{text:?}: {err}"
+        );
+        assert!(
+            err.contains(word) || err.contains("boolean"),
+            "{text:?}: {err}"
+        );
     }
-    let missing = synack(xdg.path(), &["config", "--print", "--config", "/nonexistent/x.toml"]);
+    let missing = synack(
+        xdg.path(),
+        &["config", "--print", "--config", "/nonexistent/x.toml"],
+    );
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/x.toml"));
 }
@@ -76,6 +108,9 @@ fn the_config_applies_to_commands_and_flags_override_it() {
     let masked = synack(xdg.path(), &["dump", capture.to_str().expect("utf-8")]);
     assert!(plain.status.success() && masked.status.success());
     assert_ne!(plain.stdout, masked.stdout, "redact = true had no effect");
-    let explicit = synack(xdg.path(), &["dump", "--redact", capture.to_str().expect("utf-8")]);
+    let explicit = synack(
+        xdg.path(),
+        &["dump", "--redact", capture.to_str().expect("utf-8")],
+    );
     assert_eq!(masked.stdout, explicit.stdout, "file and flag redact alike");
 }

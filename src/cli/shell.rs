@@ -76,7 +76,12 @@ pub fn man_page() -> io::Result<Vec<u8>> {
             continue;
         }
         let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-        writeln!(out, ".TP\n\\fBsynack {}\\fR\n{}", sub.get_name(), roff_text(&about))?;
+        writeln!(
+            out,
+            ".TP\n\\fBsynack {}\\fR\n{}",
+            sub.get_name(),
+            roff_text(&about)
+        )?;
     }
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         if sub.get_name() == "help" {
@@ -164,14 +169,32 @@ mod tests {
     #[test]
     fn man_page_has_a_section_per_subcommand_with_its_options() {
         let page = String::from_utf8(man_page().expect("rendered")).expect("utf-8");
-        assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{}", &page[..80]);
+        assert!(
+            page.starts_with(".ie") || page.starts_with(".TH"),
+            "{}",
+            &page[..80]
+        );
         assert!(page.contains(".TH synack 1"), "title line");
-        for sub in ["LIVE", "REPLAY", "DUMP", "FLOWS", "INTERFACES", "DEMO", "MAN"] {
+        for sub in [
+            "LIVE",
+            "REPLAY",
+            "DUMP",
+            "FLOWS",
+            "INTERFACES",
+            "DEMO",
+            "MAN",
+        ] {
             assert!(page.contains(&format!(".SH \"SYNACK {sub}\"")), "no {sub}");
         }
         assert!(!page.contains("SYNACK HELP"));
-        assert!(page.contains("\\fBsynack replay\\fR"), "subcommands listed as typed");
-        assert!(!page.contains("synack\\-live(1)"), "no pointers to pages that do not exist");
+        assert!(
+            page.contains("\\fBsynack replay\\fR"),
+            "subcommands listed as typed"
+        );
+        assert!(
+            !page.contains("synack\\-live(1)"),
+            "no pointers to pages that do not exist"
+        );
         // Options of subcommands are in the page, as roff (`\-` is a hyphen there).
         for flag in [r"\-\-max\-gap", r"\-\-spool\-max", r"\-\-idle\-timeout"] {
             assert!(page.contains(flag), "no {flag}");
