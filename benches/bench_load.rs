@@ -67,10 +67,16 @@ pub struct BenchLoadArgs {
     /// (the deterministic rebuild).
     #[arg(long, value_name = "N", conflicts_with = "live")]
     pub jump: Option<usize>,
+    /// Once loaded, type this display filter in the `/` bar and time it: from Enter to the
+    /// first draw with the pass over, a scripted user pressing ↓ every 20 ms meanwhile.
+    #[arg(long, value_name = "FILTER", conflicts_with_all = ["live", "jump"])]
+    pub filter: Option<String>,
 }
 
 /// How often the scripted user presses ↓ while the file loads.
 const KEY_EVERY: Duration = Duration::from_millis(50);
+/// How often the scripted user presses ↓ while a display filter is applied.
+const FILTER_KEY_EVERY: Duration = Duration::from_millis(20);
 /// Give up on a load that takes longer than this.
 const LOAD_LIMIT: Duration = Duration::from_secs(600);
 
@@ -104,6 +110,27 @@ pub struct Report {
     /// With `--jump N`: N, the time from the `:` prompt's Enter to the end of the next draw,
     /// the packets released then and the selected packet's number.
     pub jump: Option<JumpReport>,
+    /// With `--filter`: what applying it measured.
+    pub filter: Option<FilterReport>,
+}
+
+/// What applying a display filter to the loaded file measured.
+#[derive(Clone, Debug, Default)]
+pub struct FilterReport {
+    pub filter: String,
+    /// From Enter to the end of the first draw after the pass was over.
+    pub time: Duration,
+    /// Packets listed and loaded.
+    pub shown: usize,
+    pub loaded: usize,
+    /// Keys pressed during the pass, and the average and longest wait (press to draw).
+    pub keys: usize,
+    pub key_avg: Duration,
+    pub key_max: Duration,
+    /// Draws during the pass.
+    pub draws: usize,
+    /// Bytes of the filter's result.
+    pub result_bytes: usize,
 }
 
 /// What a timed `:` jump in a paced replay measured.
@@ -151,6 +178,21 @@ impl Report {
             Some(b) => writeln!(out, "bytes_per_packet_beyond_file {b:.1}")?,
             None => writeln!(out, "bytes_per_packet_beyond_file n/a")?,
         }
+        if let Some(f) = &self.filter {
+            writeln!(out, "filter {}", f.filter)?;
+            writeln!(out, "filter_s {:.3}", f.time.as_secs_f64())?;
+            writeln!(out, "filter_shown {}", f.shown)?;
+            writeln!(out, "filter_loaded {}", f.loaded)?;
+            writeln!(out, "filter_draws {}", f.draws)?;
+            writeln!(out, "filter_keys {}", f.keys)?;
+            writeln!(out, "filter_key_avg_ms {:.2}", ms(f.key_avg))?;
+            writeln!(out, "filter_key_max_ms {:.2}", ms(f.key_max))?;
+            writeln!(
+                out,
+                "filter_result_bytes_per_packet {:.2}",
+                f.result_bytes as f64 / f.loaded.max(1) as f64
+            )?;
+        }
         if let Some(j) = &self.jump {
             writeln!(out, "jump_to {}", j.target)?;
             writeln!(out, "jump_s {:.3}", j.time.as_secs_f64())?;
@@ -182,6 +224,10 @@ struct DrawLog {
     draws: Vec<(Instant, Instant)>,
     /// End of the first draw whose packet list had a packet.
     first_with_packets: Option<Instant>,
+    /// While timing a filter: the end of the first draw whose status bar says `shown` and no
+    /// longer `filtering`.
+    watch_filter: bool,
+    filter_done: Option<Instant>,
 }
 
 /// `TestBackend` that timestamps each draw: `Terminal::draw` asks for the size first (to
@@ -192,6 +238,16 @@ struct TimedBackend {
 }
 
 impl TimedBackend {
+    /// Whether the status bar (last row) says `shown N of M` and not `filtering`.
+    fn filter_over(&self) -> bool {
+        let buf = self.inner.buffer();
+        let y = buf.area.height.saturating_sub(1);
+        let row: String = (0..buf.area.width)
+            .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_string()))
+            .collect();
+        row.contains("shown ") && !row.contains("filtering")
+    }
+
     /// Whether the screen's "Packets (N)" title shows a non-zero N.
     fn lists_a_packet(&self) -> bool {
         let buf = self.inner.buffer();
@@ -247,7 +303,15 @@ impl Backend for TimedBackend {
         let end = Instant::now();
         let first_missing = self.log.borrow().first_with_packets.is_none();
         let lists = first_missing && self.lists_a_packet();
+        let watching = {
+            let log = self.log.borrow();
+            log.watch_filter && log.filter_done.is_none()
+        };
+        let filter_over = watching && self.filter_over();
         let mut log = self.log.borrow_mut();
+        if filter_over {
+            log.filter_done = Some(end);
+        }
         if let Some(start) = log.started.take() {
             log.draws.push((start, end));
         }
@@ -273,6 +337,8 @@ struct LoadingUser {
     loaded_at: Option<Instant>,
     /// Live: end at this time instead of when the app is idle.
     until: Option<Instant>,
+    /// How often a key is pressed.
+    every: Duration,
 }
 
 impl EventSource for LoadingUser {
@@ -300,7 +366,7 @@ impl EventSource for LoadingUser {
             std::thread::sleep(self.next_key - now);
         }
         let pressed = self.next_key;
-        self.next_key = pressed + KEY_EVERY;
+        self.next_key = pressed + self.every;
         self.keys.push((pressed, Instant::now()));
         Ok(Some(Msg::Key(Key::Down)))
     }
@@ -322,7 +388,7 @@ fn scroll_key(i: usize) -> Key {
 /// Loads `path` through the viewer's path into a `width`×`height` `TestBackend`, then renders
 /// `frames` frames while scrolling.
 pub fn run(path: &Path, frames: usize, width: u16, height: u16) -> Result<Report, TuiError> {
-    run_with(path, frames, width, height, None)
+    run_with(path, frames, width, height, None, None)
 }
 
 /// [`run`]; with `jump` Some(N) the file is loaded as `synack replay --paused` would load it
@@ -334,6 +400,7 @@ pub fn run_with(
     width: u16,
     height: u16,
     jump: Option<usize>,
+    filter: Option<&str>,
 ) -> Result<Report, TuiError> {
     let rss_before = peak_rss();
     let t0 = Instant::now();
@@ -383,6 +450,7 @@ pub fn run_with(
         done: Arc::clone(&done),
         loaded_at: None,
         until: None,
+        every: KEY_EVERY,
     };
     tui::run_loop(&mut terminal, &mut user, &mut feed, &done, &mut app)?;
     handle.join();
@@ -412,6 +480,18 @@ pub fn run_with(
         report.loading_keys = waits.len();
         report.loading_key_max = waits.iter().copied().max().unwrap_or_default();
         report.loading_key_avg = average(&waits);
+    }
+
+    if let Some(text) = filter {
+        // The file is read: the loop gets a source that has nothing more to say.
+        let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+        drop(tx);
+        let mut idle = Feed {
+            rx: &rx,
+            drops: Box::new(Drops::default),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        report.filter = Some(time_filter(&mut app, &mut terminal, &mut idle, &log, text)?);
     }
 
     if let Some(target) = jump {
@@ -456,6 +536,63 @@ pub fn run_with(
     Ok(report)
 }
 
+/// Types `text` in the `/` bar of the loaded `app` and runs the main loop until the pass is
+/// over and the loop idles, a scripted user pressing ↓ every [`FILTER_KEY_EVERY`].
+fn time_filter<T: Into<Msg>>(
+    app: &mut App,
+    terminal: &mut Terminal<TimedBackend>,
+    feed: &mut Feed<'_, T>,
+    log: &Rc<RefCell<DrawLog>>,
+    text: &str,
+) -> Result<FilterReport, TuiError> {
+    app.update(Msg::Key(Key::Char('/')));
+    for c in text.chars() {
+        app.update(Msg::Key(Key::Char(c)));
+    }
+    {
+        let mut l = log.borrow_mut();
+        l.draws.clear();
+        l.watch_filter = true;
+        l.filter_done = None;
+    }
+    let t0 = Instant::now();
+    app.update(Msg::Key(Key::Enter));
+    let done = Arc::new(AtomicBool::new(false));
+    let mut user = LoadingUser {
+        started: t0,
+        next_key: t0 + FILTER_KEY_EVERY,
+        keys: Vec::new(),
+        done: Arc::clone(&done),
+        loaded_at: None,
+        until: None,
+        every: FILTER_KEY_EVERY,
+    };
+    tui::run_loop(terminal, &mut user, feed, &done, app)?;
+    let log = log.borrow();
+    let finished = log.filter_done.unwrap_or_else(Instant::now);
+    let during: Vec<(Instant, Instant)> = user
+        .keys
+        .iter()
+        .copied()
+        .filter(|(pressed, _)| *pressed < finished)
+        .collect();
+    let waits = key_waits(&during, &log.draws);
+    Ok(FilterReport {
+        filter: text.to_string(),
+        time: finished.duration_since(t0),
+        shown: app.shown().len(),
+        loaded: app.store().len(),
+        keys: waits.len(),
+        key_avg: average(&waits),
+        key_max: waits.iter().copied().max().unwrap_or_default(),
+        draws: log.draws.iter().filter(|(s, _)| *s < finished).count(),
+        result_bytes: app
+            .finder()
+            .packet_filter()
+            .map_or(0, synack::app::FilterPass::result_bytes),
+    })
+}
+
 fn main() -> ExitCode {
     match bench(&BenchLoadArgs::parse()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -481,7 +618,14 @@ fn bench(args: &BenchLoadArgs) -> Result<(), CommandError> {
             report.write(&mut out).map_err(CommandError::Output)
         }
         (None, Some(file)) => {
-            let report = run_with(file, args.frames, args.width, args.height, args.jump)?;
+            let report = run_with(
+                file,
+                args.frames,
+                args.width,
+                args.height,
+                args.jump,
+                args.filter.as_deref(),
+            )?;
             report.write(&mut out).map_err(CommandError::Output)
         }
         (None, None) => Ok(()),
@@ -576,6 +720,7 @@ pub fn run_live(
         done: Arc::clone(&done),
         loaded_at: None,
         until: Some(t0 + seconds),
+        every: KEY_EVERY,
     };
     tui::run_loop(&mut terminal, &mut user, &mut feed, &done, &mut app)?;
     let elapsed = t0.elapsed();
@@ -651,7 +796,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/assets/demo/busy.pcap"
         ));
-        let r = run_with(path, 2, 120, 40, Some(200)).expect("bench runs");
+        let r = run_with(path, 2, 120, 40, Some(200), None).expect("bench runs");
         let j = r.jump.clone().expect("a jump was timed");
         assert_eq!((j.target, j.released, j.selected), (200, 200, Some(200)));
         let mut out = Vec::new();
@@ -659,6 +804,30 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("jump_to 200\njump_s "), "{text}");
         assert!(text.contains("jump_selected 200\n"), "{text}");
+    }
+
+    #[test]
+    fn times_a_display_filter_and_the_keys_during_it() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/demo/busy.pcap"
+        ));
+        let r = run_with(path, 2, 120, 40, None, Some("tcp.flags.syn == 1")).expect("bench runs");
+        let f = r.filter.clone().expect("a filter was timed");
+        assert_eq!(f.loaded, 339);
+        assert!(f.shown > 0 && f.shown < 339, "{f:?}");
+        assert!(f.result_bytes <= 339 * 4, "{f:?}");
+        let mut out = Vec::new();
+        r.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("filter tcp.flags.syn == 1\nfilter_s "),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("filter_shown {}\n", f.shown)),
+            "{text}"
+        );
     }
 
     #[test]

@@ -359,7 +359,7 @@ pub fn apply(
             a.speed = s.speed.value;
             s
         }
-        Command::Dump(crate::cli::DumpArgs { stream })
+        Command::Dump(crate::cli::DumpArgs { stream, .. })
         | Command::Flows(crate::cli::FlowsArgs { stream, .. }) => {
             let s = resolve(
                 file,

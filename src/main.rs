@@ -1,6 +1,8 @@
 //! synack's entry point: parse the command line, run the command, turn any error into one clear
 //! message and a non-zero exit status. Everything else lives in the library.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use synack::cli::commands::{self, CommandError};
@@ -10,7 +12,14 @@ use synack::source::Input;
 use synack::terminal::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
-    let (mut cli, matches) = parse();
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let (mut cli, matches) = match Cli::command()
+        .try_get_matches_from(synack::cli::normalize_args(std::env::args_os()))
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)))
+    {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error(&e),
+    };
     // Flags win over the config file, the file over the built-in defaults.
     let settings = match synack::config::load(cli.config.as_deref()) {
         Ok(file) => synack::config::apply(&mut cli, &matches, file.as_ref()),
@@ -48,20 +57,26 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
-        Command::Live(args) => interactive(
-            Input::Live(args.to_live_config()),
-            TuiOptions {
-                max_flows: args.max_flows,
-                max_packets: Some(args.max_packets),
-                max_mem: args.max_mem,
-                theme: args.view.theme_choice(),
-                redact: args.view.redact,
-                explain: args.view.explain,
-                ..TuiOptions::default()
-            },
-        ),
+        Command::Live(args) => view_filter(&args.view).and_then(|filter| {
+            interactive(
+                Input::Live(args.to_live_config()),
+                TuiOptions {
+                    max_flows: args.max_flows,
+                    max_packets: Some(args.max_packets),
+                    max_mem: args.max_mem,
+                    theme: args.view.theme_choice(),
+                    redact: args.view.redact,
+                    explain: args.view.explain,
+                    filter,
+                    history: synack::app::history::default_path(),
+                    // Quitting loses a capture that -w does not save: ask first.
+                    confirm_quit: args.capture.write.is_none(),
+                    ..TuiOptions::default()
+                },
+            )
+        }),
         Command::Replay(args) if args.print => commands::replay_print(args),
-        Command::Replay(args) => {
+        Command::Replay(args) => view_filter(&args.view).and_then(|filter| {
             let input = if args.file.as_os_str() == "-" {
                 Input::Stdin
             } else {
@@ -78,9 +93,12 @@ fn main() -> ExitCode {
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
                     explain: args.view.explain,
+                    filter,
+                    history: synack::app::history::default_path(),
+                    confirm_quit: false,
                 },
             )
-        }
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,25 +118,61 @@ fn report(e: &CommandError) -> ExitCode {
     // Names inside the message were sanitized where it was made; this makes sure nothing
     // else in it can act on the terminal, without escaping those escapes again.
     eprintln!("synack: {}", neutralize(&e.to_string(), true));
+    if let CommandError::Filter(f) = e {
+        eprintln!("{}", f.caret());
+        return ExitCode::from(2);
+    }
+    if matches!(e, CommandError::Usage(_)) {
+        return ExitCode::from(2);
+    }
     ExitCode::FAILURE
 }
 
-/// Parses the command line; a usage error is printed terminal-safe (clap repeats the values
-/// it rejects, which may be hostile file names) with clap's exit status.
-fn parse() -> (Cli, clap::ArgMatches) {
-    use clap::{CommandFactory as _, FromArgMatches as _};
-    match Cli::command()
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)))
-    {
-        Ok(parsed) => parsed,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => {
-            let text = e.render().to_string();
-            eprint!("{}", neutralize(&text, true));
-            std::process::exit(e.exit_code());
-        }
+/// The viewer's `-Y`, compiled (a bad filter stops before the terminal is taken over).
+fn view_filter(
+    view: &synack::cli::ViewOpts,
+) -> Result<Option<std::sync::Arc<synack::filter::Filter>>, CommandError> {
+    view.display_filter
+        .as_deref()
+        .map(|f| synack::filter::Filter::compile(f).map(std::sync::Arc::new))
+        .transpose()
+        .map_err(CommandError::Filter)
+}
+
+/// A command line clap rejects. For an unknown flag, clap's tip (`use -- -r`) would pass the
+/// flag as a file name; say instead which synack option does the job.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !e.use_stderr() {
+        // --help and --version.
+        e.exit();
     }
+    if !matches!(e.kind(), ErrorKind::UnknownArgument) {
+        // clap repeats the values it rejects, which may be hostile file names.
+        eprint!("{}", neutralize(&e.render().to_string(), true));
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    let flag = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let text = e.render().to_string();
+    let mut blank = false;
+    for line in text.lines() {
+        if line.contains("'-- ") || line.contains("`-- ") || (blank && line.is_empty()) {
+            continue;
+        }
+        blank = line.is_empty();
+        eprintln!("{}", neutralize(line, true));
+    }
+    match synack::cli::flag_advice(&flag) {
+        Some(advice) => eprintln!(
+            "synack: {} is not a synack option: {advice}",
+            neutralize(&flag, true)
+        ),
+        None => eprintln!("synack: run `synack help` for the options"),
+    }
+    ExitCode::from(2)
 }
 
 /// Runs the interactive viewer; its errors join the commands' (printed after the terminal is

@@ -55,6 +55,11 @@ impl LinkType {
                 | Self::IPV4
                 | Self::IPV6
                 | Self::LINUX_SLL2
+        ) || matches!(
+            // PPP, FDDI, PPP-HDLC, Cisco HDLC, 802.11 (plain, Prism, radiotap, AVS, PPI),
+            // PPP with direction, NFLOG: see `decode::links`.
+            self.0,
+            9 | 10 | 50 | 104 | 105 | 119 | 127 | 163 | 192 | 204 | 239
         )
     }
 }

@@ -4,7 +4,9 @@
 //! (IPv4 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, then 198.18.0.0/15 and 240.0.0.0/4
 //! once those run out; IPv6 2001:db8::/32; MACs 02:00:00:xx:xx:xx, locally administered),
 //! numbered in order of first appearance. Addresses that identify nobody keep their value:
-//! unspecified, loopback, broadcast and multicast. Pure; depends on std only.
+//! unspecified, loopback, broadcast and multicast. Pure; depends on std (and on
+//! `decode::FieldValue`, so that decoded address fields are masked from their value as data,
+//! without parsing their text).
 //!
 //! [`Redactor::text`] rewrites the addresses it finds in free text (info lines, field values,
 //! whole `dump` lines): dotted IPv4 (also `a.b.c.d.port` and `a.b.c.d:port`), IPv6 (also
@@ -88,136 +90,273 @@ impl Redactor {
             .or_insert_with(|| Ipv6Addr::from(0x2001_0db8_u128 << 96 | n))
     }
 
+    /// The stand-in's bytes for a decoded field that carries an address (IP or MAC) as data;
+    /// None for other values (ports are not masked).
+    pub fn stand_in_bytes(&mut self, value: crate::decode::FieldValue) -> Option<Vec<u8>> {
+        use crate::decode::FieldValue;
+        match value {
+            FieldValue::Ip(ip) => Some(match self.ip(&ip) {
+                IpAddr::V4(a) => a.octets().to_vec(),
+                IpAddr::V6(a) => a.octets().to_vec(),
+            }),
+            FieldValue::Mac(m) => Some(self.mac(m).to_vec()),
+            FieldValue::Port(_) => None,
+        }
+    }
+
+    /// [`Redactor::stand_in_bytes`] without giving out new stand-ins (what drawing uses, see
+    /// [`Redactor::text_known`]).
+    pub fn stand_in_bytes_known(&self, value: crate::decode::FieldValue) -> Option<Vec<u8>> {
+        use crate::decode::FieldValue;
+        match value {
+            FieldValue::Ip(ip) => Some(match self.ip_known(&ip) {
+                IpAddr::V4(a) => a.octets().to_vec(),
+                IpAddr::V6(a) => a.octets().to_vec(),
+            }),
+            FieldValue::Mac(m) => Some(self.mac_known(m).to_vec()),
+            FieldValue::Port(_) => None,
+        }
+    }
+
     /// `text` with every address found in it replaced by its stand-in (see the module notes
     /// for what is recognised). Everything else is copied unchanged.
     pub fn text(&mut self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        let mut prev: Option<char> = None;
-        while let Some(start) = rest.find(is_addr_char) {
-            let (before, from) = rest.split_at(start);
-            out.push_str(before);
-            if let Some(c) = before.chars().next_back() {
-                prev = Some(c);
-            }
-            let len = from.find(|c: char| !is_addr_char(c)).unwrap_or(from.len());
-            let (run, after) = from.split_at(len);
-            let next = after.chars().next();
-            let bounded = !prev.is_some_and(is_word_char) && !next.is_some_and(is_word_char);
-            match bounded.then(|| self.rewrite_run(run)).flatten() {
-                Some(s) => out.push_str(&s),
-                None => out.push_str(run),
-            }
-            prev = run.chars().next_back();
-            rest = after;
-        }
-        out.push_str(rest);
-        out
+        text_with(self, text)
     }
 
-    /// Masks, in place, every address written as ASCII text inside `bytes` (a payload's
-    /// `Host: 10.77.1.2`, an IPv6 literal, a MAC): the hex and ASCII columns of a packet
-    /// must not show what the decoded fields hide. The byte count stays the same: the
-    /// stand-in's text when it has the same length, else the address with every digit
-    /// written `x` (`x.x.x.x`), separators kept.
+    /// Masks, in place, every address written as ASCII text inside `bytes` (see
+    /// `mask_text_in_bytes_with`), giving out stand-ins.
     pub fn mask_text_in_bytes(&mut self, bytes: &mut [u8]) {
-        let is_addr = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let mut i = 0;
-        while i < bytes.len() {
-            if !bytes.get(i).copied().is_some_and(is_addr) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while bytes.get(i).copied().is_some_and(is_addr) {
-                i += 1;
-            }
-            let glued = start
-                .checked_sub(1)
-                .and_then(|p| bytes.get(p))
-                .is_some_and(|&b| is_word(b))
-                || bytes.get(i).is_some_and(|&b| is_word(b));
-            if glued {
-                continue;
-            }
-            let Some(run) = bytes
-                .get(start..i)
-                .and_then(|r| std::str::from_utf8(r).ok())
-            else {
-                continue;
-            };
-            let Some(masked) = self.rewrite_run(run) else {
-                continue;
-            };
-            let replacement: Vec<u8> = if masked.len() == run.len() {
-                masked.into_bytes()
-            } else {
-                run.bytes()
-                    .map(|b| if b.is_ascii_hexdigit() { b'x' } else { b })
-                    .collect()
-            };
-            if let Some(target) = bytes.get_mut(start..i) {
-                target.copy_from_slice(&replacement);
-            }
-        }
+        mask_text_in_bytes_with(self, bytes)
     }
 
-    /// The run of address characters with its address masked, or None when it holds none.
-    fn rewrite_run(&mut self, run: &str) -> Option<String> {
-        // Trailing delimiters (`10.0.0.1.80:` in a dump line, a full stop) are kept as they are.
-        let core = run.trim_end_matches([':', '.']);
-        let tail = &run[core.len()..];
-        let masked = self.rewrite_core(core)?;
-        Some(format!("{masked}{tail}"))
+    /// [`Redactor::mask_text_in_bytes`] without giving out new stand-ins (what drawing uses,
+    /// see [`Redactor::text_known`]).
+    pub fn mask_text_in_bytes_known(&self, bytes: &mut [u8]) {
+        mask_text_in_bytes_with(&mut Known(self), bytes)
     }
 
-    fn rewrite_core(&mut self, core: &str) -> Option<String> {
-        if let Some(s) = self.rewrite_v4(core) {
-            return Some(s);
-        }
-        if core.matches(':').count() < 2 {
-            return None;
-        }
-        if let Some(mac) = parse_mac(core) {
-            return Some(mac_text(self.mac(mac)));
-        }
-        if let Ok(a) = core.parse::<Ipv6Addr>() {
-            return Some(self.v6(a).to_string());
-        }
-        // tcpdump writes an IPv6 endpoint as `addr.port`.
-        let (addr, port) = core.rsplit_once('.')?;
-        if !is_port(port) {
-            return None;
-        }
-        let a = addr.parse::<Ipv6Addr>().ok()?;
-        Some(format!("{}.{port}", self.v6(a)))
+    /// Like [`Redactor::text`] without giving out new stand-ins: what drawing uses, so the
+    /// screen never changes the numbering (every address on screen was registered when its
+    /// packet was released). An address never registered still never shows: it becomes the
+    /// range's unnumbered stand-in (`192.0.2.0`, `2001:db8::`, `02:00:00:00:00:00`).
+    pub fn text_known(&self, text: &str) -> String {
+        text_with(&mut Known(self), text)
     }
 
-    /// `a.b.c.d`, `a.b.c.d.port` or `a.b.c.d:port`.
-    fn rewrite_v4(&mut self, core: &str) -> Option<String> {
-        let (addr, sep, port) = match core.split_once(':') {
-            Some((a, p)) => (a, ":", Some(p)),
-            None => match core.match_indices('.').nth(3) {
-                Some((i, _)) => (&core[..i], ".", Some(&core[i + 1..])),
-                None => (core, "", None),
-            },
+    /// [`Redactor::socket`] without giving out new stand-ins (see [`Redactor::text_known`]).
+    pub fn socket_known(&self, addr: &SocketAddr) -> SocketAddr {
+        let mut k = Known(self);
+        let ip = match addr.ip() {
+            IpAddr::V4(a) => IpAddr::V4(k.v4(a)),
+            IpAddr::V6(a) => IpAddr::V6(k.v6(a)),
         };
-        if port.is_some_and(|p| !is_port(p)) || addr.split('.').count() != 4 {
-            return None;
+        SocketAddr::new(ip, addr.port())
+    }
+
+    /// [`Redactor::ip`] without giving out new stand-ins (see [`Redactor::text_known`]).
+    pub fn ip_known(&self, addr: &IpAddr) -> IpAddr {
+        let mut k = Known(self);
+        match addr {
+            IpAddr::V4(a) => IpAddr::V4(k.v4(*a)),
+            IpAddr::V6(a) => IpAddr::V6(k.v6(*a)),
         }
-        if !addr
-            .split('.')
-            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return None;
+    }
+
+    /// [`Redactor::mac`] without giving out new stand-ins (see [`Redactor::text_known`]).
+    pub fn mac_known(&self, mac: [u8; 6]) -> [u8; 6] {
+        Known(self).mac(mac)
+    }
+}
+
+/// How an address is masked: by giving out stand-ins ([`Redactor`]) or only looking them up
+/// ([`Known`]).
+trait Mask {
+    fn v4(&mut self, a: Ipv4Addr) -> Ipv4Addr;
+    fn v6(&mut self, a: Ipv6Addr) -> Ipv6Addr;
+    fn mac(&mut self, mac: [u8; 6]) -> [u8; 6];
+}
+
+impl Mask for Redactor {
+    fn v4(&mut self, a: Ipv4Addr) -> Ipv4Addr {
+        Redactor::v4(self, a)
+    }
+    fn v6(&mut self, a: Ipv6Addr) -> Ipv6Addr {
+        Redactor::v6(self, a)
+    }
+    fn mac(&mut self, mac: [u8; 6]) -> [u8; 6] {
+        Redactor::mac(self, mac)
+    }
+}
+
+/// Looks stand-ins up without adding any.
+struct Known<'a>(&'a Redactor);
+
+impl Mask for Known<'_> {
+    fn v4(&mut self, a: Ipv4Addr) -> Ipv4Addr {
+        if a.is_unspecified() || a.is_loopback() || a.is_broadcast() || a.is_multicast() {
+            return a;
         }
-        let a = addr.parse::<Ipv4Addr>().ok()?;
-        let masked = self.v4(a);
-        Some(match port {
-            Some(p) => format!("{masked}{sep}{p}"),
-            None => masked.to_string(),
-        })
+        self.0
+            .v4
+            .get(&a)
+            .copied()
+            .unwrap_or(Ipv4Addr::new(192, 0, 2, 0))
+    }
+    fn v6(&mut self, a: Ipv6Addr) -> Ipv6Addr {
+        if a.is_unspecified() || a.is_loopback() || a.is_multicast() {
+            return a;
+        }
+        if let Some(v4) = a.to_ipv4_mapped() {
+            return self.v4(v4).to_ipv6_mapped();
+        }
+        self.0
+            .v6
+            .get(&a)
+            .copied()
+            .unwrap_or(Ipv6Addr::from(0x2001_0db8_u128 << 96))
+    }
+    fn mac(&mut self, mac: [u8; 6]) -> [u8; 6] {
+        if mac == [0; 6] || mac.first().is_some_and(|b| b & 1 == 1) {
+            return mac;
+        }
+        self.0
+            .macs
+            .get(&mac)
+            .copied()
+            .unwrap_or([0x02, 0, 0, 0, 0, 0])
+    }
+}
+
+/// `text` with every address found in it replaced by its stand-in (see the module notes
+/// for what is recognised). Everything else is copied unchanged.
+fn text_with<M: Mask>(m: &mut M, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut prev: Option<char> = None;
+    while let Some(start) = rest.find(is_addr_char) {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        if let Some(c) = before.chars().next_back() {
+            prev = Some(c);
+        }
+        let len = from.find(|c: char| !is_addr_char(c)).unwrap_or(from.len());
+        let (run, after) = from.split_at(len);
+        let next = after.chars().next();
+        let bounded = !prev.is_some_and(is_word_char) && !next.is_some_and(is_word_char);
+        match if bounded { rewrite_run(m, run) } else { None } {
+            Some(s) => out.push_str(&s),
+            None => out.push_str(run),
+        }
+        prev = run.chars().next_back();
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The run of address characters with its address masked, or None when it holds none.
+fn rewrite_run<M: Mask>(m: &mut M, run: &str) -> Option<String> {
+    // Trailing delimiters (`10.0.0.1.80:` in a dump line, a full stop) are kept as they are.
+    let core = run.trim_end_matches([':', '.']);
+    let tail = &run[core.len()..];
+    let masked = rewrite_core(m, core)?;
+    Some(format!("{masked}{tail}"))
+}
+
+fn rewrite_core<M: Mask>(m: &mut M, core: &str) -> Option<String> {
+    if let Some(s) = rewrite_v4(m, core) {
+        return Some(s);
+    }
+    if core.matches(':').count() < 2 {
+        return None;
+    }
+    if let Some(mac) = parse_mac(core) {
+        return Some(mac_text(m.mac(mac)));
+    }
+    if let Ok(a) = core.parse::<Ipv6Addr>() {
+        return Some(m.v6(a).to_string());
+    }
+    // tcpdump writes an IPv6 endpoint as `addr.port`.
+    let (addr, port) = core.rsplit_once('.')?;
+    if !is_port(port) {
+        return None;
+    }
+    let a = addr.parse::<Ipv6Addr>().ok()?;
+    Some(format!("{}.{port}", m.v6(a)))
+}
+
+/// `a.b.c.d`, `a.b.c.d.port` or `a.b.c.d:port`.
+fn rewrite_v4<M: Mask>(m: &mut M, core: &str) -> Option<String> {
+    let (addr, sep, port) = match core.split_once(':') {
+        Some((a, p)) => (a, ":", Some(p)),
+        None => match core.match_indices('.').nth(3) {
+            Some((i, _)) => (&core[..i], ".", Some(&core[i + 1..])),
+            None => (core, "", None),
+        },
+    };
+    if port.is_some_and(|p| !is_port(p)) || addr.split('.').count() != 4 {
+        return None;
+    }
+    if !addr
+        .split('.')
+        .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let a = addr.parse::<Ipv4Addr>().ok()?;
+    let masked = m.v4(a);
+    Some(match port {
+        Some(p) => format!("{masked}{sep}{p}"),
+        None => masked.to_string(),
+    })
+}
+
+/// Masks, in place, every address written as ASCII text inside `bytes` (a payload's
+/// `Host: 10.77.1.2`, an IPv6 literal, a MAC): the hex and ASCII columns of a packet
+/// must not show what the decoded fields hide. The byte count stays the same: the
+/// stand-in's text when it has the same length, else the address with every digit
+/// written `x` (`x.x.x.x`), separators kept.
+fn mask_text_in_bytes_with<M: Mask>(m: &mut M, bytes: &mut [u8]) {
+    let is_addr = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes.get(i).copied().is_some_and(is_addr) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while bytes.get(i).copied().is_some_and(is_addr) {
+            i += 1;
+        }
+        let glued = start
+            .checked_sub(1)
+            .and_then(|p| bytes.get(p))
+            .is_some_and(|&b| is_word(b))
+            || bytes.get(i).is_some_and(|&b| is_word(b));
+        if glued {
+            continue;
+        }
+        let Some(run) = bytes
+            .get(start..i)
+            .and_then(|r| std::str::from_utf8(r).ok())
+        else {
+            continue;
+        };
+        let Some(masked) = rewrite_run(m, run) else {
+            continue;
+        };
+        let replacement: Vec<u8> = if masked.len() == run.len() {
+            masked.into_bytes()
+        } else {
+            run.bytes()
+                .map(|b| if b.is_ascii_hexdigit() { b'x' } else { b })
+                .collect()
+        };
+        if let Some(target) = bytes.get_mut(start..i) {
+            target.copy_from_slice(&replacement);
+        }
     }
 }
 
@@ -278,6 +417,40 @@ pub fn mac_text(mac: [u8; 6]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn looking_up_never_numbers_and_never_leaks() {
+        let mut r = Redactor::new();
+        assert_eq!(r.text("10.0.0.1 and 10.0.0.2"), "192.0.2.1 and 192.0.2.2");
+        // Known addresses keep their stand-ins; an unknown one gets the unnumbered one.
+        assert_eq!(
+            r.text_known("10.0.0.2 then 10.9.9.9 then 10.0.0.1"),
+            "192.0.2.2 then 192.0.2.0 then 192.0.2.1"
+        );
+        assert_eq!(
+            r.text_known("fe80::9 02:11:22:33:44:55"),
+            "2001:db8:: 02:00:00:00:00:00"
+        );
+        // Looking up gave nothing out: the next new address is still the third.
+        assert_eq!(r.text("10.9.9.9"), "192.0.2.3");
+        assert_eq!(r.text_known("127.0.0.1"), "127.0.0.1");
+    }
+
+    #[test]
+    fn typed_field_values_get_the_same_stand_ins_as_text() {
+        use crate::decode::FieldValue;
+        let mut r = Redactor::new();
+        let ip: IpAddr = "10.1.2.3".parse().expect("ip");
+        let mac = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55];
+        let from_bytes = r.stand_in_bytes(FieldValue::Ip(ip)).expect("masked");
+        assert_eq!(r.text("10.1.2.3"), "192.0.2.1");
+        assert_eq!(from_bytes, vec![192, 0, 2, 1]);
+        assert_eq!(
+            r.stand_in_bytes(FieldValue::Mac(mac)),
+            Some(r.mac(mac).to_vec())
+        );
+        assert_eq!(r.stand_in_bytes(FieldValue::Port(80)), None);
+    }
 
     fn v4(s: &str) -> IpAddr {
         IpAddr::V4(s.parse().expect("test address"))

@@ -2,6 +2,9 @@
 //! with one clear message (no panic, no backtrace), and whatever could be read is still output.
 
 use std::io::Write;
+
+mod prereq;
+use prereq::Prereq;
 use std::process::{Command, Output};
 
 fn synack(args: &[&str]) -> Output {
@@ -15,17 +18,26 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn corpus(name: &str) -> Option<String> {
-    let p = format!(
-        "{}/../shared/corpus/tcpdump/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    if std::path::Path::new(&p).exists() {
-        Some(p)
-    } else {
-        println!("SKIP: corpus file {p} not found");
-        None
+/// A capture of assets/demo (in the repository, so these tests run everywhere).
+fn demo(name: &str) -> String {
+    format!("{}/assets/demo/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where each complete record of a classic little-endian pcap ends, walking its 16-byte record
+/// headers (the file's own structure, independent of synack's reader).
+fn record_ends(bytes: &[u8]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut at = 24;
+    while let Some(h) = bytes.get(at..at + 16) {
+        let caplen = u32::from_le_bytes([h[8], h[9], h[10], h[11]]) as usize;
+        let end = at + 16 + caplen;
+        if end > bytes.len() {
+            break;
+        }
+        ends.push(end);
+        at = end;
     }
+    ends
 }
 
 /// A clean failure: non-zero, one `synack:` line, nothing that looks like a Rust panic.
@@ -69,12 +81,13 @@ fn not_a_capture() {
 
 #[test]
 fn cut_file_prints_every_packet_before_the_cut_then_says_where() {
-    let Some(src) = corpus("ssh.pcap") else {
-        return;
-    };
-    let bytes = std::fs::read(&src).expect("read corpus file");
+    let bytes = std::fs::read(demo("busy.pcap")).expect("read assets/demo/busy.pcap");
+    let ends = record_ends(&bytes);
+    assert!(ends.len() > 20, "busy.pcap has enough packets to cut");
+    // Cut 10 bytes into the record after the 20th complete one.
+    let cut_at = ends[19] + 10;
     let mut f = tempfile::NamedTempFile::new().expect("temp file");
-    f.write_all(&bytes[..3000]).expect("write");
+    f.write_all(&bytes[..cut_at]).expect("write");
     let path = f.path().to_str().expect("utf8 path").to_owned();
     let o = synack(&["dump", &path, "--format", "json"]);
     let err = assert_clean_failure(&o);
@@ -82,23 +95,21 @@ fn cut_file_prints_every_packet_before_the_cut_then_says_where() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    // Records: 24-byte file header, then 16-byte record headers; packet 13 is the one cut.
-    assert_eq!(lines.len(), 12, "the 12 complete packets are all printed");
+    assert_eq!(lines.len(), 20, "the 20 complete packets are all printed");
     assert_eq!(
         lines.last().map(|l| l["no"].clone()),
-        Some(serde_json::json!(12))
+        Some(serde_json::json!(20))
     );
+    // Packet 21's record starts where packet 20's ends.
     assert!(
-        err.contains("packet 13") && err.contains("byte 2952"),
+        err.contains("packet 21") && err.contains(&format!("byte {}", ends[19])),
         "{err}"
     );
 }
 
 #[test]
 fn bad_filter_names_the_filter() {
-    let Some(src) = corpus("ssh.pcap") else {
-        return;
-    };
+    let src = demo("http.pcap");
     let o = synack(&["dump", &src, "-f", "tcp and and"]);
     let err = assert_clean_failure(&o);
     assert!(err.contains("\"tcp and and\""), "{err}");
@@ -106,9 +117,7 @@ fn bad_filter_names_the_filter() {
 
 #[test]
 fn filter_on_a_file_keeps_frame_numbers() {
-    let Some(src) = corpus("dns_tcp.pcap") else {
-        return;
-    };
+    let src = demo("http.pcap");
     let all = synack(&["dump", &src, "--format", "json"]);
     let some = synack(&[
         "dump",
@@ -180,15 +189,9 @@ fn unknown_link_type_is_shown_raw_not_fatal() {
 }
 
 #[test]
+#[ignore = "needs root (and setpriv) to run synack as an unprivileged user"]
 fn no_capture_permission_says_how_to_grant_it() {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout == b"0\n")
-        .unwrap_or(false);
-    let setpriv = Command::new("setpriv").arg("--version").output().is_ok();
-    if !root || !setpriv {
-        println!("SKIP: needs root and setpriv to run synack as an unprivileged user");
+    if !prereq::require(&[Prereq::Root, Prereq::Setpriv]) {
         return;
     }
     let o = Command::new("setpriv")
@@ -210,9 +213,7 @@ fn no_capture_permission_says_how_to_grant_it() {
 
 #[test]
 fn broken_pipe_is_not_an_error() {
-    let Some(src) = corpus("ssh.pcap") else {
-        return;
-    };
+    let src = demo("busy.pcap");
     let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["dump", &src])
         .stdout(std::process::Stdio::piped())
@@ -227,10 +228,7 @@ fn broken_pipe_is_not_an_error() {
 
 #[test]
 fn stdin_is_a_capture_source() {
-    let Some(src) = corpus("tcp-handshake-nano.pcap") else {
-        return;
-    };
-    let bytes = std::fs::read(&src).expect("read");
+    let bytes = std::fs::read(demo("http.pcap")).expect("read assets/demo/http.pcap");
     let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["flows", "-", "--format", "json"])
         .stdin(std::process::Stdio::piped())
@@ -248,6 +246,8 @@ fn stdin_is_a_capture_source() {
     let v: serde_json::Value =
         serde_json::from_str(String::from_utf8_lossy(&o.stdout).trim()).expect("one flow");
     assert_eq!(v["handshake"], "complete");
-    assert_eq!(v["client"], "131.155.215.69:46656");
-    assert_eq!(v["server"], "137.116.81.94:80");
+    // assets/demo/README.md: the client 10.77.1.1 connects to 10.77.1.2:80.
+    let client = v["client"].as_str().unwrap_or_default();
+    assert!(client.starts_with("10.77.1.1:"), "{v}");
+    assert_eq!(v["server"], "10.77.1.2:80");
 }

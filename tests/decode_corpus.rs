@@ -12,6 +12,7 @@
 //! Both skip, saying why, when the corpus is not there.
 
 mod common;
+mod prereq;
 
 use std::fs;
 use std::path::Path;
@@ -169,5 +170,17 @@ fn summaries_agree_with_tshark() {
         totals.rate >= 99.5,
         "agreement {:.3}% is below the 99.5% floor",
         totals.rate
+    );
+    common::assert_pinned(
+        &conf.by_reason,
+        &[
+            (common::ARISTA_0011, 11),
+            (common::BIG_TCP_V6, 43),
+            (common::ICMP_QUOTE, 54),
+            (common::IP_FRAGMENT, 204),
+            (common::FUZZED_NO_TCP_LEN, 4),
+            (common::OPENFLOW, 6),
+            (common::SFLOW, 7),
+        ],
     );
 }

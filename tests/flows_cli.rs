@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+mod prereq;
+
 fn flows(args: &[&str]) -> (Vec<serde_json::Value>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_synack"))
         .arg("flows")
@@ -56,8 +58,7 @@ fn arp_has_no_ip_src_or_dst_in_json() {
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/corpus/tcpdump/802.1ad_QinQ.pcap"
     );
-    if !std::path::Path::new(corpus).exists() {
-        println!("SKIP: corpus not found");
+    if !prereq::require(&[prereq::Prereq::Corpus]) {
         return;
     }
     let out = Command::new(env!("CARGO_BIN_EXE_synack"))

@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+mod prereq;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use synack::app::{App, Key, Msg, SourceKind};
@@ -44,10 +46,10 @@ fn check_clean(t: &Terminal<TestBackend>, what: &str) {
 #[test]
 fn every_corpus_capture_renders_in_every_pane() {
     let dir = Path::new(CORPUS);
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        println!("SKIP: corpus not found at {CORPUS}");
+    if !prereq::require(&[prereq::Prereq::Corpus]) {
         return;
-    };
+    }
+    let entries = std::fs::read_dir(dir).expect("corpus folder readable");
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     let mut files = 0;

@@ -51,18 +51,25 @@ fn hex_bytes_take_their_layer_colour_and_the_selected_field_is_reversed() {
         (60, LayerKind::Transport),
     ] {
         let c = byte_cell(&app, &buf, byte);
-        assert_eq!(c.fg, theme::layer_color(layer), "byte {byte}");
+        assert_eq!(
+            c.fg,
+            theme::Theme::default().layer_color(layer),
+            "byte {byte}"
+        );
         assert!(!c.modifier.contains(Modifier::REVERSED), "byte {byte}");
     }
     for byte in [46, 47] {
         let c = byte_cell(&app, &buf, byte);
-        assert_eq!(c.fg, theme::layer_color(LayerKind::Transport));
+        assert_eq!(
+            c.fg,
+            theme::Theme::default().layer_color(LayerKind::Transport)
+        );
         assert!(c.modifier.contains(Modifier::REVERSED), "byte {byte}");
     }
     // The layer colours are four different colours.
     let colours: std::collections::HashSet<Color> = LayerKind::ALL
         .iter()
-        .map(|l| theme::layer_color(*l))
+        .map(|l| theme::Theme::default().layer_color(*l))
         .collect();
     assert_eq!(colours.len(), 4);
 }
@@ -82,7 +89,11 @@ fn layer_titles_are_bars_in_the_layer_colour_and_issues_are_marked() {
         let last = buf[(layers.x + 2, y)].clone();
         match &row.kind {
             synack::app::RowKind::Title { empty: false, .. } => {
-                assert_eq!(last.bg, theme::layer_color(row.layer), "row {i}");
+                assert_eq!(
+                    last.bg,
+                    theme::Theme::default().layer_color(row.layer),
+                    "row {i}"
+                );
             }
             synack::app::RowKind::Issue { first: true, .. } => {
                 let mark = buf[(layers.x + 3, y)].clone();
@@ -172,6 +183,7 @@ impl Decoder for HostileDecoder {
             meaning: NASTY.into(),
             range: 0..data.len(),
             children: vec![],
+            typed: None,
         };
         Decoded {
             headers: LayerKind::ALL
@@ -241,4 +253,45 @@ fn tiny_and_odd_sizes_render_without_panicking() {
             let _ = buffer(&app);
         }
     }
+}
+
+/// Packets on a link type synack does not decode are counted in the status bar, so raw bytes
+/// are never left unexplained; a decoded link type shows no such note.
+#[test]
+fn status_bar_says_when_a_link_type_is_not_decoded() {
+    let frame = |link: LinkType| synack::model::Frame {
+        ts_ns: 1_000_000_000,
+        len: 4,
+        link,
+        data: vec![1, 2, 3, 4],
+    };
+    let mut app = App::new(
+        SourceKind::File {
+            name: "x.pcap".into(),
+        },
+        120,
+        40,
+    );
+    app.update(Msg::Frames(vec![
+        frame(LinkType(147)),
+        frame(LinkType(147)),
+    ]));
+    app.update(Msg::Finished(Ok(())));
+    let text = screen_text(&app);
+    assert!(
+        text.contains("2 pkts on a link type not decoded"),
+        "status bar:\n{text}"
+    );
+    let mut app = App::new(
+        SourceKind::File {
+            name: "y.pcap".into(),
+        },
+        120,
+        40,
+    );
+    app.update(Msg::Frames(vec![frame(LinkType(127))]));
+    assert!(
+        !screen_text(&app).contains("not decoded)"),
+        "radiotap is decoded"
+    );
 }

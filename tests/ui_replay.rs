@@ -193,14 +193,25 @@ fn step_back_next_event_and_jumps_land_paused() {
         "N stops on a packet with an arrow"
     );
     assert!(n > 4);
-    // `:` jumps to a packet number or a time.
+    // `:` goes to a packet number or a time: backwards it selects the packet and hides
+    // nothing already shown; forwards it releases the packets up to it.
+    let selected_no = |app: &synack::app::App| {
+        let shown = app.shown();
+        app.packets()
+            .selected()
+            .and_then(|r| shown.get(r))
+            .map(|v| v.number + 1)
+    };
     keys(&mut app, &[Key::Char(':'), Key::Char('2'), Key::Enter]);
-    assert_eq!(app.shown().len(), 2);
+    assert_eq!(app.shown().len(), n, "a jump back hides nothing");
+    assert_eq!(selected_no(&app), Some(2));
     keys(&mut app, &[Key::Char(':'), Key::Char('9'), Key::Char('9')]);
     assert_eq!(app.prompt(), Some("99"));
     assert!(screen_text(&app).contains("Go to: 99"));
     keys(&mut app, &[Key::Backspace, Key::Enter]);
     assert_eq!(app.shown().len(), 9);
+    assert_eq!(selected_no(&app), Some(9));
+    assert_eq!(state(&app), PlayState::Paused);
     keys(&mut app, &[Key::Char(':'), Key::Char('x'), Key::Enter]);
     assert_eq!(app.shown().len(), 9, "a bad jump changes nothing");
     assert!(app.notice().is_some_and(|n| n.contains("'x'")));
@@ -210,7 +221,8 @@ fn step_back_next_event_and_jumps_land_paused() {
         keys(&mut app, &[Key::Char(c)]);
     }
     keys(&mut app, &[Key::Enter]);
-    assert_eq!(app.shown().len(), 3, "the handshake ACK's time");
+    assert_eq!(app.shown().len(), 9, "a time already shown hides nothing");
+    assert_eq!(selected_no(&app), Some(3), "the handshake ACK's time");
     keys(&mut app, &[Key::Char('r')]);
     assert_eq!(app.shown().len(), 1);
     assert_eq!(state(&app), PlayState::Paused);

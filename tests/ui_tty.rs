@@ -5,6 +5,7 @@
 //! missing. The `tty_program` test is the program run inside tmux; it is ignored in normal
 //! runs.
 
+mod prereq;
 mod ui_support;
 
 use std::path::PathBuf;
@@ -36,7 +37,10 @@ impl From<Event> for Msg {
 #[test]
 #[ignore = "run inside a terminal by `terminal_is_restored_*`"]
 fn tty_program() {
-    let mode = std::env::var("SYNACK_TTY_MODE").unwrap_or_default();
+    // Does nothing unless a test started it (`cargo test -- --include-ignored` runs it too).
+    let Ok(mode) = std::env::var("SYNACK_TTY_MODE") else {
+        return;
+    };
     if let Some(path) = mode.strip_prefix("file:") {
         // The real thing: capture thread over a file, real decoder.
         let result = synack::terminal::tui::run(
@@ -174,8 +178,7 @@ fn check_restored_expecting(
     act: impl FnOnce(&str, &PathBuf),
     after_check: impl FnOnce(&str),
 ) {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        println!("SKIP: tmux is not installed, cannot test the real terminal path");
+    if !prereq::require(&[prereq::Prereq::Tmux]) {
         return;
     }
     let exe = std::env::current_exe().unwrap();
@@ -227,10 +230,6 @@ const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/http.pcap")
 
 #[test]
 fn a_real_capture_file_through_the_capture_thread() {
-    if !std::path::Path::new(DEMO).exists() {
-        println!("SKIP: {DEMO} is missing");
-        return;
-    }
     let ok = |after: &str| assert!(after.contains("run returned Ok"), "{after}");
     check_restored_expecting(
         &format!("file:{DEMO}"),
@@ -253,10 +252,7 @@ fn a_real_capture_file_through_the_capture_thread() {
 
 #[test]
 fn a_file_cut_mid_record_shows_the_reason_and_fails_after_restoring() {
-    let Ok(bytes) = std::fs::read(DEMO) else {
-        println!("SKIP: {DEMO} is missing");
-        return;
-    };
+    let bytes = std::fs::read(DEMO).expect("assets/demo/http.pcap is in the repository");
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("cut.pcap");
     std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
@@ -316,8 +312,7 @@ fn ended(pid: &str) -> bool {
 
 #[test]
 fn the_session_ends_when_the_terminal_hangs_up() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        println!("SKIP: tmux is not installed, cannot test the real terminal path");
+    if !prereq::require(&[prereq::Prereq::Tmux]) {
         return;
     }
     let exe = std::env::current_exe().unwrap();

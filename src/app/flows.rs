@@ -77,6 +77,10 @@ pub struct FlowScreen {
     newest: Option<FlowId>,
     /// Replay mode: follow selects the flow of the newest packet and its latest arrow.
     activity: bool,
+    /// The display filter's flows (one bit per flow id): only these are listed.
+    only: Option<Vec<u64>>,
+    /// `tracker.len()` when the order was last rebuilt.
+    sorted_len: usize,
 }
 
 impl std::fmt::Debug for FlowScreen {
@@ -111,6 +115,35 @@ impl FlowScreen {
             follow,
             newest: None,
             activity: false,
+            only: None,
+            sorted_len: 0,
+        }
+    }
+
+    /// Lists only the flows whose bit is set in `only` (a display filter's result), or every
+    /// flow (`None`).
+    pub fn set_only(&mut self, only: Option<Vec<u64>>) {
+        self.only = only;
+        self.order_dirty = true;
+    }
+
+    /// Flows listed (as of the last refresh).
+    pub fn listed_len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether a display filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        self.only.is_some()
+    }
+
+    /// Whether flow `id` is listed.
+    fn listed(&self, id: FlowId) -> bool {
+        match &self.only {
+            None => true,
+            Some(bits) => bits
+                .get((id / 64) as usize)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0),
         }
     }
 
@@ -133,6 +166,7 @@ impl FlowScreen {
         self.follow = old.follow;
         self.activity = old.activity;
         self.selected = old.selected;
+        self.only = old.only.clone();
         self.order_dirty = true;
     }
 
@@ -274,13 +308,15 @@ impl FlowScreen {
     /// Re-sorts the list if flows changed, re-finds the selection (the newest flow in follow
     /// mode, else the same flow, else the same position) and keeps it in view.
     pub fn refresh(&mut self, layout: &FlowsLayout) {
-        if self.order_dirty || self.order.len() != self.tracker.len() {
+        if self.order_dirty || self.sorted_len != self.tracker.len() {
             let mut order = std::mem::take(&mut self.order);
             order.clear();
-            let mut flows: Vec<&Flow> = self.tracker.flows().collect();
+            let mut flows: Vec<&Flow> =
+                self.tracker.flows().filter(|f| self.listed(f.id)).collect();
             sort_flows(&mut flows, self.sort);
             order.extend(flows.iter().map(|f| f.id));
             self.order = order;
+            self.sorted_len = self.tracker.len();
             self.order_dirty = false;
             self.evicted_seen = self.tracker.evicted();
         }

@@ -21,6 +21,8 @@ pub enum Key {
     /// A printable character (Space is `Char(' ')`).
     Char(char),
     CtrlC,
+    /// Ctrl-F: find.
+    CtrlF,
 }
 
 /// What the mouse did.
@@ -60,8 +62,19 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("s", "flows: sort by start, RTT or bytes"),
     ("a", "flows: play the selected flow's animation again"),
     ("f", "follow the newest packet or flow (on / off)"),
+    ("/", "display filter (flows screen: flows); empty clears it"),
+    ("Ctrl-F", "find a packet: filter expression or text"),
+    ("]  [", "next / previous packet found"),
+    (":", "go to a packet (12) or a time (3.5s)"),
+    ("m", "mark / unmark the packet"),
+    ("'  \"", "next / previous marked packet"),
+    ("w  W", "write shown / marked packets to a .pcap or .pcapng"),
+    ("Esc", "close the bar or prompt (nothing else)"),
     ("?", "show / hide this help"),
-    ("q  Esc", "close help, else quit"),
+    (
+        "q  Esc",
+        "close help, else quit (live without -w: asks first)",
+    ),
     ("Ctrl-C", "quit"),
     (
         "mouse click",
@@ -79,7 +92,7 @@ pub const REPLAY_KEY_HELP: &[(&str, &str)] = &[
     ("N", "next handshake event: SYN, SYN-ACK, ACK, FIN, RST"),
     ("b  ←", "one packet back (← in a list)"),
     ("r  Home", "restart (Home in the packet list)"),
-    (":", "go to a packet (12) or a time (3.5s)"),
+    (":", "go to a packet or time (later ones are released)"),
     ("l", "loop on / off (in a list)"),
     (">", "demo: the next scenario"),
 ];

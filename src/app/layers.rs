@@ -228,6 +228,7 @@ mod tests {
             meaning: String::new(),
             range,
             children,
+            typed: None,
         }
     }
 

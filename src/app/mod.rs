@@ -13,8 +13,11 @@
 
 mod cursor;
 pub(crate) mod decoder;
+pub mod filtering;
+pub mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
+pub mod history;
 pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
@@ -22,8 +25,6 @@ pub mod packets;
 pub mod playback;
 pub(crate) mod shown;
 pub mod store;
-
-use std::cell::RefCell;
 
 use ratatui::layout::Rect;
 
@@ -33,8 +34,11 @@ use crate::sanitize::{neutralize, sanitize};
 use crate::terminal::theme_config::ThemeChoice;
 
 pub use decoder::{Decoder, RealDecoder};
+pub use filtering::{FilterPass, Target};
+pub use find::{Bar, BarKind, Finder};
 pub use flow_sort::SortKey;
 pub use flows::{FlowAction, FlowFocus, FlowScreen};
+pub use history::History;
 pub use keys::{Key, Mouse, MouseKind};
 pub use layers::{LayerRow, RowKind};
 pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
@@ -160,6 +164,8 @@ pub struct App {
     source: SourceStatus,
     drops: Drops,
     link: LinkSeen,
+    /// Packets on link types synack does not decode (for the status bar).
+    undecoded_links: u64,
     help: bool,
     size: (u16, u16),
     quit: bool,
@@ -182,9 +188,13 @@ pub struct App {
     /// The explain panel is open.
     explain: bool,
     /// `--redact`: one masker for the whole run (drawing borrows it).
-    redactor: Option<RefCell<Redactor>>,
-    /// The `:` jump prompt's text while it is open.
-    prompt: Option<String>,
+    /// With `--redact`: stand-ins given out as packets are released, only read while drawing.
+    redactor: Option<Redactor>,
+    /// `-Y`: the display filter given on the command line, compiled (the filter bar starts
+    /// from it).
+    initial_filter: Option<std::sync::Arc<crate::filter::Filter>>,
+    /// Display filters, the bar at the bottom, marks, search and export (`find`).
+    find: find::Finder,
     /// Rows the help overlay is scrolled by.
     help_scroll: usize,
     /// The explain panel's scroll, and the packet it applies to.
@@ -235,6 +245,7 @@ impl App {
             },
             drops: Drops::default(),
             link: LinkSeen::None,
+            undecoded_links: 0,
             help: false,
             size: (width, height),
             quit: false,
@@ -247,7 +258,8 @@ impl App {
             flows_finished: false,
             explain: false,
             redactor: None,
-            prompt: None,
+            initial_filter: None,
+            find: find::Finder::default(),
             explain_scroll: (0, 0),
             help_scroll: 0,
             detached: false,
@@ -278,9 +290,26 @@ impl App {
         self
     }
 
+    /// The display filter given with `-Y` (compiled).
+    pub fn with_initial_filter(
+        mut self,
+        filter: Option<std::sync::Arc<crate::filter::Filter>>,
+    ) -> App {
+        self.initial_filter = filter.clone();
+        if filter.is_some() {
+            self.set_filter(Target::Packets, filter);
+        }
+        self
+    }
+
+    /// The display filter given with `-Y`, if any.
+    pub fn initial_filter(&self) -> Option<&std::sync::Arc<crate::filter::Filter>> {
+        self.initial_filter.as_ref()
+    }
+
     /// Masks MAC and IP addresses everywhere they are shown (`--redact`).
     pub fn with_redact(mut self, redact: bool) -> App {
-        self.redactor = redact.then(|| RefCell::new(Redactor::new()));
+        self.redactor = redact.then(Redactor::new);
         self
     }
 
@@ -392,6 +421,10 @@ impl App {
     pub fn link(&self) -> LinkSeen {
         self.link
     }
+    /// Packets stored so far whose link type synack does not decode (shown as raw bytes).
+    pub fn undecoded_link_packets(&self) -> u64 {
+        self.undecoded_links
+    }
     pub fn help_visible(&self) -> bool {
         self.help
     }
@@ -418,14 +451,15 @@ impl App {
     }
 
     /// Rows of the status bar: when the source failed, one to three more carry the reason;
-    /// a paced replay's progress bar (or the `:` prompt) takes one more above it.
+    /// a paced replay's progress bar (or the bar of `/`, `Ctrl-F`, `:` or export) takes one
+    /// more above it.
     pub fn status_rows(&self) -> u16 {
         self.status_rows_for(self.size.0)
     }
 
     /// [`App::status_rows`] on a terminal `width` columns wide.
     pub fn status_rows_for(&self, width: u16) -> u16 {
-        let progress = u16::from(self.player.is_some() || self.prompt.is_some());
+        let progress = u16::from(self.player.is_some() || self.bar().is_some());
         progress + self.bar_rows(width)
     }
 
@@ -517,10 +551,23 @@ impl App {
             Msg::Tick | Msg::Drops(_) | Msg::Progress { .. } | Msg::Clock { .. } | Msg::Rate(_)
         ) || self.player.is_some();
         let frames = matches!(msg, Msg::Frames(_));
+        // New packets are filtered as they arrive; a key finishes a filter pass only when
+        // little is left (a big pass goes on in `work`, between frames, so keys stay quick).
+        let is_key = matches!(msg, Msg::Key(_));
+        let work_now = matches!(msg, Msg::Frames(_))
+            || (self.player.is_some() && matches!(msg, Msg::Clock { .. }));
         self.apply(msg);
+        let small = self.pending_packets() <= find::INLINE_BUDGET as u64;
+        if (work_now || (is_key && small)) && self.has_work() {
+            self.work(find::INLINE_BUDGET);
+        }
         if list_may_change {
             let layout = self.packet_layout();
-            let shown = Shown::new(&self.store, self.released_index());
+            let shown = Shown::filtered(
+                &self.store,
+                self.released_index(),
+                self.find.packet_filter(),
+            );
             self.packets
                 .refresh_visible(&shown, &layout, self.decoder.as_ref());
         }
@@ -530,7 +577,6 @@ impl App {
             let layout = self.flows_layout();
             self.flows.refresh(&layout);
         }
-        self.store.trim_spool_cache_if_full();
     }
 
     fn apply(&mut self, msg: Msg) {
@@ -555,6 +601,7 @@ impl App {
                     Err(reason) => SourceState::Failed(neutralize(&reason, false)),
                 };
                 self.finish_flows_if_over();
+                self.filters_flows_final();
                 // The status bar may have grown a row.
                 self.relayout();
             }
@@ -572,7 +619,11 @@ impl App {
 
     fn relayout(&mut self) {
         let layout = self.packet_layout();
-        let shown = Shown::new(&self.store, self.released_index());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         self.packets.relayout(&shown, &layout);
     }
 
@@ -600,6 +651,9 @@ impl App {
             LinkSeen::One(l) if l == f.link => LinkSeen::One(l),
             _ => LinkSeen::Mixed,
         };
+        if !f.link.is_known() {
+            self.undecoded_links += 1;
+        }
         let summary = self.decoder.summarize(f.link, &f.data, f.len);
         let evicted = self.store.evicted();
         let bytes = self.store.bytes_on_wire();
@@ -661,12 +715,20 @@ impl App {
             return;
         }
         let gone = usize::try_from(gone).unwrap_or(usize::MAX);
+        let gone = self.rows_evicted(gone);
+        if gone == 0 {
+            return;
+        }
         self.explain_scroll = match self.explain_scroll.0.checked_sub(gone) {
             Some(index) => (index, self.explain_scroll.1),
             None => (usize::MAX, 0),
         };
         let layout = self.packet_layout();
-        let shown = Shown::new(&self.store, self.released_index());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         self.packets
             .on_evicted(gone, &shown, &layout, self.decoder.as_ref());
     }
@@ -676,9 +738,12 @@ impl App {
             self.quit = true;
             return;
         }
+        if self.on_quit_answer(key) {
+            return;
+        }
         self.notice = None;
-        if self.prompt.is_some() {
-            self.on_prompt_key(key);
+        if self.bar().is_some() {
+            self.on_bar_key(key);
             self.relayout();
             return;
         }
@@ -705,6 +770,10 @@ impl App {
             self.toggle_explain();
             return;
         }
+        if self.on_find_key(key) {
+            self.relayout();
+            return;
+        }
         if self.on_replay_key(key) {
             self.relayout();
             return;
@@ -714,13 +783,17 @@ impl App {
         }
         match (key, self.screen) {
             (Key::Char('?'), _) => self.help = true,
-            (Key::Char('q') | Key::Esc, _) => self.quit = true,
+            (Key::Char('q') | Key::Esc, _) => self.on_quit_key(),
             (Key::Char('1'), _) => self.screen = Screen::Packets,
             (Key::Char('2'), _) => self.screen = Screen::Flows,
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
-                let shown = Shown::new(&self.store, self.released_index());
+                let shown = Shown::filtered(
+                    &self.store,
+                    self.released_index(),
+                    self.find.packet_filter(),
+                );
                 self.packets
                     .on_key(key, &shown, &layout, self.decoder.as_ref());
             }
@@ -738,7 +811,11 @@ impl App {
     /// `L` on the packet screen: the selected packet's flow on the flows screen, its ladder
     /// focused and the packet's arrow selected.
     fn show_packet_flow(&mut self) {
-        let shown = Shown::new(&self.store, self.released_index());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         let Some(view) = self.packets.selected().and_then(|i| shown.get(i)) else {
             return;
         };
@@ -766,12 +843,17 @@ impl App {
     /// Enter on a ladder arrow: packet number `no` (1-based frame number) on the packet
     /// screen with its layers shown, or a notice when it was evicted.
     fn show_packet(&mut self, no: u64) {
-        let shown = Shown::new(&self.store, self.released_index());
-        let Some(index) = self
-            .store
-            .index_of_frame(no)
-            .filter(|&i| shown.get(i).is_some())
-        else {
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
+        let row = self.store.index_of_frame(no).and_then(|i| shown.row_of(i));
+        if let Some(Err(_)) = row {
+            self.notice = Some(format!("packet {no} is hidden by the display filter"));
+            return;
+        }
+        let Some(index) = row.and_then(Result::ok) else {
             self.notice = Some(if self.store.was_evicted(no) {
                 format!("packet {no} was evicted ({})", self.store.eviction_flag())
             } else {
@@ -795,7 +877,11 @@ impl App {
         match self.screen {
             Screen::Packets => {
                 let layout = self.packet_layout();
-                let shown = Shown::new(&self.store, self.released_index());
+                let shown = Shown::filtered(
+                    &self.store,
+                    self.released_index(),
+                    self.find.packet_filter(),
+                );
                 self.packets
                     .on_mouse(m, &shown, &layout, self.decoder.as_ref())
             }

@@ -177,6 +177,16 @@ impl PacketScreen {
         self.selected = None;
         self.scroll = 0;
     }
+    /// Forgets everything tied to row numbers — selection, scroll, cached decode and
+    /// application summaries — because the rows now list other packets (a display filter
+    /// was applied or cleared). Folded layers and the focus stay.
+    pub fn forget_rows(&mut self) {
+        self.selected = None;
+        self.scroll = 0;
+        self.detail = None;
+        self.visible_app.clear();
+    }
+
     pub fn detail(&self) -> Option<&Detail> {
         self.detail.as_ref()
     }
@@ -213,7 +223,7 @@ impl PacketScreen {
             }
             let text = match self.detail.as_ref().filter(|d| d.index == i) {
                 Some(d) => d.decoded.app_summary.clone(),
-                None => decoder.decode(view.link, view.data, view.len).app_summary,
+                None => decoder.decode(view.link, &view.data, view.len).app_summary,
             };
             // An empty entry remembers "decoded, nothing to say" so it is not decoded again.
             next.push((i, text.unwrap_or_default()));
@@ -294,7 +304,7 @@ impl PacketScreen {
             self.detail = None;
             return;
         };
-        let decoded = decoder.decode(view.link, view.data, view.len);
+        let decoded = decoder.decode(view.link, &view.data, view.len);
         let rows = layer_rows(&decoded, &self.collapsed, wrap_width);
         // Keep the selection on "the same" row (e.g. TCP Flags) when stepping packets.
         let old_key = self

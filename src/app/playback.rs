@@ -215,12 +215,19 @@ impl App {
 
     /// The `:` prompt's text while it is open.
     pub fn prompt(&self) -> Option<&str> {
-        self.prompt.as_deref()
+        self.bar()
+            .filter(|b| b.kind == super::BarKind::GoTo)
+            .map(|b| b.text.as_str())
     }
 
-    /// The packets the screens show (all of them unless a replay holds some back).
+    /// The packets the packet list shows: those released (all of them unless a replay
+    /// holds some back) that the display filter, if any, matched.
     pub fn shown(&self) -> Shown<'_> {
-        Shown::new(&self.store, self.released_index())
+        Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        )
     }
 
     /// Bytes on the wire of the shown packets.
@@ -324,13 +331,8 @@ impl App {
         if let Some(seg) = seg {
             let flow = self.flows.observe(packet_no, ts, &seg, len, reveal_ns);
             self.store.set_flow(index, flow);
-            if let Some(r) = self.redactor.as_ref() {
-                // Stand-ins are numbered in the order addresses first appear in the capture.
-                let mut r = r.borrow_mut();
-                r.ip(&seg.src.ip());
-                r.ip(&seg.dst.ip());
-            }
         }
+        self.register_addresses(index);
         self.released = packet_no;
         self.released_bytes = self.released_bytes.saturating_add(u64::from(len));
         true
@@ -340,7 +342,11 @@ impl App {
     /// capture is over.
     pub(super) fn after_release(&mut self) {
         let layout = self.packet_layout();
-        let shown = Shown::new(&self.store, self.released_index());
+        let shown = Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        );
         self.packets
             .on_new_packets(&shown, &layout, self.decoder.as_ref());
         self.finish_flows_if_over();
@@ -456,6 +462,7 @@ impl App {
         self.flows_finished = false;
         self.released = self.store.evicted();
         self.released_bytes = 0;
+        self.filters_rewound();
         if let Some(c) = self.player.as_mut().and_then(|p| p.clock.as_mut()) {
             c.seek(position);
             c.set_paused(true);
@@ -568,7 +575,6 @@ impl App {
                     c.set_looping(!c.is_looping());
                 }
             }
-            Key::Char(':') => self.prompt = Some(String::new()),
             Key::Char('>') => self.next_demo(),
             _ => return false,
         }
@@ -604,42 +610,6 @@ impl App {
         self.seek_packet(target);
     }
 
-    /// A key while the `:` prompt is open.
-    pub(super) fn on_prompt_key(&mut self, key: Key) {
-        let Some(text) = self.prompt.as_mut() else {
-            return;
-        };
-        match key {
-            Key::Esc => self.prompt = None,
-            Key::Backspace => {
-                text.pop();
-            }
-            Key::Char(c) if text.chars().count() < 24 && !c.is_control() => text.push(c),
-            Key::Enter => {
-                let typed = std::mem::take(text);
-                self.prompt = None;
-                match parse_jump(&typed) {
-                    Ok(Jump::Packet(n)) => {
-                        let last = self.last_packet_no();
-                        if n > last {
-                            self.notice =
-                                Some(format!("there are {last} packets: jumped to the last"));
-                        } else if self.store.was_evicted(n as u64) {
-                            self.notice = Some(format!(
-                                "packet {n} was evicted ({}): jumped to the oldest kept",
-                                self.store.eviction_flag()
-                            ));
-                        }
-                        self.seek_packet(n);
-                    }
-                    Ok(Jump::Time(t)) => self.seek_time(t),
-                    Err(e) => self.notice = Some(crate::sanitize::sanitize(&e)),
-                }
-            }
-            _ => {}
-        }
-    }
-
     /// `>` in a demo: the next scenario, loaded from the binary, paused on its first packet.
     fn next_demo(&mut self) {
         let Some(current) = self.player.as_ref().and_then(|p| p.demo) else {
@@ -669,6 +639,7 @@ impl App {
         self.released = 0;
         self.released_bytes = 0;
         self.link = super::LinkSeen::None;
+        self.undecoded_links = 0;
         self.flows = FlowScreen::new(self.max_flows, true);
         self.flows_finished = false;
         self.packets = super::PacketScreen::new(true);
@@ -678,6 +649,7 @@ impl App {
             ..Player::new(options)
         });
         self.flows.set_follow_activity(true);
+        self.filters_restart();
         self.source = super::SourceStatus {
             kind: super::SourceKind::File {
                 name: format!("demo {}", next.name),
@@ -695,9 +667,12 @@ impl App {
     /// flows screen's selected arrow (else the flow's most recent one). Addresses masked
     /// with `--redact`.
     pub fn explanation(&self) -> Vec<Narration> {
-        let (index, decoded) = match self.screen {
+        let (view, decoded) = match self.screen {
             Screen::Packets => match self.packets.detail() {
-                Some(d) => (d.index, std::borrow::Cow::Borrowed(&d.decoded)),
+                Some(d) => (
+                    self.shown().get(d.index),
+                    std::borrow::Cow::Borrowed(&d.decoded),
+                ),
                 None => return Vec::new(),
             },
             Screen::Flows => {
@@ -712,20 +687,22 @@ impl App {
                 let Some(no) = event.map(|e| e.packet_no) else {
                     return Vec::new();
                 };
+                // Released, whether or not the display filter lists it.
                 let Some(view) = self
                     .store
                     .index_of_frame(no)
-                    .and_then(|i| self.shown().get(i))
+                    .filter(|&i| i < self.released_index())
+                    .and_then(|i| self.store.get(i))
                 else {
                     return Vec::new();
                 };
-                let d = self.decoder.decode(view.link, view.data, view.len);
-                (view.index, std::borrow::Cow::Owned(d))
+                let d = self.decoder.decode(view.link, &view.data, view.len);
+                (Some(view), std::borrow::Cow::Owned(d))
             }
         };
-        let view = self.shown().get(index);
-        let no = view.map_or(0, |v| v.number.saturating_add(1));
+        let no = view.as_ref().map_or(0, |v| v.number.saturating_add(1));
         let ctx = view
+            .as_ref()
             .and_then(|v| v.flow)
             .and_then(|id| self.flows.tracker().get(id))
             .map(|flow| FlowContext {
@@ -739,10 +716,45 @@ impl App {
         out
     }
 
-    /// `text` with its addresses masked when `--redact` is on.
+    /// With `--redact`: gives every address packet `index` can show (its endpoints first,
+    /// then every field, issue and summary of its full decode) a stand-in now, when it is
+    /// released. Stand-ins are so numbered in capture order, and drawing only looks them up:
+    /// what the screen shows never depends on what was drawn first.
+    fn register_addresses(&mut self, index: usize) {
+        let Some(r) = self.redactor.as_mut() else {
+            return;
+        };
+        let Some(view) = self.store.get(index) else {
+            return;
+        };
+        for a in [view.summary.src, view.summary.dst].into_iter().flatten() {
+            r.ip(&a);
+        }
+        let decoded = self.decoder.decode(view.link, &view.data, view.len);
+        fn fields(r: &mut Redactor, list: &[Field]) {
+            for f in list {
+                r.text(&f.value);
+                r.text(&f.meaning);
+                fields(r, &f.children);
+            }
+        }
+        for h in &decoded.headers {
+            r.text(&h.protocol);
+            fields(r, &h.fields);
+        }
+        for i in &decoded.issues {
+            r.text(&i.message);
+        }
+        if let Some(a) = &decoded.app_summary {
+            r.text(a);
+        }
+    }
+
+    /// `text` with its addresses masked when `--redact` is on (looked up, never numbered
+    /// here: see [`App::register_addresses`]).
     pub fn redact(&self, text: &str) -> String {
         match self.redactor.as_ref() {
-            Some(r) => r.borrow_mut().text(text),
+            Some(r) => r.text_known(text),
             None => text.to_string(),
         }
     }
@@ -755,10 +767,9 @@ impl App {
         let Some(r) = self.redactor.as_ref() else {
             return std::borrow::Cow::Borrowed(flow);
         };
-        let mut r = r.borrow_mut();
         let mut f = flow.clone();
-        f.client = r.socket(&flow.client);
-        f.server = r.socket(&flow.server);
+        f.client = r.socket_known(&flow.client);
+        f.server = r.socket_known(&flow.server);
         std::borrow::Cow::Owned(f)
     }
 
@@ -775,24 +786,25 @@ impl App {
         let Some(r) = self.redactor.as_ref() else {
             return Cow::Borrowed(data);
         };
-        let mut r = r.borrow_mut();
         let mut out = data.to_vec();
         for h in &decoded.headers {
-            mask_address_fields(&h.fields, &mut out, &mut r);
+            mask_address_fields(&h.fields, &mut out, r);
         }
         // Addresses written as text in a payload (`Host: 10.77.1.2`) show in the ASCII column
         // and as hex digits: masked too.
-        r.mask_text_in_bytes(&mut out);
+        r.mask_text_in_bytes_known(&mut out);
         Cow::Owned(out)
     }
 }
 
 /// Overwrites in `data` the bytes of every address field in `fields` (and their children)
 /// with its stand-in's bytes.
-fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &mut Redactor) {
+fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &Redactor) {
     for f in fields {
+        // A field that carries its address as data needs no parsing of its text.
+        let typed = |r: &Redactor| f.typed.and_then(|t| r.stand_in_bytes_known(t));
         if let Some(bytes) = data.get_mut(f.range.clone())
-            && let Some(masked) = masked_address(&f.value, bytes, r)
+            && let Some(masked) = typed(r).or_else(|| masked_address(&f.value, bytes, r))
             && masked.len() == bytes.len()
         {
             bytes.copy_from_slice(&masked);
@@ -803,7 +815,7 @@ fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &mut Redactor) {
 
 /// The stand-in's bytes when `bytes` hold an address — 4 or 16 bytes the field's `value`
 /// shows as that IP address, or 6 bytes it shows as that MAC — else None.
-fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>> {
+fn masked_address(value: &str, bytes: &[u8], r: &Redactor) -> Option<Vec<u8>> {
     match bytes.len() {
         4 | 16 => {
             let real = match <[u8; 4]>::try_from(bytes) {
@@ -813,7 +825,7 @@ fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>
             if value.trim().parse::<IpAddr>().ok()? != real {
                 return None;
             }
-            Some(match r.ip(&real) {
+            Some(match r.ip_known(&real) {
                 IpAddr::V4(a) => a.octets().to_vec(),
                 IpAddr::V6(a) => a.octets().to_vec(),
             })
@@ -823,7 +835,7 @@ fn masked_address(value: &str, bytes: &[u8], r: &mut Redactor) -> Option<Vec<u8>
             value
                 .trim()
                 .eq_ignore_ascii_case(&mac_text(real))
-                .then(|| r.mac(real).to_vec())
+                .then(|| r.mac_known(real).to_vec())
         }
         _ => None,
     }
@@ -845,6 +857,7 @@ mod tests {
             meaning: String::new(),
             range,
             children: Vec::new(),
+            typed: None,
         }
     }
 
@@ -864,8 +877,10 @@ mod tests {
         ];
         let fields = [parent, field("Source", "2001:db9::7", 14..30)];
         let mut r = Redactor::new();
+        // Drawing only looks stand-ins up: the packet's addresses were registered on release.
+        r.text("02:77:00:00:00:01 10.77.1.1 2001:db9::7");
         let mut out = data.clone();
-        mask_address_fields(&fields, &mut out, &mut r);
+        mask_address_fields(&fields, &mut out, &r);
         assert_eq!(out[..6], r.mac([0x02, 0x77, 0, 0, 0, 1]));
         assert_eq!(out[..6], [0x02, 0, 0, 0, 0, 1]);
         assert_eq!(out[6..10], [192, 0, 2, 1]);
@@ -873,8 +888,8 @@ mod tests {
         let v6_masked: Ipv6Addr = "2001:db8::1".parse().expect("v6");
         assert_eq!(out[14..30], v6_masked.octets());
         // A value that disagrees with the bytes is not trusted to be an address.
-        assert_eq!(masked_address("10.0.0.9", &[10, 77, 1, 1], &mut r), None);
-        assert_eq!(masked_address("x", &[1, 2, 3, 4, 5, 6], &mut r), None);
+        assert_eq!(masked_address("10.0.0.9", &[10, 77, 1, 1], &r), None);
+        assert_eq!(masked_address("x", &[1, 2, 3, 4, 5, 6], &r), None);
     }
 
     #[test]

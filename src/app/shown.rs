@@ -1,8 +1,12 @@
 //! The packets the screens may show: the store's first `len` packets. During a paced replay the
 //! store already holds every loaded packet, but only those the replay clock has released are
 //! listed, decoded and counted; live captures and `--instant` replays release everything at
-//! once. A borrowed, copyable view; depends on the app's store only.
+//! once. With a display filter applied the view lists only the matching packets: row `r` is
+//! the `r`-th match, and a [`PacketView`] it hands out carries that row as its `index` (what
+//! selection and scrolling count). A borrowed, copyable view; depends on the app's store and
+//! filtering modules.
 
+use super::filtering::FilterPass;
 use super::store::{PacketStore, PacketView};
 use crate::model::TimestampNs;
 
@@ -11,6 +15,8 @@ use crate::model::TimestampNs;
 pub struct Shown<'a> {
     store: &'a PacketStore,
     len: usize,
+    /// The display filter's matches, when one is applied.
+    rows: Option<&'a FilterPass>,
 }
 
 impl<'a> Shown<'a> {
@@ -19,7 +25,50 @@ impl<'a> Shown<'a> {
         Shown {
             store,
             len: len.min(store.len()),
+            rows: None,
         }
+    }
+
+    /// The first `len` packets of `store` that `filter` matched (all of them without one).
+    pub fn filtered(store: &'a PacketStore, len: usize, filter: Option<&'a FilterPass>) -> Self {
+        Shown {
+            rows: filter,
+            ..Shown::new(store, len)
+        }
+    }
+
+    /// Whether a display filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        self.rows.is_some()
+    }
+
+    /// Packets released (shown when no filter narrows them).
+    pub fn released(&self) -> usize {
+        self.len
+    }
+
+    /// The store position of `row`.
+    pub fn position(&self, row: usize) -> Option<usize> {
+        let pos = match self.rows {
+            None => row,
+            Some(f) => {
+                let number = f.number(row)?;
+                usize::try_from(number.checked_sub(self.store.evicted())?).ok()?
+            }
+        };
+        (pos < self.len).then_some(pos)
+    }
+
+    /// The row of store position `pos`: `Ok` when listed, `Err(row)` of the next listed
+    /// packet when the filter hides it. `None` when it is not released.
+    pub fn row_of(&self, pos: usize) -> Option<Result<usize, usize>> {
+        if pos >= self.len {
+            return None;
+        }
+        Some(match self.rows {
+            None => Ok(pos),
+            Some(f) => f.row_of(self.store.evicted().saturating_add(pos as u64)),
+        })
     }
 
     /// Every packet of `store`.
@@ -27,21 +76,29 @@ impl<'a> Shown<'a> {
         Shown::new(store, store.len())
     }
 
+    /// Rows listed.
     pub fn len(&self) -> usize {
-        self.len
+        match self.rows {
+            None => self.len,
+            Some(f) => f.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
-    /// Packet `index` if it is released.
+    /// The packet at row `index` if it is listed (its `index` is the row).
     pub fn get(&self, index: usize) -> Option<PacketView<'a>> {
-        if index < self.len {
-            self.store.get(index)
-        } else {
-            None
-        }
+        let pos = self.position(index)?;
+        let mut view = self.store.get(pos)?;
+        view.index = index;
+        Some(view)
+    }
+
+    /// The store.
+    pub fn store(&self) -> &'a PacketStore {
+        self.store
     }
 
     /// Timestamp of the first packet (the list's time origin), released or not.

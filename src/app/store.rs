@@ -13,8 +13,8 @@
 //!
 //! [`get`]: PacketStore::get
 
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Mutex};
@@ -25,7 +25,7 @@ use crate::model::{Frame, LinkType, TimestampNs};
 /// Bytes shared with the reader of a memory-mapped capture file.
 pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
 /// `(frame number from 0, data offset)` entries the capture thread journals for a mapped file
-/// (see `source::MappedFile`).
+/// (see `source::IndexedFile`).
 pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
 
 /// The fixed-size per-packet record (32 bytes; asserted in the tests).
@@ -52,26 +52,26 @@ enum Kind {
     Spooled,
 }
 
-/// Spooled packets whose bytes [`PacketStore::get`] read back are cached until the store is
-/// next changed with more than this many cached.
-const SPOOL_CACHE: usize = 1024;
-
 /// The spool file of a live capture (see `source::SpooledCapture`).
 #[derive(Clone)]
 struct Spool {
     file: Arc<File>,
     journal: OffsetJournal,
     pending: VecDeque<(u64, u64)>,
-    /// Bytes read back, by offset. Entries are only added under `&self` and only removed
-    /// under `&mut self` (see [`PacketStore::spooled_bytes`]).
-    cache: RefCell<HashMap<u64, Box<[u8]>>>,
 }
 
 const NO_FLOW: u32 = u32::MAX;
-/// Records per record chunk (2 MiB of records).
-const RECORD_CHUNK: usize = 1 << 16;
-/// Bytes per arena chunk (a packet larger than this gets a chunk of its own size).
-const ARENA_CHUNK: usize = 8 << 20;
+/// Records per full record chunk (32 KiB of records). A chunk starts small and doubles up to
+/// this, so a small store costs little and a byte budget (`--max-mem`) is not eaten by one
+/// big empty chunk; full chunks hold exactly this many, so finding a record is a division.
+const RECORD_CHUNK: usize = 1 << 10;
+/// The first capacity of a record chunk.
+const RECORD_CHUNK_MIN: usize = 64;
+/// Bytes per full arena chunk (a packet larger than this gets a chunk of its own size); with a
+/// byte budget, at most an eighth of it, so that evicting frees memory in small steps.
+/// Chunks start at [`ARENA_CHUNK_MIN`] and double; packets never move between chunks.
+const ARENA_CHUNK: usize = 1 << 20;
+const ARENA_CHUNK_MIN: usize = 4 << 10;
 
 /// The memory-mapped file frames may come from.
 #[derive(Clone)]
@@ -127,7 +127,7 @@ impl std::fmt::Debug for PacketStore {
 }
 
 /// A view of one stored packet.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PacketView<'a> {
     /// 0-based position in the store (what selection and scrolling count).
     pub index: usize,
@@ -140,9 +140,24 @@ pub struct PacketView<'a> {
     /// Captured length (`data.len()`).
     pub caplen: u32,
     pub link: LinkType,
-    pub data: &'a [u8],
+    /// Borrowed from the mapped file or the arena; read back (owned) from a live capture's
+    /// spool. Only the rows on screen are asked for, so nothing is cached.
+    pub data: Cow<'a, [u8]>,
     /// The fast summary, computed from `data` when the view is made.
     pub summary: Summary,
+    pub flow: Option<u32>,
+}
+
+/// A stored packet's bytes and index record, without the summary ([`PacketStore::raw`]).
+#[derive(Clone, Copy, Debug)]
+pub struct RawPacket<'a> {
+    /// 0-based frame number since the capture began.
+    pub number: u64,
+    pub ts_ns: TimestampNs,
+    /// Length on the wire.
+    pub len: u32,
+    pub link: LinkType,
+    pub data: &'a [u8],
     pub flow: Option<u32>,
 }
 
@@ -169,31 +184,7 @@ impl PacketStore {
             file,
             journal,
             pending: VecDeque::new(),
-            cache: RefCell::new(HashMap::new()),
         });
-    }
-
-    /// Drops the bytes read back from the spool (they are read again when asked for).
-    pub fn trim_spool_cache(&mut self) {
-        if let Some(spool) = &mut self.spool {
-            spool.cache.get_mut().clear();
-        }
-    }
-
-    /// Drops the bytes read back once more than a few are cached (the app calls this after
-    /// every message, so scrolling through a whole file keeps memory flat).
-    pub fn trim_spool_cache_if_full(&mut self) {
-        if self.spool_cache_len() > SPOOL_CACHE {
-            self.trim_spool_cache();
-        }
-    }
-
-    /// Spooled packets' bytes currently cached.
-    pub fn spool_cache_len(&self) -> usize {
-        self.spool
-            .as_ref()
-            .and_then(|s| s.cache.try_borrow().ok().map(|c| c.len()))
-            .unwrap_or(0)
     }
 
     /// Keeps at most `max` packets (at least one), evicting the oldest; `None`: no limit.
@@ -246,9 +237,6 @@ impl PacketStore {
         } else {
             (self.copy_to_arena(&frame.data), Kind::Arena)
         };
-        if self.spool_cache_len() > SPOOL_CACHE {
-            self.trim_spool_cache();
-        }
         self.bytes_on_wire = self.bytes_on_wire.saturating_add(u64::from(frame.len));
         self.origin.get_or_insert(frame.ts_ns);
         let record = Record {
@@ -261,9 +249,23 @@ impl PacketStore {
             kind,
         };
         if self.records.back().is_none_or(|c| c.len() >= RECORD_CHUNK) {
-            self.records.push_back(Vec::with_capacity(RECORD_CHUNK));
+            // A store that already filled a chunk gets full chunks at once.
+            let first = if self.len >= RECORD_CHUNK {
+                RECORD_CHUNK
+            } else {
+                RECORD_CHUNK_MIN
+            };
+            self.records.push_back(Vec::with_capacity(first));
         }
         if let Some(c) = self.records.back_mut() {
+            if c.len() == c.capacity() {
+                // Doubling within the chunk (never past RECORD_CHUNK); no other chunk moves.
+                let grow = c
+                    .capacity()
+                    .max(RECORD_CHUNK_MIN)
+                    .min(RECORD_CHUNK - c.len());
+                c.reserve_exact(grow);
+            }
             c.push(record);
         }
         self.len += 1;
@@ -317,29 +319,13 @@ impl PacketStore {
         }
     }
 
-    /// `caplen` bytes at `at` in the spool, read back once and then cached.
-    fn spooled_bytes(&self, at: u64, caplen: usize) -> Option<&[u8]> {
+    /// `caplen` bytes at `at` in the spool, read back (one positioned read; only the rows on
+    /// screen are asked for).
+    fn spooled_bytes(&self, at: u64, caplen: usize) -> Option<Vec<u8>> {
         let spool = self.spool.as_ref()?;
-        let mut cache = spool.cache.try_borrow_mut().ok()?;
-        let bytes: &[u8] = match cache.entry(at) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let mut buf = vec![0u8; caplen];
-                spool.file.read_exact_at(&mut buf, at).ok()?;
-                v.insert(buf.into_boxed_slice())
-            }
-        };
-        if bytes.len() != caplen {
-            return None;
-        }
-        let ptr: *const [u8] = bytes;
-        drop(cache);
-        // SAFETY: `ptr` points into a boxed slice owned by the cache. Its heap allocation does
-        // not move when the map grows (only the `Box` pointer moves), cached entries are never
-        // replaced or removed under `&self` (an occupied entry is reused as is), and the only
-        // ways to remove them (`trim_spool_cache`, `push`, `attach_spool`, drop) take
-        // `&mut self` or `self`, which cannot happen while the returned borrow of `self` lives.
-        Some(unsafe { &*ptr })
+        let mut buf = vec![0u8; caplen];
+        spool.file.read_exact_at(&mut buf, at).ok()?;
+        Some(buf)
     }
 
     fn copy_to_arena(&mut self, data: &[u8]) -> u64 {
@@ -347,9 +333,24 @@ impl PacketStore {
             .arena
             .back()
             .is_some_and(|c| c.capacity() - c.len() >= data.len());
-        if !fits {
+        // A chunk not yet full size doubles (its packets keep their offsets in it).
+        let full = self.arena_chunk();
+        let grows = !fits
+            && self
+                .arena
+                .back()
+                .is_some_and(|c| c.len() + data.len() <= full);
+        if grows && let Some(c) = self.arena.back_mut() {
+            let want = (c.capacity() * 2).max(c.len() + data.len()).min(full);
+            c.reserve_exact(want - c.len());
+        } else if !fits {
+            let first = if self.arena_bytes >= full {
+                full
+            } else {
+                ARENA_CHUNK_MIN
+            };
             self.arena
-                .push_back(Vec::with_capacity(ARENA_CHUNK.max(data.len())));
+                .push_back(Vec::with_capacity(first.max(data.len())));
         }
         let chunk = self.arena_base + (self.arena.len() as u64).saturating_sub(1);
         let offset = match self.arena.back_mut() {
@@ -362,6 +363,14 @@ impl PacketStore {
         };
         self.arena_bytes = self.arena_bytes.saturating_add(data.len());
         (chunk << 32) | offset as u64
+    }
+
+    /// The size of a full arena chunk: [`ARENA_CHUNK`], or an eighth of the byte budget.
+    fn arena_chunk(&self) -> usize {
+        let budget = self
+            .max_bytes
+            .map_or(usize::MAX, |b| usize::try_from(b / 8).unwrap_or(usize::MAX));
+        ARENA_CHUNK.min(budget).max(ARENA_CHUNK_MIN)
     }
 
     fn link_index(&mut self, link: LinkType) -> u16 {
@@ -508,19 +517,26 @@ impl PacketStore {
         }
     }
 
-    /// Memory the kept packets use, what the byte budget bounds: their index records (and
-    /// given summaries, if kept) plus their copied bytes. Allocation is by chunk, so the
-    /// process may hold up to one record chunk (2 MiB) and one arena chunk (8 MiB) more.
+    /// Memory the store holds, what the byte budget bounds: the capacity of every record and
+    /// arena chunk (also the unused end of the newest ones, and the evicted start of the
+    /// oldest ones until a whole chunk is free), the chunk lists, the given summaries and the
+    /// link types. `tests/ui_ring_mem.rs` checks it against a counting allocator.
     pub fn mem_bytes(&self) -> u64 {
-        let per_packet = std::mem::size_of::<Record>()
-            + if self.given.is_some() {
-                std::mem::size_of::<Summary>()
-            } else {
-                0
-            };
-        (self.len as u64)
-            .saturating_mul(per_packet as u64)
-            .saturating_add(self.arena_bytes as u64)
+        use std::mem::size_of;
+        let records: usize = self
+            .records
+            .iter()
+            .map(|c| c.capacity() * size_of::<Record>())
+            .sum();
+        let arena: usize = self.arena.iter().map(Vec::capacity).sum();
+        let lists = self.records.capacity() * size_of::<Vec<Record>>()
+            + self.arena.capacity() * size_of::<Vec<u8>>()
+            + self.links.capacity() * size_of::<LinkType>();
+        let given = self
+            .given
+            .as_ref()
+            .map_or(0, |g| g.capacity() * size_of::<Summary>());
+        (records + arena + lists + given) as u64
     }
 
     /// Sum of the kept packets' lengths on the wire.
@@ -555,19 +571,21 @@ impl PacketStore {
     pub fn get(&self, index: usize) -> Option<PacketView<'_>> {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
-        let data = match r.kind {
+        let data: Cow<'_, [u8]> = match r.kind {
             Kind::Mapped => {
                 let bytes = (*self.file.as_ref()?.bytes).as_ref();
                 let start = usize::try_from(r.at).ok()?;
-                bytes.get(start..start.checked_add(caplen)?)?
+                Cow::Borrowed(bytes.get(start..start.checked_add(caplen)?)?)
             }
-            Kind::Spooled => self.spooled_bytes(r.at, caplen)?,
+            Kind::Spooled => Cow::Owned(self.spooled_bytes(r.at, caplen)?),
             Kind::Arena => {
                 let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
                 let start = (r.at & u64::from(u32::MAX)) as usize;
-                self.arena
-                    .get(chunk)?
-                    .get(start..start.checked_add(caplen)?)?
+                Cow::Borrowed(
+                    self.arena
+                        .get(chunk)?
+                        .get(start..start.checked_add(caplen)?)?,
+                )
             }
         };
         let link = self
@@ -577,7 +595,7 @@ impl PacketStore {
             .unwrap_or(LinkType(u32::MAX));
         let summary = match &self.given {
             Some(given) => given.get(index).copied()?,
-            None => decode::summarize(link, data, r.len),
+            None => decode::summarize(link, &data, r.len),
         };
         Some(PacketView {
             index,
@@ -588,6 +606,47 @@ impl PacketStore {
             link,
             data,
             summary,
+            flow: (r.flow != NO_FLOW).then_some(r.flow),
+        })
+    }
+
+    /// Packet `index` without its summary, for a pass over many packets (a display filter,
+    /// a search, an export): spooled bytes are read into `scratch` instead of the cache, so
+    /// a pass over a million packets does not keep them all.
+    pub fn raw<'a>(&'a self, index: usize, scratch: &'a mut Vec<u8>) -> Option<RawPacket<'a>> {
+        let r = self.record(index)?;
+        let caplen = r.caplen as usize;
+        let data: &'a [u8] = match r.kind {
+            Kind::Mapped => {
+                let bytes = (*self.file.as_ref()?.bytes).as_ref();
+                let start = usize::try_from(r.at).ok()?;
+                bytes.get(start..start.checked_add(caplen)?)?
+            }
+            Kind::Spooled => {
+                let spool = self.spool.as_ref()?;
+                scratch.clear();
+                scratch.resize(caplen, 0);
+                spool.file.read_exact_at(scratch, r.at).ok()?;
+                scratch
+            }
+            Kind::Arena => {
+                let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
+                let start = (r.at & u64::from(u32::MAX)) as usize;
+                self.arena
+                    .get(chunk)?
+                    .get(start..start.checked_add(caplen)?)?
+            }
+        };
+        Some(RawPacket {
+            number: self.evicted.saturating_add(index as u64),
+            ts_ns: r.ts_ns,
+            len: r.len,
+            link: self
+                .links
+                .get(usize::from(r.link))
+                .copied()
+                .unwrap_or(LinkType(u32::MAX)),
+            data,
             flow: (r.flow != NO_FLOW).then_some(r.flow),
         })
     }
@@ -633,13 +692,13 @@ mod tests {
         assert_eq!(s.bytes_on_wire(), 13 + 10 + 15);
         assert_eq!(s.first_ts(), Some(5));
         let v = s.get(2).unwrap();
-        assert_eq!(v.data, b"defgh");
+        assert_eq!(&v.data[..], b"defgh");
         assert_eq!(
             (v.index, v.number, v.ts_ns, v.len, v.caplen),
             (2, 2, 9, 15, 5)
         );
-        assert_eq!(s.get(1).unwrap().data, b"");
-        assert_eq!(s.get(0).unwrap().data, b"abc");
+        assert_eq!(&s.get(1).unwrap().data[..], b"");
+        assert_eq!(&s.get(0).unwrap().data[..], b"abc");
         assert!(s.get(3).is_none());
         assert!(!s.is_mapped(0));
     }
@@ -683,8 +742,9 @@ mod tests {
         let mut s = PacketStore::new();
         let big = vec![7u8; ARENA_CHUNK / 3];
         let n = RECORD_CHUNK + 10;
+        let is_big = |i: usize| i % 200 == 5;
         for i in 0..n {
-            let data: Vec<u8> = if i % 20_000 == 5 {
+            let data: Vec<u8> = if is_big(i) {
                 big.clone()
             } else {
                 (i as u32).to_le_bytes().to_vec()
@@ -696,10 +756,10 @@ mod tests {
         for i in [0, 1, 4, 5, RECORD_CHUNK - 1, RECORD_CHUNK, n - 1] {
             let v = s.get(i).unwrap();
             assert_eq!(v.ts_ns, i as i64);
-            if i % 20_000 == 5 {
+            if is_big(i) {
                 assert_eq!(v.data, &big[..]);
             } else {
-                assert_eq!(v.data, (i as u32).to_le_bytes());
+                assert_eq!(&v.data[..], (i as u32).to_le_bytes());
             }
         }
         assert!(s.get(n).is_none());
@@ -716,7 +776,7 @@ mod tests {
         s.push(&frame(1, &huge));
         s.push(&frame(2, b"xyz"));
         assert_eq!(s.get(1).unwrap().data.len(), ARENA_CHUNK + 5);
-        assert_eq!(s.get(2).unwrap().data, b"xyz");
+        assert_eq!(&s.get(2).unwrap().data[..], b"xyz");
         assert_eq!(s.arena_bytes(), ARENA_CHUNK + 11);
     }
 
@@ -803,18 +863,18 @@ mod tests {
         assert!(s.records.len() <= 2);
         for i in 0..s.len() {
             let v = s.get(i).unwrap();
-            assert_eq!(v.data, (v.number as u32).to_le_bytes());
+            assert_eq!(&v.data[..], (v.number as u32).to_le_bytes());
         }
     }
 
     #[test]
     fn byte_budget_evicts_the_oldest_and_keeps_numbers() {
         let mut s = PacketStore::new();
-        // Each packet: 32 bytes of record + 100 bytes copied = 132; 1000 bytes hold 7.
-        let budget = 1000u64;
+        // The budget bounds what the store holds (chunk capacities included).
+        let budget = 64u64 << 10;
         s.set_max_bytes(Some(budget));
         assert_eq!(s.max_bytes(), Some(budget));
-        let n = 50usize;
+        let n = 2_000usize;
         for i in 0..n {
             let mut data = vec![9u8; 100];
             data[..8].copy_from_slice(&(i as u64).to_le_bytes());
@@ -822,23 +882,23 @@ mod tests {
             assert!(s.mem_bytes() <= budget, "after {i}: {}", s.mem_bytes());
             assert_eq!(s.evicted() + s.len() as u64, i as u64 + 1);
         }
-        assert_eq!(s.mem_bytes(), s.len() as u64 * 32 + s.arena_bytes() as u64);
-        assert_eq!(s.len(), 7);
-        assert_eq!(s.evicted(), 43);
-        assert_eq!(s.arena_bytes(), 700);
+        assert!(s.evicted() > 0 && s.len() > 100, "{} kept", s.len());
+        assert_eq!(s.arena_bytes(), s.len() * 100);
+        assert!(s.mem_bytes() >= s.len() as u64 * 32 + s.arena_bytes() as u64);
         assert_eq!(s.eviction_flag(), "--max-mem");
+        let first = s.evicted();
         for i in 0..s.len() {
             let v = s.get(i).unwrap();
-            assert_eq!(v.number, 43 + i as u64);
+            assert_eq!(v.number, first + i as u64);
             assert_eq!(v.data[..8], v.number.to_le_bytes());
             assert_eq!(s.index_of(v.number), Some(i));
         }
-        assert_eq!(s.index_of_frame(44), Some(0));
-        assert!(s.was_evicted(43) && !s.was_evicted(44));
+        assert_eq!(s.index_of_frame(first + 1), Some(0));
+        assert!(s.was_evicted(first) && !s.was_evicted(first + 1));
         // A packet larger than the budget is kept alone.
-        s.push(&frame(99, &vec![1u8; 5000]));
-        assert_eq!((s.len(), s.evicted()), (1, 50));
-        assert_eq!(s.get(0).unwrap().number, 50);
+        s.push(&frame(99, &vec![1u8; 100_000]));
+        assert_eq!((s.len(), s.evicted()), (1, n as u64));
+        assert_eq!(s.get(0).unwrap().number, n as u64);
         // The packet limit reached first names itself; lowering the budget evicts at once.
         let mut s = PacketStore::new();
         s.set_max_packets(Some(3));
@@ -848,8 +908,8 @@ mod tests {
         }
         assert_eq!((s.len(), s.evicted()), (3, 2));
         assert_eq!(s.eviction_flag(), "--max-packets");
-        s.set_max_bytes(Some(300));
-        assert_eq!((s.len(), s.evicted()), (2, 3));
+        s.set_max_bytes(Some(1));
+        assert_eq!((s.len(), s.evicted()), (1, 4));
         assert_eq!(s.eviction_flag(), "--max-mem");
     }
 
@@ -910,7 +970,7 @@ mod tests {
         s.push(&frame(4, b"five"));
         let mapped: Vec<bool> = (0..5).map(|i| s.is_mapped(i)).collect();
         assert_eq!(mapped, [false, false, true, true, false]);
-        let data: Vec<&[u8]> = (0..5).map(|i| s.get(i).unwrap().data).collect();
+        let data: Vec<Vec<u8>> = (0..5).map(|i| s.get(i).unwrap().data.to_vec()).collect();
         assert_eq!(data, [&b"one"[..], b"TWO", b"three", b"four", b"five"]);
         assert_eq!(s.arena_bytes(), 3 + 3 + 4);
     }
@@ -947,7 +1007,11 @@ mod tests {
         }
         assert_eq!((s.len(), s.evicted()), (500, 1500));
         assert_eq!(s.arena_bytes(), 0, "nothing copied");
-        assert_eq!(s.mem_bytes(), 500 * 32, "memory is the index only");
+        assert!(
+            s.mem_bytes() <= 2 * (RECORD_CHUNK * 32) as u64 + 1024,
+            "memory is the index only: {}",
+            s.mem_bytes()
+        );
         for i in 0..s.len() {
             assert!(s.is_spooled(i) && !s.is_mapped(i));
             let v = s.get(i).unwrap();
@@ -955,18 +1019,17 @@ mod tests {
             assert_eq!(v.ts_ns, v.number as i64);
             assert_eq!(v.caplen as usize, packets[v.number as usize].len());
         }
-        // Reads are cached; a change to the store beyond the cache bound drops the cache.
-        assert_eq!(s.spool_cache_len(), 500);
-        s.trim_spool_cache();
-        assert_eq!(s.spool_cache_len(), 0);
         assert_eq!(s.get(7).unwrap().data, packets[1507].as_slice());
         // A byte budget counts only the index for spooled packets.
-        s.set_max_bytes(Some(100 * 32));
-        assert_eq!((s.len(), s.evicted()), (100, 1900));
-        assert_eq!(s.get(0).unwrap().data, packets[1900].as_slice());
+        let budget = (RECORD_CHUNK * 32) as u64 + 1024;
+        s.set_max_bytes(Some(budget));
+        assert!(s.mem_bytes() <= budget && s.len() > 1, "{}", s.mem_bytes());
+        assert_eq!(s.len() as u64 + s.evicted(), 2000);
+        let first = s.evicted() as usize;
+        assert_eq!(s.get(0).unwrap().data, packets[first].as_slice());
         // A frame with no journaled offset is copied.
         s.push(&frame(9, b"unjournaled"));
         assert!(!s.is_spooled(s.len() - 1));
-        assert_eq!(s.get(s.len() - 1).unwrap().data, b"unjournaled");
+        assert_eq!(&s.get(s.len() - 1).unwrap().data[..], b"unjournaled");
     }
 }

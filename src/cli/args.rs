@@ -92,6 +92,10 @@ pub struct ViewOpts {
     /// Open the explain panel from the start.
     #[arg(long)]
     pub explain: bool,
+    /// Display filter to start with, in Wireshark's language (like tshark -Y;
+    /// docs/filters.md). Checked before the viewer opens.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
 }
 
 impl ViewOpts {
@@ -275,6 +279,51 @@ impl LiveArgs {
     }
 }
 
+/// Rewrites tcpdump's time flags, which clap cannot express (`-tt` is not `-t -t` there),
+/// into `--time-format`: -t none, -tt epoch, -ttt delta, -tttt absolute, -ttttt relative.
+pub fn normalize_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    args.into_iter()
+        .map(|a| {
+            let fmt = match a.to_str() {
+                Some("-t") => "none",
+                Some("-tt") => "epoch",
+                Some("-ttt") => "delta",
+                Some("-tttt") => "absolute",
+                Some("-ttttt") => "relative",
+                _ => return a,
+            };
+            format!("--time-format={fmt}").into()
+        })
+        .collect()
+}
+
+/// What to use instead of a tcpdump or tshark flag synack does not take.
+pub fn flag_advice(flag: &str) -> Option<&'static str> {
+    let flag = flag.split('=').next().unwrap_or(flag);
+    Some(match flag {
+        "-D" | "--list-interfaces" => "to list interfaces, run `synack interfaces`",
+        "-e" => "-v shows every layer, the link layer's addresses included",
+        "-q" => "dump's lines are already one short line per packet",
+        "-l" | "-U" => "live output is already written line by line",
+        "-S" => {
+            "synack's lines already show raw sequence numbers; -Y 'tcp.seq == 0' uses relative ones"
+        }
+        "-p" => "use --no-promisc",
+        "-K" | "-N" | "-O" | "-Q" | "-#" => "synack has no such option; -v shows every field",
+        "-C" | "-G" | "-W" | "-z" | "-Z" => "synack writes one file: dump -w OUT.pcap (or .pcapng)",
+        "-E" | "-M" => "synack does not decrypt",
+        "-y" | "-L" => "synack reads the link type from the file or interface",
+        "-B" => "synack sizes its buffer itself",
+        "-T" | "-d" => "synack decodes by port and content; see docs/filters.md for fields",
+        "-e2" | "-V" => "use -v for every layer's fields",
+        "-xx" | "-XX" => "use -x or -X (synack prints from the network header)",
+        "-o" | "-2" | "-R" => "use -Y FILTER for a display filter (one pass)",
+        _ => return None,
+    })
+}
+
 /// A byte size: plain bytes or a number with `K`, `M`, `G` or `T` (1024-based; a trailing `B`
 /// or `iB` is allowed, case does not matter), at least 1 byte: `512M`, `2G`, `100000K`.
 pub fn parse_size(s: &str) -> Result<u64, String> {
@@ -385,6 +434,8 @@ pub enum Format {
     Text,
     /// JSON Lines: one object per line.
     Json,
+    /// Comma-separated values with a header row (`flows` only).
+    Csv,
 }
 
 /// What the non-interactive commands read and how they print it (shared by `dump` and `flows`).
@@ -392,29 +443,144 @@ pub enum Format {
 pub struct StreamArgs {
     /// Capture file (pcap or pcapng), or `-` for standard input. Omit it and give `-i` to
     /// capture live.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// BPF filter words after the file, as tcpdump takes them (`synack dump trace.pcap tcp
+    /// port 80`); the same as `-f 'tcp port 80'`.
+    #[arg(value_name = "EXPRESSION", conflicts_with = "filter")]
+    pub expression: Vec<String>,
+    /// Read this capture file (tcpdump's and tshark's -r; the same as giving FILE).
     #[arg(
+        short = 'r',
+        long = "read",
         value_name = "FILE",
-        required_unless_present = "interface",
         conflicts_with = "interface"
     )]
-    pub file: Option<PathBuf>,
+    pub read: Option<PathBuf>,
     #[command(flatten)]
     pub live: LiveLimits,
     /// BPF filter, compiled by libpcap (also applied to files).
     #[arg(short = 'f', long = "filter", value_name = "BPF")]
     pub filter: Option<String>,
+    /// Display filter in Wireshark's language, like tshark -Y (`tcp.port == 80 &&
+    /// !tcp.flags.reset`; docs/filters.md lists the fields). Every packet is still tracked:
+    /// frame numbers and tcp.stream stay the file's.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Mask MAC and IP addresses consistently (documentation ranges), for sharing output.
     #[arg(long)]
     pub redact: bool,
+    /// Accepted for tcpdump habits: synack never resolves names.
+    #[arg(short = 'n', hide_short_help = true)]
+    pub numeric: bool,
+}
+
+/// Where `dump` and `flows` read from, once `FILE`, `-r` and the BPF words are sorted out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamInput {
+    /// The capture file (`-` for stdin); `None`: live on `-i`.
+    pub file: Option<PathBuf>,
+    /// The BPF filter: `-f`, or the words after the file.
+    pub bpf: Option<String>,
+}
+
+impl StreamArgs {
+    /// Sorts out the input: with `-r` or `-i`, a FILE word is really the first BPF word.
+    pub fn input(&self) -> Result<StreamInput, String> {
+        let mut words: Vec<String> = Vec::new();
+        let file = match (&self.read, &self.live.interface, &self.file) {
+            (Some(r), _, f) => {
+                words.extend(f.iter().map(|p| p.to_string_lossy().into_owned()));
+                Some(r.clone())
+            }
+            (None, Some(_), f) => {
+                if let Some(p) = f.as_ref().filter(|p| looks_like_capture(p)) {
+                    return Err(format!(
+                        "give either a file ({}) or -i IFACE, not both",
+                        p.display()
+                    ));
+                }
+                words.extend(f.iter().map(|p| p.to_string_lossy().into_owned()));
+                None
+            }
+            (None, None, Some(f)) => Some(f.clone()),
+            (None, None, None) => {
+                return Err(
+                    "give a capture file (FILE, -r FILE or - for stdin) or -i IFACE to capture \
+                     live"
+                        .into(),
+                );
+            }
+        };
+        if file.is_some() && self.live.duration.is_some() {
+            return Err("--duration is for live capture (-i); -c N stops a file early".into());
+        }
+        words.extend(self.expression.iter().cloned());
+        let bpf = if words.is_empty() {
+            self.filter.clone()
+        } else if self.filter.is_some() {
+            return Err("give the BPF filter once: with -f or as words after the file".into());
+        } else {
+            Some(words.join(" "))
+        };
+        Ok(StreamInput { file, bpf })
+    }
+}
+
+/// A word that names a capture file rather than a BPF primitive.
+fn looks_like_capture(p: &std::path::Path) -> bool {
+    p.as_os_str() == "-"
+        || p.is_file()
+        || p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "pcap" | "pcapng" | "cap" | "dmp"))
+}
+
+/// How `dump` writes each packet's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum TimeFormat {
+    /// Time of day, UTC (`14:02:03.123456`), tcpdump's default.
+    #[default]
+    Clock,
+    /// Date and time, UTC (`2026-12-03 14:02:03.123456`), tcpdump's -tttt.
+    Absolute,
+    /// Seconds since 1970 (`1796306523.123456`), tcpdump's -tt.
+    Epoch,
+    /// Since the previous packet shown, tcpdump's -ttt.
+    Delta,
+    /// Since the first packet, tcpdump's -ttttt.
+    Relative,
+    /// No time, tcpdump's -t.
+    None,
 }
 
 #[derive(Debug, Args)]
 pub struct DumpArgs {
     #[command(flatten)]
     pub stream: StreamArgs,
+    /// Write the packets that pass the filters to this file instead of printing them (pcap
+    /// with nanosecond times, or pcapng when the name ends in .pcapng); bytes and times are
+    /// copied exactly.
+    #[arg(short = 'w', long = "write", value_name = "OUT")]
+    pub write: Option<PathBuf>,
+    /// Show each packet's layers, one field per line, under its line (like tshark -V).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print the packet (from the network header) in hex after each line (tcpdump's -x).
+    #[arg(short = 'x', conflicts_with_all = ["hex_ascii", "ascii"])]
+    pub hex: bool,
+    /// Print the packet in hex and ASCII after each line (tcpdump's -X).
+    #[arg(short = 'X', conflicts_with = "ascii")]
+    pub hex_ascii: bool,
+    /// Print the packet as ASCII after each line (tcpdump's -A; other bytes become '.').
+    #[arg(short = 'A')]
+    pub ascii: bool,
+    /// How to write times (also tcpdump's -t, -tt, -ttt, -tttt, -ttttt).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TimeFormat::Clock)]
+    pub time_format: TimeFormat,
 }
 
 /// Live-capture options of the non-interactive commands.
@@ -427,7 +593,7 @@ pub struct LiveLimits {
     #[arg(short = 'c', long = "count", value_name = "COUNT")]
     pub count: Option<u64>,
     /// Stop after this many seconds (live).
-    #[arg(long, value_name = "SECS", conflicts_with = "file")]
+    #[arg(long, value_name = "SECS")]
     pub duration: Option<f64>,
     /// Bytes to keep of each packet (live).
     #[arg(short = 's', long, value_name = "SNAPLEN", default_value_t = 262_144,
@@ -465,10 +631,37 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    fn stream_input(argv: &[&str]) -> Result<StreamInput, String> {
+        let mut full = vec!["synack"];
+        full.extend_from_slice(argv);
+        match Cli::try_parse_from(full)
+            .map_err(|e| e.to_string())?
+            .command
+        {
+            Command::Dump(d) => d.stream.input(),
+            Command::Flows(f) => f.stream.input(),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tcpdump_style_inputs() {
+        let i = stream_input(&["dump", "t.pcap", "tcp", "port", "80"]).expect("valid");
+        assert_eq!(i.file.as_deref(), Some(std::path::Path::new("t.pcap")));
+        assert_eq!(i.bpf.as_deref(), Some("tcp port 80"));
+        let i = stream_input(&["dump", "-n", "-r", "t.pcap", "tcp", "port", "80"]).expect("valid");
+        assert_eq!(i.file.as_deref(), Some(std::path::Path::new("t.pcap")));
+        assert_eq!(i.bpf.as_deref(), Some("tcp port 80"));
+        let i = stream_input(&["flows", "-i", "eth0", "udp"]).expect("valid");
+        assert_eq!((i.file, i.bpf.as_deref()), (None, Some("udp")));
+        assert!(stream_input(&["dump", "t.pcap", "tcp", "-f", "udp"]).is_err());
+        assert!(stream_input(&["dump", "-r", "a.pcap", "-i", "eth0"]).is_err());
+    }
+
     #[test]
     fn dump_needs_a_file_or_an_interface() {
-        assert!(Cli::try_parse_from(["synack", "dump"]).is_err());
-        assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "-i", "eth0"]).is_err());
+        assert!(stream_input(&["dump"]).is_err());
+        assert!(stream_input(&["dump", "x.pcap", "-i", "eth0"]).is_err());
         let cli = Cli::try_parse_from([
             "synack", "dump", "-i", "eth0", "-c", "3", "--format", "json",
         ])
@@ -484,8 +677,8 @@ mod tests {
 
     #[test]
     fn duration_requires_live_but_count_does_not() {
-        assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "--duration", "3"]).is_err());
-        assert!(Cli::try_parse_from(["synack", "dump", "x.pcap", "-c", "3"]).is_ok());
+        assert!(stream_input(&["dump", "x.pcap", "--duration", "3"]).is_err());
+        assert!(stream_input(&["dump", "x.pcap", "-c", "3"]).is_ok());
     }
 
     fn replay(args: &[&str]) -> Result<ReplayArgs, clap::Error> {

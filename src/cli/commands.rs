@@ -16,12 +16,14 @@ use thiserror::Error;
 
 use crate::cli::output::{self, PacketLine};
 use crate::cli::{DemoArgs, DumpArgs, FlowsArgs, Format, LiveLimits, ReplayArgs};
-use crate::decode::{self, Summary};
+use crate::decode;
+use crate::filter::{Filter, FilterError, PacketCtx};
 use crate::flow::{Flow, FlowId, FlowTracker};
 use crate::model::Frame;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
 use crate::replay::pacing::Pacer;
+use crate::source::FrameNote;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError, StreamControl,
 };
@@ -38,6 +40,12 @@ pub enum CommandError {
     Interactive(#[from] crate::terminal::tui::TuiError),
     #[error("{0}")]
     Demo(#[from] DemoError),
+    /// A display filter that does not compile (exit status 2).
+    #[error("invalid display filter: {0}")]
+    Filter(#[from] FilterError),
+    /// Options that do not go together (exit status 2).
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl CommandError {
@@ -210,14 +218,83 @@ impl Limits {
     }
 }
 
+/// A run's display filter (`-Y`) and what it reads.
+struct Display {
+    filter: Filter,
+    /// Each connection as finally known, by id, when the filter reads `flow.*` fields and the
+    /// input is a file (read once beforehand); otherwise they see the state so far.
+    finals: Vec<Option<Flow>>,
+}
+
+impl Display {
+    /// Compiles `-Y`; for `flow.*` fields on a file, tracks the whole file first.
+    fn new(text: Option<&str>, file: Option<&Path>) -> Result<Option<Display>, CommandError> {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        let filter = Filter::compile(text)?;
+        let finals = match file {
+            Some(p) if filter.uses_flow_fields() && p.as_os_str() != "-" => final_flows(p)?,
+            _ => Vec::new(),
+        };
+        Ok(Some(Display { filter, finals }))
+    }
+}
+
+/// Every connection of a file as it stands at the end, indexed by id (ladders dropped).
+fn final_flows(path: &Path) -> Result<Vec<Option<Flow>>, CommandError> {
+    let mut reader = FileReader::open(path)?;
+    let mut tracker = FlowTracker::new(10_000_000).keep_evicted();
+    let mut finals: Vec<Option<Flow>> = Vec::new();
+    let mut keep = |mut f: Flow| {
+        f.ladder = Vec::new();
+        if let Ok(i) = usize::try_from(f.id) {
+            if finals.len() <= i {
+                finals.resize_with(i + 1, || None);
+            }
+            if let Some(slot) = finals.get_mut(i) {
+                *slot = Some(f);
+            }
+        }
+    };
+    let mut frame = Frame {
+        ts_ns: 0,
+        len: 0,
+        link: crate::model::LinkType::ETHERNET,
+        data: Vec::new(),
+    };
+    let mut number = 0u64;
+    while reader.next_into(&mut frame)? {
+        number += 1;
+        if let Some(seg) = decode::summarize(frame.link, &frame.data, frame.len).tcp {
+            tracker.observe(number, frame.ts_ns, &seg, frame.len);
+        }
+        for f in tracker.drain_evicted() {
+            keep(f);
+        }
+    }
+    tracker.finish();
+    for f in tracker.drain_evicted() {
+        keep(f);
+    }
+    for f in tracker.flows() {
+        keep(f.clone());
+    }
+    Ok(finals)
+}
+
 /// What the read loop hands its consumer.
 enum Step<'a> {
     /// A packet that passed the filter.
     Packet {
         no: u64,
         frame: &'a Frame,
-        summary: &'a Summary,
+        layout: &'a decode::Layout,
         flow: Option<u32>,
+        /// What the reader noticed about this record (a malformed timestamp, a lenient read).
+        note: Option<FrameNote>,
+        /// The file's first packet time (for relative times).
+        first_ns: i64,
     },
     /// A live capture saw nothing for a read timeout.
     Idle,
@@ -239,6 +316,7 @@ fn for_each_packet(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
+    display: Option<&Display>,
     mut tracker: FlowTracker,
     stream: &Cell<bool>,
     mut emit: impl FnMut(Step<'_>, &mut FlowTracker) -> io::Result<()>,
@@ -248,6 +326,7 @@ fn for_each_packet(
         file,
         live,
         filter,
+        display,
         &mut tracker,
         stream,
         &mut end,
@@ -257,10 +336,12 @@ fn for_each_packet(
     (tracker, end, result)
 }
 
+#[allow(clippy::too_many_arguments)] // the loop's inputs, limits and outputs, all distinct
 fn read_all(
     file: Option<&Path>,
     live: &LiveLimits,
     filter: Option<&str>,
+    display: Option<&Display>,
     tracker: &mut FlowTracker,
     stream: &Cell<bool>,
     end: &mut RunEnd,
@@ -292,6 +373,8 @@ fn read_all(
         data: Vec::new(),
     };
     let (mut number, mut emitted) = (0u64, 0u64);
+    let mut undecoded = UndecodedLinks::default();
+    let mut first_ns = None;
     let result = loop {
         if limits.reached(emitted) {
             break Ok(());
@@ -308,21 +391,48 @@ fn read_all(
             Err(e) => break Err(CommandError::from(e)),
         }
         number += 1;
+        undecoded.count(frame.link);
+        let note = match &input {
+            Input::File(r) => r.frame_note(),
+            Input::Live(_) => None,
+        };
+        let first_ns = *first_ns.get_or_insert(frame.ts_ns);
         // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
         // state sees all its segments. (Live input is filtered in the kernel already.)
-        let summary = decode::summarize(frame.link, &frame.data, frame.len);
-        let flow = summary
+        let layout = decode::layout(frame.link, &frame.data, frame.len);
+        let flow = layout
+            .summary
             .tcp
             .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
         if offline.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
+        if let Some(d) = display {
+            let ctx = PacketCtx {
+                number,
+                ts_ns: frame.ts_ns,
+                first_ts_ns: first_ns,
+                wire_len: frame.len,
+                link: frame.link,
+                data: &frame.data,
+                flow: flow.and_then(|id| tracker.get(id)),
+                conn: flow
+                    .and_then(|id| d.finals.get(usize::try_from(id).ok()?))
+                    .and_then(Option::as_ref),
+                layout: Some(&layout),
+            };
+            if !d.filter.matches(&ctx) {
+                continue;
+            }
+        }
         let step = Step::Packet {
             no: number,
             frame: &frame,
-            summary: &summary,
+            layout: &layout,
             flow,
+            note,
+            first_ns,
         };
         if let Err(e) = emit(step, tracker) {
             break Err(CommandError::Output(e));
@@ -333,6 +443,9 @@ fn read_all(
     if let Input::Live(cap) = &mut input {
         end.kernel = cap.kernel_stats().ok();
     }
+    // Said once at the end (also after a read or write error), so a table or listing that
+    // looks empty is explained.
+    undecoded.report();
     result
 }
 
@@ -355,7 +468,7 @@ fn report_capture_counters(end: &RunEnd, format: Format) {
                 "dropped_by_synack": 0,
             })
         ),
-        Format::Text => {
+        Format::Text | Format::Csv => {
             let plural =
                 |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             eprintln!(
@@ -371,30 +484,121 @@ fn report_capture_counters(end: &RunEnd, format: Format) {
     }
 }
 
+/// Packets per link type synack does not decode, for the one-line note at the end.
+#[derive(Default)]
+struct UndecodedLinks {
+    counts: std::collections::BTreeMap<u32, u64>,
+}
+
+impl UndecodedLinks {
+    fn count(&mut self, link: crate::model::LinkType) {
+        if !link.is_known() {
+            *self.counts.entry(link.0).or_default() += 1;
+        }
+    }
+
+    /// The note, when there is something to say.
+    fn message(&self) -> Option<String> {
+        let total: u64 = self.counts.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let kinds: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(n, c)| match decode::link_type_name(*n) {
+                Some(name) => format!("{n} ({name}): {}", thousands(*c)),
+                None => format!("{n}: {}", thousands(*c)),
+            })
+            .collect();
+        Some(format!(
+            "synack: {} packet{} on link types synack does not decode (bytes shown raw): {}",
+            thousands(total),
+            if total == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ))
+    }
+
+    fn report(&mut self) {
+        if let Some(m) = self.message() {
+            eprintln!("{m}");
+        }
+        self.counts.clear();
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `synack dump`: one line or JSON object per packet, streamed.
 pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
+    let input = args.stream.input().map_err(CommandError::Usage)?;
+    let format = args.stream.format;
+    if format == Format::Csv {
+        return Err(CommandError::Usage(
+            "--format csv is for `synack flows`; dump prints text or json".into(),
+        ));
+    }
+    let bytes_view = args.hex || args.hex_ascii || args.ascii;
+    if args.stream.redact && bytes_view {
+        return Err(CommandError::Usage(
+            "--redact cannot mask the raw bytes that -x, -X and -A print".into(),
+        ));
+    }
+    let display = Display::new(args.stream.display_filter.as_deref(), input.file.as_deref())?;
+    if let Some(out) = &args.write {
+        return dump_to_file(args, &input, display.as_ref(), out);
+    }
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut line = Vec::with_capacity(256);
     let mut redactor = args.stream.redact.then(Redactor::new);
+    let mut prev_ns = None;
     let stream = Cell::new(false);
     let (_, end, result) = for_each_packet(
-        args.stream.file.as_deref(),
+        input.file.as_deref(),
         &args.stream.live,
-        args.stream.filter.as_deref(),
+        input.bpf.as_deref(),
+        display.as_ref(),
         FlowTracker::new(1_000_000),
         &stream,
         |step, _| {
             let Step::Packet {
                 no,
                 frame,
-                summary,
+                layout,
                 flow,
+                note,
+                first_ns,
             } = step
             else {
                 return Ok(());
             };
             line.clear();
-            write_packet(&mut line, args.stream.format, no, frame, summary, flow)?;
+            let clock = output::Clock {
+                format: args.time_format,
+                first_ns,
+                prev_ns: prev_ns.unwrap_or(frame.ts_ns),
+            };
+            prev_ns = Some(frame.ts_ns);
+            write_packet(&mut line, format, no, frame, layout, flow, clock, note)?;
+            if format == Format::Text {
+                if args.verbose > 0 {
+                    write_layers(&mut line, frame)?;
+                }
+                if bytes_view {
+                    write_bytes(&mut line, args, frame, layout)?;
+                }
+            }
             write_line(&mut out, &line, redactor.as_mut())?;
             // Live and piped input appear as packets arrive; file output is flushed by the
             // buffer. (`stream` is known before the first packet.)
@@ -403,8 +607,37 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
     );
     // Whatever was read before an error is still written out before the message.
     let flushed = out.flush().map_err(CommandError::Output);
-    report_capture_counters(&end, args.stream.format);
+    report_capture_counters(&end, format);
     result.and(flushed)
+}
+
+/// `dump -w OUT`: the packets that pass the filters, copied into a capture file.
+fn dump_to_file(
+    args: &DumpArgs,
+    input: &crate::cli::StreamInput,
+    display: Option<&Display>,
+    out: &Path,
+) -> Result<(), CommandError> {
+    let mut writer = source::PacketWriter::create(out)
+        .map_err(|e| CommandError::Usage(format!("cannot create {}: {e}", out.display())))?;
+    let (_, end, result) = for_each_packet(
+        input.file.as_deref(),
+        &args.stream.live,
+        input.bpf.as_deref(),
+        display,
+        FlowTracker::new(1_000_000),
+        &Cell::new(false),
+        |step, _| match step {
+            Step::Packet { frame, .. } => writer.write(frame),
+            Step::Idle => Ok(()),
+        },
+    );
+    let written = writer.written();
+    let finished = writer.finish().map(|_| ()).map_err(CommandError::Output);
+    report_capture_counters(&end, args.stream.format);
+    result.and(finished)?;
+    eprintln!("synack: wrote {written} packets to {}", out.display());
+    Ok(())
 }
 
 /// One packet as `dump` prints it (with the newline), in `format`.
@@ -413,20 +646,28 @@ fn write_packet(
     format: Format,
     no: u64,
     frame: &Frame,
-    summary: &Summary,
+    layout: &decode::Layout,
     flow: Option<u32>,
+    clock: output::Clock,
+    note: Option<FrameNote>,
 ) -> io::Result<()> {
+    let summary = &layout.summary;
     match format {
-        Format::Text => {
+        Format::Text | Format::Csv => {
             // The application summary (DNS question, HTTP request line…) needs the full
             // decode; only packets the fast path recognised as such pay for it.
             let app = summary
                 .app
                 .and_then(|_| decode::decode(frame.link, &frame.data, frame.len).app_summary);
-            output::write_text(out, no, frame, summary, app.as_deref(), flow)
+            output::write_text_timed(out, no, frame, summary, app.as_deref(), flow, clock)
         }
         Format::Json => {
-            let decoded = decode::decode(frame.link, &frame.data, frame.len);
+            let mut decoded = decode::decode(frame.link, &frame.data, frame.len);
+            if let Some(note) = note {
+                decoded
+                    .issues
+                    .insert(0, decode::Issue::capture_note(note.message()));
+            }
             output::write_json(
                 out,
                 &PacketLine {
@@ -438,6 +679,81 @@ fn write_packet(
             )
         }
     }
+}
+
+/// `dump -v`: every layer's fields, one per line, indented like `tshark -V`. (Field text is
+/// sanitized by the decoder.)
+fn write_layers(out: &mut impl Write, frame: &Frame) -> io::Result<()> {
+    fn fields(out: &mut impl Write, fs: &[decode::Field], depth: usize) -> io::Result<()> {
+        for f in fs {
+            write!(out, "{:w$}{}: {}", "", f.name, f.value, w = depth * 4)?;
+            if !f.meaning.is_empty() {
+                write!(out, " ({})", f.meaning)?;
+            }
+            out.write_all(b"\n")?;
+            fields(out, &f.children, depth + 1)?;
+        }
+        Ok(())
+    }
+    let d = decode::decode(frame.link, &frame.data, frame.len);
+    for h in &d.headers {
+        writeln!(out, "    {}", h.protocol)?;
+        fields(out, &h.fields, 2)?;
+    }
+    for i in &d.issues {
+        writeln!(out, "    [{}: {}]", i.kind.name(), i.message)?;
+    }
+    Ok(())
+}
+
+/// `dump -x / -X / -A`: the packet from its network header (as tcpdump does), in hex, hex
+/// and ASCII, or ASCII, each byte that is not printable ASCII shown as '.'.
+fn write_bytes(
+    out: &mut impl Write,
+    args: &DumpArgs,
+    frame: &Frame,
+    layout: &decode::Layout,
+) -> io::Result<()> {
+    let start = layout
+        .headers()
+        .find(|(h, _)| h.layer() == decode::LayerKind::Internet)
+        .map_or(0, |(_, r)| r.start);
+    let bytes = frame.data.get(start..).unwrap_or(&[]);
+    let printable = |b: u8| {
+        if b.is_ascii_graphic() || b == b' ' {
+            b
+        } else {
+            b'.'
+        }
+    };
+    if args.ascii {
+        let text: Vec<u8> = bytes
+            .iter()
+            .map(|&b| if b == b'\n' { b } else { printable(b) })
+            .collect();
+        out.write_all(&text)?;
+        if !text.ends_with(b"\n") {
+            out.write_all(b"\n")?;
+        }
+        return Ok(());
+    }
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        write!(out, "\t0x{:04x}:  ", i * 16)?;
+        for pair in 0..8 {
+            match chunk.get(pair * 2..(pair * 2 + 2).min(chunk.len())) {
+                Some([a, b]) => write!(out, "{a:02x}{b:02x} ")?,
+                Some([a]) => write!(out, "{a:02x}   ")?,
+                _ => write!(out, "     ")?,
+            }
+        }
+        if args.hex_ascii {
+            let text: Vec<u8> = chunk.iter().map(|&b| printable(b)).collect();
+            out.write_all(b" ")?;
+            out.write_all(&text)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Writes one finished line, with its addresses masked when redacting. (The line is already
@@ -490,6 +806,12 @@ pub fn replay_print_to(
 ) -> Result<(), CommandError> {
     let opts = args.options();
     let stdin = args.file.as_os_str() == "-";
+    if args.format == Format::Csv {
+        return Err(CommandError::Usage(
+            "--format csv is for `synack flows`; replay --print writes text or json".into(),
+        ));
+    }
+    let display = Display::new(args.view.display_filter.as_deref(), Some(&args.file))?;
     let mut redactor = args.view.redact.then(Redactor::new);
     let live = LiveLimits {
         interface: None,
@@ -509,14 +831,17 @@ pub fn replay_print_to(
             Some(&args.file),
             &live,
             None,
+            display.as_ref(),
             FlowTracker::new(args.max_flows),
             &Cell::new(false),
             |step, _| {
                 let Step::Packet {
                     no,
                     frame,
-                    summary,
+                    layout,
                     flow,
+                    note,
+                    ..
                 } = step
                 else {
                     return Ok(());
@@ -529,7 +854,16 @@ pub fn replay_print_to(
                     }
                 }
                 line.clear();
-                write_packet(&mut line, args.format, no, frame, summary, flow)?;
+                write_packet(
+                    &mut line,
+                    args.format,
+                    no,
+                    frame,
+                    layout,
+                    flow,
+                    output::Clock::default(),
+                    note,
+                )?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()
             },
@@ -552,6 +886,8 @@ pub fn replay_print_to(
 /// forces evictions, each evicted connection is printed as it leaves memory, so none is lost
 /// and memory stays bounded.
 pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
+    let input = args.stream.input().map_err(CommandError::Usage)?;
+    let display = Display::new(args.stream.display_filter.as_deref(), input.file.as_deref())?;
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut writer = FlowWriter {
         format: args.stream.format,
@@ -563,7 +899,7 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     // the flows a stream already printed when they closed or went idle.
     let mut shown: Vec<bool> = Vec::new();
     let mut printed: Vec<bool> = Vec::new();
-    let filtered = args.stream.filter.is_some();
+    let filtered = input.bpf.is_some() || display.is_some();
     let keep = |shown: &[bool], flow: &Flow| !filtered || flag(shown, flow.id);
     let stream = Cell::new(false);
     let idle_ns = crate::replay::pacing::secs_to_ns(args.idle_timeout);
@@ -572,9 +908,10 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
     let mut last_seen: Option<(i64, Instant)> = None;
     let mut last_scan = Instant::now();
     let (mut tracker, end, result) = for_each_packet(
-        args.stream.file.as_deref(),
+        input.file.as_deref(),
         &args.stream.live,
-        args.stream.filter.as_deref(),
+        input.bpf.as_deref(),
+        display.as_ref(),
         FlowTracker::new(args.max_flows).keep_evicted(),
         &stream,
         |step, tracker| {
@@ -710,6 +1047,44 @@ impl FlowWriter {
                     out.write_all(b"\n")?;
                 }
             }
+            Format::Csv => {
+                const COLUMNS: [&str; 16] = [
+                    "flow",
+                    "client",
+                    "server",
+                    "handshake",
+                    "syn_count",
+                    "synack_count",
+                    "irtt_ns",
+                    "close",
+                    "packets",
+                    "bytes",
+                    "history",
+                    "first_ts_ns",
+                    "last_ts_ns",
+                    "duration_ns",
+                    "first_packet",
+                    "last_packet",
+                ];
+                if !self.header_done {
+                    out.write_all(COLUMNS.join(",").as_bytes())?;
+                    out.write_all(b"\n")?;
+                    self.header_done = true;
+                }
+                for flow in flows {
+                    let obj = flow.to_json();
+                    let row: Vec<String> = COLUMNS
+                        .iter()
+                        .map(|k| match obj.get(*k) {
+                            Some(serde_json::Value::String(s)) => csv_text(s),
+                            Some(serde_json::Value::Null) | None => String::new(),
+                            Some(v) => v.to_string(),
+                        })
+                        .collect();
+                    out.write_all(row.join(",").as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+            }
             Format::Text if flows.is_empty() && self.header_done => {}
             Format::Text => {
                 let table = crate::flow::text_table(&flows);
@@ -723,6 +1098,15 @@ impl FlowWriter {
             }
         }
         Ok(())
+    }
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or line break (quotes doubled).
+fn csv_text(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
     }
 }
 
@@ -741,6 +1125,13 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         Some(name) => demo::find(name)?,
         None => demo::first(),
     };
+    let filter = args
+        .view
+        .display_filter
+        .as_deref()
+        .map(Filter::compile)
+        .transpose()?
+        .map(Arc::new);
     let stop = Arc::new(AtomicBool::new(false));
     let handle = source::spawn_reader(scenario.reader()?, Arc::clone(&stop))?;
     let link = handle.info.link;
@@ -755,6 +1146,8 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         theme: args.view.theme_choice(),
         redact: args.view.redact,
         explain: true,
+        filter,
+        history: crate::app::history::default_path(),
         ..crate::terminal::tui::TuiOptions::default()
     };
     let result = crate::terminal::tui::run_feed_with(feed, |w, h| {

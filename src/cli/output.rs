@@ -163,11 +163,37 @@ pub fn write_text(
     app_summary: Option<&str>,
     flow: Option<u32>,
 ) -> io::Result<()> {
+    write_text_timed(out, no, frame, summary, app_summary, flow, Clock::default())
+}
+
+/// How the time column is written (`dump --time-format`, tcpdump's -t… flags).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    pub format: TimeFormat,
+    /// The first packet's time (for `Relative`).
+    pub first_ns: TimestampNs,
+    /// The previous shown packet's time (for `Delta`).
+    pub prev_ns: TimestampNs,
+}
+
+pub use crate::cli::TimeFormat;
+
+/// [`write_text`] with the time column written as `clock` says.
+pub fn write_text_timed(
+    out: &mut impl Write,
+    no: u64,
+    frame: &Frame,
+    summary: &Summary,
+    app_summary: Option<&str>,
+    flow: Option<u32>,
+    clock: Clock,
+) -> io::Result<()> {
     let mut line = String::with_capacity(192);
     decode::push_decimal(&mut line, no);
     line.push(' ');
-    push_clock(&mut line, frame.ts_ns);
-    line.push(' ');
+    if push_time(&mut line, clock, frame.ts_ns) {
+        line.push(' ');
+    }
     match (summary.src, summary.dst) {
         (Some(src), Some(dst)) => {
             push_endpoint(&mut line, src, summary.sport);
@@ -200,6 +226,71 @@ fn push_endpoint(out: &mut String, ip: IpAddr, port: Option<u16>) {
     }
 }
 
+/// Writes the time column; false when there is none (`-t`).
+fn push_time(out: &mut String, clock: Clock, ts_ns: TimestampNs) -> bool {
+    let micros6 = |out: &mut String, ns: i64| {
+        out.push('.');
+        decode::push_decimal_padded(
+            out,
+            u64::try_from(ns.rem_euclid(1_000_000_000) / 1_000).unwrap_or(0),
+            6,
+        );
+    };
+    match clock.format {
+        TimeFormat::Clock => push_clock(out, ts_ns),
+        TimeFormat::None => return false,
+        TimeFormat::Epoch => {
+            if ts_ns < 0 {
+                out.push('-');
+            }
+            let a = ts_ns.unsigned_abs();
+            decode::push_decimal(out, a / 1_000_000_000);
+            out.push('.');
+            decode::push_decimal_padded(out, a % 1_000_000_000 / 1_000, 6);
+        }
+        TimeFormat::Absolute => {
+            let days = ts_ns.div_euclid(1_000_000_000).div_euclid(86_400);
+            let (y, m, d) = civil_from_days(days);
+            out.push_str(&format!("{y:04}-{m:02}-{d:02} "));
+            push_clock(out, ts_ns);
+        }
+        TimeFormat::Delta | TimeFormat::Relative => {
+            let base = if clock.format == TimeFormat::Delta {
+                clock.prev_ns
+            } else {
+                clock.first_ns
+            };
+            let d = ts_ns.saturating_sub(base);
+            if d < 0 {
+                out.push('-');
+            }
+            let a = d.unsigned_abs();
+            let secs = a / 1_000_000_000;
+            decode::push_decimal_padded(out, secs / 3600, 2);
+            out.push(':');
+            decode::push_decimal_padded(out, secs / 60 % 60, 2);
+            out.push(':');
+            decode::push_decimal_padded(out, secs % 60, 2);
+            micros6(out, i64::try_from(a % 1_000_000_000).unwrap_or(0));
+        }
+    }
+    true
+}
+
+/// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 /// `HH:MM:SS.ffffff` of a UTC timestamp (tcpdump's default column, in UTC).
 fn push_clock(out: &mut String, ts_ns: TimestampNs) {
     let secs = ts_ns.div_euclid(1_000_000_000);
@@ -230,6 +321,34 @@ mod tests {
         v.clear();
         push_clock(&mut v, -1);
         assert_eq!(v, "23:59:59.999999");
+    }
+
+    #[test]
+    fn time_formats_like_tcpdump() {
+        let ts = 1_700_000_000_123_456_789;
+        let t = |format, first_ns, prev_ns| {
+            let mut v = String::new();
+            push_time(
+                &mut v,
+                Clock {
+                    format,
+                    first_ns,
+                    prev_ns,
+                },
+                ts,
+            );
+            v
+        };
+        assert_eq!(t(TimeFormat::Absolute, 0, 0), "2023-11-14 22:13:20.123456");
+        assert_eq!(t(TimeFormat::Epoch, 0, 0), "1700000000.123456");
+        assert_eq!(t(TimeFormat::Delta, 0, ts - 1_500_000), "00:00:00.001500");
+        assert_eq!(
+            t(TimeFormat::Relative, ts - 3_723_000_000_000, 0),
+            "01:02:03.000000"
+        );
+        assert_eq!(t(TimeFormat::None, 0, 0), "");
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 
     #[test]

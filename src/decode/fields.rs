@@ -21,6 +21,7 @@ pub(crate) fn fld(
         meaning: meaning.into(),
         range,
         children: Vec::new(),
+        typed: None,
     }
 }
 
@@ -58,6 +59,23 @@ impl<'a> Hb<'a> {
     /// Whether `len` bytes at `off` were captured.
     pub(crate) fn has(&self, off: usize, len: usize) -> bool {
         off.checked_add(len).is_some_and(|e| e <= self.data.len())
+    }
+
+    /// Adds a field like [`Hb::add`] that also carries its value as data.
+    pub(crate) fn add_typed(
+        &mut self,
+        name: &str,
+        off: usize,
+        len: usize,
+        value: impl Into<String>,
+        meaning: impl Into<String>,
+        typed: super::FieldValue,
+    ) -> bool {
+        let added = self.add(name, off, len, value, meaning);
+        if let (true, Some(f)) = (added, self.header.fields.last_mut()) {
+            f.typed = Some(typed);
+        }
+        added
     }
 
     /// Adds a field over `off..off+len` when those bytes were captured; returns whether it did.

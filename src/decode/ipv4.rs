@@ -10,7 +10,7 @@ use super::fields::{Hb, fld, hex};
 use super::names;
 use super::problem::Problem;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{FieldValue, Header, LayerKind, Proto};
 
 const L: LayerKind = LayerKind::Internet;
 
@@ -266,10 +266,26 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
         );
     }
     if let Some(a) = array::<4>(data, o + 12) {
-        h.add("Source", o + 12, 4, Ipv4Addr::from(a).to_string(), "");
+        let ip = Ipv4Addr::from(a);
+        h.add_typed(
+            "Source",
+            o + 12,
+            4,
+            ip.to_string(),
+            "",
+            FieldValue::Ip(ip.into()),
+        );
     }
     if let Some(a) = array::<4>(data, o + 16) {
-        h.add("Destination", o + 16, 4, Ipv4Addr::from(a).to_string(), "");
+        let ip = Ipv4Addr::from(a);
+        h.add_typed(
+            "Destination",
+            o + 16,
+            4,
+            ip.to_string(),
+            "",
+            FieldValue::Ip(ip.into()),
+        );
     }
     if hend > o + 20 {
         let opts = options(data, o + 20, hend);

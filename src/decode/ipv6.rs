@@ -10,7 +10,7 @@ use super::fields::{Hb, fld, hex};
 use super::names;
 use super::problem::Problem;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Field, Header, LayerKind, Proto};
+use super::{Field, FieldValue, Header, LayerKind, Proto};
 
 const L: LayerKind = LayerKind::Internet;
 /// Extension headers followed before giving up.
@@ -208,15 +208,25 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
         h.add("Hop limit", o + 7, 1, hl.to_string(), "hops left");
     }
     if let Some(a) = array::<16>(data, o + 8) {
-        h.add("Source", o + 8, 16, Ipv6Addr::from(a).to_string(), scope(a));
+        let ip = Ipv6Addr::from(a);
+        h.add_typed(
+            "Source",
+            o + 8,
+            16,
+            ip.to_string(),
+            scope(a),
+            FieldValue::Ip(ip.into()),
+        );
     }
     if let Some(a) = array::<16>(data, o + 24) {
-        h.add(
+        let ip = Ipv6Addr::from(a);
+        h.add_typed(
             "Destination",
             o + 24,
             16,
-            Ipv6Addr::from(a).to_string(),
+            ip.to_string(),
             scope(a),
+            FieldValue::Ip(ip.into()),
         );
     }
     h.finish()

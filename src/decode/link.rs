@@ -9,7 +9,7 @@ use super::fields::{Hb, bytes_text, hex, mac, mac_meaning};
 use super::names;
 use super::problem::Problem;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{FieldValue, Header, LayerKind, Proto};
 use crate::model::LinkType;
 
 const L: LayerKind = LayerKind::Link;
@@ -27,7 +27,13 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, link: LinkType) {
             w.ip_by_version(0, end, false)
         }
         LinkType::IPV6 => w.ip_by_version(0, end, true),
-        LinkType(n) => w.emit(Hdr::UnknownLink(n), 0, end),
+        LinkType(n) => {
+            if !super::links::walk(w, n, end) {
+                w.emit(Hdr::UnknownLink(n), 0, end);
+                // Said on every such packet, so nothing goes unexplained.
+                w.problem(L, 0, Problem::UnknownLink(n));
+            }
+        }
     }
 }
 
@@ -128,7 +134,7 @@ pub(crate) fn vlan<S: Sink>(w: &mut Walker<'_, S>, mut off: usize, end: usize) {
 }
 
 /// 802.2 LLC (and SNAP) at `off`.
-fn llc<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+pub(crate) fn llc<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     let Some(ctrl) = u8_at(w.data, off + 2) else {
         w.emit(Hdr::Llc, off, off + 3);
         w.require(L, "LLC", "header", off, end, 3);
@@ -223,20 +229,46 @@ fn cooked_payload<S: Sink>(w: &mut Walker<'_, S>, hatype: u16, proto: u16, off: 
     }
 }
 
+/// The NULL header's value as Wireshark's `packet-null.c` reads it when it is not a known
+/// family in either byte order: a value in the upper 16 bits is byte-swapped (or, when only
+/// the second byte is set and small, shifted down), and a result above 1500 is an EtherType
+/// in its low 16 bits (Linux 2.0 and ISDN4BSD wrote those; `0f 00 08 00` is IPv4).
+fn null_value(le: u32) -> u32 {
+    if le & 0xffff_0000 == 0 {
+        le
+    } else if le & 0xff00_0000 == 0 && le & 0x00ff_0000 < 0x0006_0000 {
+        le >> 16
+    } else {
+        le.swap_bytes()
+    }
+}
+
 /// BSD NULL (family in the capturing host's byte order) or LOOP (network byte order).
 fn null<S: Sink>(w: &mut Walker<'_, S>, end: usize, network_order: bool) {
+    // PPP in HDLC-like framing on a NULL link (as Wireshark checks first).
+    if !network_order && be16(w.data, 0) == Some(0xff03) {
+        super::tunnel::ppp(w, 0, end);
+        return;
+    }
     let (Some(le), Some(be)) = (le32(w.data, 0), be32(w.data, 0)) else {
         w.emit(Hdr::Null { big_endian: true }, 0, 4);
         w.require(L, "Loopback", "header", 0, end, 4);
         return;
     };
     let (family, big_endian) =
-        if network_order || (names::bsd_family(le).is_none() && names::bsd_family(be).is_some()) {
+        if network_order || names::bsd_family(be).is_some() && names::bsd_family(le).is_none() {
             (be, true)
-        } else {
+        } else if names::bsd_family(le).is_some() {
             (le, false)
+        } else {
+            let v = null_value(le);
+            (v, v != le)
         };
     w.emit(Hdr::Null { big_endian }, 0, 4);
+    if family > 1500 && !network_order {
+        w.ethertype((family & 0xffff) as u16, 4, end);
+        return;
+    }
     match family {
         2 => w.ip_by_version(4, end, false),
         10 | 24 | 28 | 30 => w.ip_by_version(4, end, true),
@@ -310,10 +342,18 @@ fn describe_ethernet(data: &[u8], r: Range<usize>) -> Header {
     let o = r.start;
     let mut h = Hb::new(L, "Ethernet II", data, r);
     if let Some(b) = slice(data, o, 6) {
-        h.add("Destination", o, 6, mac(b), mac_meaning(b));
+        let typed = b.try_into().map(FieldValue::Mac);
+        match typed {
+            Ok(t) => h.add_typed("Destination", o, 6, mac(b), mac_meaning(b), t),
+            Err(_) => h.add("Destination", o, 6, mac(b), mac_meaning(b)),
+        };
     }
     if let Some(b) = slice(data, o + 6, 6) {
-        h.add("Source", o + 6, 6, mac(b), mac_meaning(b));
+        let typed = b.try_into().map(FieldValue::Mac);
+        match typed {
+            Ok(t) => h.add_typed("Source", o + 6, 6, mac(b), mac_meaning(b), t),
+            Err(_) => h.add("Source", o + 6, 6, mac(b), mac_meaning(b)),
+        };
     }
     if let Some(t) = be16(data, o + 12) {
         if t <= 1500 {
@@ -536,6 +576,22 @@ fn describe_null(data: &[u8], r: Range<usize>, big_endian: bool) -> Header {
     } else {
         le32(data, 0)
     };
+    if f.is_some_and(|f| f > 1500 && names::bsd_family(f).is_none())
+        && let Some(le) = le32(data, 0)
+    {
+        let t = null_value(le) & 0xffff;
+        h.add(
+            "Type",
+            0,
+            4,
+            format!("0x{t:04x}"),
+            format!(
+                "EtherType {} (a Linux 2.0 / ISDN4BSD header, read as Wireshark does)",
+                names::ethertype(t as u16).unwrap_or("unknown")
+            ),
+        );
+        return h.finish();
+    }
     if let Some(f) = f {
         let order = if big_endian {
             "network byte order"

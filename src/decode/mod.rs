@@ -13,15 +13,17 @@
 //! protocol names), `names` (number → name tables), `problem` (what broke), `fields` and
 //! `bytes` (helpers).
 
-mod app;
+pub(crate) mod app;
 mod arp;
-mod bytes;
+pub(crate) mod bytes;
+mod encap;
 mod fields;
 mod icmp;
 mod info;
 mod ipv4;
 mod ipv6;
 mod link;
+mod links;
 mod names;
 mod problem;
 mod tcp;
@@ -37,6 +39,8 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use crate::model::{LinkType, TcpSegment};
+
+pub(crate) use walk::Hdr;
 
 pub use info::{
     info_line, proto_name, proto_name_cow, protocol_column, push_decimal, push_decimal_padded,
@@ -162,6 +166,17 @@ pub struct Field {
     pub range: Range<usize>,
     /// Sub-fields (e.g. each TCP option under "Options").
     pub children: Vec<Field>,
+    /// The value as data, for fields whose text others must not re-parse (redaction, the
+    /// display filter): addresses, MACs, ports. `None` for the rest.
+    pub typed: Option<FieldValue>,
+}
+
+/// A field's value as data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    Ip(IpAddr),
+    Mac([u8; 6]),
+    Port(u16),
 }
 
 /// One decoded protocol header (Ethernet, 802.1Q, IPv4, TCP, DNS…), belonging to a layer.
@@ -216,6 +231,24 @@ pub struct Issue {
     pub message: String,
 }
 
+impl Issue {
+    /// A note about the packet from the capture file itself (a malformed timestamp, a block
+    /// read leniently), which the bytes do not show.
+    pub fn capture_note(message: String) -> Issue {
+        Issue {
+            layer: LayerKind::Link,
+            kind: IssueKind::Note,
+            offset: 0,
+            message,
+        }
+    }
+}
+
+/// What a pcap link type number is (`127` → "IEEE 802.11 radiotap"), when synack knows.
+pub fn link_type_name(n: u32) -> Option<&'static str> {
+    names::link_type(n)
+}
+
 /// The full layered decode of one packet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Decoded {
@@ -264,6 +297,59 @@ pub fn decode(link: LinkType, data: &[u8], orig_len: u32) -> Decoded {
     }
 }
 
+/// How many headers [`layout`] records; deeper nesting is walked but not recorded.
+pub const MAX_LAYOUT: usize = 32;
+
+/// Where each header of a packet lies, from the fast walk, in a fixed array (no heap): what
+/// the display filter reads its fields from. Built by [`layout`].
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// The same summary [`summarize`] gives.
+    pub summary: Summary,
+    hdrs: [(Hdr, u32, u32); MAX_LAYOUT],
+    len: u8,
+}
+
+impl Layout {
+    /// Each recorded header, bottom to top, with its byte range (within the captured bytes).
+    pub(crate) fn headers(&self) -> impl Iterator<Item = (Hdr, Range<usize>)> + '_ {
+        self.hdrs
+            .iter()
+            .take(usize::from(self.len))
+            .map(|&(h, s, e)| (h, s as usize..e as usize))
+    }
+}
+
+/// The fast walk, keeping each header's kind and byte range (for the display filter).
+/// Allocates nothing.
+pub fn layout(link: LinkType, data: &[u8], orig_len: u32) -> Layout {
+    let sink = Layout {
+        summary: Summary::default(),
+        hdrs: [(Hdr::Data, 0, 0); MAX_LAYOUT],
+        len: 0,
+    };
+    let (summary, mut l) = walk::walk(link, data, orig_len, sink);
+    l.summary = summary;
+    l
+}
+
+impl walk::Sink for Layout {
+    #[inline]
+    fn header(&mut self, hdr: walk::Hdr, start: usize, end: usize) {
+        let i = usize::from(self.len);
+        if let (Some(slot), Ok(s), Ok(e)) = (
+            self.hdrs.get_mut(i),
+            u32::try_from(start),
+            u32::try_from(end),
+        ) {
+            *slot = (hdr, s, e);
+            self.len += 1;
+        }
+    }
+    #[inline(always)]
+    fn problem(&mut self, _: LayerKind, _: usize, _: problem::Problem) {}
+}
+
 /// The full decode's sink: keeps what the walk found.
 #[derive(Default)]
 struct Collect {
@@ -293,6 +379,17 @@ fn describe(hdr: walk::Hdr, data: &[u8], r: Range<usize>) -> (Header, Option<Str
         | H::Null { .. }
         | H::Trailer
         | H::UnknownLink(_) => link::describe(hdr, data, r),
+        H::PppDirection | H::Chdlc | H::Fddi | H::Nflog | H::Radio(_) | H::Wlan => {
+            links::describe(hdr, data, r)
+        }
+        H::Gtp
+        | H::L2tp
+        | H::Teredo
+        | H::Ayiya
+        | H::VnTag
+        | H::Pbb
+        | H::FabricPath
+        | H::PwControlWord => encap::describe(hdr, data, r),
         H::Ipv4 { tso } => ipv4::describe(data, r, tso),
         H::Ipv6 { tso } => ipv6::describe(data, r, tso),
         H::Ipv6Ext(kind) => ipv6::describe_ext(data, r, kind),

@@ -457,6 +457,63 @@ pub(crate) fn ecn(e: u8) -> &'static str {
     }
 }
 
+/// What a pcap link type (`LINKTYPE_*`) is, for link types people meet in captures.
+pub(crate) fn link_type(n: u32) -> Option<&'static str> {
+    Some(match n {
+        0 => "BSD loopback",
+        1 => "Ethernet",
+        6 => "Token Ring",
+        8 => "SLIP",
+        9 => "PPP",
+        10 => "FDDI",
+        50 => "PPP in HDLC-like framing",
+        51 => "PPPoE",
+        100 => "ATM RFC 1483",
+        101 | 12 | 14 => "raw IP",
+        104 => "Cisco HDLC",
+        105 => "IEEE 802.11",
+        107 => "Frame Relay",
+        108 => "OpenBSD loopback",
+        113 => "Linux cooked",
+        119 => "IEEE 802.11 Prism",
+        122 => "IP over Fibre Channel",
+        127 => "IEEE 802.11 radiotap",
+        138 => "Apple IP-over-IEEE 1394",
+        139 => "SS7 MTP2 with pseudo-header",
+        140 => "SS7 MTP2",
+        141 => "SS7 MTP3",
+        142 => "SS7 SCCP",
+        143 => "DOCSIS",
+        144 => "Linux IrDA",
+        147..=162 => "user-defined",
+        163 => "IEEE 802.11 AVS",
+        165 => "BACnet MS/TP",
+        166 => "PPP with pppd direction",
+        177 => "Linux LAPD",
+        187 => "Bluetooth HCI H4",
+        189 => "Linux USB",
+        192 => "IEEE 802.11 PPI",
+        195 => "IEEE 802.15.4",
+        196 => "SITA",
+        197 => "ERF",
+        199 => "IPMB",
+        201 => "Bluetooth HCI H4 with pseudo-header",
+        204 => "PPP with direction",
+        215 => "IEEE 802.15.4 non-ASK PHY",
+        220 => "Linux USB (memory-mapped)",
+        227 => "SocketCAN",
+        228 => "raw IPv4",
+        229 => "raw IPv6",
+        239 => "Linux NFLOG",
+        249 => "USB/IP",
+        253 => "Linux netlink",
+        254 => "Bluetooth Linux monitor",
+        276 => "Linux cooked v2",
+        289 => "ATSC ALP",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

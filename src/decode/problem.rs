@@ -64,6 +64,10 @@ pub(crate) enum Problem {
     LaterFragment { offset: u32 },
     /// IP length 0 (TCP segmentation offload / BIG TCP): length taken from the frame.
     LengthFromFrame { proto: &'static str },
+    /// A link type synack does not decode (its bytes are shown raw).
+    UnknownLink(u32),
+    /// An encrypted payload (802.11 protected frame): nothing more to decode.
+    Encrypted { proto: &'static str },
     /// Tunnels nested deeper than the walker follows.
     TooDeep,
     /// More IPv6 extension headers than the walker follows.
@@ -112,6 +116,8 @@ impl Problem {
             | Self::UnknownIpProto(_)
             | Self::UnknownLlc(_)
             | Self::UnknownTunnelPayload { .. }
+            | Self::UnknownLink(_)
+            | Self::Encrypted { .. }
             | Self::TooDeep
             | Self::TooManyExtensions => IssueKind::Unsupported,
             Self::LaterFragment { .. }
@@ -182,6 +188,13 @@ impl Problem {
             Self::LengthFromFrame { proto } => format!(
                 "{proto} length field is 0 (segmentation offload): length taken from the frame"
             ),
+            Self::UnknownLink(n) => match names::link_type(n) {
+                Some(name) => format!("link type {n} ({name}) is not decoded by synack"),
+                None => format!("link type {n} is not decoded by synack"),
+            },
+            Self::Encrypted { proto } => {
+                format!("{proto} payload is encrypted: nothing more to decode")
+            }
             Self::TooDeep => "Tunnels nested too deeply: decoding stops here".to_string(),
             Self::TooManyExtensions => {
                 "Too many IPv6 extension headers: decoding stops here".to_string()

@@ -11,7 +11,7 @@ use super::fields::{Hb, fld};
 use super::problem::Problem;
 use super::tcp_options;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{FieldValue, Header, LayerKind, Proto};
 use crate::model::{TcpSegment, tcp_flags};
 
 const L: LayerKind = LayerKind::Transport;
@@ -184,10 +184,17 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, payload_len: u32) -> Header
     let o = r.start;
     let mut h = Hb::new(L, "TCP", data, r.clone());
     if let Some(p) = be16(data, o) {
-        h.add("Source port", o, 2, p.to_string(), "");
+        h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
     if let Some(p) = be16(data, o + 2) {
-        h.add("Destination port", o + 2, 2, p.to_string(), "");
+        h.add_typed(
+            "Destination port",
+            o + 2,
+            2,
+            p.to_string(),
+            "",
+            FieldValue::Port(p),
+        );
     }
     if let Some(s) = be32(data, o + 4) {
         h.add("Sequence number", o + 4, 4, s.to_string(), "raw");

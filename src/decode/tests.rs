@@ -641,7 +641,9 @@ fn unknown_link_type_is_raw_bytes_not_an_error() {
     assert_eq!(d.headers[0].range, 0..4);
     assert_eq!(d.headers[0].layer, LayerKind::Link);
     assert_eq!(field(&d.headers[0], "Data").value, "4 bytes");
-    assert!(d.issues.is_empty());
+    // Not an error, but said (issue 11): one "not decoded" issue naming the link type.
+    assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
+    assert_eq!(d.issues[0].kind, IssueKind::Unsupported);
     assert!(!d.summary.broken);
     assert_eq!(d.summary.proto, Proto::Unknown);
     assert_eq!(proto_name(&d.summary), "unknown");
@@ -1455,6 +1457,182 @@ fn caplen_above_the_wire_length_is_noted() {
     assert!(
         d.issues.iter().all(|i| !i.message.contains("on the wire")),
         "{:?}",
+        d.issues
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Link types and tunnels of issue 11 with no public capture (real captures are exercised in
+// tests/decode_public.rs)
+
+/// The TCP segment every tunnel test below carries.
+fn inner_tcp() -> Vec<u8> {
+    ipv4(6, &tcp(40000, 80, 1000, 0, tcp_flags::SYN, &[], &[]))
+}
+
+fn assert_inner_tcp(d: &Decoded) {
+    let t = d.summary.tcp.expect("the inner TCP segment is decoded");
+    assert_eq!((t.seq, t.flags), (1000, tcp_flags::SYN), "{:?}", protos(d));
+    assert!(protos(d).contains(&"TCP"), "{:?}", protos(d));
+}
+
+#[test]
+fn null_header_written_as_linux_2_0_is_read_as_wireshark_does() {
+    // `0f 00 08 00`: neither byte order is a BSD family; Wireshark byte-swaps it and takes the
+    // low 16 bits (0x0800) as an EtherType.
+    let mut p = vec![0x0f, 0x00, 0x08, 0x00];
+    p.extend(inner_tcp());
+    let d = dec_full(LinkType::NULL, &p);
+    assert_inner_tcp(&d);
+    let f = field(header(&d, "BSD loopback"), "Type");
+    assert!(f.value == "0x0800" && f.meaning.contains("IPv4"), "{f:?}");
+    assert!(d.issues.is_empty(), "{:?}", d.issues);
+    // Both ordinary byte orders still work.
+    for fam in [2u32.to_le_bytes(), 2u32.to_be_bytes()] {
+        let mut p = fam.to_vec();
+        p.extend(inner_tcp());
+        assert_inner_tcp(&dec_full(LinkType::NULL, &p));
+    }
+}
+
+#[test]
+fn vntag_pbb_and_fabricpath_lead_to_the_inner_frame() {
+    let mut vn = vec![0x80, 0x05, 0x00, 0x07, 0x08, 0x00];
+    vn.extend(inner_tcp());
+    let d = dec_full(LinkType::ETHERNET, &eth(0x8926, &vn));
+    assert_inner_tcp(&d);
+    assert_eq!(field(header(&d, "VN-Tag"), "Destination VIF").value, "5");
+
+    let mut pbb = vec![0x60, 0x01, 0x02, 0x03];
+    pbb.extend(eth(0x0800, &inner_tcp()));
+    let d = dec_full(LinkType::ETHERNET, &eth(0x88e7, &pbb));
+    assert_inner_tcp(&d);
+    assert_eq!(
+        field(header(&d, "802.1ah PBB I-TAG"), "I-SID").value,
+        "66051"
+    );
+    assert_eq!(
+        protos(&d).iter().filter(|p| **p == "Ethernet II").count(),
+        2
+    );
+
+    let mut fp = vec![0x00, 0x4a];
+    fp.extend(eth(0x0800, &inner_tcp()));
+    let d = dec_full(LinkType::ETHERNET, &eth(0x8903, &fp));
+    assert_inner_tcp(&d);
+    assert_eq!(field(header(&d, "Cisco FabricPath"), "TTL").value, "10");
+}
+
+#[test]
+fn mpls_ethernet_pseudowire_with_and_without_control_word() {
+    let label = [0x00, 0x01, 0x41, 0x40]; // label 20, bottom of stack, TTL 64
+    let frame = eth(0x0800, &inner_tcp());
+    // Without a control word: an Ethernet header is plausible at once.
+    let mut p = label.to_vec();
+    p.extend(&frame);
+    let d = dec_full(LinkType::ETHERNET, &eth(0x8847, &p));
+    assert_inner_tcp(&d);
+    assert!(!protos(&d).contains(&"PW Ethernet control word"));
+    // With one: first nibble 0 and the Ethernet header behind it (destination 00:…).
+    let mut inner = vec![0u8; 6];
+    inner.extend(&MAC_A);
+    inner.extend(0x0800u16.to_be_bytes());
+    inner.extend(inner_tcp());
+    let mut p = label.to_vec();
+    p.extend([0, 0, 0, 9]);
+    p.extend(&inner);
+    let d = dec_full(LinkType::ETHERNET, &eth(0x8847, &p));
+    assert_inner_tcp(&d);
+    assert_eq!(
+        field(header(&d, "PW Ethernet control word"), "Sequence number").value,
+        "9"
+    );
+}
+
+#[test]
+fn udp_tunnels_gtp_l2tp_teredo_ayiya_gre() {
+    // GTP-U T-PDU with a sequence number.
+    let inner = inner_tcp();
+    let mut g = vec![0x32, 0xff];
+    g.extend(((inner.len() + 4) as u16).to_be_bytes());
+    g.extend([0, 0, 0, 7, 0, 1, 0, 0]);
+    g.extend(&inner);
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(2152, 2152, &g))),
+    );
+    assert_inner_tcp(&d);
+    assert_eq!(field(header(&d, "GTP-U"), "TEID").value, "0x00000007");
+    assert_eq!(
+        d.summary.sport,
+        Some(2152),
+        "the first ports are the outer UDP's"
+    );
+
+    // L2TP v2 data message with length, carrying PPP (ff 03 00 21) and IPv4.
+    let mut l = vec![0x40, 0x02];
+    l.extend(((6 + 2 + 4 + inner.len()) as u16).to_be_bytes());
+    l.extend([0, 1, 0, 2, 0xff, 0x03, 0x00, 0x21]);
+    l.extend(&inner);
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(1701, 1701, &l))),
+    );
+    assert_inner_tcp(&d);
+    assert_eq!(field(header(&d, "L2TP"), "Session ID").value, "2");
+    assert!(protos(&d).contains(&"PPP"));
+
+    // Teredo with an origin indication, then IPv6.
+    let v6tcp = ipv6(6, None, &tcp(40000, 80, 1000, 0, tcp_flags::SYN, &[], &[]));
+    let mut t = vec![0, 0, 0xfc, 0x17, 0x3f, 0xff, 0xff, 0xfe];
+    t.extend(&v6tcp);
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(3544, 50000, &t))),
+    );
+    assert_inner_tcp(&d);
+    assert_eq!(field(header(&d, "Teredo"), "Origin port").value, "1000");
+    assert_eq!(
+        field(header(&d, "Teredo"), "Origin address").value,
+        "192.0.0.1"
+    );
+
+    // AYIYA forward of IPv6: identity 16 bytes (2^4), signature 20 bytes (5 words).
+    let mut a = vec![0x41, 0x52, 0x11, 41, 0, 0, 0, 1];
+    a.extend([0u8; 16 + 20]);
+    a.extend(&v6tcp);
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(5072, 5072, &a))),
+    );
+    assert_inner_tcp(&d);
+    assert_eq!(field(header(&d, "AYIYA"), "Opcode").meaning, "forward");
+
+    // GRE in UDP (RFC 8086): a plain GRE header with EtherType IPv4.
+    let mut gre = vec![0, 0, 0x08, 0x00];
+    gre.extend(&inner);
+    let d = dec_full(
+        LinkType::ETHERNET,
+        &eth(0x0800, &ipv4(17, &udp(1234, 4754, &gre))),
+    );
+    assert_inner_tcp(&d);
+    assert!(protos(&d).contains(&"GRE"));
+}
+
+#[test]
+fn undecoded_link_type_says_so_on_every_packet() {
+    let d = dec_full(LinkType(147), &[1, 2, 3, 4]);
+    assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
+    assert_eq!(d.issues[0].kind, IssueKind::Unsupported);
+    assert!(
+        d.issues[0]
+            .message
+            .contains("link type 147 (user-defined) is not decoded")
+    );
+    let d = dec_full(LinkType(127), &[]);
+    assert!(
+        d.issues.iter().all(|i| !i.message.contains("not decoded")),
+        "radiotap is decoded now: {:?}",
         d.issues
     );
 }

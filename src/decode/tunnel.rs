@@ -61,6 +61,9 @@ pub(crate) fn gre<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         0x22eb => erspan(w, p, end),
         0x880b => ppp(w, p, end),
         0x883e => wccp(w, p, end),
+        // Aruba access points tunnel 802.11 frames in GRE types 0x8200–0x8360 (every 0x10),
+        // as Wireshark's `aruba_ap` registrations list them.
+        t @ 0x8200..=0x8360 if t % 0x10 == 0 => super::links::wlan_in_tunnel(w, p, end),
         t => w.ethertype(t, p, end),
     }
 }
@@ -163,8 +166,8 @@ fn erspan<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     link::ethernet(w, off + len, end, false);
 }
 
-/// PPP (in GRE or PPPoE): optional address/control, then the protocol.
-fn ppp<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
+/// PPP (in GRE, PPPoE, L2TP or as a link type): optional address/control, then the protocol.
+pub(crate) fn ppp<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     let mut o = off;
     if be16(w.data, o) == Some(0xff03) {
         o += 2;
@@ -181,6 +184,7 @@ fn ppp<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     match proto {
         0x0021 => w.ethertype(0x0800, p, end),
         0x0057 => w.ethertype(0x86dd, p, end),
+        0x0281 => w.ethertype(0x8847, p, end),
         _ => {
             w.note_proto(Proto::EtherType(0x880b));
             w.data_rest(p, end);
@@ -231,7 +235,11 @@ pub(crate) fn mpls<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     w.emit(Hdr::Mpls, off, o);
     match u8_at(w.data, o).map(|b| b >> 4) {
         Some(4) | Some(6) => w.ip_by_version(o, end, false),
-        _ => w.data_rest(o, end),
+        _ => {
+            if !super::encap::mpls_pw(w, o, end) {
+                w.data_rest(o, end);
+            }
+        }
     }
 }
 

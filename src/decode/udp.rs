@@ -10,7 +10,7 @@ use super::fields::{Hb, fld};
 use super::problem::Problem;
 use super::tunnel;
 use super::walk::{Hdr, Sink, Walker};
-use super::{Header, LayerKind, Proto};
+use super::{FieldValue, Header, LayerKind, Proto, encap};
 
 const L: LayerKind = LayerKind::Transport;
 
@@ -76,7 +76,11 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
             4789 => return tunnel::vxlan(w, p, payload_end),
             6081 => return tunnel::geneve(w, p, payload_end),
             6635 => return tunnel::mpls(w, p, payload_end),
-            _ => {}
+            _ => {
+                if encap::udp(w, port, p, payload_end) {
+                    return;
+                }
+            }
         }
     }
     w.application(false, sport, dport, p, payload_end);
@@ -86,10 +90,17 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
     let o = r.start;
     let mut h = Hb::new(L, "UDP", data, r);
     if let Some(p) = be16(data, o) {
-        h.add("Source port", o, 2, p.to_string(), "");
+        h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
     if let Some(p) = be16(data, o + 2) {
-        h.add("Destination port", o + 2, 2, p.to_string(), "");
+        h.add_typed(
+            "Destination port",
+            o + 2,
+            2,
+            p.to_string(),
+            "",
+            FieldValue::Port(p),
+        );
     }
     if let Some(l) = be16(data, o + 4) {
         let m = if l >= 8 {

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use super::bytes::be16;
 use super::problem::Problem;
 use super::{AppProto, LayerKind, Proto, Summary};
-use super::{app, arp, icmp, ipv4, ipv6, link, tcp, tunnel, udp};
+use super::{app, arp, encap, icmp, ipv4, ipv6, link, tcp, tunnel, udp};
 use crate::model::LinkType;
 
 /// How many protocol dispatches (EtherType or IP protocol) one packet may go through; each
@@ -45,6 +45,25 @@ pub(crate) enum Hdr {
     Macsec,
     /// Network Service Header (EtherType 0x894f).
     Nsh,
+    /// The direction byte of PPP with direction (link type 204).
+    PppDirection,
+    /// Cisco HDLC (link type 104, or PPP link types framed that way).
+    Chdlc,
+    Fddi,
+    /// Linux NFLOG header and attributes up to the payload.
+    Nflog,
+    /// A radio pseudo-header before an 802.11 frame.
+    Radio(super::links::Radio),
+    /// IEEE 802.11 MAC header.
+    Wlan,
+    /// VN-Tag (EtherType 0x8926).
+    VnTag,
+    /// 802.1ah I-TAG (EtherType 0x88e7).
+    Pbb,
+    /// Cisco FabricPath tag (EtherType 0x8903).
+    FabricPath,
+    /// MPLS pseudowire control word before an Ethernet frame.
+    PwControlWord,
     // Internet layer
     Ipv4 {
         /// Total length 0: length taken from the frame.
@@ -79,6 +98,14 @@ pub(crate) enum Hdr {
     Vxlan,
     Geneve,
     Erspan,
+    /// GTP-U (UDP 2152).
+    Gtp,
+    /// L2TP version 2 (UDP 1701).
+    L2tp,
+    /// Teredo authentication / origin indication (UDP 3544).
+    Teredo,
+    /// AYIYA (UDP 5072).
+    Ayiya,
     Http,
     Dns {
         /// Over TCP: the message starts with a 2-byte length.
@@ -108,7 +135,17 @@ impl Hdr {
             | Self::Ppp
             | Self::Arista
             | Self::Macsec
-            | Self::Nsh => LayerKind::Link,
+            | Self::Nsh
+            | Self::PppDirection
+            | Self::Chdlc
+            | Self::Fddi
+            | Self::Nflog
+            | Self::Radio(_)
+            | Self::Wlan
+            | Self::VnTag
+            | Self::Pbb
+            | Self::FabricPath
+            | Self::PwControlWord => LayerKind::Link,
             Self::Ipv4 { .. } | Self::Ipv6 { .. } | Self::Ipv6Ext(_) | Self::Ah | Self::Arp => {
                 LayerKind::Internet
             }
@@ -125,6 +162,10 @@ impl Hdr {
             Self::Vxlan
             | Self::Geneve
             | Self::Erspan
+            | Self::Gtp
+            | Self::L2tp
+            | Self::Teredo
+            | Self::Ayiya
             | Self::Http
             | Self::Dns { .. }
             | Self::Tls
@@ -356,6 +397,10 @@ impl<S: Sink> Walker<'_, S> {
             0xd28b => tunnel::arista(self, off, end),
             0x88e5 => tunnel::macsec(self, off, end),
             0x894f => tunnel::nsh(self, off, end),
+            0x8926 => encap::vntag(self, off, end),
+            0x2452 => super::links::wlan_centrino(self, off, end),
+            0x88e7 => encap::pbb(self, off, end),
+            0x8903 => encap::fabricpath(self, off, end),
             _ => {
                 self.note_proto(Proto::EtherType(et));
                 self.problem(LayerKind::Link, off, Problem::UnknownEtherType(et));

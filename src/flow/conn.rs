@@ -188,6 +188,17 @@ impl Flow {
         }
     }
 
+    /// Wireshark's base sequence number of one direction (relative `tcp.seq` / `tcp.ack`):
+    /// the SYN's sequence number, else the first one seen minus 1, or the peer's first
+    /// acknowledgment minus 1.
+    pub fn base_seq(&self, client: bool) -> Option<u32> {
+        if client {
+            self.client_side.base
+        } else {
+            self.server_side.base
+        }
+    }
+
     /// The direction `seg` travels in this flow.
     pub fn direction_of(&self, seg: &TcpSegment) -> Direction {
         if plain(seg.src) == self.client {

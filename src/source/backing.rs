@@ -151,6 +151,12 @@ impl Backing {
         Ok(self.buf.get(self.start..self.end).unwrap_or(&[]))
     }
 
+    /// The unconsumed input as a plain reader (to put a decompressor in front of it).
+    pub(crate) fn into_reader(self) -> Box<dyn Read + Send> {
+        let rest = self.buf.get(self.start..self.end).unwrap_or(&[]).to_vec();
+        Box::new(io::Cursor::new(rest).chain(self.reader))
+    }
+
     /// Marks `n` bytes (which `fill` returned) as consumed.
     pub(crate) fn consume(&mut self, n: usize) {
         let n = n.min(self.end - self.start);

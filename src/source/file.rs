@@ -14,6 +14,7 @@ use pcap_parser::{
 };
 
 use super::backing::Backing;
+use super::decompress::{self, Compression};
 use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
 use super::record::{MAX_CAPLEN, copy_frame};
@@ -27,8 +28,51 @@ const PCAP_MODIFIED_LE: u32 = 0xa1b2_cd34;
 const PCAP_US_BE: u32 = 0xd4c3_b2a1;
 const PCAP_NS_BE: u32 = 0x4d3c_b2a1;
 
+/// Something the reader noticed about the frame it returned last, which the frame's bytes do
+/// not show: reported as an issue of that packet, never silently corrected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameNote {
+    /// A pcap record's fraction field is not below one second (`value` µs, or ns when `nanos`);
+    /// the time is the seconds plus the fraction as written.
+    FractionTooBig { value: u32, nanos: bool },
+    /// A pcapng timestamp outside what nanoseconds since 1970 in 64 bits can hold (before
+    /// 1677 or after 2262); the nearest time that fits is shown.
+    TimeOutOfRange,
+    /// A pcapng block before this packet (or holding it) had a length not padded to 4 bytes,
+    /// as early NTAR writers wrote; it was read as Wireshark reads it.
+    UnpaddedBlock,
+}
+
+impl FrameNote {
+    /// The issue text.
+    pub fn message(self) -> String {
+        match self {
+            FrameNote::FractionTooBig { value, nanos } => {
+                let (unit, limit) = if nanos {
+                    ("nanosecond", "1,000,000,000")
+                } else {
+                    ("microsecond", "1,000,000")
+                };
+                format!(
+                    "capture file: the record's {unit} field is {value}, not below {limit}; \
+                     the time shown adds it to the seconds as written (tshark shows another time)"
+                )
+            }
+            FrameNote::TimeOutOfRange => "capture file: the packet's timestamp is outside the \
+                 years 1677–2262 that synack can represent; the nearest time it can is shown"
+                .into(),
+            FrameNote::UnpaddedBlock => "capture file: a pcapng block length is not padded to \
+                 4 bytes (written by an early NTAR writer); the block was read as Wireshark \
+                 reads it"
+                .into(),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct PcapState {
+    /// The fraction field of the record read last, when it was not below one second.
+    fraction_too_big: Option<u32>,
     big_endian: bool,
     nanos: bool,
     /// Alexey Kuznetsov's "modified" format: 24-byte record headers.
@@ -57,6 +101,12 @@ pub struct FileReader {
     /// Once reading failed, the same error is returned again.
     failed: Option<SourceError>,
     finished: bool,
+    /// The compression the input was wrapped in, when it was.
+    compression: Option<Compression>,
+    /// What the reader noticed about the frame returned last.
+    note: Option<FrameNote>,
+    /// Unpadded pcapng blocks already reported.
+    unpadded_noted: u64,
 }
 
 impl std::fmt::Debug for FileReader {
@@ -117,6 +167,32 @@ impl FileReader {
         FileReader::from_reader(Box::new(stream), "-")
     }
 
+    /// Like [`FileReader::open_with`], but a compressed regular file is first decompressed into
+    /// an unlinked temporary file which is then read like any capture file, so that
+    /// [`FileReader::shared_file`] is available (the viewer reads packet bytes on demand).
+    /// Uncompressed files and streams are opened as [`FileReader::open_with`] does.
+    pub fn open_seekable(path: &Path, ctl: &StreamControl) -> Result<FileReader, SourceError> {
+        let is_file = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let kind = if is_file {
+            decompress::sniff(path).map_err(|e| SourceError::open(path, e))?
+        } else {
+            None
+        };
+        let Some(kind) = kind else {
+            return FileReader::open_with(path, ctl);
+        };
+        let file = File::open(path).map_err(|e| SourceError::open(path, e))?;
+        let (tmp, n) = decompress::to_temp_file(kind, file)
+            .map_err(|e| SourceError::io(path, decompress_op(kind), e))?;
+        if n == 0 {
+            return Err(SourceError::Empty { path: path.into() });
+        }
+        let backing = Backing::file(tmp, n);
+        let mut r = FileReader::init(backing, path.display().to_string(), path.into(), Some(n))?;
+        r.compression = Some(kind);
+        Ok(r)
+    }
+
     /// Streams from any reader, e.g. stdin (`synack replay -`). `name` is used in messages.
     pub fn from_reader(
         reader: Box<dyn Read + Send>,
@@ -146,6 +222,22 @@ impl FileReader {
             }
             return Err(SourceError::Empty { path });
         }
+        if let Some(kind) = Compression::detect(head) {
+            // Read through a decompressor; sizes and offsets are those of the decompressed
+            // stream from here on.
+            let inner = kind
+                .decoder(src.into_reader())
+                .map_err(|e| SourceError::io(&path, decompress_op(kind), e))?;
+            let mut r = FileReader::init(Backing::stream(inner), name, path, None)?;
+            if r.compression.is_some() {
+                return Err(SourceError::Unsupported {
+                    path: r.path,
+                    what: "it is compressed twice; decompress it once first".into(),
+                });
+            }
+            r.compression = Some(kind);
+            return Ok(r);
+        }
         let magic = head
             .get(..4)
             .and_then(|b| <[u8; 4]>::try_from(b).ok())
@@ -165,6 +257,7 @@ impl FileReader {
                     what: format!("unreadable pcap header ({e})"),
                 })?;
                 let st = PcapState {
+                    fraction_too_big: None,
                     big_endian: hdr.is_bigendian(),
                     nanos: hdr.is_nanosecond_precision(),
                     modified: hdr.is_modified_format(),
@@ -204,6 +297,9 @@ impl FileReader {
             data_offset: 0,
             failed: None,
             finished: false,
+            compression: None,
+            note: None,
+            unpadded_noted: 0,
         };
         if let Format::Ng(st) = &mut reader.format {
             // Read up to the first interface so the link type is known before any packet.
@@ -216,7 +312,10 @@ impl FileReader {
             while !st.has_interfaces() {
                 match st.step(&mut reader.src, &reader.path, 1, &mut scratch)? {
                     Step::Eof => {
-                        return Err(SourceError::NoInterface { path: reader.path });
+                        // A section with no interface holds no packet: an empty capture, as
+                        // tshark reads it (0 packets, no error).
+                        reader.finished = true;
+                        break;
                     }
                     Step::Packet { data_offset } => {
                         reader.pending = Some((scratch, data_offset));
@@ -238,10 +337,12 @@ impl FileReader {
         if self.finished {
             return Ok(false);
         }
+        self.note = None;
         if let Some((p, data_offset)) = self.pending.take() {
             *frame = p;
             self.data_offset = data_offset;
             self.frames += 1;
+            self.take_note();
             return Ok(true);
         }
         let packet = self.frames + 1;
@@ -267,6 +368,7 @@ impl FileReader {
             Ok(Some(data_offset)) => {
                 self.data_offset = data_offset;
                 self.frames += 1;
+                self.take_note();
                 Ok(true)
             }
             Ok(None) => {
@@ -288,6 +390,35 @@ impl FileReader {
             was,
             now,
         }
+    }
+
+    /// Moves what the format state noticed about the frame just read into `note`.
+    fn take_note(&mut self) {
+        self.note = match &mut self.format {
+            Format::Pcap(st) => st
+                .fraction_too_big
+                .take()
+                .map(|value| FrameNote::FractionTooBig {
+                    value,
+                    nanos: st.nanos,
+                }),
+            Format::Ng(st) => {
+                if st.ts_out_of_range {
+                    Some(FrameNote::TimeOutOfRange)
+                } else if st.unpadded_blocks > self.unpadded_noted {
+                    self.unpadded_noted = st.unpadded_blocks;
+                    Some(FrameNote::UnpaddedBlock)
+                } else {
+                    None
+                }
+            }
+        };
+    }
+
+    /// What the reader noticed about the frame returned last that its bytes do not show (a
+    /// malformed timestamp, a leniently read block), to report as an issue of that packet.
+    pub fn frame_note(&self) -> Option<FrameNote> {
+        self.note
     }
 
     /// Frames returned so far.
@@ -326,6 +457,11 @@ impl FileReader {
         }
     }
 
+    /// The compression the file was read through (`None` for a plain capture).
+    pub fn compression(&self) -> Option<Compression> {
+        self.compression
+    }
+
     /// The path or name given when opening (e.g. `-` for stdin).
     pub fn name(&self) -> &str {
         &self.name
@@ -340,7 +476,7 @@ impl FileReader {
 }
 
 fn next_pcap(
-    st: &PcapState,
+    st: &mut PcapState,
     src: &mut Backing,
     path: &Path,
     packet: u64,
@@ -401,6 +537,8 @@ fn next_pcap(
         offset,
         what: format!("unreadable packet record ({e})"),
     })?;
+    let limit = if st.nanos { 1_000_000_000 } else { 1_000_000 };
+    st.fraction_too_big = (rec.ts_usec >= limit).then_some(rec.ts_usec);
     let frac_ns = if st.nanos {
         i64::from(rec.ts_usec)
     } else {
@@ -410,6 +548,15 @@ fn next_pcap(
     copy_frame(frame, ts, rec.origlen, st.link, rec.data);
     src.consume(need);
     Ok(Some(offset + hdr_len as u64))
+}
+
+/// What was being done when a decompressor failed, for the error message.
+fn decompress_op(kind: Compression) -> &'static str {
+    match kind {
+        Compression::Gzip => "decompress it (gzip)",
+        Compression::Zstd => "decompress it (zstd)",
+        Compression::Xz => "decompress it (xz)",
+    }
 }
 
 /// Describes the first bytes of a file that is not a capture, with a hint when the format is
@@ -428,18 +575,19 @@ fn describe_unknown(head: &[u8]) -> (String, String) {
         })
         .collect();
     let described = format!("{} (\"{}\")", hex.join(" "), text);
-    let hint = if head.starts_with(&[0x1f, 0x8b]) {
-        "; it looks gzip-compressed: decompress it with `gunzip` first"
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        "; it looks zstd-compressed: decompress it with `unzstd` first"
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
-        "; it looks xz-compressed: decompress it with `unxz` first"
-    } else if head.starts_with(b"BZh") {
+    // gzip, zstd and xz never get here: they are decompressed on the fly.
+    let hint = if head.starts_with(b"BZh") {
         "; it looks bzip2-compressed: decompress it with `bunzip2` first"
     } else if head.starts_with(b"PK\x03\x04") {
         "; it looks like a zip archive: extract the capture first"
-    } else if head.starts_with(b"snoop\0") {
-        "; it is a Solaris snoop capture: convert it with `editcap -F pcap IN OUT`"
+    } else if let Some(name) = other_capture_format(head) {
+        return (
+            described,
+            format!(
+                "; it is a {name} capture, which synack does not read: convert it with \
+                 `editcap -F pcap IN OUT` (Wireshark's editcap)"
+            ),
+        );
     } else if head.starts_with(&[0x34, 0xcd, 0xb2, 0xa1]) {
         "; it is a big-endian \"modified\" pcap: convert it with `editcap -F pcap IN OUT`"
     } else if !head.is_empty()
@@ -452,6 +600,29 @@ fn describe_unknown(head: &[u8]) -> (String, String) {
         ""
     };
     (described, hint.into())
+}
+
+/// Capture formats other than pcap/pcapng that Wireshark reads (and editcap converts), by
+/// their magic bytes.
+fn other_capture_format(head: &[u8]) -> Option<&'static str> {
+    const FORMATS: &[(&[u8], &str)] = &[
+        (b"snoop\0", "Solaris snoop"),
+        (b"btsnoop\0", "BTSnoop (Bluetooth HCI)"),
+        (b"GMBU", "Microsoft Network Monitor 2.x"),
+        (b"RTSS", "Microsoft Network Monitor 1.x"),
+        (b"TRSNIFF data", "Sniffer (DOS)"),
+        (b"ObserverPktBuffer", "Network Instruments Observer"),
+        (b"iptrace 1.0", "AIX iptrace"),
+        (b"iptrace 2.0", "AIX iptrace"),
+        (b"\x7f\x45\x54\x48", "EtherPeek/AiroPeek"),
+        (b"XCP\0", "NetXRay / Sniffer for Windows"),
+        (b"\x00\x00\x02\x00\x12\x05\x00\x10", "Tektronix K12"),
+        (b"\x50\x43\x41\x50", "Visual Networks"),
+    ];
+    FORMATS
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, name)| *name)
 }
 
 /// Iterator over a reader's frames: see [`FileReader::frames`].

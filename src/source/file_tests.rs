@@ -5,7 +5,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::testfiles::*;
-use super::{FileReader, SourceError};
+use super::{FileReader, FrameNote, SourceError};
 use crate::model::{Frame, LinkType};
 
 fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
@@ -372,7 +372,7 @@ fn garbage_file_is_not_a_capture() {
     assert!(msg.contains("capinfos"), "{msg}");
     let tmp = write_temp(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
     let msg = FileReader::open(tmp.path()).unwrap_err().to_string();
-    assert!(msg.contains("gunzip"), "{msg}");
+    assert!(msg.contains("gzip data is cut short or corrupt"), "{msg}");
 }
 
 #[test]
@@ -420,9 +420,13 @@ fn directory_is_refused() {
 
 #[test]
 fn pcapng_without_interface() {
-    let tmp = write_temp(&shb(false));
-    let err = FileReader::open(tmp.path()).unwrap_err();
-    assert!(matches!(err, SourceError::NoInterface { .. }), "{err:?}");
+    // A section header alone: no packets, no error (tshark: 0 packets, exit 0).
+    for be in [false, true] {
+        let (frames, err) = read_both(&shb(be));
+        assert!(frames.is_empty() && err.is_none(), "{err:?}");
+        let tmp = write_temp(&shb(be));
+        assert_eq!(FileReader::open(tmp.path()).unwrap().link_type(), None);
+    }
     // An interface but no packets is a valid, empty capture.
     let mut b = shb(false);
     b.extend(idb(false, 1, 0, &[]));
@@ -536,14 +540,9 @@ proptest::proptest! {
     }
 }
 
+/// The corpus, or `None` (a failure under `CI=true`, a visible skip elsewhere).
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.join("tcpdump").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: corpus not found at {}", dir.display());
-        None
-    }
+    crate::prereq::corpus()
 }
 
 /// Records where synack's timestamp differs from tshark's on purpose, with the reason.
@@ -737,4 +736,154 @@ fn a_file_emptied_while_read_ends_with_the_error_not_a_crash() {
         matches!(err, Some(SourceError::Shrunk { now: 0, .. })),
         "{err:?}"
     );
+}
+
+/// A Simple Packet Block of 12 bytes (no room for its original length) used to underflow
+/// `blen - 16` (a panic in debug builds, "claims 4294967292 captured bytes" in release).
+#[test]
+fn twelve_byte_simple_packet_block_is_malformed_not_a_panic() {
+    for be in [false, true] {
+        let mut b = shb(be);
+        b.extend(idb(be, 1, 0, &[]));
+        b.extend(spb(be, &[0xab; 20], 20));
+        // type 3, length 12, trailing length 12.
+        let len = if be {
+            12u32.to_be_bytes()
+        } else {
+            12u32.to_le_bytes()
+        };
+        let ty = if be {
+            3u32.to_be_bytes()
+        } else {
+            3u32.to_le_bytes()
+        };
+        b.extend(ty);
+        b.extend(len);
+        b.extend(len);
+        let (frames, err) = read_both(&b);
+        assert_eq!(frames.len(), 1, "the packet before it is read");
+        let err = err.expect("the 12-byte block is an error");
+        assert!(matches!(err, SourceError::Malformed { .. }), "{err:?}");
+        assert!(err.to_string().contains("16-byte header"), "{err}");
+    }
+}
+
+/// Rewrites the length fields of the block at `at` (whose real length is `len`, a multiple of
+/// 4) to `claimed`, and drops its padding when `drop_padding`.
+fn unpad(b: &mut Vec<u8>, at: usize, len: usize, claimed: u32, drop_padding: bool) {
+    b[at + 4..at + 8].copy_from_slice(&claimed.to_le_bytes());
+    let trailer = if drop_padding {
+        let cut = len - claimed as usize;
+        b.drain(at + len - 4 - cut..at + len - 4);
+        at + claimed as usize - 4
+    } else {
+        at + len - 4
+    };
+    b[trailer..trailer + 4].copy_from_slice(&claimed.to_le_bytes());
+}
+
+#[test]
+fn unpadded_pcapng_blocks_are_read_with_a_note() {
+    let data: Vec<u8> = (0u8..61).collect(); // 61 bytes: 3 bytes of padding in its block
+    for drop_padding in [false, true] {
+        let mut b = shb(false);
+        b.extend(idb(false, 1, 0, &[]));
+        let at = b.len();
+        let block = epb(false, 0, 5_000_000, &data, 61);
+        let len = block.len();
+        b.extend(block);
+        b.extend(epb(false, 0, 6_000_000, &data, 61));
+        // The early NTAR writers' length: header + data, without the padding.
+        unpad(&mut b, at, len, (len - 3) as u32, drop_padding);
+        let tmp = write_temp(&b);
+        let mut r = FileReader::open(tmp.path()).unwrap();
+        let mut f = empty_frame();
+        assert!(r.next_into(&mut f).unwrap());
+        assert_eq!(f.data, data, "padding={}", !drop_padding);
+        assert_eq!(r.frame_note(), Some(FrameNote::UnpaddedBlock));
+        assert!(r.frame_note().unwrap().message().contains("NTAR"));
+        assert!(
+            r.next_into(&mut f).unwrap(),
+            "the packet after it is not lost"
+        );
+        assert_eq!(f.ts_ns, 6_000_000_000);
+        assert_eq!(r.frame_note(), None, "noted once");
+        assert!(!r.next_into(&mut f).unwrap());
+    }
+    // A length not a multiple of 4 that no trailing length confirms is still corrupt.
+    let mut b = shb(false);
+    b.extend(idb(false, 1, 0, &[]));
+    let at = b.len();
+    b.extend(epb(false, 0, 5, &data, 61));
+    b[at + 4..at + 8].copy_from_slice(&77u32.to_le_bytes());
+    let (_, err) = read_both(&b);
+    assert!(
+        matches!(err, Some(SourceError::Malformed { .. })),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn out_of_range_timestamps_are_noted_not_hidden() {
+    // pcap: microseconds 1,500,000 (≥ 10^6) are kept as written and noted.
+    let b = pcap(
+        false,
+        false,
+        1,
+        &[Rec::new(10, 1_500_000, &[0; 20]), Rec::new(12, 1, &[0; 20])],
+    );
+    let tmp = write_temp(&b);
+    let mut r = FileReader::open(tmp.path()).unwrap();
+    let mut f = empty_frame();
+    assert!(r.next_into(&mut f).unwrap());
+    assert_eq!(f.ts_ns, 11_500_000_000, "kept as written");
+    assert_eq!(
+        r.frame_note(),
+        Some(FrameNote::FractionTooBig {
+            value: 1_500_000,
+            nanos: false
+        })
+    );
+    assert!(r.frame_note().unwrap().message().contains("1500000"));
+    assert!(r.next_into(&mut f).unwrap());
+    assert_eq!(r.frame_note(), None);
+    // nanosecond pcap: 10^9 is one too many.
+    let b = pcap(true, true, 1, &[Rec::new(1, 1_000_000_000, &[0; 20])]);
+    let tmp = write_temp(&b);
+    let mut r = FileReader::open(tmp.path()).unwrap();
+    assert!(r.next_into(&mut f).unwrap());
+    assert!(matches!(
+        r.frame_note(),
+        Some(FrameNote::FractionTooBig { nanos: true, .. })
+    ));
+    // pcapng: 2^63 µs is far past 2262.
+    let mut b = shb(false);
+    b.extend(idb(false, 1, 0, &[]));
+    b.extend(epb(false, 0, 1 << 63, &[0; 20], 20));
+    b.extend(epb(false, 0, 1_000_000, &[0; 20], 20));
+    let tmp = write_temp(&b);
+    let mut r = FileReader::open(tmp.path()).unwrap();
+    assert!(r.next_into(&mut f).unwrap());
+    assert_eq!(f.ts_ns, i64::MAX);
+    assert_eq!(r.frame_note(), Some(FrameNote::TimeOutOfRange));
+    assert!(r.next_into(&mut f).unwrap());
+    assert_eq!(r.frame_note(), None);
+}
+
+#[test]
+fn other_capture_formats_are_named_with_the_editcap_command() {
+    for (bytes, name) in [
+        (&b"snoop\0\0\0\0\0\0\x02\0\0\0\x04"[..], "Solaris snoop"),
+        (
+            &b"GMBU\x00\x02\x01\x00 rest of a header"[..],
+            "Network Monitor",
+        ),
+        (&b"btsnoop\0\0\0\0\x01\0\0\x03\xea"[..], "BTSnoop"),
+    ] {
+        let tmp = write_temp(bytes);
+        let msg = FileReader::open(tmp.path()).unwrap_err().to_string();
+        assert!(msg.contains(name), "{msg}");
+        assert!(msg.contains("editcap -F pcap IN OUT"), "{msg}");
+        assert!(!msg.contains('\n'), "one line: {msg}");
+    }
 }

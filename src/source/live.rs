@@ -6,7 +6,7 @@
 //! snaplen-sized slot per packet left about 30 slots in libpcap's default 2 MiB. Turns libpcap's failures into messages that say what to do (permissions, unknown
 //! interface, bad filter). Depends on `crate::model`, `super::{error, interfaces}` and pcap.
 
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -234,7 +234,7 @@ impl LiveCapture {
             let ms = i32::try_from(left.as_millis())
                 .unwrap_or(READ_TIMEOUT_MS)
                 .max(1);
-            let ready = wait_readable(self.cap.as_raw_fd(), ms).map_err(|e| SourceError::Live {
+            let ready = wait_readable(self.cap.as_fd(), ms).map_err(|e| SourceError::Live {
                 interface: self.interface.clone(),
                 op: "wait for packets",
                 message: e.to_string(),

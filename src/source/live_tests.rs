@@ -12,6 +12,7 @@ use super::{
     FileReader, Input, LiveCapture, LiveConfig, LiveRead, SourceError, SourceEvent, spawn,
 };
 use crate::model::{Frame, LinkType};
+use crate::prereq::Prereq;
 
 fn lo_config(filter: String) -> LiveConfig {
     LiveConfig {
@@ -28,14 +29,14 @@ fn lo_config(filter: String) -> LiveConfig {
     }
 }
 
-/// Opens a capture, or says why the test cannot run here.
+/// Opens a capture on `lo`; `None` when not root (see `crate::prereq`: a failure under
+/// `CI=true`, a visible skip elsewhere; these tests are also `#[ignore = "needs root"]`).
 fn open_or_skip(cfg: &LiveConfig) -> Option<LiveCapture> {
+    if !crate::prereq::require(&[Prereq::Root]) {
+        return None;
+    }
     match LiveCapture::open(cfg) {
         Ok(c) => Some(c),
-        Err(e @ (SourceError::CapturePermission { .. } | SourceError::NoSuchInterface { .. })) => {
-            eprintln!("skipping live test (needs root and a loopback interface): {e}");
-            None
-        }
         Err(e) => panic!("could not open lo: {e}"),
     }
 }
@@ -67,6 +68,7 @@ fn tcp_flags(f: &Frame) -> Option<u8> {
 }
 
 #[test]
+#[ignore = "needs root"]
 fn udp_datagrams_on_loopback_are_captured_and_written() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = rx.local_addr().unwrap().port();
@@ -119,6 +121,7 @@ fn udp_datagrams_on_loopback_are_captured_and_written() {
 }
 
 #[test]
+#[ignore = "needs root"]
 fn tcp_handshake_through_the_capture_thread() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -167,6 +170,7 @@ fn tcp_handshake_through_the_capture_thread() {
 }
 
 #[test]
+#[ignore = "needs root"]
 fn live_batches_are_dropped_not_blocking_when_nobody_reads() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = rx.local_addr().unwrap().port();
@@ -222,14 +226,17 @@ fn unknown_interface_lists_the_real_ones() {
 }
 
 #[test]
+#[ignore = "needs root"]
 fn bad_filter_names_the_filter() {
+    if !crate::prereq::require(&[Prereq::Root]) {
+        return;
+    }
     let cfg = lo_config("tcp port banana".into());
     match LiveCapture::open(&cfg) {
         Err(SourceError::BadFilter { filter, message }) => {
             assert_eq!(filter, "tcp port banana");
             assert!(!message.is_empty());
         }
-        Err(e @ SourceError::CapturePermission { .. }) => eprintln!("skipping: {e}"),
         other => panic!("expected BadFilter, got {other:?}"),
     }
 }
@@ -249,7 +256,11 @@ fn permission_probe_child() {
 }
 
 #[test]
+#[ignore = "needs root and setpriv"]
 fn permission_error_without_privileges() {
+    if !crate::prereq::require(&[Prereq::Root, Prereq::Setpriv]) {
+        return;
+    }
     let exe = std::env::current_exe().unwrap();
     let run = std::process::Command::new("setpriv")
         .args([
@@ -268,19 +279,13 @@ fn permission_error_without_privileges() {
         ])
         .env("SYNACK_PERMISSION_PROBE", "1")
         .output();
-    let out = match run {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("skipping: cannot run setpriv to drop privileges: {e}");
-            return;
-        }
-    };
+    let out = run.expect("run setpriv to drop privileges");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if !stdout.contains("PROBE-MESSAGE") {
-        eprintln!("skipping: the unprivileged child did not run (not root?): {stderr}");
-        return;
-    }
+    assert!(
+        stdout.contains("PROBE-MESSAGE"),
+        "the unprivileged child did not run: {stderr}"
+    );
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("cap_net_raw,cap_net_admin"), "{stdout}");
     assert!(
@@ -292,6 +297,7 @@ fn permission_error_without_privileges() {
 }
 
 #[test]
+#[ignore = "needs root"]
 fn live_frames_are_spooled_to_the_w_file_and_read_back_equal() {
     use crate::app::PacketStore;
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -362,7 +368,12 @@ fn live_frames_are_spooled_to_the_w_file_and_read_back_equal() {
         0,
         "every delivered frame was spooled, not copied"
     );
-    assert_eq!(store.mem_bytes(), 40 * 32);
+    // The index only: at most two record chunks (32 KiB each) and the chunk lists.
+    assert!(
+        store.mem_bytes() <= 2 * 32 * 1024 + 1024,
+        "{}",
+        store.mem_bytes()
+    );
     for i in 0..store.len() {
         assert!(store.is_spooled(i));
         let v = store.get(i).unwrap();

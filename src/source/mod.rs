@@ -5,10 +5,12 @@
 //! frames to a pcap file (`spool`, bounded on disk by `--spool-max`), writing `-w` with
 //! tcpdump's rotation (`rotate`) and reading pipes and FIFOs so a stop is always seen
 //! (`stream`).
-//! Depends on `crate::model` only (plus pcap, pcap-parser, memmap2).
+//! Depends on `crate::model` only (plus pcap, pcap-parser, libc, rustix).
 
 mod backing;
+mod decompress;
 mod error;
+mod export;
 mod file;
 mod filter;
 mod interfaces;
@@ -21,8 +23,10 @@ mod spool;
 mod stream;
 mod thread;
 
+pub use decompress::Compression;
 pub use error::SourceError;
-pub use file::FileReader;
+pub use export::{ExportFormat, PacketWriter};
+pub use file::{FileReader, FrameNote};
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,

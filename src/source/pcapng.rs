@@ -42,6 +42,11 @@ struct Interface {
 pub(crate) struct NgState {
     big_endian: bool,
     interfaces: Vec<Interface>,
+    /// Blocks whose length left out the padding (read anyway); the file reader notes them.
+    pub(crate) unpadded_blocks: u64,
+    /// A packet's timestamp did not fit (past the year 2262): set for the packet returned by
+    /// the last step.
+    pub(crate) ts_out_of_range: bool,
 }
 
 /// What one call to [`NgState::step`] did.
@@ -83,14 +88,27 @@ pub(crate) fn tsresol_units(v: u8) -> Option<u64> {
 }
 
 /// Converts a pcapng timestamp (in interface units) to nanoseconds since the epoch, saturating.
+#[cfg(test)]
 pub(crate) fn ng_ts_ns(high: u32, low: u32, units_per_sec: u64, offset_s: i64) -> TimestampNs {
+    ng_ts_checked(high, low, units_per_sec, offset_s).0
+}
+
+/// [`ng_ts_ns`], and whether the time fit in nanoseconds since 1970 as an i64 (between the
+/// years 1677 and 2262); when not, the time returned is the nearest one that fits.
+pub(crate) fn ng_ts_checked(
+    high: u32,
+    low: u32,
+    units_per_sec: u64,
+    offset_s: i64,
+) -> (TimestampNs, bool) {
     let t = (u64::from(high) << 32) | u64::from(low);
     let units = u128::from(units_per_sec.max(1));
     let t = u128::from(t);
     let secs = t / units;
     let frac_ns = (t % units) * 1_000_000_000 / units;
     let total = (secs as i128 + i128::from(offset_s)) * 1_000_000_000 + frac_ns as i128;
-    total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    let clamped = total.clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+    (clamped as i64, clamped == total)
 }
 
 impl NgState {
@@ -112,6 +130,7 @@ impl NgState {
         frame: &mut Frame,
     ) -> Result<Step, SourceError> {
         let offset = src.position();
+        self.ts_out_of_range = false;
         let malformed = |what: String| SourceError::Malformed {
             path: path.into(),
             packet,
@@ -157,14 +176,42 @@ impl NgState {
         }
         let btype = u32_at(head, 0, be).unwrap_or(0);
         let blen = u32_at(head, 4, be).unwrap_or(0);
-        if blen < 12 || !blen.is_multiple_of(4) {
+        if blen < 12 {
             return Err(malformed(format!(
-                "block of type {btype:#x} claims a length of {blen} bytes (must be a multiple of 4, at least 12)"
+                "block of type {btype:#x} claims a length of {blen} bytes (at least 12 needed)"
             )));
         }
         if blen > MAX_BLOCK {
             return Err(absurd(u64::from(blen), u64::from(MAX_BLOCK)));
         }
+        // Early NTAR writers stored a length that leaves out the padding to 4 bytes. Where the
+        // trailing copy of the length says where the block really ends, read it (as Wireshark
+        // does) and say so; otherwise the file is corrupt.
+        let declared = blen;
+        let (blen, unpadded) = if blen.is_multiple_of(4) {
+            (blen, false)
+        } else {
+            let padded = blen.next_multiple_of(4);
+            let buf = src
+                .fill(padded as usize)
+                .map_err(|e| SourceError::io(path, "read it", e))?;
+            let trailer_at = |end: u32| u32_at(buf, end as usize - 4, be);
+            if trailer_at(padded) == Some(blen) {
+                (padded, true)
+            } else if trailer_at(blen) == Some(blen) {
+                (blen, true)
+            } else if buf.len() < padded as usize {
+                return Err(truncated(padded as usize, buf.len()));
+            } else {
+                return Err(malformed(format!(
+                    "block of type {btype:#x} claims a length of {blen} bytes, not a multiple \
+                     of 4, and its trailing length does not confirm it"
+                )));
+            }
+        };
+        let head = src
+            .fill(28)
+            .map_err(|e| SourceError::io(path, "read it", e))?;
         if btype == EPB_TYPE || btype == OBSOLETE_PB_TYPE {
             if blen < 32 {
                 return Err(malformed(format!(
@@ -179,14 +226,14 @@ impl NgState {
                 return Err(absurd(u64::from(caplen), u64::from(MAX_CAPLEN)));
             }
         } else if btype == SPB_TYPE {
-            // 12 bytes pass the generic check above but leave no room for the original length.
-            if blen < 16 {
+            // type, length, original length and trailing length: 16 bytes before any data.
+            let Some(data_len) = blen.checked_sub(16) else {
                 return Err(malformed(format!(
                     "simple packet block of {blen} bytes is shorter than its 16-byte header"
                 )));
-            }
-            if blen - 16 > MAX_CAPLEN + 3 {
-                return Err(absurd(u64::from(blen - 16), u64::from(MAX_CAPLEN)));
+            };
+            if data_len > MAX_CAPLEN + 3 {
+                return Err(absurd(u64::from(data_len), u64::from(MAX_CAPLEN)));
             }
         }
 
@@ -197,11 +244,33 @@ impl NgState {
         let Some(block) = buf.get(..blen) else {
             return Err(truncated(blen, buf.len()));
         };
-        if u32_at(block, blen - 4, be) != Some(blen as u32) {
+        if u32_at(block, blen - 4, be) != Some(declared) {
             return Err(malformed(format!(
                 "block of type {btype:#x}: the trailing length does not match the leading {blen}"
             )));
         }
+        // An unpadded block is parsed from a copy padded to 4 bytes with both lengths fixed,
+        // so the body parsers see a well-formed block with the same layout.
+        let fixed: Vec<u8>;
+        let block = if unpadded {
+            let padded = blen.next_multiple_of(4);
+            let mut copy = block.to_vec();
+            copy.resize(padded, 0);
+            let len_bytes = if be {
+                (padded as u32).to_be_bytes()
+            } else {
+                (padded as u32).to_le_bytes()
+            };
+            for at in [4, padded - 4] {
+                if let Some(dst) = copy.get_mut(at..at + 4) {
+                    dst.copy_from_slice(&len_bytes);
+                }
+            }
+            fixed = copy;
+            &fixed[..]
+        } else {
+            block
+        };
 
         // Where a slice of this block starts in the input (the data slices below all point
         // into `block`, which starts at `offset`).
@@ -278,7 +347,9 @@ impl NgState {
                 let (_, epb) =
                     parsed.map_err(|e| malformed(format!("unreadable packet block ({e})")))?;
                 let iface = self.interface(epb.if_id, path, packet, offset)?;
-                let ts = ng_ts_ns(epb.ts_high, epb.ts_low, iface.units_per_sec, iface.offset_s);
+                let (ts, fits) =
+                    ng_ts_checked(epb.ts_high, epb.ts_low, iface.units_per_sec, iface.offset_s);
+                self.ts_out_of_range = !fits;
                 let data = epb.packet_data();
                 copy_frame(frame, ts, epb.origlen, iface.link, data);
                 Step::Packet {
@@ -317,7 +388,9 @@ impl NgState {
                         ))
                     })?;
                 let iface = self.interface(u32::from(if_id), path, packet, offset)?;
-                let ts = ng_ts_ns(field(12), field(16), iface.units_per_sec, iface.offset_s);
+                let (ts, fits) =
+                    ng_ts_checked(field(12), field(16), iface.units_per_sec, iface.offset_s);
+                self.ts_out_of_range = !fits;
                 copy_frame(frame, ts, field(24), iface.link, data);
                 Step::Packet {
                     data_offset: at(data),
@@ -326,6 +399,9 @@ impl NgState {
             _ => Step::Other,
         };
         src.consume(blen);
+        if unpadded {
+            self.unpadded_blocks += 1;
+        }
         Ok(step)
     }
 

@@ -8,7 +8,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -121,7 +121,7 @@ impl Read for PolledStream {
                 return Err(io::Error::other(Stopped));
             }
             let wait = if idled { STOP_POLL_MS } else { 0 };
-            if wait_readable(self.file.as_raw_fd(), wait)? {
+            if wait_readable(self.file.as_fd(), wait)? {
                 match self.file.read(buf) {
                     // A FIFO opened without blocking reports "try again" when a poll raced
                     // with another reader; wait again.

@@ -158,7 +158,7 @@ pub fn spawn(input: Input, stop: Arc<AtomicBool>) -> Result<CaptureHandle, Sourc
     let opened = match input {
         Input::File(path) => {
             let ctl = StreamControl::new(Arc::clone(&stop));
-            Opened::File(Box::new(FileReader::open_with(&path, &ctl)?), Some(ctl))
+            Opened::File(Box::new(FileReader::open_seekable(&path, &ctl)?), Some(ctl))
         }
         Input::Stdin => {
             let ctl = StreamControl::new(Arc::clone(&stop));

@@ -311,6 +311,7 @@ fn key_msg(k: KeyEvent) -> Option<Msg> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     let key = match k.code {
         KeyCode::Char('c') if ctrl => Key::CtrlC,
+        KeyCode::Char('f') if ctrl => Key::CtrlF,
         // Other control chords are not bindings; do not let Ctrl-F act as `f`.
         KeyCode::Char(_) if ctrl || k.modifiers.contains(KeyModifiers::ALT) => return None,
         KeyCode::Char(c) => Key::Char(c),
@@ -379,7 +380,11 @@ mod tests {
             to_msg(key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Msg::Key(Key::Char('G')))
         );
-        assert_eq!(to_msg(key(KeyCode::Char('f'), KeyModifiers::CONTROL)), None);
+        assert_eq!(
+            to_msg(key(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+            Some(Msg::Key(Key::CtrlF))
+        );
+        assert_eq!(to_msg(key(KeyCode::Char('x'), KeyModifiers::CONTROL)), None);
         assert_eq!(
             to_msg(key(KeyCode::BackTab, KeyModifiers::SHIFT)),
             Some(Msg::Key(Key::BackTab))

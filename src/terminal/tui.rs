@@ -37,6 +37,11 @@ const FEED_POLL: Duration = Duration::from_millis(2);
 pub const TICK: Duration = Duration::from_millis(100);
 /// How long to wait for input when nothing runs (bounds how late a signal is noticed).
 const IDLE_WAIT: Duration = Duration::from_millis(250);
+/// Longest time spent per turn on background work (a display filter over a loaded file, a
+/// search, an export) before reading keys again: a key waits at most about this plus a draw.
+pub const WORK_BUDGET: Duration = Duration::from_millis(8);
+/// Packets of background work between two looks at the clock.
+const WORK_SLICE: usize = 2048;
 /// Input events handled per turn before drawing again.
 const MAX_EVENTS_PER_TURN: usize = 64;
 
@@ -82,7 +87,7 @@ pub fn signal_name(sig: i32) -> String {
 }
 
 /// Settings of the interactive session that come from the command line.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct TuiOptions {
     /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
     pub max_flows: usize,
@@ -100,6 +105,12 @@ pub struct TuiOptions {
     pub redact: bool,
     /// Open the explain panel from the start.
     pub explain: bool,
+    /// `-Y`: the display filter to start with, compiled.
+    pub filter: Option<std::sync::Arc<crate::filter::Filter>>,
+    /// Where the filter bar's history is kept (`None`: in memory only).
+    pub history: Option<std::path::PathBuf>,
+    /// Quitting asks first: a live capture that `-w` does not save.
+    pub confirm_quit: bool,
 }
 
 impl Default for TuiOptions {
@@ -112,6 +123,9 @@ impl Default for TuiOptions {
             theme: ThemeChoice::default(),
             redact: false,
             explain: false,
+            filter: None,
+            history: None,
+            confirm_quit: false,
         }
     }
 }
@@ -119,10 +133,17 @@ impl Default for TuiOptions {
 impl TuiOptions {
     /// A fresh app for these options, for a `width`×`height` terminal.
     pub fn app(&self, kind: SourceKind, width: u16, height: u16) -> App {
+        let history = match &self.history {
+            Some(path) => crate::app::History::load(path),
+            None => crate::app::History::default(),
+        };
         let app = App::new(kind, width, height)
+            .with_history(history)
+            .with_quit_confirmation(self.confirm_quit)
             .with_theme(self.theme)
             .with_redact(self.redact)
-            .with_explain(self.explain);
+            .with_explain(self.explain)
+            .with_initial_filter(self.filter.clone());
         let app = match self.replay {
             Some(r) => app.with_replay(r),
             None => app,
@@ -351,6 +372,20 @@ where
                 }
             }
         }
+        // 1b. Background work (a display filter over a big file, a search, an export), a
+        //     slice at a time; none in a turn that must show a key's effect first.
+        let mut working = false;
+        if app.has_work() {
+            let slice = if input { Duration::ZERO } else { WORK_BUDGET };
+            let started = Instant::now();
+            loop {
+                working = app.work(WORK_SLICE);
+                dirty = true;
+                if !working || started.elapsed() >= slice {
+                    break;
+                }
+            }
+        }
         // 2. Drop counters.
         let drops = (feed.drops)();
         if drops != app.drops() {
@@ -390,7 +425,7 @@ where
         // 4. Input: wait until the next tick or animation frame (not at all when frames are
         //    still queued, briefly while frames flow or a draw is due).
         let after = clock();
-        let mut timeout = if backlog {
+        let mut timeout = if backlog || working {
             Duration::ZERO
         } else if dirty || (app.is_running() && last_fed.is_some_and(|t| t.elapsed() < TICK)) {
             FEED_POLL

@@ -4,15 +4,16 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 
-use super::theme;
+use super::paint::{truncate, width};
+use crate::ui::theme::Theme;
 
 /// Draws a bordered pane titled `title`, highlighted when `focused`; returns its inside.
-pub fn pane(area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rect {
+pub fn pane(t: Theme, area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rect {
     let block = Block::bordered()
-        .border_style(theme::border(focused))
+        .border_style(t.border(focused))
         .title(title);
     let inside = block.inner(area);
     block.render(area, buf);
@@ -21,8 +22,15 @@ pub fn pane(area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) -> Rec
 
 /// Draws a scrollbar on the right border of the bordered `area` for a view of `visible` rows
 /// starting at `offset` out of `total`. Nothing when everything fits.
-pub fn scrollbar(area: Rect, total: usize, offset: usize, visible: usize, buf: &mut Buffer) {
-    let styles = (theme::border(true), theme::border(false));
+pub fn scrollbar(
+    t: Theme,
+    area: Rect,
+    total: usize,
+    offset: usize,
+    visible: usize,
+    buf: &mut Buffer,
+) {
+    let styles = (t.border(true), t.border(false));
     scrollbar_styled(area, total, offset, visible, styles, buf);
 }
 
@@ -59,37 +67,9 @@ pub fn scrollbar_styled(
     }
 }
 
-/// Display width of a string in terminal cells.
-pub fn width(s: &str) -> usize {
-    Span::raw(s).width()
-}
-
-/// `s` cut to at most `w` cells, ending in `…` when cut.
-pub fn fit(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        return s.to_string();
-    }
-    if w == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    let mut tmp = [0u8; 4];
-    for c in s.chars() {
-        let cw = width(c.encode_utf8(&mut tmp));
-        if used + cw > w - 1 {
-            break;
-        }
-        used += cw;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
 /// `s` fitted to `w` cells and padded to exactly `w` (right-aligned when `right`).
 pub fn cell(s: &str, w: usize, right: bool) -> String {
-    let s = fit(s, w);
+    let s = truncate(s, w);
     let pad = w.saturating_sub(width(&s));
     if right {
         format!("{}{s}", " ".repeat(pad))
@@ -112,10 +92,10 @@ mod tests {
 
     #[test]
     fn fit_cuts_with_ellipsis_by_width() {
-        assert_eq!(fit("hello", 5), "hello");
-        assert_eq!(fit("hello", 4), "hel…");
-        assert_eq!(fit("hello", 0), "");
-        assert_eq!(fit("×××", 2), "×…");
+        assert_eq!(truncate("hello", 5), "hello");
+        assert_eq!(truncate("hello", 4), "hel…");
+        assert_eq!(truncate("hello", 0), "");
+        assert_eq!(truncate("×××", 2), "×…");
         assert_eq!(cell("ab", 4, true), "  ab");
         assert_eq!(cell("ab", 4, false), "ab  ");
         assert_eq!(cell("abcdef", 4, false), "abc…");
@@ -125,7 +105,7 @@ mod tests {
     fn scrollbar_thumb_moves_to_the_bottom() {
         let area = Rect::new(0, 0, 3, 12);
         let mut buf = Buffer::empty(area);
-        scrollbar(area, 100, 90, 10, &mut buf);
+        scrollbar(Theme::default(), area, 100, 90, 10, &mut buf);
         let last = buf.cell((2, 10)).map(|c| c.symbol().to_string());
         let first = buf.cell((2, 1)).map(|c| c.symbol().to_string());
         assert_eq!(last.as_deref(), Some("█"));

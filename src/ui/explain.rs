@@ -12,13 +12,14 @@ use ratatui::text::{Line, Span};
 use crate::app::App;
 use crate::teach::explain::{Narration, wrap};
 
-use super::common::{pane, width};
-use super::theme;
+use super::common::pane;
+use super::paint::width;
+use crate::ui::theme::Theme;
 
 /// The label and style a sentence opens with.
-fn label(n: &Narration) -> (&'static str, Style) {
+fn label(t: Theme, n: &Narration) -> (&'static str, Style) {
     match n.layer {
-        Some(l) => (l.name(), theme::layer_style(l).add_modifier(Modifier::BOLD)),
+        Some(l) => (l.name(), t.layer_style(l).add_modifier(Modifier::BOLD)),
         None => ("Handshake", Style::new().add_modifier(Modifier::BOLD)),
     }
 }
@@ -26,11 +27,11 @@ fn label(n: &Narration) -> (&'static str, Style) {
 /// The panel's lines for `narration`, `w` cells wide. A run of sentences about the same layer
 /// names it once; the others open with a dot in its style. As many as
 /// [`crate::teach::explain::panel_rows`] counts.
-pub fn lines(narration: &[Narration], w: usize) -> Vec<Line<'static>> {
+pub fn lines(t: Theme, narration: &[Narration], w: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut prev = None;
     for n in narration {
-        let (name, style) = label(n);
+        let (name, style) = label(t, n);
         let prefix = if prev == Some(n.layer) {
             "  · ".to_string()
         } else {
@@ -59,8 +60,8 @@ pub fn lines(narration: &[Narration], w: usize) -> Vec<Line<'static>> {
 }
 
 /// Draws the panel into its bordered `area`.
-pub fn render(app: &App, area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) {
-    let inside = pane(area, title, focused, buf);
+pub fn render(t: Theme, app: &App, area: Rect, title: Line<'_>, focused: bool, buf: &mut Buffer) {
+    let inside = pane(t, area, title, focused, buf);
     if inside.width == 0 || inside.height == 0 {
         return;
     }
@@ -69,10 +70,10 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, focused: bool, buf: &mut B
     let all = if narration.is_empty() {
         vec![Line::from(Span::styled(
             " select a packet: its layers and its part in the handshake are explained here",
-            theme::dim(),
+            t.dim(),
         ))]
     } else {
-        lines(&narration, w)
+        lines(t, &narration, w)
     };
     let h = usize::from(inside.height);
     let scroll = if app.screen() == crate::app::Screen::Packets {
@@ -102,7 +103,7 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, focused: bool, buf: &mut B
                 c.set_symbol(" ");
             }
         }
-        buf.set_line(x, y, &Line::from(Span::styled(text, theme::dim())), tw);
+        buf.set_line(x, y, &Line::from(Span::styled(text, t.dim())), tw);
         // Keep the line's start: it tells where the text stops.
         if let Some(line) = all.get(scroll + h - 1) {
             buf.set_line(inside.x, y, line, inside.width.saturating_sub(tw));

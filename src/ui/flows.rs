@@ -6,7 +6,6 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
@@ -17,29 +16,13 @@ use crate::teach::anim::FlowProgress;
 use super::common::{put, scrollbar_styled};
 use super::flow_list::FlowListView;
 use super::ladder::LadderView;
-use super::{status, theme};
-
-/// Secondary text: the packet screen's grey, or plain dim without colour.
-fn dim(app: &App) -> Style {
-    if app.monochrome() {
-        Style::new().add_modifier(Modifier::DIM)
-    } else {
-        theme::dim()
-    }
-}
-
-/// A pane border: bright when focused; bold / dim without colour.
-fn border(app: &App, focused: bool) -> Style {
-    match (app.monochrome(), focused) {
-        (false, f) => theme::border(f),
-        (true, true) => Style::new().add_modifier(Modifier::BOLD),
-        (true, false) => Style::new().add_modifier(Modifier::DIM),
-    }
-}
+use super::status;
+use crate::ui::theme::Theme;
 
 /// Draws a bordered pane titled `name` with a dim `extra`; returns its inside.
 fn pane(
-    app: &App,
+    t: Theme,
+    _app: &App,
     area: Rect,
     name: String,
     extra: String,
@@ -48,18 +31,18 @@ fn pane(
 ) -> Rect {
     let mut spans = vec![Span::raw(format!(" {name} "))];
     if !extra.is_empty() {
-        spans.push(Span::styled(format!("· {extra}"), dim(app)));
+        spans.push(Span::styled(format!("· {extra}"), t.dim()));
     }
     let title = Line::from(spans);
     let block = Block::bordered()
-        .border_style(border(app, focused))
+        .border_style(t.border(focused))
         .title(title);
     let inside = block.inner(area);
     block.render(area, buf);
     inside
 }
 
-fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
+fn render_list(t: Theme, app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
     let fs = app.flows();
     let focused = fs.focus() == FlowFocus::List;
     let hint = if focused && !fs.is_empty() {
@@ -68,7 +51,7 @@ fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
         String::new()
     };
     let name = format!("Flows ({})", fs.order().len());
-    let inside = pane(app, area, name, hint, focused, buf);
+    let inside = pane(t, app, area, name, hint, focused, buf);
     let now = app.now_ns();
     let owned: Vec<std::borrow::Cow<'_, Flow>> = fs
         .visible_ids(rows)
@@ -84,17 +67,17 @@ fn render_list(app: &App, area: Rect, rows: usize, buf: &mut Buffer) {
         .selected(fs.selected_index())
         .total(fs.order().len())
         .sort(fs.sort())
-        .monochrome(app.monochrome())
+        .theme(t)
         .render(inside, buf);
-    let styles = (border(app, true), border(app, false));
+    let styles = (t.border(true), t.border(false));
     scrollbar_styled(area, fs.order().len(), fs.scroll(), rows, styles, buf);
 }
 
-fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_ladder(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let fs = app.flows();
     let focused = fs.focus() == FlowFocus::Ladder;
     let Some(flow) = fs.selected_flow() else {
-        let inside = pane(app, area, "Ladder".into(), String::new(), focused, buf);
+        let inside = pane(t, app, area, "Ladder".into(), String::new(), focused, buf);
         let text = if fs.is_empty() {
             "the ladder of the selected TCP flow appears here"
         } else {
@@ -106,7 +89,7 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
             inside.y,
             text,
             usize::from(inside.width.saturating_sub(1)),
-            dim(app),
+            t.dim(),
         );
         return;
     };
@@ -122,20 +105,20 @@ fn render_ladder(app: &App, area: Rect, buf: &mut Buffer) {
         None => "Tab: select arrows ".to_string(),
     };
     let name = format!("Ladder of flow {}", flow.id);
-    let inside = pane(app, area, name, hint, focused, buf);
+    let inside = pane(t, app, area, name, hint, focused, buf);
     let flow = app.redact_flow(flow);
     LadderView::new(&flow, fs.timings(flow.id), app.now_ns())
         .selected_event(event)
-        .monochrome(app.monochrome())
+        .theme(t)
         .render(inside, buf);
 }
 
 /// Draws the flows screen into `area` of `buf` (the frame being drawn, whatever size the app
 /// last heard of).
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let layout = app.flows_layout_in(area);
-    render_list(app, layout.list, layout.list_rows(), buf);
-    render_ladder(app, layout.ladder, buf);
+    render_list(t, app, layout.list, layout.list_rows(), buf);
+    render_ladder(t, app, layout.ladder, buf);
     // The explain panel sits on the first rows of the bottom area, the bars below it.
     let eh = app.flows_explain_rows_in(area).min(layout.status.height);
     let mut bars = layout.status;
@@ -146,14 +129,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         };
         let title = Line::from(vec![
             Span::raw(" Explain "),
-            Span::styled("· e: hide ", dim(app)),
+            Span::styled("· e: hide ", t.dim()),
         ]);
-        super::explain::render(app, area, title, false, buf);
+        super::explain::render(t, app, area, title, false, buf);
         bars = Rect {
             y: bars.y + eh,
             height: bars.height - eh,
             ..bars
         };
     }
-    status::render(app, bars, buf);
+    status::render(t, app, bars, buf);
 }

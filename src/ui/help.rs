@@ -11,8 +11,9 @@ use ratatui::widgets::{Clear, Widget};
 use crate::app::App;
 use crate::app::keys::{KEY_HELP, REPLAY_KEY_HELP};
 
-use super::common::{cell, pane, put, width};
-use super::theme;
+use super::common::{cell, pane, put};
+use super::paint::width;
+use crate::ui::theme::Theme;
 
 /// The overlay's rows: (keys, text, is a heading).
 fn rows(app: &App) -> Vec<(&'static str, String, bool)> {
@@ -37,7 +38,7 @@ fn rows(app: &App) -> Vec<(&'static str, String, bool)> {
 }
 
 /// Draws the overlay centred in `area`, scrolled by the app's help scroll.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let rows = rows(app);
     let key_w = rows
         .iter()
@@ -57,7 +58,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         h,
     );
     Clear.render(popup, buf);
-    let inside = pane(popup, Line::from(" Keys "), true, buf);
+    let inside = pane(t, popup, Line::from(" Keys "), true, buf);
     let iw = usize::from(inside.width);
     let visible = usize::from(inside.height.saturating_sub(1));
     let scroll = app.help_scroll().min(rows.len().saturating_sub(visible));
@@ -108,7 +109,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             footer_y,
             text,
             iw.saturating_sub(1),
-            theme::dim(),
+            t.dim(),
         );
     }
 }

@@ -18,6 +18,7 @@ use crate::app::{App, Detail, Focus};
 
 use super::common::{pane, put, scrollbar};
 use super::theme;
+use crate::ui::theme::Theme;
 
 /// The character the ASCII column shows for a byte: itself when printable ASCII, else `.`.
 pub fn ascii(b: u8) -> char {
@@ -29,7 +30,7 @@ pub fn ascii(b: u8) -> char {
 }
 
 /// Style of byte `i` of the packet.
-fn byte_style(d: &Detail, i: usize, selected: Option<&Range<usize>>) -> Style {
+fn byte_style(t: Theme, d: &Detail, i: usize, selected: Option<&Range<usize>>) -> Style {
     // The topmost header containing the byte decides its colour.
     let mut style = match d
         .decoded
@@ -38,15 +39,15 @@ fn byte_style(d: &Detail, i: usize, selected: Option<&Range<usize>>) -> Style {
         .rev()
         .find(|h| h.range.contains(&i))
     {
-        Some(h) => theme::layer_style(h.layer),
-        None => theme::fg(theme::UNOWNED),
+        Some(h) => t.layer_style(h.layer),
+        None => t.fg(theme::UNOWNED),
     };
     if d.decoded
         .issues
         .iter()
         .any(|is| is.offset == i && is.kind.breaks())
     {
-        style = theme::issue();
+        style = t.issue();
     }
     if selected.is_some_and(|r| r.contains(&i)) {
         style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
@@ -55,10 +56,10 @@ fn byte_style(d: &Detail, i: usize, selected: Option<&Range<usize>>) -> Style {
 }
 
 /// Draws the hex pane into its bordered `area`, titled `title`.
-pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
     let screen = app.packets();
     let focused = screen.focus() == Focus::Hex;
-    let inside = pane(area, title, focused, buf);
+    let inside = pane(t, area, title, focused, buf);
     if inside.height == 0 || inside.width == 0 {
         return;
     }
@@ -69,7 +70,7 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
         return;
     };
     // With `--redact`, address fields show their stand-in's bytes.
-    let shown = app.hex_bytes(&detail.decoded, view.data);
+    let shown = app.hex_bytes(&detail.decoded, &view.data);
     let data: &[u8] = &shown;
     let selected = screen.selected_range();
     let digits = hex_offset_digits(data.len());
@@ -84,17 +85,10 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
         let Some(bytes) = data.get(start..end) else {
             break;
         };
-        put(
-            buf,
-            inside.x,
-            y,
-            &format!("{start:0digits$x}"),
-            w,
-            theme::dim(),
-        );
+        put(buf, inside.x, y, &format!("{start:0digits$x}"), w, t.dim());
         for (j, b) in bytes.iter().enumerate() {
             let i = start + j;
-            let style = byte_style(detail, i, selected.as_ref());
+            let style = byte_style(t, detail, i, selected.as_ref());
             let (hx, ax) = hex_byte_columns(digits, j);
             let x = inside.x + hx as u16;
             if hx + 2 <= w {
@@ -142,20 +136,13 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
             y,
             &text,
             w,
-            theme::dim().add_modifier(Modifier::ITALIC),
+            t.dim().add_modifier(Modifier::ITALIC),
         );
     }
     if data.is_empty() {
-        put(
-            buf,
-            inside.x,
-            inside.y,
-            "(no bytes captured)",
-            w,
-            theme::dim(),
-        );
+        put(buf, inside.x, inside.y, "(no bytes captured)", w, t.dim());
     }
-    scrollbar(area, total, first, visible, buf);
+    scrollbar(t, area, total, first, visible, buf);
 }
 
 #[cfg(test)]

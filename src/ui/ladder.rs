@@ -63,7 +63,13 @@ impl<'a> LadderView<'a> {
 
     /// No colours (NO_COLOR): text, symbols and bold/dim/reversed only.
     pub fn monochrome(mut self, monochrome: bool) -> Self {
-        self.palette = Palette::new(monochrome);
+        self.palette.monochrome = monochrome;
+        self
+    }
+
+    /// Draws in a theme's look (colour or not, contrast or not).
+    pub fn theme(mut self, theme: super::theme::Theme) -> Self {
+        self.palette = Palette::of(theme);
         self
     }
 

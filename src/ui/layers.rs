@@ -13,8 +13,9 @@ use ratatui::text::Line;
 use crate::app::{App, Focus, LayerRow, RowKind};
 use crate::decode::LayerKind;
 
-use super::common::{cell, pane, put, scrollbar, width};
-use super::theme;
+use super::common::{cell, pane, put, scrollbar};
+use super::paint::width;
+use crate::ui::theme::Theme;
 
 /// Width of the name column for `layer`'s field rows.
 fn name_width(rows: &[LayerRow], layer: LayerKind, pane_w: usize) -> usize {
@@ -30,9 +31,9 @@ fn name_width(rows: &[LayerRow], layer: LayerKind, pane_w: usize) -> usize {
     widest.clamp(4, (pane_w / 2).clamp(8, 24))
 }
 
-fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer) {
+fn draw_row(t: Theme, row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer) {
     let w = usize::from(area.width);
-    let bar = theme::layer_style(row.layer);
+    let bar = t.layer_style(row.layer);
     match &row.kind {
         RowKind::Title {
             protocols,
@@ -43,10 +44,10 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
         } => {
             if *empty {
                 let text = format!("  {}  —", row.layer.name());
-                put(buf, area.x, y, &text, w, theme::dim());
+                put(buf, area.x, y, &text, w, t.dim());
                 return;
             }
-            let style = theme::layer_title(row.layer);
+            let style = t.layer_title(row.layer);
             buf.set_style(Rect::new(area.x, y, area.width, 1), style);
             let arrow = if *collapsed { '▸' } else { '▾' };
             let mut right = String::new();
@@ -64,7 +65,7 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
             put(buf, area.x, y, &left, left_max, style);
             let mut x = area.x + area.width - (right_w + issue_w).min(w) as u16;
             if *issues > 0 {
-                x = put(buf, x, y, &format!(" ⚠ {issues} "), issue_w, theme::issue());
+                x = put(buf, x, y, &format!(" ⚠ {issues} "), issue_w, t.issue());
             }
             put(buf, x, y, &right, right_w, style);
         }
@@ -98,7 +99,7 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
             );
             if !meaning.is_empty() {
                 x = put(buf, x, y, "  ", left(x), Style::new());
-                put(buf, x, y, meaning, left(x), theme::dim());
+                put(buf, x, y, meaning, left(x), t.dim());
             }
         }
         RowKind::Issue {
@@ -109,9 +110,9 @@ fn draw_row(row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &mut Buffer)
         } => {
             let x = put(buf, area.x, y, "  ", w, Style::new());
             let (mark, style) = if kind.breaks() {
-                ("⚠", theme::issue())
+                ("⚠", t.issue())
             } else {
-                ("ℹ", theme::note())
+                ("ℹ", t.note())
             };
             let text = if *first {
                 format!("{mark} {message}")
@@ -139,10 +140,10 @@ fn redacted(app: &App, row: &LayerRow) -> LayerRow {
 }
 
 /// Draws the layer pane into its bordered `area`, titled `title`.
-pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
     let screen = app.packets();
     let focused = screen.focus() == Focus::Layers;
-    let inside = pane(area, title, focused, buf);
+    let inside = pane(t, area, title, focused, buf);
     if inside.height == 0 || inside.width == 0 {
         return;
     }
@@ -158,7 +159,7 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
             inside.y,
             msg,
             usize::from(inside.width),
-            theme::dim().add_modifier(Modifier::ITALIC),
+            t.dim().add_modifier(Modifier::ITALIC),
         );
         return;
     };
@@ -177,18 +178,18 @@ pub fn render(app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer) {
             .and_then(|p| names.get(p).copied())
             .unwrap_or(12);
         if app.redacting() {
-            draw_row(&redacted(app, row), name_w, inside, y, buf);
+            draw_row(t, &redacted(app, row), name_w, inside, y, buf);
         } else {
-            draw_row(row, name_w, inside, y, buf);
+            draw_row(t, row, name_w, inside, y, buf);
         }
         if i == screen.field() {
             let line = Rect::new(inside.x, y, inside.width, 1);
             if !focused && row.is_title() {
                 buf.set_style(line, Style::new().add_modifier(Modifier::UNDERLINED));
             } else {
-                buf.set_style(line, theme::selected(focused));
+                buf.set_style(line, t.selected(focused));
             }
         }
     }
-    scrollbar(area, rows.len(), first, visible, buf);
+    scrollbar(t, area, rows.len(), first, visible, buf);
 }

@@ -2,6 +2,7 @@
 //! touches the terminal; the same `&App` always draws the same screen, which is what the
 //! snapshot tests rely on. Depends on `app` (read only), `decode` types and ratatui.
 
+pub(crate) mod bar;
 pub(crate) mod common;
 pub(crate) mod explain;
 pub mod flow_list;
@@ -29,7 +30,7 @@ use crate::app::{App, DetailLayout, Focus, Screen};
 /// Draws the whole screen for `app` into `buf` over `area`.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let look = app.theme();
-    theme::set(look);
+    let t = theme::Theme::new(look);
     if look.contrast && !look.monochrome {
         // Bright colours on black, whatever the terminal's own background.
         buf.set_style(
@@ -40,11 +41,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         );
     }
     match app.screen() {
-        Screen::Packets => render_packets(app, area, buf),
-        Screen::Flows => flows::render(app, area, buf),
+        Screen::Packets => render_packets(t, app, area, buf),
+        Screen::Flows => flows::render(t, app, area, buf),
     }
     if app.help_visible() {
-        help::render(app, area, buf);
+        help::render(t, app, area, buf);
     }
 }
 
@@ -54,20 +55,20 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     render(app, area, frame.buffer_mut());
 }
 
-fn plain_title(name: &str, extra: String) -> Line<'static> {
+fn plain_title(t: theme::Theme, name: &str, extra: String) -> Line<'static> {
     Line::from(vec![
         Span::raw(format!(" {name} ")),
-        Span::styled(extra, theme::dim()),
+        Span::styled(extra, t.dim()),
     ])
 }
 
-fn tabs_title(show_hex: bool, explain: bool, packet_no: String) -> Line<'static> {
+fn tabs_title(t: theme::Theme, show_hex: bool, explain: bool, packet_no: String) -> Line<'static> {
     let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
-    let off = theme::dim();
+    let off = t.dim();
     let (l, h) = if show_hex { (off, on) } else { (on, off) };
     Line::from(vec![
         Span::styled(TAB_LAYERS, l),
-        Span::styled(TAB_SEPARATOR, theme::dim()),
+        Span::styled(TAB_SEPARATOR, t.dim()),
         Span::styled(if explain { " Explain " } else { TAB_HEX }, h),
         Span::styled(
             if packet_no.is_empty() {
@@ -75,7 +76,7 @@ fn tabs_title(show_hex: bool, explain: bool, packet_no: String) -> Line<'static>
             } else {
                 format!(" {packet_no}· Tab switches ")
             },
-            theme::dim(),
+            t.dim(),
         ),
     ])
 }
@@ -88,9 +89,9 @@ fn bytes_extra(app: &App) -> String {
     }
 }
 
-fn render_packets(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_packets(t: theme::Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let layout = app.packet_layout_in(area);
-    packet_list::render(app, layout.list, buf);
+    packet_list::render(t, app, layout.list, buf);
     let screen = app.packets();
     // A TCP packet names its flow and the key to its ladder.
     let packet_no = screen
@@ -109,24 +110,30 @@ fn render_packets(app: &App, area: Rect, buf: &mut Buffer) {
     let hex_focused = screen.focus() == Focus::Hex;
     match layout.detail {
         DetailLayout::Split { layers: l, hex: h } => {
-            layers::render(app, l, plain_title("Layers", packet_no), buf);
+            layers::render(t, app, l, plain_title(t, "Layers", packet_no), buf);
             if explain_on {
-                let title = plain_title("Explain", "e: hide ".into());
-                explain::render(app, h, title, hex_focused, buf);
+                let title = plain_title(t, "Explain", "e: hide ".into());
+                explain::render(t, app, h, title, hex_focused, buf);
             } else {
-                hex::render(app, h, plain_title("Bytes", bytes_extra(app)), buf);
+                hex::render(t, app, h, plain_title(t, "Bytes", bytes_extra(app)), buf);
             }
         }
         DetailLayout::Tabbed { area } => {
             if screen.show_hex() && explain_on {
-                let title = tabs_title(true, true, packet_no);
-                explain::render(app, area, title, hex_focused, buf);
+                let title = tabs_title(t, true, true, packet_no);
+                explain::render(t, app, area, title, hex_focused, buf);
             } else if screen.show_hex() {
-                hex::render(app, area, tabs_title(true, false, packet_no), buf);
+                hex::render(t, app, area, tabs_title(t, true, false, packet_no), buf);
             } else {
-                layers::render(app, area, tabs_title(false, explain_on, packet_no), buf);
+                layers::render(
+                    t,
+                    app,
+                    area,
+                    tabs_title(t, false, explain_on, packet_no),
+                    buf,
+                );
             }
         }
     }
-    status::render(app, layout.status, buf);
+    status::render(t, app, layout.status, buf);
 }

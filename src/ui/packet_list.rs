@@ -12,8 +12,10 @@ use crate::app::{App, Focus, PacketView};
 use crate::decode;
 use crate::model::TimestampNs;
 
-use super::common::{cell, pane, put, scrollbar, width};
+use super::common::{cell, pane, put, scrollbar};
+use super::paint::width;
 use super::theme;
+use crate::ui::theme::Theme;
 
 /// Seconds since `origin`, with 6 decimals (`12.000345`, `-0.000010` when a file's clock
 /// went backwards).
@@ -84,15 +86,15 @@ fn row_text(
 }
 
 /// Draws the packet list into `area` (its bordered rectangle).
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let screen = app.packets();
     let store = app.shown();
     let focused = screen.focus() == Focus::List;
     let title = Line::from(vec![
         Span::raw(" Packets "),
-        Span::styled(format!("({}) ", store.len()), theme::dim()),
+        Span::styled(format!("({}) ", store.len()), t.dim()),
     ]);
-    let inside = pane(area, title, focused, buf);
+    let inside = pane(t, area, title, focused, buf);
     if inside.height == 0 || inside.width == 0 {
         return;
     }
@@ -101,16 +103,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let first = screen.scroll().min(store.len());
     let last = first.saturating_add(rows).min(store.len());
     let origin = store.first_ts().unwrap_or_default();
-    let texts: Vec<(usize, RowText, bool)> = (first..last)
+    let texts: Vec<(usize, RowText, bool, bool)> = (first..last)
         .filter_map(|i| store.get(i))
         .map(|p| {
             let mut text = row_text(&p, origin, screen.app_line(p.index), compact);
+            if app.is_marked(p.number) {
+                // A mark shows before the number (`m` toggles it).
+                text.no = format!("*{}", text.no);
+            }
             if app.redacting() {
                 text.src = app.redact(&text.src);
                 text.dst = app.redact(&text.dst);
                 text.info = app.redact(&text.info);
             }
-            (p.index, text, p.summary.broken)
+            (p.index, text, p.summary.broken, app.is_marked(p.number))
         })
         .collect();
 
@@ -119,7 +125,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let max_of = |f: fn(&RowText) -> &String, min: usize| {
         texts
             .iter()
-            .map(|(_, t, _)| width(f(t)))
+            .map(|(_, t, _, _)| width(f(t)))
             .max()
             .unwrap_or(0)
             .max(min)
@@ -161,24 +167,31 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         len: if compact { "Len" } else { "Length" }.into(),
         info: "Info".into(),
     };
-    put(buf, inside.x, inside.y, &line(&header), w, theme::header());
+    put(buf, inside.x, inside.y, &line(&header), w, t.header());
 
     let selected = screen.selected();
-    for (row, (index, t, broken)) in texts.iter().enumerate() {
+    for (row, (index, text, broken, marked)) in texts.iter().enumerate() {
         let y = inside.y + 1 + row as u16;
         let mut style = Style::new();
         if *broken {
-            style = style.patch(theme::fg(theme::VERMILLION));
+            style = style.patch(t.fg(theme::VERMILLION));
+        }
+        if *marked {
+            style = style.add_modifier(Modifier::BOLD);
         }
         if selected == Some(*index) {
-            style = style.patch(theme::selected(focused));
+            style = style.patch(t.selected(focused));
         }
         // Fill the whole row so the selection bar spans the pane.
         buf.set_style(Rect::new(inside.x, y, inside.width, 1), style);
-        put(buf, inside.x, y, &line(t), w, style);
+        put(buf, inside.x, y, &line(text), w, style);
     }
     if store.is_empty() {
-        let msg = if app.is_running() {
+        let msg = if store.is_filtered() && app.has_work() {
+            "filtering…"
+        } else if store.is_filtered() && store.released() > 0 {
+            "no packet matches the filter (/ changes it, / then Enter with nothing clears it)"
+        } else if app.is_running() {
             "waiting for packets…"
         } else {
             "no packets"
@@ -189,7 +202,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             inside.y + 1,
             msg,
             w.saturating_sub(1),
-            theme::dim().add_modifier(Modifier::ITALIC),
+            t.dim().add_modifier(Modifier::ITALIC),
         );
     }
     // The track runs beside the packet rows, not the column header.
@@ -198,7 +211,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: area.height.saturating_sub(1),
         ..area
     };
-    scrollbar(track, store.len(), first, rows, buf);
+    scrollbar(t, track, store.len(), first, rows, buf);
 }
 
 #[cfg(test)]

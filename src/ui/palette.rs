@@ -65,12 +65,12 @@ pub struct Palette {
 }
 
 impl Palette {
-    /// A palette with or without colour, high contrast when the look being drawn is
-    /// (`ui::theme::current`).
-    pub fn new(monochrome: bool) -> Palette {
+    /// The palette of a theme: its colour choice and its contrast.
+    pub fn of(theme: super::theme::Theme) -> Palette {
+        let choice = theme.choice();
         Palette {
-            monochrome,
-            contrast: super::theme::current().contrast,
+            monochrome: choice.monochrome,
+            contrast: choice.contrast,
         }
     }
 
@@ -186,7 +186,10 @@ mod tests {
 
     #[test]
     fn monochrome_has_no_colour_at_all() {
-        let mono = Palette::new(true);
+        let mono = Palette {
+            monochrome: true,
+            contrast: false,
+        };
         let mut styles: Vec<Style> = Outcome::ALL.iter().map(|o| mono.outcome(*o)).collect();
         for kind in [
             EventKind::Syn,
@@ -212,7 +215,7 @@ mod tests {
 
     #[test]
     fn outcomes_differ_in_colour_and_symbol() {
-        let colour = Palette::new(false);
+        let colour = Palette::default();
         let fgs: Vec<_> = Outcome::ALL.iter().map(|o| colour.outcome(*o).fg).collect();
         let symbols: Vec<_> = Outcome::ALL.iter().map(|o| o.symbol()).collect();
         for i in 0..fgs.len() {

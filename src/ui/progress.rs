@@ -14,6 +14,7 @@ use crate::app::{App, Progress};
 use crate::replay::PlayState;
 
 use super::theme;
+use crate::ui::theme::Theme;
 
 /// `×2`, `×0.5`, `×0.25`, `×1000`.
 pub fn speed_text(speed: f64) -> String {
@@ -42,14 +43,14 @@ pub fn gap_text(ns: i64) -> String {
     }
 }
 
-fn sep() -> Span<'static> {
-    Span::styled(" │ ", theme::dim())
+fn sep(t: Theme) -> Span<'static> {
+    Span::styled(" │ ", t.dim())
 }
 
-fn left_spans(p: &Progress, short: bool) -> Vec<Span<'static>> {
+fn left_spans(t: Theme, p: &Progress, short: bool) -> Vec<Span<'static>> {
     let (glyph, word, style) = match p.state {
-        PlayState::Playing => ("▶", "playing", theme::fg(theme::GREEN)),
-        PlayState::Paused => ("⏸", "paused", theme::fg(theme::ORANGE)),
+        PlayState::Playing => ("▶", "playing", t.fg(theme::GREEN)),
+        PlayState::Paused => ("⏸", "paused", t.fg(theme::ORANGE)),
         PlayState::Done => ("■", "done", Style::new()),
     };
     let state = if short {
@@ -65,36 +66,36 @@ fn left_spans(p: &Progress, short: bool) -> Vec<Span<'static>> {
             p.released,
             p.loaded
         )),
-        sep(),
+        sep(t),
         Span::raw(format!(
             "{} / {}",
             secs_text(p.offset_ns),
             secs_text(p.total_ns)
         )),
-        sep(),
+        sep(t),
         Span::styled(
             speed_text(p.speed),
             Style::new().add_modifier(Modifier::BOLD),
         ),
     ];
     if p.looping {
-        spans.push(sep());
+        spans.push(sep(t));
         spans.push(Span::styled(
             "⟳ loop",
-            theme::fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
+            t.fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
         ));
     }
     if let Some(gap) = p.gap_ns.filter(|_| p.state == PlayState::Playing) {
-        spans.push(sep());
+        spans.push(sep(t));
         spans.push(Span::styled(
             format!("⏩ gap {}", gap_text(gap)),
-            theme::fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
+            t.fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
         ));
     }
     spans
 }
 
-fn hint(p: &Progress, short: bool) -> Line<'static> {
+fn hint(t: Theme, p: &Progress, short: bool) -> Line<'static> {
     if let Some(next) = p.next_demo {
         return Line::from(vec![
             Span::styled(
@@ -112,15 +113,15 @@ fn hint(p: &Progress, short: bool) -> Line<'static> {
         (PlayState::Playing, true) => "Space + - ",
         (PlayState::Done, true) => "b r ",
     };
-    Line::from(Span::styled(text, theme::dim()))
+    Line::from(Span::styled(text, t.dim()))
 }
 
 /// Draws the progress row (or the `:` prompt) into the one-row `area`.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    buf.set_style(area, theme::bar());
+    buf.set_style(area, t.bar());
     let w = usize::from(area.width);
     if let Some(text) = app.prompt() {
         let line = Line::from(vec![
@@ -131,7 +132,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             Span::styled(
                 "  packet number (12) or time (3.5s) · Enter go · Esc cancel",
-                theme::dim(),
+                t.dim(),
             ),
         ]);
         buf.set_line(area.x, area.y, &line, area.width);
@@ -140,13 +141,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(p) = app.progress() else {
         return;
     };
-    let mut left = Line::from(left_spans(&p, false));
-    let mut right = hint(&p, false);
+    let mut left = Line::from(left_spans(t, &p, false));
+    let mut right = hint(t, &p, false);
     if left.width() + right.width() + 2 > w {
-        right = hint(&p, true);
+        right = hint(t, &p, true);
     }
     if left.width() + right.width() + 2 > w {
-        left = Line::from(left_spans(&p, true));
+        left = Line::from(left_spans(t, &p, true));
     }
     let lw = left.width().min(w);
     buf.set_line(area.x, area.y, &left, u16::try_from(lw).unwrap_or(u16::MAX));
@@ -168,11 +169,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let done = "━".repeat(filled);
         let rest = "─".repeat(gauge_w - filled.min(gauge_w));
         let line = Line::from(vec![
-            Span::styled(
-                done,
-                theme::fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(rest, theme::dim()),
+            Span::styled(done, t.fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD)),
+            Span::styled(rest, t.dim()),
         ]);
         buf.set_line(x, area.y, &line, u16::try_from(gauge_w).unwrap_or(0));
     }

@@ -13,8 +13,9 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::{App, LinkSeen, Screen, SourceKind, SourceState};
 
-use super::common::fit;
+use super::paint::truncate;
 use super::theme;
+use crate::ui::theme::Theme;
 
 /// Bytes in human units (`999 B`, `1.2 kB`, `3.4 MB`, decimal as network tools count).
 pub fn human_bytes(n: u64) -> String {
@@ -32,7 +33,7 @@ pub fn human_bytes(n: u64) -> String {
 }
 
 /// The source part: `● live eth0`, `reading trace.pcap 42%`, `loaded trace.pcap`, `failed …`.
-fn source_span(app: &App) -> Span<'static> {
+fn source_span(t: Theme, app: &App) -> Span<'static> {
     let s = app.source();
     let (text, color) = match (&s.kind, &s.state) {
         (SourceKind::Live { iface }, SourceState::Running) => {
@@ -43,18 +44,22 @@ fn source_span(app: &App) -> Span<'static> {
         }
         (SourceKind::File { name }, SourceState::Running) => {
             let pct = s.percent().map(|p| format!(" {p}%")).unwrap_or_default();
-            (format!("reading {}{pct}", fit(name, 24)), theme::ORANGE)
+            (
+                format!("reading {}{pct}", truncate(name, 24)),
+                theme::ORANGE,
+            )
         }
         (SourceKind::File { name }, SourceState::Done) => {
-            (format!("✓ loaded {}", fit(name, 24)), Color::Reset)
+            (format!("✓ loaded {}", truncate(name, 24)), Color::Reset)
         }
-        (SourceKind::Live { iface: name } | SourceKind::File { name }, SourceState::Failed(_)) => {
-            (format!("✗ failed {}", fit(name, 24)), theme::VERMILLION)
-        }
+        (SourceKind::Live { iface: name } | SourceKind::File { name }, SourceState::Failed(_)) => (
+            format!("✗ failed {}", truncate(name, 24)),
+            theme::VERMILLION,
+        ),
     };
     Span::styled(
         format!(" {text} "),
-        theme::fg(color).add_modifier(Modifier::BOLD),
+        t.fg(color).add_modifier(Modifier::BOLD),
     )
 }
 
@@ -63,7 +68,16 @@ fn source_span(app: &App) -> Span<'static> {
 /// runs, its rate:
 /// `1234 pkts (56 evicted) 12.3k/s`, `1234 pkts (56 evicted, --max-mem)`.
 fn packets_text(app: &App) -> String {
-    let mut s = format!("{} pkts", app.shown().len());
+    let shown = app.shown();
+    let mut s = if shown.is_filtered() {
+        format!(
+            "shown {} of {}",
+            grouped(shown.len() as u64),
+            grouped(shown.released() as u64)
+        )
+    } else {
+        format!("{} pkts", shown.len())
+    };
     if app.store().evicted() > 0 {
         s.push_str(&format!(" ({} evicted", app.store().evicted()));
         match app.store().eviction_flag() {
@@ -78,6 +92,44 @@ fn packets_text(app: &App) -> String {
     s
 }
 
+/// A count with thousands separators: `2,000,000`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The active display filter of the screen shown (`filter: tcp.port == 80`) and the
+/// background work's progress (`filtering 45%`).
+fn filter_spans(t: Theme, app: &App, compact: bool) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if let Some((what, pct)) = app.work_progress() {
+        spans.push(Span::styled(
+            format!("{what} {pct}% "),
+            t.fg(theme::ORANGE).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(pass) = app.active_filter() {
+        let text = crate::sanitize::sanitize(pass.filter().text());
+        let text = crate::ui::paint::truncate(&text, if compact { 24 } else { 40 });
+        spans.push(Span::styled(
+            if compact {
+                format!("/ {text}")
+            } else {
+                format!("filter: {text}")
+            },
+            t.fg(theme::GREEN).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans
+}
+
 /// A count in short decimal units: `999`, `12.3k`, `1.2M`.
 pub fn human_count(n: u64) -> String {
     match n {
@@ -87,14 +139,14 @@ pub fn human_count(n: u64) -> String {
     }
 }
 
-fn drops_text(app: &App, compact: bool) -> Option<Span<'static>> {
+fn drops_text(t: Theme, app: &App, compact: bool) -> Option<Span<'static>> {
     // Files never lose frames: drop counters only mean something for live captures.
     if !matches!(app.source().kind, SourceKind::Live { .. }) {
         return None;
     }
     let d = app.drops();
     let style = if d.kernel > 0 || d.synack > 0 {
-        theme::fg(theme::VERMILLION).add_modifier(Modifier::BOLD)
+        t.fg(theme::VERMILLION).add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
@@ -107,10 +159,16 @@ fn drops_text(app: &App, compact: bool) -> Option<Span<'static>> {
 }
 
 /// The flow count, and the flows evicted to stay within `--max-flows` (highlighted).
-fn flows_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
+fn flows_spans(t: Theme, app: &App, compact: bool) -> Vec<Span<'static>> {
     let fs = app.flows();
     let n = fs.len();
-    let mut spans = vec![Span::raw(if n == 1 {
+    let mut spans = vec![Span::raw(if fs.is_filtered() {
+        format!(
+            "shown {} of {} flows",
+            grouped(fs.listed_len() as u64),
+            grouped(n as u64)
+        )
+    } else if n == 1 {
         "1 flow".to_string()
     } else {
         format!("{n} flows")
@@ -124,7 +182,7 @@ fn flows_spans(app: &App, compact: bool) -> Vec<Span<'static>> {
         };
         spans.push(Span::styled(
             text,
-            theme::fg(theme::VERMILLION).add_modifier(Modifier::BOLD),
+            t.fg(theme::VERMILLION).add_modifier(Modifier::BOLD),
         ));
     }
     spans
@@ -139,19 +197,20 @@ enum Detail {
     NoBytes,
 }
 
-fn status_line(app: &App, detail: Detail) -> Line<'static> {
-    let sep = || Span::styled(" │ ", theme::dim());
+fn status_line(t: Theme, app: &App, detail: Detail) -> Line<'static> {
+    let sep = || Span::styled(" │ ", t.dim());
     let compact = detail >= Detail::Compact;
-    let mut spans = vec![source_span(app)];
+    let mut spans = vec![source_span(t, app)];
     if let Some(notice) = app.notice() {
         spans.push(sep());
         spans.push(Span::styled(
             notice.to_string(),
-            theme::fg(theme::ORANGE).add_modifier(Modifier::BOLD),
+            t.fg(theme::ORANGE).add_modifier(Modifier::BOLD),
         ));
         return Line::from(spans);
     }
     if detail < Detail::NoLink {
+        let undecoded = app.undecoded_link_packets();
         let link = match app.link() {
             LinkSeen::None => "—".to_string(),
             LinkSeen::One(l) => l.name(),
@@ -159,6 +218,13 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         };
         spans.push(sep());
         spans.push(Span::raw(link));
+        if undecoded > 0 {
+            // Said where the user looks first, so raw bytes are not mistaken for a bug.
+            spans.push(Span::styled(
+                format!(" ({undecoded} pkts on a link type not decoded)"),
+                t.fg(theme::ORANGE),
+            ));
+        }
     }
     spans.push(sep());
     spans.push(Span::raw(packets_text(app)));
@@ -174,8 +240,13 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         ));
     }
     spans.push(sep());
-    spans.extend(flows_spans(app, compact));
-    if let Some(d) = drops_text(app, compact) {
+    spans.extend(flows_spans(t, app, compact));
+    let filter = filter_spans(t, app, compact);
+    if !filter.is_empty() {
+        spans.push(sep());
+        spans.extend(filter);
+    }
+    if let Some(d) = drops_text(t, app, compact) {
         spans.push(sep());
         spans.push(d);
     }
@@ -183,7 +254,7 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
         spans.push(sep());
         spans.push(Span::styled(
             "FOLLOW",
-            theme::fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
+            t.fg(theme::SKY_BLUE).add_modifier(Modifier::BOLD),
         ));
     }
     Line::from(spans)
@@ -191,9 +262,9 @@ fn status_line(app: &App, detail: Detail) -> Line<'static> {
 
 /// The screen switcher and the help hint: ` 1 Packets 2 Flows ? help `, the shown screen
 /// reversed; shorter forms when `short`.
-fn right_part(app: &App, short: bool) -> Line<'static> {
+fn right_part(t: Theme, app: &App, short: bool) -> Line<'static> {
     let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
-    let off = theme::dim();
+    let off = t.dim();
     let (packets, flows) = match app.screen() {
         Screen::Packets => (on, off),
         Screen::Flows => (off, on),
@@ -215,13 +286,18 @@ fn right_part(app: &App, short: bool) -> Line<'static> {
 
 /// Draws the status bar into `area`: one row, plus the failure reason above it (wrapped over
 /// the extra rows) when the source failed.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    // A replay's progress bar (or the `:` prompt) sits on the first row.
-    let area = if app.player().is_some() || app.prompt().is_some() {
-        super::progress::render(app, Rect { height: 1, ..area }, buf);
+    // A replay's progress bar (or the bar of `/`, `Ctrl-F`, `:`, export) sits on the first row.
+    let area = if app.player().is_some() || app.bar().is_some() {
+        let row = Rect { height: 1, ..area };
+        if app.bar().is_some() {
+            super::bar::render(t, app, row, buf);
+        } else {
+            super::progress::render(t, app, row, buf);
+        }
         Rect {
             y: area.y.saturating_add(1),
             height: area.height.saturating_sub(1),
@@ -233,29 +309,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    buf.set_style(area, theme::bar());
+    buf.set_style(area, t.bar());
     let w = usize::from(area.width);
     let y = area.y + area.height - 1;
     if let SourceState::Failed(reason) = &app.source().state {
         let rows = Rect::new(area.x, area.y, area.width, area.height - 1);
         if rows.height > 0 {
-            buf.set_style(rows, theme::issue());
+            buf.set_style(rows, t.issue());
             Paragraph::new(format!(" {reason}"))
-                .style(theme::issue())
+                .style(t.issue())
                 .wrap(Wrap { trim: false })
                 .render(rows, buf);
         }
     }
-    let mut right = right_part(app, false);
-    let mut line = status_line(app, Detail::Full);
+    let mut right = right_part(t, app, false);
+    let mut line = status_line(t, app, Detail::Full);
     for detail in [Detail::Compact, Detail::NoLink, Detail::NoBytes] {
         if line.width() + right.width() <= w {
             break;
         }
-        line = status_line(app, detail);
+        line = status_line(t, app, detail);
     }
     if line.width() + right.width() > w {
-        right = right_part(app, true);
+        right = right_part(t, app, true);
     }
     let right_w = right.width().min(w);
     let left_w = w - right_w;
@@ -292,7 +368,7 @@ mod tests {
         );
         app.update(Msg::Rate(12_345));
         let line = |app: &App| {
-            let l = status_line(app, Detail::Full);
+            let l = status_line(Theme::new(app.theme()), app, Detail::Full);
             l.spans
                 .iter()
                 .map(|s| s.content.as_ref())
@@ -305,6 +381,10 @@ mod tests {
 
     #[test]
     fn human_count_uses_k_and_m() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_234), "1,234");
+        assert_eq!(grouped(2_000_000), "2,000,000");
         assert_eq!(human_count(999), "999");
         assert_eq!(human_count(12_345), "12.3k");
         assert_eq!(human_count(999_949), "999.9k");

@@ -15,18 +15,65 @@ use std::path::{Path, PathBuf};
 // ---------------------------------------------------------------------------------------
 // The corpus
 
-/// The corpus folder, or `None` (after saying why) when it is not there.
+/// The corpus folder, or `None` when it is not there (a failure under `CI=true`, a visible
+/// skip elsewhere: see `tests/prereq`). Each test binary that uses this module declares
+/// `mod prereq;` beside `mod common;`.
+#[track_caller]
 pub fn corpus() -> Option<PathBuf> {
+    crate::prereq::corpus()
+}
+
+/// Says that a test's prerequisite is missing: a failure when `CI=true` (CI must run every
+/// test), a printed skip elsewhere.
+pub fn missing_prerequisite(why: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("prerequisite missing under CI=true: {why}");
+    }
+    println!("SKIP: {why}");
+}
+
+/// The `public/` part of the corpus (captures from Wireshark's wiki and other collections), or
+/// `None` after [`missing_prerequisite`].
+pub fn public_corpus() -> Option<PathBuf> {
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
-    if dir.join("tcpdump").is_dir() {
+    if dir.join("public").is_dir() && dir.join("truth/public").is_dir() {
         Some(dir.to_path_buf())
     } else {
-        println!(
-            "SKIP: corpus not found at {} (see MANIFEST.md)",
+        missing_prerequisite(&format!(
+            "public corpus not found at {}/public (see MANIFEST.md)",
             dir.display()
-        );
+        ));
         None
     }
+}
+
+/// Every capture of `public/` that tshark has a truth file for, sorted by name.
+pub fn public_captures(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir.join("public"))
+        .expect("corpus folder readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = file_name(p);
+            dir.join("truth/public")
+                .join(format!("{name}.packets.tsv"))
+                .is_file()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The text of tshark's per-packet truth for capture `name` of `public/`.
+pub fn public_truth_text(dir: &Path, name: &str) -> Option<String> {
+    fs::read_to_string(dir.join("truth/public").join(format!("{name}.packets.tsv"))).ok()
+}
+
+/// tshark's exit status on capture `name` of `public/` (0 when not recorded).
+pub fn public_tshark_rc(dir: &Path, name: &str) -> i32 {
+    fs::read_to_string(dir.join("truth/public").join(format!("{name}.tshark.rc")))
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// Every capture of `tcpdump/`, sorted by name.
@@ -123,68 +170,104 @@ pub enum Check {
 }
 
 /// A difference with tshark where synack is right by its own rules, or tshark's answer is no
-/// reference; synack is never excused here for being wrong.
+/// reference; synack is never excused here for being wrong. Every exception names the frames
+/// it covers: none excuses a whole file.
 pub struct Exception {
     pub file: &'static str,
-    /// Only this frame, or the whole file.
-    pub frame: Option<u64>,
+    /// The frames whose per-packet values it covers.
+    pub frames: &'static [u64],
+    /// Whether it also covers the file's differences not tied to one frame (initial RTTs).
+    pub flows: bool,
     pub checks: &'static [Check],
     pub reason: &'static str,
 }
 
 const FIELDS: &[Check] = &[Check::Fields];
+const FIELDS_AND_FLOW_IDS: &[Check] = &[Check::Fields, Check::FlowIds];
 
-/// The one list every corpus test consults.
+// The reasons, by name, so that each test can pin how many values each one excuses.
+pub const OPENFLOW: &str = "tshark decodes the Ethernet frame inside OpenFlow packet-in \
+                            messages (a TCP payload); synack does not decode OpenFlow";
+pub const SFLOW: &str = "tshark decodes the sampled packet header inside an sFlow datagram (a \
+                         UDP payload) and numbers its TCP header as a stream; that is a copy of \
+                         a packet seen on another link, not a segment of this capture, and \
+                         synack does not open sFlow samples";
+pub const ARISTA_0011: &str =
+    "Arista timestamp version 0x0011: tcpdump and synack decode on, tshark 4.0 stops";
+pub const FUZZED_NO_TCP_LEN: &str =
+    "fuzzed payload: tshark omits tcp.len after its BGP/RPKI dissector throws";
+pub const BIG_TCP_V6: &str = "BIG TCP IPv6 (payload length 0): tshark 4.0 stops, synack decodes on";
+pub const MICROS_2_31: &str = "a record's microsecond field is 2^31 (not below 10^6): tshark \
+                               multiplies it by 1000 in 32 bits (wrapping to 0), synack's reader \
+                               keeps it whole, so the times differ and neither RTT means anything";
+pub const MICROS_3841916976: &str = "the record's microsecond field is 3841916976 (not below \
+                                     10^6): tshark multiplies it by 1000 in 32 bits \
+                                     (-2078753920 ns, printed `-0.2078753920`), synack's reader \
+                                     keeps it whole (3841.916976 s)";
+pub const NANOS_2_31: &str = "a record's nanosecond field is 2^31 (not below 10^9): tshark \
+                              prints a negative, non-decimal time (`-1418145370.2147483648`), so \
+                              neither its time nor its RTT is a reference";
+// The general rules (not tied to a file).
+pub const IP_FRAGMENT: &str = "IP fragment: tshark reassembles; synack decodes each packet \
+                               alone and equals tshark without reassembly \
+                               (tests/truth/no_defrag)";
+pub const ICMP_QUOTE: &str = "ICMP error quoting a TCP/UDP header";
+pub const TUNNEL_TCP_PORTS: &str = "TCP in a UDP tunnel: dump's JSON carries no inner TCP ports";
+
+/// The one list every corpus test consults (the library's `flow::truth_tests` too).
 pub const EXCEPTIONS: &[Exception] = &[
     // Payloads synack does not dissect, in which tshark finds another packet.
     Exception {
         file: "of13_ericsson.pcapng",
-        frame: None,
+        frames: &[65, 68, 69],
+        flows: false,
         checks: FIELDS,
-        reason: "tshark decodes the Ethernet frame inside OpenFlow packet-in messages (a TCP \
-                 payload); synack does not decode OpenFlow",
+        reason: OPENFLOW,
     },
     Exception {
         file: "sflow_expanded.pcap",
-        frame: Some(1),
-        checks: &[Check::Fields, Check::FlowIds],
-        reason: "tshark decodes the sampled packet header inside an sFlow datagram (a UDP \
-                 payload) and numbers its TCP header as a stream; that is a copy of a packet \
-                 seen on another link, not a segment of this capture, and synack does not open \
-                 sFlow samples",
+        frames: &[1],
+        flows: false,
+        checks: FIELDS_AND_FLOW_IDS,
+        reason: SFLOW,
     },
     // Arista timestamp headers whose version word has the hardware-info bit set (0x0011):
     // tcpdump reads them as 64-bit timestamps followed by an EtherType, as synack does;
     // tshark 4.0 knows only version 0x0010 and stops.
     Exception {
         file: "arista_ether.pcap",
-        frame: None,
+        frames: &[2, 7, 10, 14],
+        flows: false,
         checks: FIELDS,
-        reason: "Arista timestamp version 0x0011: tcpdump and synack decode on, tshark 4.0 stops",
+        reason: ARISTA_0011,
     },
     // Fuzzed segments where tshark's higher-layer dissector throws and tshark then shows no
     // tcp.len; the IP header declares the payload length synack reports.
     Exception {
         file: "bgp-bgp_capabilities_print-oobr-1.pcap",
-        frame: Some(1),
+        frames: &[1],
+        flows: false,
         checks: FIELDS,
         reason: FUZZED_NO_TCP_LEN,
     },
     Exception {
         file: "bgp-bgp_capabilities_print-oobr-2.pcap",
-        frame: Some(1),
+        frames: &[1],
+        flows: false,
         checks: FIELDS,
         reason: FUZZED_NO_TCP_LEN,
     },
     Exception {
         file: "bgp_pmsi_tunnel-oobr.pcap",
-        frame: Some(1),
+        frames: &[1],
+        flows: false,
         checks: FIELDS,
         reason: FUZZED_NO_TCP_LEN,
     },
     Exception {
         file: "rpki-rtr-oobr.pcap",
-        frame: Some(1),
+        frames: &[1],
+        flows: false,
         checks: FIELDS,
         reason: FUZZED_NO_TCP_LEN,
     },
@@ -194,74 +277,124 @@ pub const EXCEPTIONS: &[Exception] = &[
     // decodes the transport and tracks the connection.
     Exception {
         file: "bigtcp-ipv6.pcap",
-        frame: None,
-        checks: &[Check::Fields, Check::FlowIds],
+        frames: &[1],
+        flows: false,
+        checks: FIELDS_AND_FLOW_IDS,
         reason: BIG_TCP_V6,
     },
     Exception {
         file: "bigtcp-ipv6-geneve-ipv4.pcap",
-        frame: None,
-        checks: &[Check::Fields, Check::FlowIds],
+        frames: &[1],
+        flows: false,
+        checks: FIELDS_AND_FLOW_IDS,
         reason: BIG_TCP_V6,
     },
     Exception {
         file: "bigtcp-ipv6-geneve-ipv6.pcap",
-        frame: None,
-        checks: &[Check::Fields, Check::FlowIds],
+        frames: &[1],
+        flows: false,
+        checks: FIELDS_AND_FLOW_IDS,
         reason: BIG_TCP_V6,
     },
     Exception {
         file: "bigtcp-ipv6-vxlan-ipv4.pcap",
-        frame: None,
-        checks: &[Check::Fields, Check::FlowIds],
+        frames: &[1],
+        flows: false,
+        checks: FIELDS_AND_FLOW_IDS,
         reason: BIG_TCP_V6,
     },
     Exception {
         file: "bigtcp-ipv6-vxlan-ipv6.pcap",
-        frame: None,
-        checks: &[Check::Fields, Check::FlowIds],
+        frames: &[1],
+        flows: false,
+        checks: FIELDS_AND_FLOW_IDS,
         reason: BIG_TCP_V6,
     },
-    // Invalid record timestamps.
+    // Invalid record timestamps: the frames with the invalid field, and the file's one
+    // connection, whose initial RTT is computed from them.
     Exception {
         file: "timestamp_invalid_micro.pcap",
-        frame: None,
+        frames: &[2, 3],
+        flows: true,
         checks: &[Check::Time],
-        reason: "a record's microsecond field is 2^31 (not below 10^6): tshark multiplies it by \
-                 1000 in 32 bits (wrapping to 0), synack's reader keeps it whole, so the times \
-                 differ and neither RTT means anything",
+        reason: MICROS_2_31,
     },
     Exception {
         file: "rx_serviceid_oobr.pcap",
-        frame: Some(2),
+        frames: &[2],
+        flows: false,
         checks: &[Check::Time],
-        reason: "the record's microsecond field is 3841916976 (not below 10^6): tshark \
-                 multiplies it by 1000 in 32 bits (-2078753920 ns, printed `-0.2078753920`), \
-                 synack's reader keeps it whole (3841.916976 s)",
+        reason: MICROS_3841916976,
     },
     Exception {
         file: "timestamp_invalid_nano.pcap",
-        frame: None,
+        frames: &[2, 3],
+        flows: true,
         checks: &[Check::Time],
-        reason: "a record's nanosecond field is 2^31 (not below 10^9): tshark prints a \
-                 negative, non-decimal time (`-1418145370.2147483648`), so neither its time \
-                 nor its RTT is a reference",
+        reason: NANOS_2_31,
     },
 ];
 
-const FUZZED_NO_TCP_LEN: &str =
-    "fuzzed payload: tshark omits tcp.len after its BGP/RPKI dissector throws";
-const BIG_TCP_V6: &str = "BIG TCP IPv6 (payload length 0): tshark 4.0 stops, synack decodes on";
-
 /// The listed exception for a difference in `check` at frame `frame` of `file` (`None`: a
-/// difference not tied to one frame, which only a whole-file entry covers).
+/// difference not tied to one frame, which only an entry with `flows` covers).
 pub fn listed(file: &str, frame: Option<u64>, check: Check) -> Option<&'static str> {
     EXCEPTIONS
         .iter()
         .find(|e| {
-            e.file == file && e.checks.contains(&check) && e.frame.is_none_or(|n| frame == Some(n))
+            e.file == file
+                && e.checks.contains(&check)
+                && match frame {
+                    Some(n) => e.frames.contains(&n),
+                    None => e.flows,
+                }
         })
         .map(|e| e.reason)
+}
+
+/// Fails unless every reason excused exactly the pinned number of values: a new exception
+/// fails the test until it is written down here, and a fixed one until its count is lowered.
+#[track_caller]
+pub fn assert_pinned(used: &BTreeMap<&'static str, usize>, pinned: &[(&'static str, usize)]) {
+    let want: BTreeMap<&str, usize> = pinned.iter().copied().filter(|p| p.1 > 0).collect();
+    let got: BTreeMap<&str, usize> = used.iter().map(|(r, n)| (*r, *n)).collect();
+    if want != got {
+        let mut diff = Vec::new();
+        for r in want
+            .keys()
+            .chain(got.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let (w, g) = (
+                want.get(r).copied().unwrap_or(0),
+                got.get(r).copied().unwrap_or(0),
+            );
+            if w != g {
+                diff.push(format!("  pinned {w}, used {g}: {r}"));
+            }
+        }
+        panic!(
+            "the exceptions used differ from the pinned counts (update the pin only with a \
+             reason):\n{}",
+            diff.join("\n")
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// tshark without IP reassembly (tests/truth/no_defrag, made by make_no_defrag.sh)
+
+/// tshark's value of `field` for frame `no` of `file` read without IP reassembly: `None` when
+/// the frame is not in the truth (not a fragment there, or the capture was never run through
+/// the script); `Some(None)` when tshark shows no such field.
+pub fn no_defrag(file: &str, no: u64, field: &str) -> Option<Option<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/truth/no_defrag")
+        .join(format!("{file}.tsv"));
+    let text = fs::read_to_string(path).ok()?;
+    let rows = parse_truth(&text);
+    let row = rows.iter().find(|r| r.number() == Some(no))?;
+    let cols = row.cols.contains_key(field);
+    cols.then(|| row.get(field).map(str::to_string))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -463,20 +596,25 @@ pub fn compare(row: &Row<'_>, o: &Ours) -> Vec<Compared> {
 /// `fragment` tells whether the packet's first IP header is a fragment (asked only when a
 /// TCP/UDP field differs).
 pub fn rule_exception(
+    name: &str,
     row: &Row<'_>,
-    field: &str,
+    c: &Compared,
     o: &Ours,
     fragment: impl FnOnce() -> bool,
 ) -> Option<&'static str> {
+    let field = c.field;
     let transport = field.starts_with("tcp.") || field.starts_with("udp.");
     if !transport {
         return None;
     }
     // tshark reassembles IP fragments: the first fragment shows no transport header and the
     // last shows the reassembled datagram's. synack decodes each packet on its own: the
-    // first fragment's transport header, nothing for later fragments (with a note).
+    // first fragment's transport header, nothing for later fragments (with a note). So the
+    // reference is tshark WITHOUT reassembly; a fragment that is not in that truth, or that
+    // differs from it, is a mismatch.
     if fragment() {
-        return Some("IP fragment (tshark reassembles, synack decodes each packet alone)");
+        let no = row.number()?;
+        return (no_defrag(name, no, field)? == c.ours).then_some(IP_FRAGMENT);
     }
     let protos = row.protocols();
     let pos = |name: &str| protos.iter().position(|p| *p == name);
@@ -487,7 +625,7 @@ pub fn rule_exception(
         && (o.proto == "icmp" || o.proto == "icmpv6")
         && protos.iter().skip(icmp).any(|p| *p == "tcp" || *p == "udp")
     {
-        return Some("ICMP error quoting a TCP/UDP header");
+        return Some(ICMP_QUOTE);
     }
     // A TCP segment inside a UDP tunnel (VXLAN, Geneve…): dump's `sport`/`dport` are the
     // outer UDP header's and its `tcp` object carries no ports, so tshark's first TCP ports
@@ -497,7 +635,7 @@ pub fn rule_exception(
         && o.tcp_ports.is_none()
         && o.proto != "tcp"
     {
-        return Some("TCP in a UDP tunnel: dump's JSON carries no inner TCP ports");
+        return Some(TUNNEL_TCP_PORTS);
     }
     None
 }
@@ -552,7 +690,7 @@ impl Conformance {
         }
         let excuse = listed(name, Some(no), c.check).or_else(|| {
             if c.check == Check::Fields {
-                rule_exception(row, c.field, o, fragment)
+                rule_exception(name, row, &c, o, fragment)
             } else {
                 None
             }

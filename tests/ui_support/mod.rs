@@ -132,6 +132,7 @@ fn f(name: &str, value: String, meaning: &str, range: std::ops::Range<usize>) ->
         meaning: meaning.into(),
         range,
         children: vec![],
+        typed: None,
     }
 }
 

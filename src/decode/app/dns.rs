@@ -519,3 +519,42 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tcp: bool) -> (Header, Opti
     };
     (h.finish(), Some(summary))
 }
+
+/// For the display filter: calls `f` with each question's name as tshark writes it
+/// (`example.com`, `<Root>` for the root), built in a stack buffer. Allocates nothing.
+pub(crate) fn each_question_name(payload: &[u8], tcp: bool, mut f: impl FnMut(&[u8]) -> bool) {
+    let (msg, _, _) = message(payload, tcp);
+    let Some(qd) = be16(msg, 4) else {
+        return;
+    };
+    let mut p = 12;
+    for _ in 0..qd.min(64) {
+        let mut buf = [0u8; MAX_NAME + 1];
+        let mut len = 0usize;
+        let Ok(next) = name(msg, p, |label| {
+            if len > 0 && len < buf.len() {
+                buf[len] = b'.';
+                len += 1;
+            }
+            for &b in label {
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = b;
+                    len += 1;
+                }
+            }
+        }) else {
+            return;
+        };
+        let text: &[u8] = if len == 0 { b"<Root>" } else { &buf[..len] };
+        if f(text) {
+            return;
+        }
+        p = next + 4;
+    }
+}
+
+/// For the display filter: the QR bit (true for a response), when the header was captured.
+pub(crate) fn is_response(payload: &[u8], tcp: bool) -> Option<bool> {
+    let (msg, _, _) = message(payload, tcp);
+    u8_at(msg, 2).map(|b| b & 0x80 != 0)
+}

@@ -156,3 +156,46 @@ fn status_class(code: &[u8]) -> &'static str {
         _ => "",
     }
 }
+
+/// For the display filter: a request line's method and target (`GET`, `/index.html`).
+pub(crate) fn request(p: &[u8]) -> Option<(&[u8], &[u8])> {
+    if p.starts_with(b"HTTP/") {
+        return None;
+    }
+    let (_, line, _) = lines(p).next()?;
+    let mut parts = line.split(|&b| b == b' ');
+    let method = parts.next()?;
+    let uri = parts.next()?;
+    Some((method, uri))
+}
+
+/// For the display filter: a status line's code (`200`).
+pub(crate) fn response_code(p: &[u8]) -> Option<u16> {
+    let (_, line, _) = lines(p).next()?;
+    if !line.starts_with(b"HTTP/") {
+        return None;
+    }
+    let code = line.split(|&b| b == b' ').nth(1)?;
+    if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(code).ok()?.parse().ok()
+}
+
+/// For the display filter: the value of the first header line called `name` (any case),
+/// trimmed, in the header block.
+pub(crate) fn header<'a>(p: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    for (_, line, _) in lines(p).skip(1).take(MAX_HEADERS * 2) {
+        if line.is_empty() {
+            return None;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let (key, value) = line.split_at(colon);
+        if key.eq_ignore_ascii_case(name) {
+            return Some(value.get(1..).unwrap_or(&[]).trim_ascii());
+        }
+    }
+    None
+}

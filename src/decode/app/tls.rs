@@ -419,3 +419,57 @@ fn client_hello(
     }
     (out, server)
 }
+
+/// For the display filter: calls `f(type, body)` for each handshake message tshark would
+/// show in the records of a TCP payload: the messages must tile their record exactly (an
+/// encrypted Finished does not, and tshark shows no type for it). `f` returns true to stop.
+pub(crate) fn each_handshake(p: &[u8], mut f: impl FnMut(u8, &[u8]) -> bool) {
+    let mut stop = false;
+    records(p, |o, t, len| {
+        if stop || t != 22 {
+            return;
+        }
+        let body = p.get(o + 5..).unwrap_or(&[]);
+        let body = body.get(..len).unwrap_or(body);
+        // First check that the messages tile the record (those cut by the capture count).
+        let mut q = 0usize;
+        let mut n = 0;
+        while q < len && n < 64 {
+            let Some(mlen) = be24(body, q + 1) else {
+                break;
+            };
+            q += 4 + mlen as usize;
+            n += 1;
+        }
+        if q != len && q < body.len() {
+            return;
+        }
+        let mut q = 0usize;
+        for _ in 0..64 {
+            let (Some(mt), Some(mlen)) = (u8_at(body, q), be24(body, q + 1)) else {
+                return;
+            };
+            let start = q + 4;
+            let end = (start + mlen as usize).min(body.len());
+            if f(mt, body.get(start..end).unwrap_or(&[])) {
+                stop = true;
+                return;
+            }
+            q = start + mlen as usize;
+            if q >= len {
+                return;
+            }
+        }
+    });
+}
+
+/// For the display filter: the server name (SNI) of a ClientHello body.
+pub(crate) fn client_hello_sni(body: &[u8]) -> Option<&[u8]> {
+    let mut found = None;
+    let _ = hello(body, false, |t, r| {
+        if t == 0 && found.is_none() {
+            found = body.get(r).and_then(sni);
+        }
+    });
+    found
+}
