@@ -34,6 +34,7 @@ pub mod terminal;
 pub mod ui;
 
 pub mod cli;
+pub mod config;
 
 /// The test prerequisites rule (`tests/prereq`), shared with the integration tests.
 #[cfg(test)]

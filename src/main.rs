@@ -5,23 +5,58 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use synack::cli::commands::{self, CommandError};
-use synack::cli::{Cli, Command};
+use synack::cli::{Cli, Command, shell};
 use synack::sanitize::neutralize;
 use synack::source::Input;
 use synack::terminal::tui::{self, TuiOptions};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(synack::cli::normalize_args(std::env::args_os())) {
-        Ok(cli) => cli,
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let (mut cli, matches) = match Cli::command()
+        .try_get_matches_from(synack::cli::normalize_args(std::env::args_os()))
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)))
+    {
+        Ok(parsed) => parsed,
         Err(e) => return usage_error(&e),
     };
+    // Flags win over the config file, the file over the built-in defaults.
+    let settings = match synack::config::load(cli.config.as_deref()) {
+        Ok(file) => synack::config::apply(&mut cli, &matches, file.as_ref()),
+        Err(e) => {
+            eprintln!("synack: config: {}", neutralize(&e.to_string(), true));
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match &cli.command {
+        Command::Config(_) => {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            out.write_all(settings.render().as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(CommandError::Output)
+        }
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
+        Command::Completions(args) => shell::completions(args.shell, &mut std::io::stdout().lock())
+            .map_err(CommandError::Output),
+        Command::Man(args) => match shell::man(args, &mut std::io::stdout().lock()) {
+            Ok(Some(path)) => {
+                eprintln!(
+                    "synack: wrote {}",
+                    neutralize(&path.display().to_string(), true)
+                );
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) if e.is_broken_pipe() => Ok(()),
+            Err(e) => {
+                eprintln!("synack: {}", neutralize(&e.to_string(), true));
+                return ExitCode::FAILURE;
+            }
+        },
         Command::Live(args) => view_filter(&args.view).and_then(|filter| {
             interactive(
                 Input::Live(args.to_live_config()),
@@ -31,6 +66,7 @@ fn main() -> ExitCode {
                     max_mem: args.max_mem,
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
+                    explain: args.view.explain,
                     filter,
                     history: synack::app::history::default_path(),
                     // Quitting loses a capture that -w does not save: ask first.
@@ -56,7 +92,7 @@ fn main() -> ExitCode {
                     replay: Some(args.options()).filter(|o| !o.instant),
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
-                    explain: false,
+                    explain: args.view.explain,
                     filter,
                     history: synack::app::history::default_path(),
                     confirm_quit: false,

@@ -11,6 +11,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Read settings from FILE instead of $XDG_CONFIG_HOME/synack/config.toml (or
+    /// ~/.config/synack/config.toml). Flags on the command line win over the file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +34,38 @@ pub enum Command {
     Interfaces,
     /// Classroom demo from captures built into synack: no files, no root, no network.
     Demo(DemoArgs),
+    /// Print a shell completion script: `source <(synack completions bash)`.
+    Completions(crate::cli::shell::CompletionsArgs),
+    /// Print the manual page (roff, every subcommand in one page), or write it with `-o DIR`.
+    Man(crate::cli::shell::ManArgs),
+    /// Show the effective settings (config file, flags, defaults) and where each came from.
+    Config(ConfigArgs),
+}
+
+/// `synack config`: the settings as the other commands would see them.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the effective settings, one `key = value  # origin` line each.
+    #[arg(long, required = true)]
+    pub print: bool,
+    /// As `--theme` of the viewer: shown as coming from a flag.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<ThemeName>,
+    /// As `replay --speed`.
+    #[arg(long, value_name = "X", value_parser = crate::replay::parse_speed)]
+    pub speed: Option<f64>,
+    /// As `replay --max-gap`.
+    #[arg(long, value_name = "SECS", value_parser = crate::replay::pacing::parse_max_gap)]
+    pub max_gap: Option<f64>,
+    /// As `--explain`.
+    #[arg(long)]
+    pub explain: bool,
+    /// As `--redact`.
+    #[arg(long)]
+    pub redact: bool,
+    /// As `live -i`.
+    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
+    pub interface: Option<String>,
 }
 
 /// Look of the interactive viewer.
@@ -53,6 +89,9 @@ pub struct ViewOpts {
     /// from the documentation ranges), for screenshots.
     #[arg(long)]
     pub redact: bool,
+    /// Open the explain panel from the start.
+    #[arg(long)]
+    pub explain: bool,
     /// Display filter to start with, in Wireshark's language (like tshark -Y;
     /// docs/filters.md). Checked before the viewer opens.
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
