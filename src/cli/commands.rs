@@ -128,8 +128,7 @@ impl Input {
             // A compressed file on disk is read through its decompressor (no known size), but
             // it is still a file: printed in order at the end, not as it arrives.
             Input::File(r) => {
-                r.total_bytes().is_none()
-                    && !std::fs::metadata(r.name()).is_ok_and(|m| m.is_file())
+                r.total_bytes().is_none() && !std::fs::metadata(r.name()).is_ok_and(|m| m.is_file())
             }
             Input::Live(_) => true,
         }
