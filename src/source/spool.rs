@@ -396,7 +396,7 @@ mod tests {
             let want = &frames[n];
             assert_eq!(p.data, &want.data[..], "packet {n}");
             assert_eq!(p.header.len, want.len, "packet {n}");
-            let ts = i64::from(p.header.ts.tv_sec) * 1_000_000_000 + i64::from(p.header.ts.tv_usec);
+            let ts = p.header.ts.tv_sec * 1_000_000_000 + p.header.ts.tv_usec;
             assert_eq!(
                 ts, want.ts_ns,
                 "packet {n}: libpcap reads the nanosecond time"
