@@ -4,7 +4,6 @@
 //! addresses, CIDR, strings, regexes, sets, DNS names, HTTP, TLS, flow fields) on the demo
 //! captures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;
 
@@ -14,31 +13,8 @@ use synack::flow::FlowTracker;
 use synack::model::{Frame, LinkType};
 use synack::source::FileReader;
 
-struct Counting;
-
-thread_local! {
-    static ON: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator unchanged; only counts calls made on a thread
-// that switched counting on (thread-locals with const initialisers never allocate).
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if ON.with(Cell::get) {
-            COUNT.with(|c| c.set(c.get() + 1));
-        }
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as our caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static A: Counting = Counting;
+mod alloc_count;
+use alloc_count::{COUNT, ON};
 
 #[test]
 fn matching_does_not_allocate() {
