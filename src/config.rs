@@ -360,7 +360,8 @@ pub fn apply(
             s
         }
         Command::Dump(crate::cli::DumpArgs { stream, .. })
-        | Command::Flows(crate::cli::FlowsArgs { stream, .. }) => {
+        | Command::Flows(crate::cli::FlowsArgs { stream, .. })
+        | Command::Stats(crate::cli::StatsArgs { stream, .. }) => {
             let s = resolve(
                 file,
                 Flags {

@@ -454,6 +454,22 @@ impl Stats {
         self.handshakes = h;
     }
 
+    /// Masks every address (`--redact`), consistently with the rest of the output.
+    pub fn redact(&mut self, r: &mut crate::redact::Redactor) {
+        let convs = std::mem::take(&mut self.conversations);
+        for (_, mut c) in convs {
+            c.a = r.ip(&c.a);
+            c.b = r.ip(&c.b);
+            let key = if c.a <= c.b { (c.a, c.b) } else { (c.b, c.a) };
+            self.conversations.insert(key, c);
+        }
+        let eps = std::mem::take(&mut self.endpoints);
+        for (_, mut e) in eps {
+            e.addr = r.socket(&e.addr);
+            self.endpoints.insert((e.transport, e.addr), e);
+        }
+    }
+
     /// Capture time from the first to the last packet.
     pub fn duration_ns(&self) -> i64 {
         match (self.first_ns, self.last_ns) {

@@ -101,7 +101,7 @@ fn a_tunnel_counts_each_ip_level() {
     };
     let b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]).ipv4(A, B, 64);
     let mut outer = Vec::new();
-    b.write(&mut outer, 4, &inner).expect("write");
+    b.write(&mut outer, etherparse::IpNumber::IPV4, &inner).expect("write");
     let mut s = Stats::new();
     add(&mut s, 0, &outer);
     assert_eq!(s.hierarchy.occurrences("ip").0, 2);
