@@ -143,6 +143,31 @@ pub struct Handshakes {
 }
 
 impl Handshakes {
+    /// The figures of `flows`: outcomes, initial RTTs of completed handshakes, SYN
+    /// retransmissions.
+    pub fn from_flows<'a>(flows: impl IntoIterator<Item = &'a Flow>) -> Handshakes {
+        let mut h = Handshakes::default();
+        for f in flows {
+            let outcome = f.outcome();
+            if let Some(i) = Outcome::ALL.iter().position(|o| *o == outcome)
+                && let Some(slot) = h.outcomes.get_mut(i)
+            {
+                *slot += 1;
+            }
+            if outcome == Outcome::Complete
+                && let Some(rtt) = f.rtt.initial_ns
+            {
+                h.rtts_ns.push(rtt);
+            }
+            let syn = u64::from(f.syn_retransmissions());
+            h.syn_retransmissions += syn;
+            h.flows_with_syn_retransmission += u64::from(syn > 0);
+            h.synack_retransmissions += u64::from(f.synack_retransmissions());
+        }
+        h.rtts_ns.sort_unstable();
+        h
+    }
+
     pub fn total(&self) -> u64 {
         self.outcomes.iter().sum()
     }
@@ -430,28 +455,9 @@ impl Stats {
     }
 
     /// Replaces the handshake figures with those of `flows` (every connection tracked, ended
-    /// or not): outcomes, initial RTTs of completed handshakes, SYN retransmissions.
+    /// or not).
     pub fn set_flows<'a>(&mut self, flows: impl IntoIterator<Item = &'a Flow>) {
-        let mut h = Handshakes::default();
-        for f in flows {
-            let outcome = f.outcome();
-            if let Some(i) = Outcome::ALL.iter().position(|o| *o == outcome)
-                && let Some(slot) = h.outcomes.get_mut(i)
-            {
-                *slot += 1;
-            }
-            if outcome == Outcome::Complete
-                && let Some(rtt) = f.rtt.initial_ns
-            {
-                h.rtts_ns.push(rtt);
-            }
-            let syn = u64::from(f.syn_retransmissions());
-            h.syn_retransmissions += syn;
-            h.flows_with_syn_retransmission += u64::from(syn > 0);
-            h.synack_retransmissions += u64::from(f.synack_retransmissions());
-        }
-        h.rtts_ns.sort_unstable();
-        self.handshakes = h;
+        self.handshakes = Handshakes::from_flows(flows);
     }
 
     /// Masks every address (`--redact`), consistently with the rest of the output.
