@@ -14,6 +14,7 @@
 mod cursor;
 pub(crate) mod decoder;
 pub mod filtering;
+mod figure_export;
 pub mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
@@ -208,6 +209,8 @@ pub struct App {
     /// A demo moved on to another scenario: what the old feed still sends is ignored.
     detached: bool,
     max_flows: usize,
+    /// Where `x` on the flows screen writes ladder figures.
+    figure_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for App {
@@ -271,6 +274,7 @@ impl App {
             help_scroll: 0,
             detached: false,
             max_flows: DEFAULT_MAX_FLOWS,
+            figure_dir: std::path::PathBuf::from("."),
         }
     }
 
@@ -800,6 +804,8 @@ impl App {
             (Key::Char('2'), _) => self.screen = Screen::Flows,
             (Key::Char('3'), _) => self.screen = Screen::Stats,
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
+            (Key::Char('x'), Screen::Flows) => self.export_ladder(false),
+            (Key::Char('X'), Screen::Flows) => self.export_ladder(true),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
                 let shown = Shown::filtered(

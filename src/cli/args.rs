@@ -133,6 +133,9 @@ pub enum ThemeName {
     Default,
     /// High contrast, for projectors.
     Contrast,
+    /// Colour-vision-deficiency safe: Okabe–Ito colours only, no red/green pairs (outcomes,
+    /// arrows and layers stay apart in deuteranopia and protanopia).
+    Cvd,
 }
 
 /// Presentation options of the interactive commands (`live`, `replay`, `demo`).
@@ -159,6 +162,7 @@ impl ViewOpts {
     /// The theme to use: `--theme` combined with this process's `NO_COLOR`.
     pub fn theme_choice(&self) -> crate::terminal::theme_config::ThemeChoice {
         crate::terminal::theme_config::ThemeChoice::from_env(self.theme == ThemeName::Contrast)
+            .with_cvd(self.theme == ThemeName::Cvd)
     }
 }
 
