@@ -190,7 +190,7 @@ fn x_on_the_flows_screen_writes_the_selected_ladder() {
     let mut app = App::new(SourceKind::File { name: "http".into() }, 120, 40);
     app.set_figure_dir(dir.path().to_path_buf());
     app.update(Msg::Clock { now_ns: 0 });
-    app.update(Msg::Frames(demo_frames("http")));
+    app.update(Msg::Frames(demo_frames("http.pcap")));
     app.update(Msg::Finished(Ok(())));
     keys(&mut app, &[Key::Char('2')]);
     assert_eq!(app.screen(), Screen::Flows);
@@ -216,7 +216,7 @@ fn x_on_the_flows_screen_writes_the_selected_ladder() {
 fn screen_3_shows_statistics_and_enter_filters_the_packet_list() {
     let mut app = App::new(SourceKind::File { name: "busy".into() }, 120, 40);
     app.update(Msg::Clock { now_ns: 0 });
-    app.update(Msg::Frames(demo_frames("busy")));
+    app.update(Msg::Frames(demo_frames("busy.pcap")));
     app.update(Msg::Finished(Ok(())));
     keys(&mut app, &[Key::Char('3')]);
     assert_eq!(app.screen(), Screen::Stats);

@@ -106,45 +106,74 @@ pub fn tshark_name(hdr: Hdr) -> Option<&'static str> {
 impl Hierarchy {
     /// Counts one packet whose headers, bottom to top, are `hdrs`. The headers of what an
     /// ICMP error quotes are not counted (tshark leaves them out of the hierarchy too).
-    pub(crate) fn add(&mut self, hdrs: impl Iterator<Item = Hdr>, bytes: u64) {
+    pub(crate) fn add(
+        &mut self,
+        hdrs: impl Iterator<Item = (Hdr, std::ops::Range<usize>)>,
+        data: &[u8],
+        bytes: u64,
+    ) {
         let mut parent: Option<usize> = None;
         let mut seen: [Option<&'static str>; crate::decode::MAX_LAYOUT] =
             [None; crate::decode::MAX_LAYOUT];
         let mut n_seen = 0;
-        for hdr in hdrs {
+        for (hdr, range) in hdrs {
             if matches!(hdr, Hdr::QuotedIp | Hdr::QuotedTransport(_)) {
                 break;
             }
-            let Some(name) = tshark_name(hdr) else {
+            let Some(mut name) = tshark_name(hdr) else {
                 continue;
             };
-            let layer = hdr.layer();
-            if let Some(i) = self.child(parent, name) {
-                parent = Some(i);
-            } else if self.nodes.len() < MAX_NODES {
-                let depth = parent
-                    .and_then(|p| self.nodes.get(p))
-                    .map_or(0, |p| p.depth + 1);
-                let i = self.nodes.len();
-                self.nodes.push(Node {
-                    name,
-                    layer,
-                    depth,
-                    frames: 0,
-                    bytes: 0,
-                    children: Vec::new(),
-                });
-                match parent.and_then(|p| self.nodes.get_mut(p)) {
-                    Some(p) => p.children.push(i),
-                    None => self.roots.push(i),
-                }
-                parent = Some(i);
-            } else {
-                break;
+            // An 802.1ad service tag (TPID 0x88a8, the two bytes before the tag) is its own
+            // protocol in tshark's tree; the 802.1Q customer tag inside it is `vlan`.
+            if matches!(hdr, Hdr::Vlan)
+                && range
+                    .start
+                    .checked_sub(2)
+                    .and_then(|s| data.get(s..range.start))
+                    == Some(&[0x88, 0xa8][..])
+            {
+                name = "ieee8021ad";
             }
-            if let Some(node) = parent.and_then(|p| self.nodes.get_mut(p)) {
-                node.frames += 1;
-                node.bytes = node.bytes.saturating_add(bytes);
+            let layer = hdr.layer();
+            // tshark's tree has one `mpls` level per label of the stack.
+            let levels = if matches!(hdr, Hdr::Mpls) {
+                (range.len() / 4).clamp(1, 16)
+            } else {
+                1
+            };
+            let mut full = false;
+            for _ in 0..levels {
+                if let Some(i) = self.child(parent, name) {
+                    parent = Some(i);
+                } else if self.nodes.len() < MAX_NODES {
+                    let depth = parent
+                        .and_then(|p| self.nodes.get(p))
+                        .map_or(0, |p| p.depth + 1);
+                    let i = self.nodes.len();
+                    self.nodes.push(Node {
+                        name,
+                        layer,
+                        depth,
+                        frames: 0,
+                        bytes: 0,
+                        children: Vec::new(),
+                    });
+                    match parent.and_then(|p| self.nodes.get_mut(p)) {
+                        Some(p) => p.children.push(i),
+                        None => self.roots.push(i),
+                    }
+                    parent = Some(i);
+                } else {
+                    full = true;
+                    break;
+                }
+                if let Some(node) = parent.and_then(|p| self.nodes.get_mut(p)) {
+                    node.frames += 1;
+                    node.bytes = node.bytes.saturating_add(bytes);
+                }
+            }
+            if full {
+                break;
             }
             if !seen.iter().take(n_seen).any(|s| *s == Some(name)) {
                 if let Some(slot) = seen.get_mut(n_seen) {

@@ -308,6 +308,9 @@ pub struct Stats {
     pub bytes: u64,
     pub first_ns: Option<TimestampNs>,
     pub last_ns: Option<TimestampNs>,
+    /// The first packet's time (what relative times count from, as in Wireshark; a file
+    /// out of order can hold earlier packets after it).
+    pub start_ns: Option<TimestampNs>,
     pub hierarchy: Hierarchy,
     conversations: HashMap<(IpAddr, IpAddr), Conversation>,
     endpoints: HashMap<(Transport, SocketAddr), Endpoint>,
@@ -331,6 +334,21 @@ fn ip_pair(hdr: Hdr, data: &[u8], start: usize) -> Option<(IpAddr, IpAddr)> {
         }
         _ => None,
     }
+}
+
+/// Whether an IPv4 header is sound enough to make a conversation (tshark stops before its
+/// conversation tap on a header length under 20 bytes or a total length shorter than the
+/// header; a total length of 0 is TSO and counts). IPv6 always is.
+fn ip_header_valid(hdr: Hdr, data: &[u8], start: usize) -> bool {
+    if !matches!(hdr, Hdr::Ipv4 { .. }) {
+        return true;
+    }
+    let Some(&[vihl, _, hi, lo]) = data.get(start..).and_then(|d| d.first_chunk::<4>()) else {
+        return false;
+    };
+    let ihl = usize::from(vihl & 0x0f) * 4;
+    let total = usize::from(u16::from_be_bytes([hi, lo]));
+    ihl >= 20 && (total == 0 || total >= ihl)
 }
 
 /// Source and destination port of a TCP or UDP header at `start`.
@@ -362,11 +380,12 @@ impl Stats {
         self.packets += 1;
         self.bytes = self.bytes.saturating_add(bytes);
         self.first_ns = Some(self.first_ns.map_or(ts_ns, |f| f.min(ts_ns)));
+        self.start_ns.get_or_insert(ts_ns);
         self.last_ns = Some(self.last_ns.map_or(ts_ns, |l| l.max(ts_ns)));
         self.timeline
             .get_or_insert_with(|| Timeline::new(ts_ns))
             .add(ts_ns, bytes);
-        self.hierarchy.add(layout.headers().map(|(h, _)| h), bytes);
+        self.hierarchy.add(layout.headers(), data, bytes);
         // Conversations per IP header (a tunnel's inner addresses too, as tshark's tap
         // counts each IP layer); endpoints per TCP/UDP header, with the IP header before it.
         let mut ips: Option<(IpAddr, IpAddr)> = None;
@@ -375,7 +394,9 @@ impl Stats {
                 Hdr::QuotedIp | Hdr::QuotedTransport(_) => break,
                 Hdr::Ipv4 { .. } | Hdr::Ipv6 { .. } => {
                     ips = ip_pair(hdr, data, range.start);
-                    if let Some((s, d)) = ips {
+                    if let Some((s, d)) = ips
+                        && ip_header_valid(hdr, data, range.start)
+                    {
                         self.conversation(s, d, ts_ns, bytes);
                     }
                 }

@@ -135,7 +135,7 @@ pub fn text(stats: &Stats) -> String {
             "A", "B", "A→B pkts", "A→B bytes", "B→A pkts", "B→A bytes", "start", "duration"
         );
     }
-    let first = stats.first_ns.unwrap_or(0);
+    let first = stats.start_ns.unwrap_or(0);
     for c in convs.iter().take(TEXT_TOP) {
         let _ = writeln!(
             o,
@@ -269,7 +269,7 @@ fn more(o: &mut String, n: usize) {
 
 /// The JSON document.
 pub fn json(stats: &Stats) -> Value {
-    let first = stats.first_ns.unwrap_or(0);
+    let first = stats.start_ns.unwrap_or(0);
     let layers: Vec<Value> = stats
         .by_layer()
         .into_iter()

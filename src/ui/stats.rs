@@ -277,7 +277,7 @@ fn render_conversations(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let start = app
         .stats_screen()
         .stats()
-        .first_ns
+        .start_ns
         .unwrap_or(0);
     let rows: Vec<Row> = convs
         .iter()
