@@ -69,6 +69,10 @@ fn svg_figure_parses_and_renders_with_ink() {
     assert!(texts.iter().any(|t| t.starts_with("Handshake: ")), "{texts:?}");
     let (png, ink, (w, h)) = render_png(&svg);
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    // To look at it: SYNACK_FIGURE_PNG=/tmp/figure.png cargo test --test figures_cli
+    if let Some(path) = std::env::var_os("SYNACK_FIGURE_PNG") {
+        std::fs::write(path, &png).expect("PNG written");
+    }
     // The arrows, columns and boxes alone are thousands of dark pixels.
     assert!(ink > 2_000, "only {ink} dark pixels on a {w}×{h} page: blank figure");
     assert!(ink < (w * h / 2) as usize, "mostly dark: not black on white");

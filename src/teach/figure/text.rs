@@ -88,13 +88,17 @@ pub fn text(fig: &Figure) -> String {
         if row.accent == Accent::Reset && !label.starts_with("RST") {
             label.insert_str(0, "! ");
         }
-        let _ = writeln!(
-            o,
-            "{:>10}  {:<12}│{}│",
-            "",
-            "",
-            pad_center(label.trim_end(), ARROW)
-        );
+        // A label wider than the arrow puts the options on a line of their own.
+        let mut lines = vec![label.trim_end().to_string()];
+        if width(&label) > ARROW && !row.options.is_empty() {
+            lines = vec![
+                format!("{} {}", row.label, row.numbers).trim_end().to_string(),
+                format!("<{}>", row.options),
+            ];
+        }
+        for l in &lines {
+            let _ = writeln!(o, "{:>10}  {:<12}│{}│", "", "", pad_center(l, ARROW));
+        }
         let line = "─".repeat(ARROW - 1);
         let arrow = match row.dir {
             Direction::ClientToServer => format!("{line}▶"),
