@@ -181,7 +181,7 @@ impl FileConfig {
 fn time_format_names() -> Vec<String> {
     <TimeFormat as clap::ValueEnum>::value_variants()
         .iter()
-        .filter_map(|v| clap::ValueEnum::to_possible_value(v))
+        .filter_map(clap::ValueEnum::to_possible_value)
         .map(|p| p.get_name().to_string())
         .collect()
 }
@@ -510,7 +510,12 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // The flag (tcpdump's -tttt becomes it) wins over the file.
-        match applied(&["synack", "dump", "--time-format=absolute", "x.pcap"], file).command {
+        match applied(
+            &["synack", "dump", "--time-format=absolute", "x.pcap"],
+            file,
+        )
+        .command
+        {
             Command::Dump(d) => assert_eq!(d.time_format, TimeFormat::Absolute),
             other => panic!("{other:?}"),
         }

@@ -33,7 +33,11 @@ fn render_png(svg: &str) -> (Vec<u8>, usize, (u32, u32)) {
     let size = tree.size().to_int_size();
     let mut pixmap =
         resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("a non-empty page");
-    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
     let ink = pixmap
         .pixels()
         .iter()
@@ -64,9 +68,15 @@ fn svg_figure_parses_and_renders_with_ink() {
         .filter(|n| n.has_tag_name("text"))
         .filter_map(|n| n.text())
         .collect();
-    assert!(texts.iter().any(|t| t.starts_with("SYN seq=0")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("SYN seq=0")),
+        "{texts:?}"
+    );
     assert!(texts.iter().any(|t| t.contains("ESTABLISHED")), "{texts:?}");
-    assert!(texts.iter().any(|t| t.starts_with("Handshake: ")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("Handshake: ")),
+        "{texts:?}"
+    );
     let (png, ink, (w, h)) = render_png(&svg);
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     // To look at it: SYNACK_FIGURE_PNG=/tmp/figure.png cargo test --test figures_cli
@@ -74,13 +84,25 @@ fn svg_figure_parses_and_renders_with_ink() {
         std::fs::write(path, &png).expect("PNG written");
     }
     // The arrows, columns and boxes alone are thousands of dark pixels.
-    assert!(ink > 2_000, "only {ink} dark pixels on a {w}×{h} page: blank figure");
-    assert!(ink < (w * h / 2) as usize, "mostly dark: not black on white");
+    assert!(
+        ink > 2_000,
+        "only {ink} dark pixels on a {w}×{h} page: blank figure"
+    );
+    assert!(
+        ink < (w * h / 2) as usize,
+        "mostly dark: not black on white"
+    );
 }
 
 #[test]
 fn time_scaled_figure_renders_too() {
-    let o = run(&["ladder", &demo("lossy.pcap"), "--flow", "0", "--time-scaled"]);
+    let o = run(&[
+        "ladder",
+        &demo("lossy.pcap"),
+        "--flow",
+        "0",
+        "--time-scaled",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let svg = String::from_utf8(o.stdout).expect("utf-8");
     roxmltree::Document::parse(&svg).expect("well-formed XML");
@@ -91,10 +113,20 @@ fn time_scaled_figure_renders_too() {
 
 #[test]
 fn text_and_mermaid_forms() {
-    let o = run(&["ladder", &demo("http.pcap"), "--flow", "0", "--format", "txt"]);
+    let o = run(&[
+        "ladder",
+        &demo("http.pcap"),
+        "--flow",
+        "0",
+        "--format",
+        "txt",
+    ]);
     assert!(o.status.success());
     let t = String::from_utf8(o.stdout).expect("utf-8");
-    assert!(t.contains("SYN_SENT") && t.contains("▶") && t.contains("◀"), "{t}");
+    assert!(
+        t.contains("SYN_SENT") && t.contains("▶") && t.contains("◀"),
+        "{t}"
+    );
     let raw = run(&[
         "ladder",
         &demo("http.pcap"),
@@ -191,7 +223,13 @@ fn stats_redact_masks_conversation_addresses() {
 #[test]
 fn x_on_the_flows_screen_writes_the_selected_ladder() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut app = App::new(SourceKind::File { name: "http".into() }, 120, 40);
+    let mut app = App::new(
+        SourceKind::File {
+            name: "http".into(),
+        },
+        120,
+        40,
+    );
     app.set_figure_dir(dir.path().to_path_buf());
     app.update(Msg::Clock { now_ns: 0 });
     app.update(Msg::Frames(demo_frames("http.pcap")));
@@ -207,18 +245,31 @@ fn x_on_the_flows_screen_writes_the_selected_ladder() {
     names.sort();
     assert_eq!(
         names,
-        ["synack-flow-0-2.svg", "synack-flow-0-time.svg", "synack-flow-0.svg"],
+        [
+            "synack-flow-0-2.svg",
+            "synack-flow-0-time.svg",
+            "synack-flow-0.svg"
+        ],
         "a second export never replaces the first"
     );
-    let svg = std::fs::read_to_string(Path::new(dir.path()).join("synack-flow-0.svg"))
-        .expect("written");
+    let svg =
+        std::fs::read_to_string(Path::new(dir.path()).join("synack-flow-0.svg")).expect("written");
     roxmltree::Document::parse(&svg).expect("well-formed XML");
-    assert!(app.notice().is_some_and(|n| n.contains("synack-flow-0-time.svg")));
+    assert!(
+        app.notice()
+            .is_some_and(|n| n.contains("synack-flow-0-time.svg"))
+    );
 }
 
 #[test]
 fn screen_3_shows_statistics_and_enter_filters_the_packet_list() {
-    let mut app = App::new(SourceKind::File { name: "busy".into() }, 120, 40);
+    let mut app = App::new(
+        SourceKind::File {
+            name: "busy".into(),
+        },
+        120,
+        40,
+    );
     app.update(Msg::Clock { now_ns: 0 });
     app.update(Msg::Frames(demo_frames("busy.pcap")));
     app.update(Msg::Finished(Ok(())));
@@ -245,5 +296,8 @@ fn screen_3_shows_statistics_and_enter_filters_the_packet_list() {
         app.work(10_000);
     }
     let shown = app.shown().len();
-    assert!(shown > 0 && shown < total, "{shown} of {total} packets shown");
+    assert!(
+        shown > 0 && shown < total,
+        "{shown} of {total} packets shown"
+    );
 }

@@ -32,8 +32,28 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// protocols are left out: tshark recognises hundreds by heuristics that synack does not
 /// have, and shows their payload as its own protocol where synack says `data`.)
 const COMPARED: &[&str] = &[
-    "eth", "vlan", "ieee8021ad", "sll", "null", "ip", "ipv6", "arp", "tcp", "udp", "icmp", "icmpv6", "gre",
-    "esp", "ah", "vxlan", "geneve", "mpls", "pppoes", "gtp", "l2tp", "teredo",
+    "eth",
+    "vlan",
+    "ieee8021ad",
+    "sll",
+    "null",
+    "ip",
+    "ipv6",
+    "arp",
+    "tcp",
+    "udp",
+    "icmp",
+    "icmpv6",
+    "gre",
+    "esp",
+    "ah",
+    "vxlan",
+    "geneve",
+    "mpls",
+    "pppoes",
+    "gtp",
+    "l2tp",
+    "teredo",
 ];
 
 /// A fuzzer-made capture (a tcpdump crash reproducer): a header is impossible or cut, and the
@@ -109,7 +129,10 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("ws-dftest__tftp.pcap", UNDECODED_LINK),
     ("ws-wiki__6LoWPAN.pcap", UNDECODED_LINK),
     ("ws-wiki__6lowpan-rfrag-icmpv6.pcapng", UNDECODED_LINK),
-    ("ws-wiki__HSR-simple-supervision-and-1vdan-appearing.pcap", UNDECODED_LINK),
+    (
+        "ws-wiki__HSR-simple-supervision-and-1vdan-appearing.pcap",
+        UNDECODED_LINK,
+    ),
     ("ws-wiki__atm_capture1.cap", UNDECODED_LINK),
     ("ws-wiki__bacnet-arcnet.cap", UNDECODED_LINK),
     ("ws-wiki__TTE_mix_small.pcap", UNDECODED_LINK),
@@ -155,8 +178,7 @@ fn read_truth(path: &Path) -> BTreeMap<String, Truth> {
             for word in rest.split(' ') {
                 let word = word.trim_start_matches('>');
                 let mut parts = word.rsplitn(3, ':');
-                let (Some(b), Some(f), Some(p)) = (parts.next(), parts.next(), parts.next())
-                else {
+                let (Some(b), Some(f), Some(p)) = (parts.next(), parts.next(), parts.next()) else {
                     panic!("bad phs word {word:?} in {name}");
                 };
                 let e = t.phs.entry(p.to_string()).or_default();
@@ -267,7 +289,10 @@ fn differences(t: &Truth, s: &Stats) -> Vec<String> {
             .iter()
             .any(|r| (r[0] == a && r[1] == b) || (r[0] == b && r[1] == a))
         {
-            d.push(format!("conv {a} <-> {b}: tshark has none ({} frames)", c.frames()));
+            d.push(format!(
+                "conv {a} <-> {b}: tshark has none ({} frames)",
+                c.frames()
+            ));
         }
     }
     d
@@ -321,7 +346,15 @@ fn stats_agree_with_tshark() {
     let show_all = std::env::var_os("STATS_DIFF").is_some();
     for (name, diffs) in &unexplained {
         let shown = if show_all { diffs.len() } else { 3 };
-        println!("  UNEXPLAINED {name}: {}", diffs.iter().take(shown).cloned().collect::<Vec<_>>().join("; "));
+        println!(
+            "  UNEXPLAINED {name}: {}",
+            diffs
+                .iter()
+                .take(shown)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
     }
     assert!(
         unexplained.is_empty(),
@@ -336,12 +369,19 @@ fn stats_agree_with_tshark() {
             .map(|(n, _)| *n)
             .filter(|n| !used.contains(n))
             .collect();
-        assert!(stale.is_empty(), "stale exceptions (these agree now): {stale:?}");
+        assert!(
+            stale.is_empty(),
+            "stale exceptions (these agree now): {stale:?}"
+        );
     } else {
         return;
     }
     for (why, n) in PINNED {
-        assert_eq!(excepted.get(why).copied().unwrap_or(0), *n, "pinned count of: {why}");
+        assert_eq!(
+            excepted.get(why).copied().unwrap_or(0),
+            *n,
+            "pinned count of: {why}"
+        );
     }
     assert_eq!(
         excepted.len(),

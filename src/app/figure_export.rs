@@ -67,16 +67,18 @@ impl App {
         } else {
             format!("synack-flow-{}", flow.id)
         };
-        self.notice = Some(match create_new(&self.figure_dir, &stem, &figure::svg(&fig)) {
-            Ok(path) => format!(
-                "wrote the ladder of flow {} to {}",
-                flow.id,
-                crate::sanitize::sanitize(&path.display().to_string())
-            ),
-            Err(e) => format!(
-                "cannot write the ladder figure in {}: {e}",
-                crate::sanitize::sanitize(&self.figure_dir.display().to_string())
-            ),
-        });
+        self.notice = Some(
+            match create_new(&self.figure_dir, &stem, &figure::svg(&fig)) {
+                Ok(path) => format!(
+                    "wrote the ladder of flow {} to {}",
+                    flow.id,
+                    crate::sanitize::sanitize(&path.display().to_string())
+                ),
+                Err(e) => format!(
+                    "cannot write the ladder figure in {}: {e}",
+                    crate::sanitize::sanitize(&self.figure_dir.display().to_string())
+                ),
+            },
+        );
     }
 }

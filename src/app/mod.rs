@@ -13,8 +13,8 @@
 
 mod cursor;
 pub(crate) mod decoder;
-pub mod filtering;
 mod figure_export;
+pub mod filtering;
 pub mod find;
 pub(crate) mod flow_sort;
 pub mod flows;

@@ -333,8 +333,13 @@ impl App {
             let obs = self.flows.observe_full(packet_no, ts, &seg, len, reveal_ns);
             (obs.flow, obs.analysis)
         });
-        self.stats
-            .observe(ts, len, &view.data, &layout, analysis.as_ref().map(|a| &a.1));
+        self.stats.observe(
+            ts,
+            len,
+            &view.data,
+            &layout,
+            analysis.as_ref().map(|a| &a.1),
+        );
         drop(view);
         if let Some((flow, analysis)) = analysis {
             self.store.set_flow(index, flow);

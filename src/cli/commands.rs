@@ -1260,69 +1260,6 @@ fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interfaces_table_marks_the_default() {
-        let list = vec![
-            source::InterfaceInfo {
-                name: "eth0".into(),
-                description: None,
-                addresses: vec!["10.0.0.2/24".into()],
-                up: true,
-                running: true,
-                loopback: false,
-                is_default: true,
-            },
-            source::InterfaceInfo {
-                name: "lo".into(),
-                description: None,
-                addresses: vec![],
-                up: true,
-                running: true,
-                loopback: true,
-                is_default: false,
-            },
-        ];
-        let t = interfaces_table(&list);
-        assert!(t.contains("* eth0  up,running    10.0.0.2/24"), "{t}");
-        assert!(t.contains("  lo    up,loopback   -"), "{t}");
-    }
-
-    #[test]
-    fn hostile_interface_names_are_sanitized_and_aligned() {
-        let iface = |name: &str| source::InterfaceInfo {
-            name: name.into(),
-            description: Some("\x1b]0;pwned\x07".replace("\\x1b", "\x1b")),
-            addresses: vec![],
-            up: true,
-            running: true,
-            loopback: false,
-            is_default: false,
-        };
-        let list = vec![iface("\x1b]0;pwned\x07"), iface("網路"), iface("e0")];
-        let t = interfaces_table(&list);
-        assert!(!t.contains('\x1b') && !t.contains('\x07'), "{t:?}");
-        assert!(t.contains("\\x1b]0;pwned\\x07"), "{t}");
-        // The STATE column starts at the same cell on every row.
-        let starts: Vec<usize> = t
-            .lines()
-            .filter(|l| l.contains("up,running") || l.contains("STATE"))
-            .map(|l| {
-                let at = l
-                    .find("up,running")
-                    .or_else(|| l.find("STATE"))
-                    .unwrap_or(0);
-                crate::sanitize::width(&l[..at])
-            })
-            .collect();
-        assert_eq!(starts.len(), 4, "{t}");
-        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}\n{t}");
-    }
-}
-
 /// `synack stats`: reads the whole input (a live capture until `-c`, `--duration` or a
 /// signal), then prints what is in it: protocols, conversations, endpoints, handshakes,
 /// retransmissions, traffic over time.
@@ -1477,5 +1414,68 @@ pub fn ladder(args: &crate::cli::LadderArgs) -> Result<(), CommandError> {
                 .and_then(|()| out.flush())
                 .map_err(CommandError::Output)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interfaces_table_marks_the_default() {
+        let list = vec![
+            source::InterfaceInfo {
+                name: "eth0".into(),
+                description: None,
+                addresses: vec!["10.0.0.2/24".into()],
+                up: true,
+                running: true,
+                loopback: false,
+                is_default: true,
+            },
+            source::InterfaceInfo {
+                name: "lo".into(),
+                description: None,
+                addresses: vec![],
+                up: true,
+                running: true,
+                loopback: true,
+                is_default: false,
+            },
+        ];
+        let t = interfaces_table(&list);
+        assert!(t.contains("* eth0  up,running    10.0.0.2/24"), "{t}");
+        assert!(t.contains("  lo    up,loopback   -"), "{t}");
+    }
+
+    #[test]
+    fn hostile_interface_names_are_sanitized_and_aligned() {
+        let iface = |name: &str| source::InterfaceInfo {
+            name: name.into(),
+            description: Some("\x1b]0;pwned\x07".replace("\\x1b", "\x1b")),
+            addresses: vec![],
+            up: true,
+            running: true,
+            loopback: false,
+            is_default: false,
+        };
+        let list = vec![iface("\x1b]0;pwned\x07"), iface("網路"), iface("e0")];
+        let t = interfaces_table(&list);
+        assert!(!t.contains('\x1b') && !t.contains('\x07'), "{t:?}");
+        assert!(t.contains("\\x1b]0;pwned\\x07"), "{t}");
+        // The STATE column starts at the same cell on every row.
+        let starts: Vec<usize> = t
+            .lines()
+            .filter(|l| l.contains("up,running") || l.contains("STATE"))
+            .map(|l| {
+                let at = l
+                    .find("up,running")
+                    .or_else(|| l.find("STATE"))
+                    .unwrap_or(0);
+                crate::sanitize::width(&l[..at])
+            })
+            .collect();
+        assert_eq!(starts.len(), 4, "{t}");
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}\n{t}");
     }
 }

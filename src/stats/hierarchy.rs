@@ -221,7 +221,9 @@ impl Hierarchy {
         self.nodes
             .iter()
             .filter(|n| n.name == name)
-            .fold((0, 0), |(f, b), n| (f + n.frames, b.saturating_add(n.bytes)))
+            .fold((0, 0), |(f, b), n| {
+                (f + n.frames, b.saturating_add(n.bytes))
+            })
     }
 
     /// The protocols of one layer, most packets first.

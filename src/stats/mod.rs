@@ -202,7 +202,9 @@ fn quantile(sorted: &[i64], q: f64) -> Option<i64> {
         return None;
     }
     let rank = (q.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize;
-    sorted.get(rank.saturating_sub(1).min(sorted.len() - 1)).copied()
+    sorted
+        .get(rank.saturating_sub(1).min(sorted.len() - 1))
+        .copied()
 }
 
 /// TCP segments and what the sequence analysis said about them.
@@ -276,8 +278,9 @@ impl Timeline {
             .buckets
             .chunks(2)
             .map(|c| {
-                c.iter()
-                    .fold((0u64, 0u64), |(p, b), &(p2, b2)| (p + p2, b.saturating_add(b2)))
+                c.iter().fold((0u64, 0u64), |(p, b), &(p2, b2)| {
+                    (p + p2, b.saturating_add(b2))
+                })
             })
             .collect();
         self.buckets = merged;

@@ -20,7 +20,10 @@ pub fn duration_text(ns: i64) -> String {
     if ns < 1_000_000 {
         format!("{}µs", ns / 1_000)
     } else if ns < 1_000_000_000 {
-        format!("{}ms", ms_text(ns).trim_end_matches('0').trim_end_matches('.'))
+        format!(
+            "{}ms",
+            ms_text(ns).trim_end_matches('0').trim_end_matches('.')
+        )
     } else {
         format!("{:.2}s", ns as f64 / 1e9)
     }
@@ -259,11 +262,7 @@ fn sparkline_scaled(chunk: &[u64], values: &[u64]) -> String {
 
 fn more(o: &mut String, n: usize) {
     if n > TEXT_TOP {
-        let _ = writeln!(
-            o,
-            "  … {} more (--format json lists all)",
-            n - TEXT_TOP
-        );
+        let _ = writeln!(o, "  … {} more (--format json lists all)", n - TEXT_TOP);
     }
 }
 

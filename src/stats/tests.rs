@@ -63,7 +63,10 @@ fn hierarchy_counts_each_prefix_like_tshark() {
     );
     assert_eq!(s.hierarchy.occurrences("data"), (3, 2 * tl + ul));
     let transport = s.hierarchy.layer_totals(LayerKind::Transport);
-    assert_eq!(transport.first().map(|p| (p.name, p.frames)), Some(("tcp", 2)));
+    assert_eq!(
+        transport.first().map(|p| (p.name, p.frames)),
+        Some(("tcp", 2))
+    );
     assert_eq!(s.packets, 3);
 }
 
@@ -78,14 +81,20 @@ fn conversations_and_endpoints_count_both_directions() {
     let convs = s.conversations();
     assert_eq!(convs.len(), 1);
     let c = convs[0];
-    assert_eq!((c.a.to_string(), c.b.to_string()), ("10.0.0.1".into(), "10.0.0.2".into()));
+    assert_eq!(
+        (c.a.to_string(), c.b.to_string()),
+        ("10.0.0.1".into(), "10.0.0.2".into())
+    );
     assert_eq!((c.frames_ab, c.frames_ba), (1, 2));
     assert_eq!(c.bytes_ba, 2 * ba.len() as u64);
     assert_eq!(c.duration_ns(), 4_000);
     assert_eq!(c.filter(), "ip.addr == 10.0.0.1 && ip.addr == 10.0.0.2");
     let eps = s.endpoints();
     assert_eq!(eps.len(), 2);
-    let server = eps.iter().find(|e| e.addr.port() == 80).expect("server endpoint");
+    let server = eps
+        .iter()
+        .find(|e| e.addr.port() == 80)
+        .expect("server endpoint");
     assert_eq!((server.tx_frames, server.rx_frames), (2, 1));
     assert_eq!(server.transport, Transport::Tcp);
 }
@@ -101,14 +110,18 @@ fn a_tunnel_counts_each_ip_level() {
     };
     let b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]).ipv4(A, B, 64);
     let mut outer = Vec::new();
-    b.write(&mut outer, etherparse::IpNumber::IPV4, &inner).expect("write");
+    b.write(&mut outer, etherparse::IpNumber::IPV4, &inner)
+        .expect("write");
     let mut s = Stats::new();
     add(&mut s, 0, &outer);
     assert_eq!(s.hierarchy.occurrences("ip").0, 2);
     assert_eq!(s.conversations().len(), 2);
     // Per layer, the packet carries ip once.
     let internet = s.hierarchy.layer_totals(LayerKind::Internet);
-    assert_eq!(internet.first().map(|p| (p.name, p.frames)), Some(("ip", 1)));
+    assert_eq!(
+        internet.first().map(|p| (p.name, p.frames)),
+        Some(("ip", 1))
+    );
 }
 
 #[test]

@@ -64,7 +64,11 @@ fn render_layers(t: Theme, stats: &Stats, area: Rect, buf: &mut Buffer) {
     let inside = pane(
         t,
         area,
-        title(t, "Protocols by layer", format!("{} packets ", stats.packets)),
+        title(
+            t,
+            "Protocols by layer",
+            format!("{} packets ", stats.packets),
+        ),
         false,
         buf,
     );
@@ -74,8 +78,18 @@ fn render_layers(t: Theme, stats: &Stats, area: Rect, buf: &mut Buffer) {
         if protos.is_empty() || y >= end {
             continue;
         }
-        Line::styled(layer.name(), t.layer_title(layer).add_modifier(Modifier::BOLD))
-            .render(Rect { y, height: 1, ..inside }, buf);
+        Line::styled(
+            layer.name(),
+            t.layer_title(layer).add_modifier(Modifier::BOLD),
+        )
+        .render(
+            Rect {
+                y,
+                height: 1,
+                ..inside
+            },
+            buf,
+        );
         y += 1;
         for p in protos.iter().take(3) {
             if y >= end {
@@ -96,7 +110,14 @@ fn render_layers(t: Theme, stats: &Stats, area: Rect, buf: &mut Buffer) {
                 ))
                 .filled_style(t.layer_style(layer))
                 .unfilled_style(t.dim())
-                .render(Rect { y, height: 1, ..inside }, buf);
+                .render(
+                    Rect {
+                        y,
+                        height: 1,
+                        ..inside
+                    },
+                    buf,
+                );
             y += 1;
         }
     }
@@ -187,7 +208,13 @@ fn render_handshakes(t: Theme, stats: &Stats, h: &Handshakes, area: Rect, buf: &
 
 fn render_traffic(t: Theme, app: &App, stats: &Stats, area: Rect, buf: &mut Buffer) {
     let Some(tl) = stats.timeline() else {
-        pane(t, area, title(t, "Traffic over time", String::new()), false, buf);
+        pane(
+            t,
+            area,
+            title(t, "Traffic over time", String::new()),
+            false,
+            buf,
+        );
         return;
     };
     let secs = tl.bucket_ns as f64 / 1e9;
@@ -274,11 +301,7 @@ fn render_conversations(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let rows_fit = usize::from(inside.height.saturating_sub(1)).max(1);
     let selected = screen.selected().min(convs.len().saturating_sub(1));
     let first = selected.saturating_sub(rows_fit - 1);
-    let start = app
-        .stats_screen()
-        .stats()
-        .start_ns
-        .unwrap_or(0);
+    let start = app.stats_screen().stats().start_ns.unwrap_or(0);
     let rows: Vec<Row> = convs
         .iter()
         .enumerate()
@@ -303,7 +326,14 @@ fn render_conversations(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     let header = Row::new(vec![
-        "A", "B", "A→B pkts", "A→B bytes", "B→A pkts", "B→A bytes", "start", "duration",
+        "A",
+        "B",
+        "A→B pkts",
+        "A→B bytes",
+        "B→A pkts",
+        "B→A bytes",
+        "start",
+        "duration",
     ])
     .style(t.header());
     Table::new(

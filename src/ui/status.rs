@@ -284,7 +284,11 @@ fn right_part(t: Theme, app: &App, short: bool) -> Line<'static> {
         // The statistics screen is named only while shown (keys.md and `?` list `3`), so
         // the bar keeps its room for the counters on 80 columns.
         Span::styled(if app.screen() == Screen::Stats { s } else { "" }, stats),
-        Span::raw(if app.screen() == Screen::Stats { " " } else { "" }),
+        Span::raw(if app.screen() == Screen::Stats {
+            " "
+        } else {
+            ""
+        }),
         Span::styled(h, Style::new().add_modifier(Modifier::BOLD)),
     ])
 }

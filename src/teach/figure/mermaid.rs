@@ -24,11 +24,7 @@ fn clean(s: &str) -> String {
 pub fn mermaid(fig: &Figure) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "sequenceDiagram");
-    let _ = writeln!(
-        o,
-        "    participant C as {} (client)",
-        clean(&fig.client)
-    );
+    let _ = writeln!(o, "    participant C as {} (client)", clean(&fig.client));
     let _ = writeln!(o, "    participant S as {} (server)", clean(&fig.server));
     let _ = writeln!(
         o,
@@ -61,7 +57,12 @@ pub fn mermaid(fig: &Figure) -> String {
             clean(label.trim_end())
         );
         if let Some((c, s)) = row.states {
-            let _ = writeln!(o, "    Note over C: {}\n    Note over S: {}", c.name(), s.name());
+            let _ = writeln!(
+                o,
+                "    Note over C: {}\n    Note over S: {}",
+                c.name(),
+                s.name()
+            );
         }
     }
     let _ = writeln!(o, "    Note over C,S: {}", clean(&fig.caption()));

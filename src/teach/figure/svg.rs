@@ -143,7 +143,11 @@ pub fn svg(fig: &Figure) -> String {
             o,
             r#"<text x="{mid_x:.1}" y="{:.1}" {FONT} font-size="12" text-anchor="middle" fill="{}">{}</text>"#,
             mid_y - 6.0,
-            if row.accent == Accent::Plain { "black" } else { ACCENT },
+            if row.accent == Accent::Plain {
+                "black"
+            } else {
+                ACCENT
+            },
             xml_escape(label.trim_end())
         );
         if !row.options.is_empty() {

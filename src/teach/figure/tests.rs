@@ -55,7 +55,10 @@ fn svg_is_well_formed_with_an_arrow_per_row() {
         .count();
     let drawn = fig.rows.iter().filter(|r| !r.is_note()).count();
     assert_eq!(arrows, drawn);
-    assert!(!svg.contains("href"), "self-contained: no links to anything");
+    assert!(
+        !svg.contains("href"),
+        "self-contained: no links to anything"
+    );
     assert!(svg.contains("SYN_SENT"));
 }
 
@@ -99,7 +102,10 @@ fn viewer_export_uses_the_ladder_events() {
     let events = flow.ladder.len();
     let drawn = fig.rows.iter().filter(|r| !r.is_note()).count();
     assert_eq!(drawn, events);
-    assert!(fig.rows.iter().any(Row::is_note), "data between is one note");
+    assert!(
+        fig.rows.iter().any(Row::is_note),
+        "data between is one note"
+    );
 }
 
 #[test]
@@ -117,8 +123,14 @@ fn time_scaled_arrows_slant_by_half_the_rtt() {
         .descendants()
         .find(|n| n.has_tag_name("line") && n.attribute("marker-end").is_some())
         .expect("an arrow");
-    let y1: f64 = first.attribute("y1").and_then(|v| v.parse().ok()).expect("y1");
-    let y2: f64 = first.attribute("y2").and_then(|v| v.parse().ok()).expect("y2");
+    let y1: f64 = first
+        .attribute("y1")
+        .and_then(|v| v.parse().ok())
+        .expect("y1");
+    let y2: f64 = first
+        .attribute("y2")
+        .and_then(|v| v.parse().ok())
+        .expect("y2");
     assert!(y2 > y1, "the SYN lands later than it left");
     assert!(svg.contains("RTT/2"));
 }

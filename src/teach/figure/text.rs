@@ -92,7 +92,9 @@ pub fn text(fig: &Figure) -> String {
         let mut lines = vec![label.trim_end().to_string()];
         if width(&label) > ARROW && !row.options.is_empty() {
             lines = vec![
-                format!("{} {}", row.label, row.numbers).trim_end().to_string(),
+                format!("{} {}", row.label, row.numbers)
+                    .trim_end()
+                    .to_string(),
                 format!("<{}>", row.options),
             ];
         }
