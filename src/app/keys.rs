@@ -46,7 +46,7 @@ pub struct Mouse {
 pub const KEY_HELP: &[(&str, &str)] = &[
     (
         "1  2  3",
-        "packets screen / flows screen (list and ladder) / statistics",
+        "packets / flows (list and ladder) / statistics screen",
     ),
     (
         "↑ ↓  k j",
@@ -63,14 +63,8 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("L", "packets: this packet's flow, its arrow selected"),
     ("Enter", "flows: go to the ladder; ladder: show that packet"),
     ("s", "flows: sort by start, RTT or bytes"),
-    (
-        "x  X",
-        "flows: write the ladder as an SVG figure (X: time to scale)",
-    ),
-    (
-        "Enter  s",
-        "statistics: show the conversation's packets / sort the table",
-    ),
+    ("x  X", "flows: ladder as an SVG figure (X: to time scale)"),
+    ("Enter  s", "statistics: conversation's packets / sort"),
     ("a", "flows: play the selected flow's animation again"),
     ("f", "follow the newest packet or flow (on / off)"),
     ("/", "display filter (flows screen: flows); empty clears it"),
