@@ -414,8 +414,8 @@ pub fn run_with(
         width,
         height,
     );
-    if let Some(f) = handle.indexed.clone() {
-        app = app.with_file(f.file, f.offsets);
+    if let Some(f) = handle.file.clone() {
+        app = app.with_file(f);
     }
     if let Some(link) = handle.info.link {
         app = app.with_link(link);

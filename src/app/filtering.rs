@@ -279,12 +279,12 @@ mod tests {
     fn store(n: usize) -> PacketStore {
         let mut s = PacketStore::new();
         for i in 0..n {
-            s.push(&Frame {
-                ts_ns: i as i64,
-                len: 60 + (i % 3) as u32,
-                link: LinkType::ETHERNET,
-                data: vec![0; 60 + i % 3],
-            });
+            s.push(&Frame::new(
+                i as i64,
+                60 + (i % 3) as u32,
+                LinkType::ETHERNET,
+                vec![0; 60 + i % 3],
+            ));
         }
         s
     }

@@ -982,12 +982,7 @@ impl App {
             end: self.released,
             marked,
             at: 0,
-            frame: Frame {
-                ts_ns: 0,
-                len: 0,
-                link: LinkType::ETHERNET,
-                data: Vec::new(),
-            },
+            frame: Frame::new(0, 0, LinkType::ETHERNET, Vec::new()),
         });
         self.work(INLINE_BUDGET);
     }

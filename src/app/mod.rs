@@ -336,37 +336,19 @@ impl App {
         self
     }
 
-    /// Packets of a memory-mapped file are indexed, not copied (see [`PacketStore::attach_file`]).
-    pub fn with_mapped_file(
-        mut self,
-        bytes: store::SharedBytes,
-        offsets: store::OffsetJournal,
-    ) -> App {
-        self.store.attach_file(bytes, offsets);
-        self
-    }
-
-    /// Packets of a capture file are indexed, not copied: their bytes are read back from the
-    /// file with positioned reads when shown (the spool's mechanism,
-    /// [`PacketStore::attach_spool`]). Never memory-mapped: a file truncated by another
+    /// Packets of a capture file are indexed, not copied: frames located in `file` are kept
+    /// as offsets and their bytes read back with positioned reads when shown
+    /// ([`PacketStore::attach_file`]). Never memory-mapped: a file truncated by another
     /// program would kill a mapped reader with SIGBUS; here the bytes just stop being found.
-    pub fn with_file(
-        mut self,
-        file: std::sync::Arc<std::fs::File>,
-        offsets: store::OffsetJournal,
-    ) -> App {
-        self.store.attach_spool(file, offsets);
+    pub fn with_file(mut self, file: std::sync::Arc<std::fs::File>) -> App {
+        self.store.attach_file(file);
         self
     }
 
     /// Packets of a live capture are indexed into its spool file, not copied (see
     /// [`PacketStore::attach_spool`]).
-    pub fn with_spool(
-        mut self,
-        file: std::sync::Arc<std::fs::File>,
-        offsets: store::OffsetJournal,
-    ) -> App {
-        self.store.attach_spool(file, offsets);
+    pub fn with_spool(mut self, file: std::sync::Arc<std::fs::File>) -> App {
+        self.store.attach_spool(file);
         self
     }
 

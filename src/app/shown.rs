@@ -121,12 +121,7 @@ mod tests {
     fn only_the_prefix_is_visible() {
         let mut s = PacketStore::new();
         for i in 0..3 {
-            s.push(&Frame {
-                ts_ns: i,
-                len: 1,
-                link: LinkType::ETHERNET,
-                data: vec![1],
-            });
+            s.push(&Frame::new(i, 1, LinkType::ETHERNET, vec![1]));
         }
         let v = Shown::new(&s, 2);
         assert_eq!((v.len(), v.loaded()), (2, 3));

@@ -42,12 +42,7 @@ fn open_or_skip(cfg: &LiveConfig) -> Option<LiveCapture> {
 }
 
 fn empty_frame() -> Frame {
-    Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType(0),
-        data: Vec::new(),
-    }
+    Frame::new(0, 0, LinkType(0), Vec::new())
 }
 
 fn now_ns() -> i64 {
@@ -326,7 +321,7 @@ fn live_frames_are_spooled_to_the_w_file_and_read_back_equal() {
     }
     assert!(h.stats.dropped_by_synack.load(Ordering::Relaxed) > 0);
     let mut store = PacketStore::new();
-    store.attach_spool(Arc::clone(&spooled.file), Arc::clone(&spooled.offsets));
+    store.attach_spool(Arc::clone(&spooled.file));
     store.set_max_packets(Some(40));
     let mut delivered: Vec<Frame> = Vec::new();
     let mut drain = |ev: SourceEvent, store: &mut PacketStore| match ev {

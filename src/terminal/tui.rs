@@ -239,15 +239,15 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }),
         stop: Arc::clone(&stop),
     };
-    let indexed = handle.indexed.clone();
+    let file = handle.file.clone();
     let spooled = handle.spooled.clone();
     let result = run_feed_with(feed, |w, h| {
         let mut app = options.app(kind, w, h);
-        if let Some(f) = indexed {
-            app = app.with_file(f.file, f.offsets);
+        if let Some(f) = file {
+            app = app.with_file(f);
         }
         if let Some(s) = spooled {
-            app = app.with_spool(s.file, s.offsets);
+            app = app.with_spool(s.file);
         }
         match info.link {
             Some(link) => app.with_link(link),
