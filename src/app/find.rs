@@ -18,7 +18,7 @@ use crate::source::PacketWriter;
 
 use super::filtering::{FilterPass, Target};
 use super::history::History;
-use super::playback::{Jump, parse_jump};
+use super::jump::{Jump, parse_jump};
 use super::shown::Shown;
 use super::store::PacketStore;
 use super::{App, Key, Screen, SourceKind};

@@ -13,16 +13,19 @@
 
 mod cursor;
 pub(crate) mod decoder;
+mod explain_panel;
 pub mod filtering;
 pub mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
 pub mod history;
+pub mod jump;
 pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
 pub mod packets;
 pub mod playback;
+mod redaction;
 pub(crate) mod shown;
 pub mod store;
 
@@ -39,11 +42,12 @@ pub use find::{Bar, BarKind, Finder};
 pub use flow_sort::SortKey;
 pub use flows::{FlowAction, FlowFocus, FlowScreen};
 pub use history::History;
+pub use jump::Jump;
 pub use keys::{Key, Mouse, MouseKind};
 pub use layers::{LayerRow, RowKind};
 pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
 pub use packets::{Detail, Focus, PacketScreen};
-pub use playback::{Jump, Player, Progress};
+pub use playback::{Player, Progress};
 pub use shown::Shown;
 pub use store::{PacketStore, PacketView};
 

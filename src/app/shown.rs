@@ -112,6 +112,23 @@ impl<'a> Shown<'a> {
     }
 }
 
+impl super::App {
+    /// The packets the packet list shows: those released (all of them unless a replay
+    /// holds some back) that the display filter, if any, matched.
+    pub fn shown(&self) -> Shown<'_> {
+        Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        )
+    }
+
+    /// Bytes on the wire of the shown packets.
+    pub fn shown_bytes(&self) -> u64 {
+        self.released_bytes
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
