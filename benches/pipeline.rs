@@ -1,6 +1,6 @@
 //! Per-packet cost of each pipeline stage on a committed capture (`assets/demo/busy.pcap`, 339
 //! packets of mixed TCP flows): reading, fast summary, full layered decode, flow tracking,
-//! `dump`'s text line, and the viewer's packet index (copied bytes, or offsets into the mapped
+//! `dump`'s text line, and the viewer's packet index (copied bytes, or offsets into the capture
 //! file). Then one frame of the packet screen (a key and a draw into a 120×40 `TestBackend`)
 //! with 1 000 and 1 000 000 packets loaded, to show that drawing does not grow with the
 //! capture. Run with `cargo bench --bench pipeline`; `cargo run --release --example bench-load --

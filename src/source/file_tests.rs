@@ -561,7 +561,7 @@ fn parse_epoch_ns(text: &str) -> Option<i64> {
 }
 
 /// In every corpus capture (pcap and pcapng, many link types and options), each frame's data
-/// offset points at its bytes in the memory map.
+/// offset points at its bytes in the file.
 #[test]
 fn corpus_data_offsets_point_at_the_bytes() {
     let Some(dir) = corpus_dir() else { return };

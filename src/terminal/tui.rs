@@ -92,7 +92,7 @@ pub struct TuiOptions {
     /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
     pub max_flows: usize,
     /// Most packets kept (`--max-packets`, live captures); the oldest are evicted and counted.
-    /// `None` keeps every packet (files: their index is small and their bytes stay mapped).
+    /// `None` keeps every packet (files: their index is small and their bytes stay in the file).
     pub max_packets: Option<usize>,
     /// Byte budget of the packet store (`--max-mem`: index records plus copied bytes); the
     /// oldest packets are evicted and counted. `None`: no byte limit.
