@@ -14,12 +14,12 @@
 mod cursor;
 pub(crate) mod decoder;
 mod explain_panel;
-pub mod filtering;
-pub mod find;
+pub(crate) mod filtering;
+pub(crate) mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
 pub mod history;
-pub mod jump;
+pub(crate) mod jump;
 pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
@@ -27,7 +27,7 @@ pub mod packets;
 pub mod playback;
 mod redaction;
 pub(crate) mod shown;
-pub mod store;
+pub(crate) mod store;
 
 use ratatui::layout::Rect;
 
@@ -49,7 +49,7 @@ pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
 pub use packets::{Detail, Focus, PacketScreen};
 pub use playback::{Player, Progress};
 pub use shown::Shown;
-pub use store::{PacketStore, PacketView};
+pub use store::{PacketStore, PacketView, RawPacket};
 
 /// Which screen is shown (`1` / `2`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
