@@ -1,7 +1,7 @@
 //! `bench-load FILE` (a dev-only binary, not shipped: `cargo run --release --example
 //! bench-load -- FILE`): a headless benchmark of the interactive viewer. It opens
-//! the file exactly as `synack replay` does — [`source::spawn`], the capture thread, the memory
-//! map handed to the app, [`tui::run_loop`] draining the channel into [`App::update`] — but
+//! the file exactly as `synack replay` does — [`source::spawn`], the capture thread, the capture
+//! file handed to the app, [`tui::run_loop`] draining the channel into [`App::update`] — but
 //! draws into ratatui's `TestBackend` and plays a scripted user who presses ↓ every 50 ms while
 //! the file loads. Once loaded it renders a number of frames while scrolling through the
 //! whole list. It prints load time, time to the first screen with packets, how long keys waited
@@ -30,7 +30,7 @@ use ratatui::layout::{Position, Size};
 use clap::Parser;
 use synack::app::{App, Drops, Key, Msg, SourceKind, SourceState};
 use synack::cli::commands::CommandError;
-use synack::source::{self, Input, LiveConfig};
+use synack::source::{self, CaptureHandle, Input, LiveConfig, SourceEvent};
 use synack::terminal::term::EventSource;
 use synack::terminal::tui::{self, Feed, TICK, TuiError};
 use synack::ui;
@@ -414,8 +414,8 @@ pub fn run_with(
         width,
         height,
     );
-    if let Some(f) = handle.indexed.clone() {
-        app = app.with_file(f.file, f.offsets);
+    if let Some(f) = handle.file.clone() {
+        app = app.with_file(f);
     }
     if let Some(link) = handle.info.link {
         app = app.with_link(link);
@@ -427,21 +427,7 @@ pub fn run_with(
             ..synack::replay::pacing::ReplayOptions::default()
         });
     }
-    let log = Rc::new(RefCell::new(DrawLog::default()));
-    let Ok(mut terminal) = Terminal::new(TimedBackend {
-        inner: TestBackend::new(width, height),
-        log: Rc::clone(&log),
-    });
-    let stats = Arc::clone(&handle.stats);
-    let mut feed = Feed {
-        rx: &handle.rx,
-        drops: Box::new(move || Drops {
-            kernel: stats.kernel_dropped.load(Ordering::Relaxed),
-            synack: stats.dropped_by_synack.load(Ordering::Relaxed),
-            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
-        }),
-        stop: Arc::clone(&stop),
-    };
+    let (mut terminal, log, mut feed) = harness(&handle, &stop, width, height);
     let done = Arc::new(AtomicBool::new(false));
     let mut user = LoadingUser {
         started: t0,
@@ -677,6 +663,36 @@ impl LiveReport {
     }
 }
 
+/// The timed test terminal the viewer draws into, its draw log, and the main loop's side of
+/// `handle`'s capture (what `synack replay` and `synack live` build around a real terminal).
+fn harness<'h>(
+    handle: &'h CaptureHandle,
+    stop: &Arc<AtomicBool>,
+    width: u16,
+    height: u16,
+) -> (
+    Terminal<TimedBackend>,
+    Rc<RefCell<DrawLog>>,
+    Feed<'h, SourceEvent>,
+) {
+    let log = Rc::new(RefCell::new(DrawLog::default()));
+    let Ok(terminal) = Terminal::new(TimedBackend {
+        inner: TestBackend::new(width, height),
+        log: Rc::clone(&log),
+    });
+    let stats = Arc::clone(&handle.stats);
+    let feed = Feed {
+        rx: &handle.rx,
+        drops: Box::new(move || Drops {
+            kernel: stats.kernel_dropped.load(Ordering::Relaxed),
+            synack: stats.dropped_by_synack.load(Ordering::Relaxed),
+            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
+        }),
+        stop: Arc::clone(stop),
+    };
+    (terminal, log, feed)
+}
+
 /// Captures live through the viewer's path for `seconds`, pressing ↓ every 50 ms.
 pub fn run_live(
     cfg: LiveConfig,
@@ -696,21 +712,7 @@ pub fn run_live(
     if let Some(link) = handle.info.link {
         app = app.with_link(link);
     }
-    let log = Rc::new(RefCell::new(DrawLog::default()));
-    let Ok(mut terminal) = Terminal::new(TimedBackend {
-        inner: TestBackend::new(width, height),
-        log: Rc::clone(&log),
-    });
-    let stats = Arc::clone(&handle.stats);
-    let mut feed = Feed {
-        rx: &handle.rx,
-        drops: Box::new(move || Drops {
-            kernel: stats.kernel_dropped.load(Ordering::Relaxed),
-            synack: stats.dropped_by_synack.load(Ordering::Relaxed),
-            spool_evicted: stats.spool_evicted.load(Ordering::Relaxed),
-        }),
-        stop: Arc::clone(&stop),
-    };
+    let (mut terminal, log, mut feed) = harness(&handle, &stop, width, height);
     let done = Arc::new(AtomicBool::new(false));
     let t0 = Instant::now();
     let mut user = LoadingUser {
@@ -781,7 +783,7 @@ mod tests {
         assert_eq!(r.packets, 339);
         assert_eq!(r.frames, 20);
         assert!(r.first_screen.is_some_and(|f| f <= r.load), "{r:?}");
-        assert_eq!(r.copied_bytes, 0, "a mapped file's bytes are not copied");
+        assert_eq!(r.copied_bytes, 0, "a capture file's bytes are not copied");
         assert!(r.index_bytes >= 339 * 32);
         let mut out = Vec::new();
         r.write(&mut out).unwrap();

@@ -1,6 +1,6 @@
 //! Per-packet cost of each pipeline stage on a committed capture (`assets/demo/busy.pcap`, 339
 //! packets of mixed TCP flows): reading, fast summary, full layered decode, flow tracking,
-//! `dump`'s text line, and the viewer's packet index (copied bytes, or offsets into the mapped
+//! `dump`'s text line, and the viewer's packet index (copied bytes, or offsets into the capture
 //! file). Then one frame of the packet screen (a key and a draw into a 120×40 `TestBackend`)
 //! with 1 000 and 1 000 000 packets loaded, to show that drawing does not grow with the
 //! capture. Run with `cargo bench --bench pipeline`; `cargo run --release --example bench-load --
@@ -12,11 +12,10 @@ use std::path::Path;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use synack::app::store::SharedBytes;
 use synack::app::{App, Key, Msg, PacketStore, SourceKind};
 use synack::decode;
 use synack::flow::FlowTracker;
-use synack::model::{Frame, LinkType};
+use synack::model::{Frame, FrameAt, LinkType};
 use synack::source::FileReader;
 use synack::ui;
 
@@ -42,12 +41,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("read_file", |b| {
         b.iter(|| {
             let mut reader = FileReader::open(capture()).expect("opens");
-            let mut f = Frame {
-                ts_ns: 0,
-                len: 0,
-                link: LinkType::ETHERNET,
-                data: Vec::new(),
-            };
+            let mut f = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
             let mut n = 0u32;
             while let Ok(true) = reader.next_into(&mut f) {
                 n += 1;
@@ -125,22 +119,20 @@ fn stages(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    // Offsets into the mapped file, as the viewer indexes a regular file.
-    let mapped = mapped_file();
-    g.bench_function("index_mapped", |b| {
+    // Offsets into the capture file, as the viewer indexes a regular file.
+    let (file, located) = located_frames();
+    g.bench_function("index_in_file", |b| {
         b.iter_batched(
             || {
                 let mut store = PacketStore::new();
-                let journal =
-                    std::sync::Arc::new(std::sync::Mutex::new(mapped.1.iter().copied().collect()));
-                store.attach_file(std::sync::Arc::clone(&mapped.0), journal);
+                store.attach_file(std::sync::Arc::clone(&file));
                 store
             },
             |mut store| {
-                for f in &frames {
+                for f in &located {
                     store.push(f);
                 }
-                assert!(store.arena_bytes() == 0, "mapped, not copied");
+                assert!(store.arena_bytes() == 0, "indexed, not copied");
                 store
             },
             BatchSize::LargeInput,
@@ -149,22 +141,18 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-/// The committed capture's bytes (in memory) and the journal entries the capture thread
-/// makes for them.
-fn mapped_file() -> (SharedBytes, Vec<(u64, u64)>) {
+/// The committed capture, opened, and its frames located in it as the capture thread sends
+/// them (each with its [`FrameAt::File`] offset).
+fn located_frames() -> (std::sync::Arc<std::fs::File>, Vec<Frame>) {
     let mut reader = FileReader::open(capture()).expect("opens");
-    let bytes: SharedBytes = std::sync::Arc::new(std::fs::read(capture()).expect("reads"));
-    let mut f = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
-    let mut entries = Vec::new();
+    let file = reader.shared_file().expect("a regular file");
+    let mut f = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
+    let mut frames = Vec::new();
     while let Ok(true) = reader.next_into(&mut f) {
-        entries.push((reader.frames_read() - 1, reader.data_offset()));
+        f.at = FrameAt::File(reader.data_offset());
+        frames.push(f.clone());
     }
-    (bytes, entries)
+    (file, frames)
 }
 
 /// An app holding `n` packets (the committed capture repeated), its bytes copied.

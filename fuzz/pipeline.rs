@@ -56,12 +56,7 @@ pub fn run_capture(data: &[u8]) -> Outcome {
     };
     let _ = reader.link_type();
     let mut tracker = FlowTracker::new(MAX_FLOWS).keep_evicted();
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut line = Vec::with_capacity(512);
     loop {
         match reader.next_into(&mut frame) {
@@ -107,12 +102,12 @@ pub fn run_packet(data: &[u8]) {
         return;
     };
     let link = LINKS[usize::from(pick) % LINKS.len()];
-    let frame = Frame {
-        ts_ns: i64::from(pick) * 1_000_003,
-        len: u32::try_from(packet.len()).unwrap_or(u32::MAX),
+    let frame = Frame::new(
+        i64::from(pick) * 1_000_003,
+        u32::try_from(packet.len()).unwrap_or(u32::MAX),
         link,
-        data: packet.to_vec(),
-    };
+        packet.to_vec(),
+    );
     let mut tracker = FlowTracker::new(2).keep_evicted();
     let mut line = Vec::new();
     if frame_through(1, &frame, &mut tracker, &mut line) == Some(true) {

@@ -88,7 +88,7 @@ fn main() -> ExitCode {
                 input,
                 TuiOptions {
                     max_flows: args.max_flows,
-                    // Files keep every packet: ~37 bytes of index each, the bytes mapped.
+                    // Files keep every packet: ~37 bytes of index each, the bytes left in the file.
                     max_packets: None,
                     max_mem: None,
                     replay: Some(args.options()).filter(|o| !o.instant),

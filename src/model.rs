@@ -79,11 +79,95 @@ pub struct Frame {
     pub link: LinkType,
     /// The captured bytes (`data.len()` is the captured length, possibly cut by snaplen).
     pub data: Vec<u8>,
+    /// Where the same bytes can be read back after the frame is consumed: the capture thread
+    /// sets it, so a consumer that keeps frames (the viewer's store) keeps an offset instead
+    /// of a copy. [`FrameAt::Owned`] for frames built or streamed in memory.
+    pub at: FrameAt,
+    /// What the capture file said about this record that its bytes do not show (a malformed
+    /// timestamp, a leniently read block), reported as an issue of the packet.
+    pub note: Option<FrameNote>,
 }
 
 impl Frame {
+    /// A frame held only in memory (no location, no note).
+    pub fn new(ts_ns: TimestampNs, len: u32, link: LinkType, data: Vec<u8>) -> Frame {
+        Frame {
+            ts_ns,
+            len,
+            link,
+            data,
+            at: FrameAt::Owned,
+            note: None,
+        }
+    }
+
     pub fn caplen(&self) -> u32 {
         u32::try_from(self.data.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Where a frame's captured bytes sit outside the frame, carried with it through the capture
+/// channel (one frame path: no side journal to reconcile).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum FrameAt {
+    /// Only in [`Frame::data`] (stdin, pipes, frames made in memory): a consumer that keeps
+    /// the frame copies its bytes.
+    #[default]
+    Owned,
+    /// At this offset in the regular capture file being read (the capture handle's `file`).
+    File(u64),
+    /// At this offset in the live capture's spool file (the capture handle's `spooled`).
+    Spool(u64),
+}
+
+/// Something the capture file reader noticed about a record, which the frame's bytes do not
+/// show: reported as an issue of that packet, never silently corrected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FrameNote {
+    /// A pcap record's fraction field is not below one second (`value` µs, or ns when `nanos`);
+    /// the time is the seconds plus the fraction as written.
+    FractionTooBig { value: u32, nanos: bool },
+    /// A pcapng timestamp outside what nanoseconds since 1970 in 64 bits can hold (before
+    /// 1677 or after 2262); the nearest time that fits is shown.
+    TimeOutOfRange,
+    /// A pcapng block before this packet (or holding it) had a length not padded to 4 bytes,
+    /// as early NTAR writers wrote; it was read as Wireshark reads it.
+    UnpaddedBlock,
+}
+
+impl FrameNote {
+    /// The issue text.
+    pub fn message(self) -> String {
+        match self {
+            FrameNote::FractionTooBig { value, nanos } => {
+                let (unit, limit) = if nanos {
+                    ("nanosecond", "1,000,000,000")
+                } else {
+                    ("microsecond", "1,000,000")
+                };
+                format!(
+                    "capture file: the record's {unit} field is {value}, not below {limit}; \
+                     the time shown adds it to the seconds as written (tshark shows another time)"
+                )
+            }
+            FrameNote::TimeOutOfRange => "capture file: the packet's timestamp is outside the \
+                 years 1677–2262 that synack can represent; the nearest time it can is shown"
+                .into(),
+            FrameNote::UnpaddedBlock => "capture file: a pcapng block length is not padded to \
+                 4 bytes (written by an early NTAR writer); the block was read as Wireshark \
+                 reads it"
+                .into(),
+        }
+    }
+
+    /// A few words for one-line output (`dump`'s text lines), in brackets there.
+    pub fn short(self) -> &'static str {
+        match self {
+            FrameNote::FractionTooBig { nanos: false, .. } => "capture: µs field ≥ 1 s",
+            FrameNote::FractionTooBig { nanos: true, .. } => "capture: ns field ≥ 1 s",
+            FrameNote::TimeOutOfRange => "capture: time out of range",
+            FrameNote::UnpaddedBlock => "capture: unpadded pcapng block",
+        }
     }
 }
 

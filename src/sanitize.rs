@@ -169,6 +169,59 @@ pub fn truncate_to_width(text: &str, cells: usize) -> &str {
     text
 }
 
+/// Greedy word wrap: splits `text` into lines at most `cells` terminal cells wide (display
+/// width, so wide characters count 2 and combining marks 0), at spaces where possible; the
+/// first line has `first` fewer cells (a label before it). A word wider than a line is split.
+/// Always at least one line. The one word wrap of the layer pane's issues and the explain
+/// panel.
+pub fn wrap(text: &str, cells: usize, first: usize) -> Vec<String> {
+    let full = cells.max(1);
+    let mut room = full.saturating_sub(first).max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut len = 0usize;
+    for word in text.split(' ') {
+        let mut word = word;
+        // Hard-split words wider than a line.
+        while width(word) > room {
+            if len > 0 {
+                lines.push(std::mem::take(&mut line));
+                room = full;
+                len = 0;
+            }
+            let mut head = truncate_to_width(word, room);
+            if head.is_empty() {
+                // A character wider than the line: it goes on a line of its own.
+                head = word
+                    .char_indices()
+                    .nth(1)
+                    .and_then(|(i, _)| word.get(..i))
+                    .unwrap_or(word);
+            }
+            lines.push(head.to_string());
+            room = full;
+            word = word.get(head.len()..).unwrap_or("");
+        }
+        let w = width(word);
+        let need = if len == 0 { w } else { len + 1 + w };
+        if need > room && len > 0 {
+            lines.push(std::mem::take(&mut line));
+            room = full;
+            len = 0;
+        }
+        if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += w;
+    }
+    if len > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// `text` cut to `cells` and padded with spaces to exactly `cells` wide (to the left when
 /// `right` aligns it right): table columns stay straight with wide or combining characters.
 pub fn pad_to_width(text: &str, cells: usize, right: bool) -> String {
@@ -184,6 +237,13 @@ pub fn pad_to_width(text: &str, cells: usize, right: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_leaves_room_for_a_label_on_the_first_line() {
+        assert_eq!(wrap("aaa bbb ccc ddd", 7, 4), ["aaa", "bbb ccc", "ddd"]);
+        assert_eq!(wrap("abcdefghij", 4, 2), ["ab", "cdef", "ghij"]);
+        assert_eq!(wrap("", 5, 3), [""]);
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -150,12 +150,7 @@ fn read_truth(path: &Path) -> BTreeMap<String, BTreeMap<u64, Fields>> {
 fn ours(path: &Path) -> Option<BTreeMap<u64, Fields>> {
     let mut reader = FileReader::open(path).ok()?;
     let mut tracker = FlowTracker::new(1_000_000);
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut out = BTreeMap::new();
     let mut number = 0u64;
     // A read error ends the file as tshark's does (it stops where the file breaks).

@@ -103,12 +103,8 @@ fn demo_capture_compressed_three_ways_reads_like_the_plain_file() {
         std::os::unix::fs::FileExt::read_exact_at(&*copy, &mut bytes, 0).expect("read the copy");
         assert_eq!(copy.metadata().expect("metadata").len(), plain.len() as u64);
         assert_eq!(&bytes[..], &plain[..], "{name}: the copy is the plain file");
-        let mut frame = synack::model::Frame {
-            ts_ns: 0,
-            len: 0,
-            link: synack::model::LinkType::ETHERNET,
-            data: Vec::new(),
-        };
+        let mut frame =
+            synack::model::Frame::new(0, 0, synack::model::LinkType::ETHERNET, Vec::new());
         let mut n = 0;
         while r.next_into(&mut frame).expect("read") {
             let at = r.data_offset() as usize;

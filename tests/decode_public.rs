@@ -49,12 +49,7 @@ fn read(path: &Path) -> Vec<(Frame, Option<FrameNote>)> {
     let mut r = FileReader::open(path).expect("open capture");
     let mut out = Vec::new();
     loop {
-        let mut f = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
+        let mut f = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
         match r.next_into(&mut f) {
             Ok(true) => {
                 let note = r.frame_note();

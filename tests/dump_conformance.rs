@@ -47,12 +47,7 @@ fn readable_frames(path: &Path) -> (usize, bool) {
     let Ok(mut reader) = FileReader::open(path) else {
         return (0, true);
     };
-    let mut f = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut f = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut n = 0;
     loop {
         match reader.next_into(&mut f) {

@@ -42,12 +42,7 @@ fn matching_does_not_allocate() {
         "reset.pcap",
     ] {
         let mut r = FileReader::open(&dir.join(name)).expect("demo capture");
-        let mut fr = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
+        let mut fr = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
         let mut tracker = FlowTracker::new(1000);
         let mut n = 0;
         while r.next_into(&mut fr).expect("reads") {

@@ -40,12 +40,7 @@ fn numbers(o: &Output) -> Vec<u64> {
 
 fn frames(path: &Path) -> Vec<Frame> {
     let mut r = FileReader::open(path).expect("opens");
-    let mut f = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut f = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut out = Vec::new();
     while r.next_into(&mut f).expect("reads") {
         out.push(f.clone());

@@ -1107,12 +1107,7 @@ fn ours(path: &Path, filters: &[Filter]) -> Vec<BTreeSet<u64>> {
     let mut out = vec![BTreeSet::new(); filters.len()];
     let mut reader = FileReader::open(path).expect("capture opens");
     let mut tracker = FlowTracker::new(10_000_000);
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let (mut number, mut first) = (0u64, None);
     // A cut capture: compare what was read, as tshark does.
     while reader.next_into(&mut frame).unwrap_or(false) {

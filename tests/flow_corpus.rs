@@ -91,12 +91,7 @@ fn track(path: &Path) -> (BTreeMap<u64, FlowId>, FlowTracker) {
     let mut tracker = FlowTracker::new(1 << 20);
     let mut ours = BTreeMap::new();
     if let Ok(mut reader) = FileReader::open(path) {
-        let mut frame = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
+        let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
         let mut number = 0u64;
         while let Ok(true) = reader.next_into(&mut frame) {
             number += 1;

@@ -21,12 +21,12 @@ fn frame() -> Frame {
         .ack(1)
         .write(&mut data, HOSTILE.as_bytes())
         .expect("packet");
-    Frame {
-        ts_ns: 1_700_000_000_000_000_000,
-        len: data.len() as u32,
-        link: LinkType::ETHERNET,
+    Frame::new(
+        1_700_000_000_000_000_000,
+        data.len() as u32,
+        LinkType::ETHERNET,
         data,
-    }
+    )
 }
 
 /// The rendered rows as what a terminal shows: wide symbols take their cell and the next.

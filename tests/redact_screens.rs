@@ -132,12 +132,12 @@ fn leaky_frames() -> Vec<synack::model::Frame> {
         .ack(1)
         .write(&mut data, payload)
         .expect("packet");
-    vec![synack::model::Frame {
-        ts_ns: 1_700_000_000_000_000_000,
-        len: data.len() as u32,
-        link: synack::model::LinkType::ETHERNET,
+    vec![synack::model::Frame::new(
+        1_700_000_000_000_000_000,
+        data.len() as u32,
+        synack::model::LinkType::ETHERNET,
         data,
-    }]
+    )]
 }
 
 #[test]

@@ -248,12 +248,7 @@ fn tshark_bytes(b: u64) -> String {
 
 fn ours(path: &Path) -> Option<Stats> {
     let mut r = FileReader::open(path).ok()?;
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut s = Stats::new();
     // A read error part-way (a truncated file) keeps what was read, as tshark does.
     while let Ok(true) = r.next_into(&mut frame) {

@@ -7,12 +7,18 @@
 //! viewer tests run in tmux: without it they fail under `CI=true` and skip (saying why)
 //! elsewhere; FIFOs come from `mkfifo` (coreutils).
 
+mod prereq;
+mod tmux;
+
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use prereq::Prereq;
+use tmux::Tmux;
 
 const SYNACK: &str = env!("CARGO_BIN_EXE_synack");
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/http.pcap");
@@ -224,87 +230,20 @@ fn a_closed_stdin_says_so() {
 // ---------------------------------------------------------------------------------------
 // The viewer, in tmux
 
-fn have_tmux(test: &str) -> bool {
-    if Command::new("tmux").arg("-V").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{test}: tmux is required under CI=true (the viewer tests run in it)"
+/// Whether tmux runs; when not, fails under CI and skips elsewhere (`prereq`'s rule).
+fn have_tmux() -> bool {
+    prereq::require(&[Prereq::Tmux])
+}
+
+/// Runs `program` in a shell in a 110×30 tmux session; afterwards the shell writes
+/// `EXIT=<status>` and the tty settings into `report`, then prints `STREAM-DONE`.
+fn start(name: &str, program: &str, report: &Path) -> Tmux {
+    let wrapper = format!(
+        "{program}; echo EXIT=$? > {r}; stty -a >> {r}; echo STREAM-DONE; sleep 30",
+        r = report.display()
     );
-    eprintln!("SKIPPED {test}: tmux is not installed");
-    false
-}
-
-/// One tmux server and session per test, killed when dropped.
-struct Tmux {
-    name: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Option<String> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.name])
-            .args(args)
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-    }
-
-    /// Runs `program` in a shell; afterwards the shell writes `EXIT=<status>` and the tty
-    /// settings into `report`.
-    fn start(name: &str, program: &str, report: &Path) -> Tmux {
-        let t = Tmux {
-            name: format!("synack-st-{}-{name}", std::process::id()),
-        };
-        let wrapper = format!(
-            "{program}; echo EXIT=$? > {r}; stty -a >> {r}; echo STREAM-DONE; sleep 30",
-            r = report.display()
-        );
-        t.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            &t.name,
-            "-x",
-            "110",
-            "-y",
-            "30",
-            &wrapper,
-        ])
-        .expect("tmux new-session");
-        t
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", &self.name])
-            .unwrap_or_default()
-    }
-
-    fn wait_for(&self, what: &str, secs: u64) -> String {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        let mut last = String::new();
-        while Instant::now() < deadline {
-            last = self.screen();
-            if last.contains(what) {
-                return last;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("timed out waiting for {what:?}; screen:\n{last}");
-    }
-
-    fn keys(&self, k: &str) {
-        self.run(&["send-keys", "-t", &self.name, k]);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
+    let name = format!("synack-st-{}-{name}", std::process::id());
+    Tmux::start(name, 110, 30, &wrapper)
 }
 
 /// The report the wrapper shell left: the exit status and whether the tty is cooked.
@@ -343,7 +282,7 @@ fn viewer_on(
         pid = pidfile.display(),
         fifo = path.display()
     );
-    let t = Tmux::start(name, &program, &report);
+    let t = start(name, &program, &report);
     let mut w = OpenOptions::new()
         .write(true)
         .open(&path)
@@ -358,8 +297,7 @@ fn viewer_on(
 
 #[test]
 fn viewer_shows_fifo_packets_before_the_writer_closes_and_quits_on_q() {
-    let test = "viewer_shows_fifo_packets_before_the_writer_closes_and_quits_on_q";
-    if !have_tmux(test) {
+    if !have_tmux() {
         return;
     }
     for stdin in [false, true] {
@@ -367,10 +305,10 @@ fn viewer_shows_fifo_packets_before_the_writer_closes_and_quits_on_q() {
         let name = if stdin { "q-stdin" } else { "q" };
         let (t, writer, _pid, report_path) = viewer_on(name, 4, dir.path(), stdin);
         // Four packets written, the writer silent but open: all four are on screen.
-        t.wait_for("4 pkts", 15);
-        t.keys("q");
+        t.wait_for("4 pkts", Duration::from_secs(15));
+        t.keys(&["q"]);
         // `q` ends the viewer although the writer never closed.
-        t.wait_for("STREAM-DONE", 5);
+        t.wait_for("STREAM-DONE", Duration::from_secs(5));
         let (status, cooked) = report(&report_path);
         assert_eq!(status, 0, "stdin: {stdin}");
         assert!(cooked, "terminal left raw");
@@ -380,21 +318,20 @@ fn viewer_shows_fifo_packets_before_the_writer_closes_and_quits_on_q() {
 
 #[test]
 fn viewer_exits_non_zero_after_sigterm_and_restores_after_sigquit_and_sigusr1() {
-    let test = "viewer_exits_non_zero_after_sigterm_and_restores_after_sigquit_and_sigusr1";
-    if !have_tmux(test) {
+    if !have_tmux() {
         return;
     }
     for (sig, code) in [("TERM", 143), ("QUIT", 131), ("USR1", 138), ("HUP", 129)] {
         let dir = tempfile::tempdir().unwrap();
         let (t, writer, pidfile, report_path) = viewer_on_fifo(sig, 2, dir.path());
-        t.wait_for("2 pkts", 15);
+        t.wait_for("2 pkts", Duration::from_secs(15));
         let pid: u32 = std::fs::read_to_string(&pidfile)
             .expect("pid file")
             .trim()
             .parse()
             .expect("pid");
         signal(pid, sig);
-        t.wait_for("STREAM-DONE", 5);
+        t.wait_for("STREAM-DONE", Duration::from_secs(5));
         let (status, cooked) = report(&report_path);
         assert_eq!(status, code, "exit status after SIG{sig}");
         assert!(cooked, "terminal left raw after SIG{sig}");

@@ -4,33 +4,33 @@
 //! screen neither kills the viewer nor leaves the terminal broken. tmux missing fails under
 //! `CI=true` and skips (saying so) elsewhere.
 
+mod prereq;
+mod tmux;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use prereq::Prereq;
+use tmux::Tmux;
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/busy.pcap");
 
-/// Whether tmux runs; when not, fails under CI and skips elsewhere.
+/// Whether tmux runs; when not, fails under CI and skips elsewhere (`prereq`'s rule).
 fn have_tmux() -> bool {
-    if Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "tmux is required under CI to test the real terminal (install tmux)"
-    );
-    println!("SKIP: tmux is not installed, cannot test the real terminal");
-    false
+    prereq::require(&[Prereq::Tmux])
 }
 
-/// A tmux server and session of its own, killed when dropped.
+/// A tmux session (see `tmux::Tmux`) and the folder its wrapper shell reports into.
 struct Session {
-    name: String,
+    tmux: Tmux,
     dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Session {
+    type Target = Tmux;
+    fn deref(&self) -> &Tmux {
+        &self.tmux
+    }
 }
 
 impl Session {
@@ -46,54 +46,9 @@ impl Session {
             s = status.display(),
             t = stty.display()
         );
-        let s = Session { name, dir };
-        s.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &s.name.clone(),
-            "-x",
-            "100",
-            "-y",
-            "30",
-            &wrapper,
-        ])
-        .expect("tmux new-session");
-        s
-    }
-
-    fn tmux(&self, args: &[&str]) -> Option<String> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.name])
-            .args(args)
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", &self.name])
-            .unwrap_or_default()
-    }
-
-    fn wait_for(&self, what: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        let mut last = String::new();
-        while start.elapsed() < timeout {
-            last = self.screen();
-            if last.contains(what) {
-                return last;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("timed out waiting for {what:?}; screen:\n{last}");
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", &self.name, k]);
+        Session {
+            tmux: Tmux::start(name, 100, 30, &wrapper),
+            dir,
         }
     }
 
@@ -115,14 +70,6 @@ impl Session {
         );
         let status = std::fs::read_to_string(self.file("status")).expect("status");
         (status.trim().parse().expect("a number"), after)
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.name, "kill-server"])
-            .output();
     }
 }
 
@@ -208,20 +155,12 @@ fn a_resize_storm_in_a_real_terminal_on_every_screen() {
         s.keys(keys);
         for _ in 0..3 {
             for &(w, h) in sizes {
-                s.tmux(&[
-                    "resize-window",
-                    "-t",
-                    &s.name,
-                    "-x",
-                    &w.to_string(),
-                    "-y",
-                    &h.to_string(),
-                ]);
+                s.resize(w, h);
                 std::thread::sleep(Duration::from_millis(15));
             }
         }
     }
-    s.tmux(&["resize-window", "-t", &s.name, "-x", "100", "-y", "30"]);
+    s.resize(100, 30);
     std::thread::sleep(Duration::from_millis(500));
     // Still running and drawing: quit normally.
     let screen = s.screen();

@@ -228,12 +228,7 @@ fn udp_frame() -> Frame {
         .udp(5353, 53)
         .write(&mut data, b"hello")
         .expect("udp frame");
-    Frame {
-        ts_ns: 5,
-        len: data.len() as u32,
-        link: LinkType::ETHERNET,
-        data,
-    }
+    Frame::new(5, data.len() as u32, LinkType::ETHERNET, data)
 }
 
 #[test]

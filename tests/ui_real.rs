@@ -12,12 +12,12 @@ use synack::model::{Frame, LinkType};
 use ui_support::{T0, handshake_frames, keys, render, screen_text};
 
 fn frame(offset_ms: i64, data: Vec<u8>) -> Frame {
-    Frame {
-        ts_ns: T0 + offset_ms * 1_000_000,
-        len: data.len() as u32,
-        link: LinkType::ETHERNET,
+    Frame::new(
+        T0 + offset_ms * 1_000_000,
+        data.len() as u32,
+        LinkType::ETHERNET,
         data,
-    }
+    )
 }
 
 fn dns_query() -> Vec<u8> {

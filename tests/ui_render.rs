@@ -259,12 +259,8 @@ fn tiny_and_odd_sizes_render_without_panicking() {
 /// are never left unexplained; a decoded link type shows no such note.
 #[test]
 fn status_bar_says_when_a_link_type_is_not_decoded() {
-    let frame = |link: LinkType| synack::model::Frame {
-        ts_ns: 1_000_000_000,
-        len: 4,
-        link,
-        data: vec![1, 2, 3, 4],
-    };
+    let frame =
+        |link: LinkType| synack::model::Frame::new(1_000_000_000, 4, link, vec![1, 2, 3, 4]);
     let mut app = App::new(
         SourceKind::File {
             name: "x.pcap".into(),

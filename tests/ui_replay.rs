@@ -85,12 +85,7 @@ fn offsets(frames: &[Frame]) -> Vec<i64> {
 }
 
 fn frame(ts_ns: i64) -> Frame {
-    Frame {
-        ts_ns,
-        len: 60,
-        link: LinkType::ETHERNET,
-        data: vec![0; 60],
-    }
+    Frame::new(ts_ns, 60, LinkType::ETHERNET, vec![0; 60])
 }
 
 fn state(app: &App) -> PlayState {

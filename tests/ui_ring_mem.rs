@@ -75,12 +75,12 @@ fn live(max_mem: Option<u64>, max_packets: Option<usize>) -> App {
 }
 
 fn sized_frame(i: usize, size: usize) -> Frame {
-    Frame {
-        ts_ns: i as i64 * 1_000,
-        len: size as u32,
-        link: LinkType::ETHERNET,
-        data: vec![(i % 251) as u8; size],
-    }
+    Frame::new(
+        i as i64 * 1_000,
+        size as u32,
+        LinkType::ETHERNET,
+        vec![(i % 251) as u8; size],
+    )
 }
 
 #[test]

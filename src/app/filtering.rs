@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::filter::{Filter, PacketCtx};
 use crate::flow::FlowTracker;
 
-use super::store::PacketStore;
+use super::store::{PacketStore, RawPacket};
 
 /// What a pass narrows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,19 +116,7 @@ impl FilterPass {
             let Some(p) = store.raw(pos, scratch) else {
                 continue;
             };
-            let flow = p.flow.and_then(|id| tracker.get(id));
-            let ctx = PacketCtx {
-                number: number.saturating_add(1),
-                ts_ns: p.ts_ns,
-                first_ts_ns: first_ts,
-                wire_len: p.len,
-                link: p.link,
-                data: p.data,
-                flow,
-                conn: flow,
-                layout: None,
-            };
-            if !self.filter.matches(&ctx) {
+            if !self.filter.matches(&packet_ctx(&p, first_ts, tracker)) {
                 continue;
             }
             match self.target {
@@ -271,6 +259,27 @@ impl FilterPass {
     }
 }
 
+/// What a display filter reads of a stored packet (its bytes, times, lengths and the
+/// connection it belongs to), for a pass over many packets: the filter pass and `Ctrl-F`.
+pub(crate) fn packet_ctx<'a>(
+    p: &RawPacket<'a>,
+    first_ts: i64,
+    tracker: &'a FlowTracker,
+) -> PacketCtx<'a> {
+    let flow = p.flow.and_then(|id| tracker.get(id));
+    PacketCtx {
+        number: p.number.saturating_add(1),
+        ts_ns: p.ts_ns,
+        first_ts_ns: first_ts,
+        wire_len: p.len,
+        link: p.link,
+        data: p.data,
+        flow,
+        conn: flow,
+        layout: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,12 +288,12 @@ mod tests {
     fn store(n: usize) -> PacketStore {
         let mut s = PacketStore::new();
         for i in 0..n {
-            s.push(&Frame {
-                ts_ns: i as i64,
-                len: 60 + (i % 3) as u32,
-                link: LinkType::ETHERNET,
-                data: vec![0; 60 + i % 3],
-            });
+            s.push(&Frame::new(
+                i as i64,
+                60 + (i % 3) as u32,
+                LinkType::ETHERNET,
+                vec![0; 60 + i % 3],
+            ));
         }
         s
     }

@@ -11,14 +11,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::decode;
-use crate::filter::{self, Filter, FilterError, PacketCtx};
+use crate::filter::{self, Filter, FilterError};
 use crate::flow::FlowTracker;
 use crate::model::{Frame, LinkType};
 use crate::source::PacketWriter;
 
-use super::filtering::{FilterPass, Target};
+use super::filtering::{FilterPass, Target, packet_ctx};
 use super::history::History;
-use super::playback::{Jump, parse_jump};
+use super::jump::{Jump, parse_jump};
 use super::shown::Shown;
 use super::store::PacketStore;
 use super::{App, Key, Screen, SourceKind};
@@ -153,20 +153,7 @@ impl Matcher {
             return false;
         };
         match self {
-            Matcher::Filter(f) => {
-                let flow = p.flow.and_then(|id| tracker.get(id));
-                f.matches(&PacketCtx {
-                    number: p.number.saturating_add(1),
-                    ts_ns: p.ts_ns,
-                    first_ts_ns: first_ts,
-                    wire_len: p.len,
-                    link: p.link,
-                    data: p.data,
-                    flow,
-                    conn: flow,
-                    layout: None,
-                })
-            }
+            Matcher::Filter(f) => f.matches(&packet_ctx(&p, first_ts, tracker)),
             Matcher::Text { text, lower } => {
                 if text.is_empty() {
                     return false;
@@ -982,12 +969,7 @@ impl App {
             end: self.released,
             marked,
             at: 0,
-            frame: Frame {
-                ts_ns: 0,
-                len: 0,
-                link: LinkType::ETHERNET,
-                data: Vec::new(),
-            },
+            frame: Frame::new(0, 0, LinkType::ETHERNET, Vec::new()),
         });
         self.work(INLINE_BUDGET);
     }

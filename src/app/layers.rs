@@ -97,51 +97,10 @@ fn union(a: Option<Range<usize>>, b: &Range<usize>) -> Range<usize> {
     }
 }
 
-/// Splits `text` into lines at most `width` terminal cells wide (display width, so wide
-/// characters count 2 and combining marks 0), at spaces where possible.
+/// Splits `text` into lines at most `width` terminal cells wide (at least 8), at spaces
+/// where possible ([`crate::sanitize::wrap`]).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    use crate::sanitize::{truncate_to_width, width as cells};
-    let width = width.max(8);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut len = 0usize;
-    for word in text.split(' ') {
-        let mut word = word;
-        // Hard-split words wider than a line.
-        while cells(word) > width {
-            if len > 0 {
-                lines.push(std::mem::take(&mut line));
-                len = 0;
-            }
-            let mut head = truncate_to_width(word, width);
-            if head.is_empty() {
-                // A character wider than the line: it goes on a line of its own.
-                head = word
-                    .char_indices()
-                    .nth(1)
-                    .and_then(|(i, _)| word.get(..i))
-                    .unwrap_or(word);
-            }
-            lines.push(head.to_string());
-            word = word.get(head.len()..).unwrap_or("");
-        }
-        let w = cells(word);
-        let need = if len == 0 { w } else { len + 1 + w };
-        if need > width && len > 0 {
-            lines.push(std::mem::take(&mut line));
-            len = 0;
-        }
-        if len > 0 {
-            line.push(' ');
-            len += 1;
-        }
-        line.push_str(word);
-        len += w;
-    }
-    if len > 0 || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
+    crate::sanitize::wrap(text, width.max(8), 0)
 }
 
 /// The rows of the layer pane for `decoded`, with the layers whose flag in `collapsed`

@@ -13,20 +13,23 @@
 
 mod cursor;
 pub(crate) mod decoder;
+mod explain_panel;
 mod figure_export;
-pub mod filtering;
-pub mod find;
+pub(crate) mod filtering;
+pub(crate) mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
 pub mod history;
+pub(crate) mod jump;
 pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
 pub mod packets;
 pub mod playback;
+mod redaction;
 pub(crate) mod shown;
 pub mod stats;
-pub mod store;
+pub(crate) mod store;
 
 use ratatui::layout::Rect;
 
@@ -41,14 +44,15 @@ pub use find::{Bar, BarKind, Finder};
 pub use flow_sort::SortKey;
 pub use flows::{FlowAction, FlowFocus, FlowScreen};
 pub use history::History;
+pub use jump::Jump;
 pub use keys::{Key, Mouse, MouseKind};
 pub use layers::{LayerRow, RowKind};
 pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
 pub use packets::{Detail, Focus, PacketScreen};
-pub use playback::{Jump, Player, Progress};
+pub use playback::{Player, Progress};
 pub use shown::Shown;
 pub use stats::{ConvSort, StatsAction, StatsScreen};
-pub use store::{PacketStore, PacketView};
+pub use store::{PacketStore, PacketView, RawPacket};
 
 /// Which screen is shown (`1` / `2` / `3`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,37 +351,19 @@ impl App {
         self
     }
 
-    /// Packets of a memory-mapped file are indexed, not copied (see [`PacketStore::attach_file`]).
-    pub fn with_mapped_file(
-        mut self,
-        bytes: store::SharedBytes,
-        offsets: store::OffsetJournal,
-    ) -> App {
-        self.store.attach_file(bytes, offsets);
-        self
-    }
-
-    /// Packets of a capture file are indexed, not copied: their bytes are read back from the
-    /// file with positioned reads when shown (the spool's mechanism,
-    /// [`PacketStore::attach_spool`]). Never memory-mapped: a file truncated by another
+    /// Packets of a capture file are indexed, not copied: frames located in `file` are kept
+    /// as offsets and their bytes read back with positioned reads when shown
+    /// ([`PacketStore::attach_file`]). Never memory-mapped: a file truncated by another
     /// program would kill a mapped reader with SIGBUS; here the bytes just stop being found.
-    pub fn with_file(
-        mut self,
-        file: std::sync::Arc<std::fs::File>,
-        offsets: store::OffsetJournal,
-    ) -> App {
-        self.store.attach_spool(file, offsets);
+    pub fn with_file(mut self, file: std::sync::Arc<std::fs::File>) -> App {
+        self.store.attach_file(file);
         self
     }
 
     /// Packets of a live capture are indexed into its spool file, not copied (see
     /// [`PacketStore::attach_spool`]).
-    pub fn with_spool(
-        mut self,
-        file: std::sync::Arc<std::fs::File>,
-        offsets: store::OffsetJournal,
-    ) -> App {
-        self.store.attach_spool(file, offsets);
+    pub fn with_spool(mut self, file: std::sync::Arc<std::fs::File>) -> App {
+        self.store.attach_spool(file);
         self
     }
 

@@ -350,6 +350,12 @@ impl PacketScreen {
         if let Some(a) = view.analysis.as_ref() {
             add_analysis(&mut decoded, a);
         }
+        // What the capture file said about the record leads the issues, as in `dump`'s JSON.
+        if let Some(note) = view.note {
+            decoded
+                .issues
+                .insert(0, crate::decode::Issue::capture_note(note.message()));
+        }
         let rows = layer_rows(&decoded, &self.collapsed, wrap_width);
         // Keep the selection on "the same" row (e.g. TCP Flags) when stepping packets.
         let old_key = self

@@ -4,21 +4,14 @@
 //! packet or a time, loop. Every backwards move and every jump is a deterministic rebuild: a
 //! fresh flow tracker fed packets `1..=k` again, each revealed on the presentation clock at
 //! the instant a running clock would have reached its capture time, so the screen is exactly
-//! the one playing forward would have shown. No clock is read here. Also the explain panel's
-//! narration and `--redact` masking at display time (text, flows, and the hex pane's bytes of
-//! every address field). Depends on `replay`, `pacing`, `explain`, `redact`, `decode`, `demo`
-//! and the app's other modules.
+//! the one playing forward would have shown. No clock is read here. The `:` prompt's parsing
+//! is `jump`, the explain panel `explain_panel`, `--redact` masking `redaction`. Depends on
+//! `replay`, `pacing`, `demo` and the app's other modules.
 
-use std::borrow::Cow;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-use crate::decode::{Decoded, Field};
 use crate::model::TimestampNs;
-use crate::redact::{Redactor, mac_text};
 use crate::replay::pacing::ReplayOptions;
 use crate::replay::{PlayState, ReplayClock};
 use crate::teach::demo::Scenario;
-use crate::teach::explain::{self, FlowContext, Narration};
 
 use super::flows::FlowScreen;
 use super::shown::Shown;
@@ -100,36 +93,6 @@ pub struct Progress {
     pub next_demo: Option<&'static str>,
 }
 
-/// Parses the `:` prompt: `12` is packet 12, `3.5s` (or `3.5 s`) 3.5 s after the first packet.
-pub fn parse_jump(text: &str) -> Result<Jump, String> {
-    let t = text.trim();
-    if let Some(secs) = t.strip_suffix('s') {
-        let v: f64 = secs
-            .trim()
-            .parse()
-            .map_err(|_| format!("'{t}' is not a time (e.g. 3.5s)"))?;
-        if !v.is_finite() || v < 0.0 {
-            return Err(format!("'{t}' is not a time (e.g. 3.5s)"));
-        }
-        return Ok(Jump::Time((v * 1e9).min(i64::MAX as f64 / 2.0) as i64));
-    }
-    match t.parse::<usize>() {
-        Ok(0) | Err(_) => Err(format!(
-            "'{t}' is neither a packet number (12) nor a time (3.5s)"
-        )),
-        Ok(n) => Ok(Jump::Packet(n)),
-    }
-}
-
-/// Where the `:` prompt jumps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Jump {
-    /// Packet number (1-based).
-    Packet(usize),
-    /// Capture nanoseconds after the first packet.
-    Time(i64),
-}
-
 impl App {
     /// Plays the capture at its recorded pace with `options` (`instant` options leave the app
     /// showing every packet at once, as without a replay). Call before any frame arrives.
@@ -154,85 +117,9 @@ impl App {
         self
     }
 
-    /// Opens the explain panel (`e` toggles it).
-    pub fn with_explain(mut self, on: bool) -> App {
-        self.explain = on;
-        self.packets.set_show_hex(on);
-        self
-    }
-
-    /// Lines the explain panel is scrolled by for the packet shown now.
-    pub fn explain_scroll(&self) -> usize {
-        let current = self.packets.detail().map(|d| d.index);
-        if current == Some(self.explain_scroll.0) {
-            self.explain_scroll.1
-        } else {
-            0
-        }
-    }
-
-    /// ↑ ↓ PgUp PgDn g G scroll the explain panel when it has the focus (where the hex pane
-    /// would be). The renderer stops at the last line.
-    pub(super) fn on_explain_key(&mut self, key: Key) -> bool {
-        if !self.explain
-            || self.screen != Screen::Packets
-            || self.packets.focus() != super::Focus::Hex
-        {
-            return false;
-        }
-        let Some(index) = self.packets.detail().map(|d| d.index) else {
-            return false;
-        };
-        let now = self.explain_scroll();
-        let next = match key {
-            Key::Up | Key::Char('k') => now.saturating_sub(1),
-            Key::Down | Key::Char('j') => now.saturating_add(1).min(200),
-            Key::PageUp => now.saturating_sub(5),
-            Key::PageDown => now.saturating_add(5).min(200),
-            Key::Home | Key::Char('g') => 0,
-            Key::End | Key::Char('G') => 200,
-            _ => return false,
-        };
-        self.explain_scroll = (index, next);
-        true
-    }
-
-    /// `e`: opens or closes the explain panel (in the narrow layout its tab is shown).
-    pub(super) fn toggle_explain(&mut self) {
-        self.explain = !self.explain;
-        self.packets.set_show_hex(self.explain);
-    }
-
     /// The replay state, when packets are paced.
     pub fn player(&self) -> Option<&Player> {
         self.player.as_ref()
-    }
-
-    /// Whether the explain panel is open.
-    pub fn explain_open(&self) -> bool {
-        self.explain
-    }
-
-    /// The `:` prompt's text while it is open.
-    pub fn prompt(&self) -> Option<&str> {
-        self.bar()
-            .filter(|b| b.kind == super::BarKind::GoTo)
-            .map(|b| b.text.as_str())
-    }
-
-    /// The packets the packet list shows: those released (all of them unless a replay
-    /// holds some back) that the display filter, if any, matched.
-    pub fn shown(&self) -> Shown<'_> {
-        Shown::filtered(
-            &self.store,
-            self.released_index(),
-            self.find.packet_filter(),
-        )
-    }
-
-    /// Bytes on the wire of the shown packets.
-    pub fn shown_bytes(&self) -> u64 {
-        self.released_bytes
     }
 
     /// What the progress bar shows (None without a replay).
@@ -678,245 +565,9 @@ impl App {
         self.replay_frames_arrived();
         self.after_release();
     }
-
-    /// The explain panel's sentences for what is selected: the packet screen's packet, or the
-    /// flows screen's selected arrow (else the flow's most recent one). Addresses masked
-    /// with `--redact`.
-    pub fn explanation(&self) -> Vec<Narration> {
-        let (view, decoded) = match self.screen {
-            Screen::Packets => match self.packets.detail() {
-                Some(d) => (
-                    self.shown().get(d.index),
-                    std::borrow::Cow::Borrowed(&d.decoded),
-                ),
-                None => return Vec::new(),
-            },
-            Screen::Flows => {
-                let Some(flow) = self.flows.selected_flow() else {
-                    return Vec::new();
-                };
-                let event = self
-                    .flows
-                    .selected_event()
-                    .and_then(|e| flow.ladder.get(e))
-                    .or_else(|| flow.ladder.last());
-                let Some(no) = event.map(|e| e.packet_no) else {
-                    return Vec::new();
-                };
-                // Released, whether or not the display filter lists it.
-                let Some(view) = self
-                    .store
-                    .index_of_frame(no)
-                    .filter(|&i| i < self.released_index())
-                    .and_then(|i| self.store.get(i))
-                else {
-                    return Vec::new();
-                };
-                let d = self.decoder.decode(view.link, &view.data, view.len);
-                (Some(view), std::borrow::Cow::Owned(d))
-            }
-            Screen::Stats => return Vec::new(),
-        };
-        let no = view.as_ref().map_or(0, |v| v.number.saturating_add(1));
-        let ctx = view
-            .as_ref()
-            .and_then(|v| v.flow)
-            .and_then(|id| self.flows.tracker().get(id))
-            .map(|flow| FlowContext {
-                flow,
-                event: flow.ladder.iter().find(|e| e.packet_no == no),
-            });
-        let mut out = explain::explain(&decoded, ctx);
-        for n in &mut out {
-            n.text = self.redact(&n.text);
-        }
-        out
-    }
-
-    /// With `--redact`: gives every address packet `index` can show (its endpoints first,
-    /// then every field, issue and summary of its full decode) a stand-in now, when it is
-    /// released. Stand-ins are so numbered in capture order, and drawing only looks them up:
-    /// what the screen shows never depends on what was drawn first.
-    fn register_addresses(&mut self, index: usize) {
-        let Some(r) = self.redactor.as_mut() else {
-            return;
-        };
-        let Some(view) = self.store.get(index) else {
-            return;
-        };
-        for a in [view.summary.src, view.summary.dst].into_iter().flatten() {
-            r.ip(&a);
-        }
-        let decoded = self.decoder.decode(view.link, &view.data, view.len);
-        fn fields(r: &mut Redactor, list: &[Field]) {
-            for f in list {
-                r.text(&f.value);
-                r.text(&f.meaning);
-                fields(r, &f.children);
-            }
-        }
-        for h in &decoded.headers {
-            r.text(&h.protocol);
-            fields(r, &h.fields);
-        }
-        for i in &decoded.issues {
-            r.text(&i.message);
-        }
-        if let Some(a) = &decoded.app_summary {
-            r.text(a);
-        }
-    }
-
-    /// `text` with its addresses masked when `--redact` is on (looked up, never numbered
-    /// here: see [`App::register_addresses`]).
-    pub fn redact(&self, text: &str) -> String {
-        match self.redactor.as_ref() {
-            Some(r) => r.text_known(text),
-            None => text.to_string(),
-        }
-    }
-
-    /// `flow` with its endpoints masked when `--redact` is on (for drawing).
-    pub fn redact_flow<'f>(
-        &self,
-        flow: &'f crate::flow::Flow,
-    ) -> std::borrow::Cow<'f, crate::flow::Flow> {
-        let Some(r) = self.redactor.as_ref() else {
-            return std::borrow::Cow::Borrowed(flow);
-        };
-        let mut f = flow.clone();
-        f.client = r.socket_known(&flow.client);
-        f.server = r.socket_known(&flow.server);
-        std::borrow::Cow::Owned(f)
-    }
-
-    /// Whether addresses are masked (`--redact`).
-    pub fn redacting(&self) -> bool {
-        self.redactor.is_some()
-    }
-
-    /// The bytes the hex pane (and its ASCII column) shows for a packet whose captured bytes
-    /// are `data` and whose full decode is `decoded`: `data` itself, or with `--redact` a copy
-    /// in which every address field's bytes (IPv4, IPv6, MAC: Ethernet, SLL, IP, ARP, …) are
-    /// those of the stand-in the rest of the screen shows.
-    pub fn hex_bytes<'d>(&self, decoded: &Decoded, data: &'d [u8]) -> Cow<'d, [u8]> {
-        let Some(r) = self.redactor.as_ref() else {
-            return Cow::Borrowed(data);
-        };
-        let mut out = data.to_vec();
-        for h in &decoded.headers {
-            mask_address_fields(&h.fields, &mut out, r);
-        }
-        // Addresses written as text in a payload (`Host: 10.77.1.2`) show in the ASCII column
-        // and as hex digits: masked too.
-        r.mask_text_in_bytes_known(&mut out);
-        Cow::Owned(out)
-    }
-}
-
-/// Overwrites in `data` the bytes of every address field in `fields` (and their children)
-/// with its stand-in's bytes.
-fn mask_address_fields(fields: &[Field], data: &mut [u8], r: &Redactor) {
-    for f in fields {
-        // A field that carries its address as data needs no parsing of its text.
-        let typed = |r: &Redactor| f.typed.and_then(|t| r.stand_in_bytes_known(t));
-        if let Some(bytes) = data.get_mut(f.range.clone())
-            && let Some(masked) = typed(r).or_else(|| masked_address(&f.value, bytes, r))
-            && masked.len() == bytes.len()
-        {
-            bytes.copy_from_slice(&masked);
-        }
-        mask_address_fields(&f.children, data, r);
-    }
-}
-
-/// The stand-in's bytes when `bytes` hold an address — 4 or 16 bytes the field's `value`
-/// shows as that IP address, or 6 bytes it shows as that MAC — else None.
-fn masked_address(value: &str, bytes: &[u8], r: &Redactor) -> Option<Vec<u8>> {
-    match bytes.len() {
-        4 | 16 => {
-            let real = match <[u8; 4]>::try_from(bytes) {
-                Ok(b) => IpAddr::V4(Ipv4Addr::from(b)),
-                Err(_) => IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?)),
-            };
-            if value.trim().parse::<IpAddr>().ok()? != real {
-                return None;
-            }
-            Some(match r.ip_known(&real) {
-                IpAddr::V4(a) => a.octets().to_vec(),
-                IpAddr::V6(a) => a.octets().to_vec(),
-            })
-        }
-        6 => {
-            let real = <[u8; 6]>::try_from(bytes).ok()?;
-            value
-                .trim()
-                .eq_ignore_ascii_case(&mac_text(real))
-                .then(|| r.mac_known(real).to_vec())
-        }
-        _ => None,
-    }
 }
 
 /// The presentation clock as the replay clock's wall time.
 fn wall(now_ns: i64) -> u64 {
     u64::try_from(now_ns.max(0)).unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn field(name: &str, value: &str, range: std::ops::Range<usize>) -> Field {
-        Field {
-            name: name.into(),
-            value: value.into(),
-            meaning: String::new(),
-            range,
-            children: Vec::new(),
-            typed: None,
-        }
-    }
-
-    #[test]
-    fn address_fields_get_their_stand_ins_bytes_and_nothing_else_changes() {
-        let mut data = vec![0x02, 0x77, 0, 0, 0, 1, 10, 77, 1, 1, 0xaa, 0xbb, 0xcc, 0xdd];
-        let mut v6 = [0u8; 16];
-        v6[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb9]);
-        v6[15] = 7;
-        data.extend_from_slice(&v6);
-        let mut parent = field("Sender", "", 0..14);
-        parent.children = vec![
-            field("Sender hardware address", "02:77:00:00:00:01", 0..6),
-            field("Sender protocol address", "10.77.1.1", 6..10),
-            // Four bytes that do not show as an address are left alone.
-            field("Checksum", "0xaabbccdd", 10..14),
-        ];
-        let fields = [parent, field("Source", "2001:db9::7", 14..30)];
-        let mut r = Redactor::new();
-        // Drawing only looks stand-ins up: the packet's addresses were registered on release.
-        r.text("02:77:00:00:00:01 10.77.1.1 2001:db9::7");
-        let mut out = data.clone();
-        mask_address_fields(&fields, &mut out, &r);
-        assert_eq!(out[..6], r.mac([0x02, 0x77, 0, 0, 0, 1]));
-        assert_eq!(out[..6], [0x02, 0, 0, 0, 0, 1]);
-        assert_eq!(out[6..10], [192, 0, 2, 1]);
-        assert_eq!(out[10..14], data[10..14]);
-        let v6_masked: Ipv6Addr = "2001:db8::1".parse().expect("v6");
-        assert_eq!(out[14..30], v6_masked.octets());
-        // A value that disagrees with the bytes is not trusted to be an address.
-        assert_eq!(masked_address("10.0.0.9", &[10, 77, 1, 1], &r), None);
-        assert_eq!(masked_address("x", &[1, 2, 3, 4, 5, 6], &r), None);
-    }
-
-    #[test]
-    fn the_prompt_takes_packet_numbers_and_times() {
-        assert_eq!(parse_jump("12"), Ok(Jump::Packet(12)));
-        assert_eq!(parse_jump(" 3.5s "), Ok(Jump::Time(3_500_000_000)));
-        assert_eq!(parse_jump("0.25 s"), Ok(Jump::Time(250_000_000)));
-        assert!(parse_jump("0").is_err());
-        assert!(parse_jump("-1s").is_err());
-        assert!(parse_jump("soon").is_err());
-        assert!(parse_jump("").is_err());
-    }
 }

@@ -112,6 +112,23 @@ impl<'a> Shown<'a> {
     }
 }
 
+impl super::App {
+    /// The packets the packet list shows: those released (all of them unless a replay
+    /// holds some back) that the display filter, if any, matched.
+    pub fn shown(&self) -> Shown<'_> {
+        Shown::filtered(
+            &self.store,
+            self.released_index(),
+            self.find.packet_filter(),
+        )
+    }
+
+    /// Bytes on the wire of the shown packets.
+    pub fn shown_bytes(&self) -> u64 {
+        self.released_bytes
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,12 +138,7 @@ mod tests {
     fn only_the_prefix_is_visible() {
         let mut s = PacketStore::new();
         for i in 0..3 {
-            s.push(&Frame {
-                ts_ns: i,
-                len: 1,
-                link: LinkType::ETHERNET,
-                data: vec![1],
-            });
+            s.push(&Frame::new(i, 1, LinkType::ETHERNET, vec![1]));
         }
         let v = Shown::new(&s, 2);
         assert_eq!((v.len(), v.loaded()), (2, 3));

@@ -1,15 +1,16 @@
 //! The packet store behind the packet list: one small fixed-size [`Record`] per packet (where
 //! its bytes are, time, lengths, link type, flow id — 32 bytes) and nothing else per packet.
-//! The bytes stay where they already are when the source is a memory-mapped file (the
-//! record keeps their offset, [`PacketStore::attach_file`]) or a live capture's spool file (the
-//! record keeps their offset and [`get`] reads them back with positioned reads into a small
-//! cache, [`PacketStore::attach_spool`]); otherwise (stdin) they are copied back to back into
-//! an arena of large chunks. Summaries are not stored: [`get`]
-//! computes the fast [`Summary`] for the rows asked for (about 60 ns each; only visible rows
-//! are asked for). Records and arena grow in fixed-size chunks, so a million packets never
-//! cost a reallocation that copies everything stored so far. With a packet limit or a byte
-//! budget the store is a ring: the oldest packets are evicted and counted. Depends on `model` and `decode` (for
-//! [`decode::summarize`]); the file's bytes and offset journal arrive as plain std types.
+//! Where the bytes are is what the frame says ([`Frame::at`]): a frame located in the capture
+//! file ([`PacketStore::attach_file`]) or a live capture's spool
+//! ([`PacketStore::attach_spool`]) is stored as that offset, and [`get`] reads its bytes
+//! back with one positioned read (only visible rows are asked for); any other frame (stdin,
+//! frames made in memory) is copied back to back into an arena of large chunks. Summaries
+//! are not stored: [`get`] computes the fast [`Summary`] for the rows asked for (about 60 ns
+//! each). Records and arena grow in fixed-size chunks, so a million packets never cost a
+//! reallocation that copies everything stored so far. With a packet limit or a byte budget
+//! the store is a ring: the oldest packets are evicted and counted. The few packets with a
+//! capture-file note ([`FrameNote`]) or a sequence-analysis verdict keep them in sparse maps.
+//! Depends on `model` and `decode` (for [`decode::summarize`]).
 //!
 //! [`get`]: PacketStore::get
 
@@ -17,23 +18,17 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::decode::{self, Summary};
 use crate::flow::PacketAnalysis;
-use crate::model::{Frame, LinkType, TimestampNs};
-
-/// Bytes shared with the reader of a memory-mapped capture file.
-pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
-/// `(frame number from 0, data offset)` entries the capture thread journals for a mapped file
-/// (see `source::IndexedFile`).
-pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
+use crate::model::{Frame, FrameAt, FrameNote, LinkType, TimestampNs};
 
 /// The fixed-size per-packet record (32 bytes; asserted in the tests).
 #[derive(Clone, Copy, Debug)]
 struct Record {
-    /// Mapped, spooled: offset of the captured bytes in the file. Arena: chunk number << 32 |
-    /// offset in that chunk.
+    /// In the file or the spool: offset of the captured bytes there. Arena: chunk number << 32
+    /// | offset in that chunk.
     at: u64,
     ts_ns: TimestampNs,
     len: u32,
@@ -49,16 +44,10 @@ struct Record {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Arena,
-    Mapped,
+    /// In the attached capture file.
+    File,
+    /// In the attached spool of a live capture.
     Spooled,
-}
-
-/// The spool file of a live capture (see `source::SpooledCapture`).
-#[derive(Clone)]
-struct Spool {
-    file: Arc<File>,
-    journal: OffsetJournal,
-    pending: VecDeque<(u64, u64)>,
 }
 
 const NO_FLOW: u32 = u32::MAX;
@@ -73,15 +62,6 @@ const RECORD_CHUNK_MIN: usize = 64;
 /// Chunks start at [`ARENA_CHUNK_MIN`] and double; packets never move between chunks.
 const ARENA_CHUNK: usize = 1 << 20;
 const ARENA_CHUNK_MIN: usize = 4 << 10;
-
-/// The memory-mapped file frames may come from.
-#[derive(Clone)]
-struct Attached {
-    bytes: SharedBytes,
-    journal: OffsetJournal,
-    /// Entries taken from the journal, not yet matched with a frame.
-    pending: VecDeque<(u64, u64)>,
-}
 
 /// Every packet kept so far, in arrival order.
 #[derive(Clone, Default)]
@@ -108,13 +88,19 @@ pub struct PacketStore {
     bytes_on_wire: u64,
     links: Vec<LinkType>,
     origin: Option<TimestampNs>,
-    file: Option<Attached>,
-    spool: Option<Spool>,
+    /// The capture file frames located with [`FrameAt::File`] are read back from.
+    file: Option<Arc<File>>,
+    /// The live spool frames located with [`FrameAt::Spool`] are read back from.
+    spool: Option<Arc<File>>,
     /// Summaries handed in by a decoder other than [`decode::summarize`] (tests), one per
     /// kept packet, when [`PacketStore::keep_given_summaries`] was called.
     given: Option<VecDeque<Summary>>,
     /// Sequence analysis of the packets that have a verdict (sparse), by packet number.
     analysis: BTreeMap<u64, PacketAnalysis>,
+    /// Capture-file notes (sparse), by packet number.
+    notes: BTreeMap<u64, FrameNote>,
+    /// Notes of every packet stored so far, evicted ones included.
+    notes_seen: u64,
 }
 
 impl std::fmt::Debug for PacketStore {
@@ -123,7 +109,7 @@ impl std::fmt::Debug for PacketStore {
             .field("len", &self.len)
             .field("evicted", &self.evicted)
             .field("arena_bytes", &self.arena_bytes)
-            .field("mapped", &self.file.is_some())
+            .field("file", &self.file.is_some())
             .field("spooled", &self.spool.is_some())
             .finish_non_exhaustive()
     }
@@ -143,7 +129,7 @@ pub struct PacketView<'a> {
     /// Captured length (`data.len()`).
     pub caplen: u32,
     pub link: LinkType,
-    /// Borrowed from the mapped file or the arena; read back (owned) from a live capture's
+    /// Borrowed from the arena; read back (owned) from the capture file or a live capture's
     /// spool. Only the rows on screen are asked for, so nothing is cached.
     pub data: Cow<'a, [u8]>,
     /// The fast summary, computed from `data` when the view is made.
@@ -151,6 +137,8 @@ pub struct PacketView<'a> {
     pub flow: Option<u32>,
     /// Wireshark's sequence analysis, when it found something to say (a verdict).
     pub analysis: Option<PacketAnalysis>,
+    /// What the capture file said about the record that its bytes do not show.
+    pub note: Option<FrameNote>,
 }
 
 /// A stored packet's bytes and index record, without the summary ([`PacketStore::raw`]).
@@ -171,25 +159,18 @@ impl PacketStore {
         Self::default()
     }
 
-    /// Frames from now on may come from this memory-mapped file: a frame whose journaled
-    /// offset holds exactly its bytes is stored as that offset instead of a copy.
-    pub fn attach_file(&mut self, bytes: SharedBytes, journal: OffsetJournal) {
-        self.file = Some(Attached {
-            bytes,
-            journal,
-            pending: VecDeque::new(),
-        });
+    /// Frames located in the capture file ([`FrameAt::File`]) are from now on stored as
+    /// their offset in `file`, and their bytes read back from it when asked for. The frame's
+    /// location is trusted: it came with the frame from the reader of this very file.
+    pub fn attach_file(&mut self, file: Arc<File>) {
+        self.file = Some(file);
     }
 
-    /// Frames from now on come with offsets into this spool file (a live capture's pcap):
-    /// a frame with a journaled offset is stored as that offset, and its bytes are read back
-    /// from the file when asked for. Evicted packets' bytes stay in the file.
-    pub fn attach_spool(&mut self, file: Arc<File>, journal: OffsetJournal) {
-        self.spool = Some(Spool {
-            file,
-            journal,
-            pending: VecDeque::new(),
-        });
+    /// Frames located in a live capture's spool ([`FrameAt::Spool`]) are from now on stored
+    /// as their offset in `file`, and their bytes read back from it when asked for. Evicted
+    /// packets' bytes stay in the file.
+    pub fn attach_spool(&mut self, file: Arc<File>) {
+        self.spool = Some(file);
     }
 
     /// Keeps at most `max` packets (at least one), evicting the oldest; `None`: no limit.
@@ -235,13 +216,17 @@ impl PacketStore {
     fn push_record(&mut self, frame: &Frame) -> usize {
         let number = self.evicted.saturating_add(self.len as u64);
         let caplen = frame.caplen();
-        let (at, kind) = if let Some(off) = self.mapped_offset(number, &frame.data) {
-            (off, Kind::Mapped)
-        } else if let Some(off) = self.spooled_offset(number) {
-            (off, Kind::Spooled)
-        } else {
-            (self.copy_to_arena(&frame.data), Kind::Arena)
+        // A location is used only when the store can read it back; otherwise the bytes are
+        // copied (a frame from a file the store was not given).
+        let (at, kind) = match frame.at {
+            FrameAt::File(off) if self.file.is_some() => (off, Kind::File),
+            FrameAt::Spool(off) if self.spool.is_some() => (off, Kind::Spooled),
+            _ => (self.copy_to_arena(&frame.data), Kind::Arena),
         };
+        if let Some(note) = frame.note {
+            self.notes.insert(number, note);
+            self.notes_seen = self.notes_seen.saturating_add(1);
+        }
         self.bytes_on_wire = self.bytes_on_wire.saturating_add(u64::from(frame.len));
         self.origin.get_or_insert(frame.ts_ns);
         let record = Record {
@@ -278,59 +263,21 @@ impl PacketStore {
         self.len - 1
     }
 
-    /// The offset of frame `number`'s bytes in the attached file, if the journal has it and
-    /// the bytes there are the frame's.
-    fn mapped_offset(&mut self, number: u64, data: &[u8]) -> Option<u64> {
-        let file = self.file.as_mut()?;
-        let offset = loop {
-            if file.pending.is_empty() {
-                let mut j = file.journal.lock().ok()?;
-                std::mem::swap(&mut *j, &mut file.pending);
-            }
-            let &(n, off) = file.pending.front()?;
-            if n < number {
-                file.pending.pop_front();
-                continue;
-            }
-            if n > number {
-                return None;
-            }
-            file.pending.pop_front();
-            break off;
-        };
-        let start = usize::try_from(offset).ok()?;
-        let there = (*file.bytes)
-            .as_ref()
-            .get(start..start.checked_add(data.len())?)?;
-        (there == data).then_some(offset)
-    }
-
-    /// The spool offset journaled for frame `number`, if any.
-    fn spooled_offset(&mut self, number: u64) -> Option<u64> {
-        let spool = self.spool.as_mut()?;
-        loop {
-            if spool.pending.is_empty() {
-                let mut j = spool.journal.lock().ok()?;
-                std::mem::swap(&mut *j, &mut spool.pending);
-            }
-            let &(n, off) = spool.pending.front()?;
-            if n > number {
-                return None;
-            }
-            spool.pending.pop_front();
-            if n == number {
-                return Some(off);
-            }
-        }
-    }
-
-    /// `caplen` bytes at `at` in the spool, read back (one positioned read; only the rows on
+    /// `caplen` bytes at `at` in `file`, read back (one positioned read; only the rows on
     /// screen are asked for).
-    fn spooled_bytes(&self, at: u64, caplen: usize) -> Option<Vec<u8>> {
-        let spool = self.spool.as_ref()?;
+    fn read_back(file: Option<&Arc<File>>, at: u64, caplen: usize) -> Option<Vec<u8>> {
         let mut buf = vec![0u8; caplen];
-        spool.file.read_exact_at(&mut buf, at).ok()?;
+        file?.read_exact_at(&mut buf, at).ok()?;
         Some(buf)
+    }
+
+    /// The file a record's bytes are read back from (`None` for the arena).
+    fn backing(&self, kind: Kind) -> Option<&Arc<File>> {
+        match kind {
+            Kind::File => self.file.as_ref(),
+            Kind::Spooled => self.spool.as_ref(),
+            Kind::Arena => None,
+        }
     }
 
     fn copy_to_arena(&mut self, data: &[u8]) -> u64 {
@@ -436,6 +383,13 @@ impl PacketStore {
             .is_some_and(|(n, _)| *n < self.evicted)
         {
             self.analysis.pop_first();
+        }
+        while self
+            .notes
+            .first_key_value()
+            .is_some_and(|(n, _)| *n < self.evicted)
+        {
+            self.notes.pop_first();
         }
         if let Some(given) = &mut self.given {
             given.pop_front();
@@ -569,7 +523,7 @@ impl PacketStore {
         self.bytes_on_wire
     }
 
-    /// Bytes of packet data copied into memory (not counting bytes left in a mapped file).
+    /// Bytes of packet data copied into memory (not counting bytes left in a file or spool).
     pub fn arena_bytes(&self) -> usize {
         self.arena_bytes
     }
@@ -597,12 +551,9 @@ impl PacketStore {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
         let data: Cow<'_, [u8]> = match r.kind {
-            Kind::Mapped => {
-                let bytes = (*self.file.as_ref()?.bytes).as_ref();
-                let start = usize::try_from(r.at).ok()?;
-                Cow::Borrowed(bytes.get(start..start.checked_add(caplen)?)?)
+            Kind::File | Kind::Spooled => {
+                Cow::Owned(Self::read_back(self.backing(r.kind), r.at, caplen)?)
             }
-            Kind::Spooled => Cow::Owned(self.spooled_bytes(r.at, caplen)?),
             Kind::Arena => {
                 let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
                 let start = (r.at & u64::from(u32::MAX)) as usize;
@@ -636,26 +587,25 @@ impl PacketStore {
                 .analysis
                 .get(&self.evicted.saturating_add(index as u64))
                 .copied(),
+            note: self
+                .notes
+                .get(&self.evicted.saturating_add(index as u64))
+                .copied(),
         })
     }
 
     /// Packet `index` without its summary, for a pass over many packets (a display filter,
-    /// a search, an export): spooled bytes are read into `scratch` instead of the cache, so
-    /// a pass over a million packets does not keep them all.
+    /// a search, an export): bytes in the file or the spool are read into `scratch`, so a
+    /// pass over a million packets reuses one buffer.
     pub fn raw<'a>(&'a self, index: usize, scratch: &'a mut Vec<u8>) -> Option<RawPacket<'a>> {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
         let data: &'a [u8] = match r.kind {
-            Kind::Mapped => {
-                let bytes = (*self.file.as_ref()?.bytes).as_ref();
-                let start = usize::try_from(r.at).ok()?;
-                bytes.get(start..start.checked_add(caplen)?)?
-            }
-            Kind::Spooled => {
-                let spool = self.spool.as_ref()?;
+            Kind::File | Kind::Spooled => {
+                let file = self.backing(r.kind)?;
                 scratch.clear();
                 scratch.resize(caplen, 0);
-                spool.file.read_exact_at(scratch, r.at).ok()?;
+                file.read_exact_at(scratch, r.at).ok()?;
                 scratch
             }
             Kind::Arena => {
@@ -680,9 +630,16 @@ impl PacketStore {
         })
     }
 
-    /// Whether packet `index`'s bytes are read from the attached file (not copied).
-    pub fn is_mapped(&self, index: usize) -> bool {
-        self.record(index).is_some_and(|r| r.kind == Kind::Mapped)
+    /// Whether packet `index`'s bytes are read back from the attached capture file (not
+    /// copied).
+    pub fn is_in_file(&self, index: usize) -> bool {
+        self.record(index).is_some_and(|r| r.kind == Kind::File)
+    }
+
+    /// Packets stored so far whose capture file said something about them ([`FrameNote`]),
+    /// evicted ones included (the status bar's count).
+    pub fn notes_seen(&self) -> u64 {
+        self.notes_seen
     }
 
     /// Whether packet `index`'s bytes are read back from the spool file (not copied).
@@ -696,11 +653,18 @@ mod tests {
     use super::*;
 
     fn frame(ts: i64, data: &[u8]) -> Frame {
+        Frame::new(
+            ts,
+            data.len() as u32 + 10,
+            LinkType::ETHERNET,
+            data.to_vec(),
+        )
+    }
+
+    fn located(ts: i64, data: &[u8], at: FrameAt) -> Frame {
         Frame {
-            ts_ns: ts,
-            len: data.len() as u32 + 10,
-            link: LinkType::ETHERNET,
-            data: data.to_vec(),
+            at,
+            ..frame(ts, data)
         }
     }
 
@@ -729,7 +693,7 @@ mod tests {
         assert_eq!(&s.get(1).unwrap().data[..], b"");
         assert_eq!(&s.get(0).unwrap().data[..], b"abc");
         assert!(s.get(3).is_none());
-        assert!(!s.is_mapped(0));
+        assert!(!s.is_in_file(0) && !s.is_spooled(0));
     }
 
     #[test]
@@ -942,66 +906,82 @@ mod tests {
         assert_eq!(s.eviction_flag(), "--max-mem");
     }
 
-    /// A fake "file": a header, then records of a 4-byte header and the packet bytes.
-    fn fake_file(packets: &[&[u8]]) -> (SharedBytes, Vec<(u64, u64)>) {
+    /// A fake capture file on disk: a header, then records of a 4-byte header and the packet
+    /// bytes; returns it and each packet's data offset.
+    fn fake_file(packets: &[&[u8]]) -> (tempfile::NamedTempFile, Vec<u64>) {
+        use std::io::Write;
         let mut bytes = b"HEADER".to_vec();
         let mut offsets = Vec::new();
-        for (i, p) in packets.iter().enumerate() {
+        for p in packets {
             bytes.extend_from_slice(b"rec:");
-            offsets.push((i as u64, bytes.len() as u64));
+            offsets.push(bytes.len() as u64);
             bytes.extend_from_slice(p);
         }
-        (Arc::new(bytes), offsets)
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&bytes).unwrap();
+        (f, offsets)
     }
 
     #[test]
-    fn mapped_frames_are_indexed_and_reread_equal() {
+    fn located_frames_are_stored_as_offsets_and_reread_equal() {
         let packets: Vec<Vec<u8>> = (0..300u32)
             .map(|i| (0..(i % 97)).map(|b| (b as u8) ^ (i as u8)).collect())
             .collect();
         let refs: Vec<&[u8]> = packets.iter().map(|p| p.as_slice()).collect();
-        let (bytes, offsets) = fake_file(&refs);
-        let journal = OffsetJournal::default();
+        let (file, offsets) = fake_file(&refs);
         let mut s = PacketStore::new();
-        s.attach_file(Arc::clone(&bytes), Arc::clone(&journal));
-        // The journal is filled a batch ahead of the frames, as the capture thread does.
-        for (batch, chunk) in offsets.chunks(64).enumerate() {
-            journal.lock().unwrap().extend(chunk.iter().copied());
-            for &(n, _) in chunk {
-                let i = n as usize;
-                assert_eq!(s.push(&frame(i as i64, &packets[i])), batch * 64 + (i % 64));
-            }
+        s.attach_file(Arc::new(file.reopen().unwrap()));
+        for (i, p) in packets.iter().enumerate() {
+            let f = located(i as i64, p, FrameAt::File(offsets[i]));
+            assert_eq!(s.push(&f), i);
         }
         assert_eq!(s.arena_bytes(), 0, "nothing copied");
+        let mut scratch = Vec::new();
         for (i, p) in packets.iter().enumerate() {
-            assert!(s.is_mapped(i));
+            assert!(s.is_in_file(i));
             let v = s.get(i).unwrap();
             assert_eq!(v.data, p.as_slice(), "packet {i}");
             assert_eq!(v.caplen as usize, p.len());
+            assert_eq!(s.raw(i, &mut scratch).unwrap().data, p.as_slice());
         }
-        assert!(journal.lock().unwrap().is_empty());
     }
 
     #[test]
-    fn mapped_store_copies_when_the_journal_is_missing_or_wrong() {
-        let (bytes, offsets) = fake_file(&[b"one", b"two", b"three", b"four"]);
-        let journal = OffsetJournal::default();
+    fn frames_the_store_cannot_read_back_are_copied() {
+        let (file, offsets) = fake_file(&[b"one", b"two"]);
+        // No file attached: a located frame is copied.
         let mut s = PacketStore::new();
-        s.attach_file(bytes, Arc::clone(&journal));
-        // Frame 0: no entry yet -> copied.
-        s.push(&frame(0, b"one"));
-        // Entries for 0..4, but frame 1 arrives with other bytes -> copied; 2 and 3 mapped.
-        journal.lock().unwrap().extend(offsets.iter().copied());
-        s.push(&frame(1, b"TWO"));
-        s.push(&frame(2, b"three"));
-        s.push(&frame(3, b"four"));
-        // Frame 4: past the journal -> copied.
-        s.push(&frame(4, b"five"));
-        let mapped: Vec<bool> = (0..5).map(|i| s.is_mapped(i)).collect();
-        assert_eq!(mapped, [false, false, true, true, false]);
-        let data: Vec<Vec<u8>> = (0..5).map(|i| s.get(i).unwrap().data.to_vec()).collect();
-        assert_eq!(data, [&b"one"[..], b"TWO", b"three", b"four", b"five"]);
-        assert_eq!(s.arena_bytes(), 3 + 3 + 4);
+        s.push(&located(0, b"one", FrameAt::File(offsets[0])));
+        // A spool location with only a file attached: copied too.
+        s.attach_file(Arc::new(file.reopen().unwrap()));
+        s.push(&located(1, b"two", FrameAt::Spool(offsets[1])));
+        s.push(&located(2, b"two", FrameAt::File(offsets[1])));
+        s.push(&frame(3, b"owned"));
+        let kept: Vec<bool> = (0..4).map(|i| s.is_in_file(i)).collect();
+        assert_eq!(kept, [false, false, true, false]);
+        let data: Vec<Vec<u8>> = (0..4).map(|i| s.get(i).unwrap().data.to_vec()).collect();
+        assert_eq!(data, [&b"one"[..], b"two", b"two", b"owned"]);
+        assert_eq!(s.arena_bytes(), 3 + 3 + 5);
+    }
+
+    #[test]
+    fn capture_notes_travel_with_their_packet_and_leave_with_it() {
+        let mut s = PacketStore::new();
+        s.set_max_packets(Some(2));
+        let noted = |ts, note| Frame {
+            note: Some(note),
+            ..frame(ts, b"x")
+        };
+        s.push(&noted(0, FrameNote::UnpaddedBlock));
+        s.push(&frame(1, b"y"));
+        assert_eq!(s.get(0).unwrap().note, Some(FrameNote::UnpaddedBlock));
+        assert_eq!(s.get(1).unwrap().note, None);
+        s.push(&noted(2, FrameNote::TimeOutOfRange));
+        // The first packet is evicted, its note with it; the count stays.
+        assert_eq!(s.get(0).unwrap().note, None);
+        assert_eq!(s.get(1).unwrap().note, Some(FrameNote::TimeOutOfRange));
+        assert_eq!(s.notes.len(), 1);
+        assert_eq!(s.notes_seen(), 2);
     }
 
     #[test]
@@ -1010,23 +990,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("spool.pcap");
         let mut w = SpoolWriter::create(&path, LinkType::ETHERNET, 65535).unwrap();
-        let journal = OffsetJournal::default();
         let mut s = PacketStore::new();
-        s.attach_spool(w.reader(), Arc::clone(&journal));
+        s.attach_spool(w.reader());
         s.set_max_packets(Some(500));
         let packets: Vec<Vec<u8>> = (0..2000u32)
             .map(|i| (0..(20 + i % 300)).map(|b| (b as u8) ^ (i as u8)).collect())
             .collect();
         for (batch, chunk) in packets.chunks(64).enumerate() {
-            let mut offsets = Vec::new();
+            let mut frames = Vec::new();
             for (k, p) in chunk.iter().enumerate() {
-                let n = (batch * 64 + k) as u64;
-                offsets.push((n, w.write(&frame(n as i64, p)).unwrap()));
+                let n = (batch * 64 + k) as i64;
+                let at = FrameAt::Spool(w.write(&frame(n, p)).unwrap());
+                frames.push(located(n, p, at));
             }
             w.flush().unwrap();
-            journal.lock().unwrap().extend(offsets);
-            for (k, p) in chunk.iter().enumerate() {
-                s.push(&frame((batch * 64 + k) as i64, p));
+            for f in &frames {
+                s.push(f);
             }
             // Rows are read back between batches, as the list does.
             for i in s.len().saturating_sub(40)..s.len() {
@@ -1042,7 +1021,7 @@ mod tests {
             s.mem_bytes()
         );
         for i in 0..s.len() {
-            assert!(s.is_spooled(i) && !s.is_mapped(i));
+            assert!(s.is_spooled(i) && !s.is_in_file(i));
             let v = s.get(i).unwrap();
             assert_eq!(v.data, packets[v.number as usize].as_slice(), "packet {i}");
             assert_eq!(v.ts_ns, v.number as i64);
@@ -1056,9 +1035,9 @@ mod tests {
         assert_eq!(s.len() as u64 + s.evicted(), 2000);
         let first = s.evicted() as usize;
         assert_eq!(s.get(0).unwrap().data, packets[first].as_slice());
-        // A frame with no journaled offset is copied.
-        s.push(&frame(9, b"unjournaled"));
+        // A frame without a location is copied.
+        s.push(&frame(9, b"unlocated"));
         assert!(!s.is_spooled(s.len() - 1));
-        assert_eq!(&s.get(s.len() - 1).unwrap().data[..], b"unjournaled");
+        assert_eq!(&s.get(s.len() - 1).unwrap().data[..], b"unlocated");
     }
 }

@@ -302,7 +302,7 @@ pub struct LiveArgs {
     /// Keep at most this many packets in memory (at least 1): the oldest are evicted and
     /// counted on screen, so a capture can run for days. About 32 bytes of index plus the
     /// packet's captured bytes each. (`synack replay` keeps every packet of a file: its index
-    /// is ~37 bytes a packet and the bytes stay in the mapped file.)
+    /// is ~37 bytes a packet and the bytes stay in the file.)
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_packets: usize,
     /// Bound the packet store's memory — index records plus the copied packet bytes — to

@@ -23,7 +23,6 @@ use crate::model::Frame;
 use crate::redact::Redactor;
 use crate::replay::WallNs;
 use crate::replay::pacing::Pacer;
-use crate::source::FrameNote;
 use crate::source::{
     self, FileReader, FrameFilter, LiveCapture, LiveConfig, LiveRead, SourceError, StreamControl,
 };
@@ -261,12 +260,7 @@ fn final_flows(path: &Path) -> Result<Vec<Option<Flow>>, CommandError> {
             }
         }
     };
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: crate::model::LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, crate::model::LinkType::ETHERNET, Vec::new());
     let mut number = 0u64;
     while reader.next_into(&mut frame)? {
         number += 1;
@@ -297,8 +291,6 @@ enum Step<'a> {
         flow: Option<u32>,
         /// Wireshark's sequence analysis of the segment, when tracked.
         analysis: Option<PacketAnalysis>,
-        /// What the reader noticed about this record (a malformed timestamp, a lenient read).
-        note: Option<FrameNote>,
         /// The file's first packet time (for relative times).
         first_ns: i64,
     },
@@ -377,12 +369,7 @@ fn read_all(
         }
         _ => None,
     };
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: crate::model::LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, crate::model::LinkType::ETHERNET, Vec::new());
     let (mut number, mut emitted) = (0u64, 0u64);
     let mut undecoded = UndecodedLinks::default();
     let mut first_ns = None;
@@ -403,10 +390,6 @@ fn read_all(
         }
         number += 1;
         undecoded.count(frame.link);
-        let note = match &input {
-            Input::File(r) => r.frame_note(),
-            Input::Live(_) => None,
-        };
         let first_ns = *first_ns.get_or_insert(frame.ts_ns);
         // Every frame of a file is tracked, shown or not: like frame numbers, flow ids stay
         // the file's whatever the filter (as tshark's `tcp.stream` do), and a shown flow's
@@ -446,7 +429,6 @@ fn read_all(
             layout: &layout,
             flow,
             analysis,
-            note,
             first_ns,
         };
         if let Err(e) = emit(step, tracker) {
@@ -594,7 +576,6 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
                 layout,
                 flow,
                 analysis,
-                note,
                 first_ns,
             } = step
             else {
@@ -616,7 +597,6 @@ pub fn dump(args: &DumpArgs) -> Result<(), CommandError> {
                 flow,
                 analysis.as_ref(),
                 clock,
-                note,
             )?;
             if format == Format::Text {
                 if args.verbose > 0 {
@@ -679,7 +659,6 @@ fn write_packet(
     flow: Option<u32>,
     analysis: Option<&PacketAnalysis>,
     clock: output::Clock,
-    note: Option<FrameNote>,
 ) -> io::Result<()> {
     let summary = &layout.summary;
     match format {
@@ -702,7 +681,7 @@ fn write_packet(
         }
         Format::Json => {
             let mut decoded = decode::decode(frame.link, &frame.data, frame.len);
-            if let Some(note) = note {
+            if let Some(note) = frame.note {
                 decoded
                     .issues
                     .insert(0, decode::Issue::capture_note(note.message()));
@@ -882,7 +861,6 @@ pub fn replay_print_to(
                     layout,
                     flow,
                     analysis,
-                    note,
                     ..
                 } = step
                 else {
@@ -905,7 +883,6 @@ pub fn replay_print_to(
                     flow,
                     analysis.as_ref(),
                     output::Clock::default(),
-                    note,
                 )?;
                 write_line(out, &line, redactor.as_mut())?;
                 out.flush()

@@ -184,7 +184,10 @@ pub fn write_json(out: &mut impl Write, line: &PacketLine<'_>) -> io::Result<()>
 
 /// Writes one tcpdump-like text line:
 /// `12 14:02:03.123456 10.0.0.1.51234 > 10.0.0.2.80: tcp Flags [S], seq 1, win 64240, length 0`.
-/// Times are UTC. Needs only the fast summary, plus the application summary when known. The
+/// Times are UTC. What the capture record itself got wrong ends the line in brackets: a
+/// [`FrameNote`](crate::model::FrameNote) (`[capture: time out of range]`) and a captured length above the length on
+/// the wire (`[caplen 80 > len 60]`). Needs only the fast summary, plus the application
+/// summary when known. The
 /// line is built in one buffer with hand-rolled number formatting and written at once (this
 /// is `dump`'s hot path).
 pub fn write_text(
@@ -262,8 +265,26 @@ pub fn write_text_timed(
         decode::push_decimal(&mut line, id.into());
         line.push(']');
     }
+    push_record_notes(&mut line, frame);
     line.push('\n');
     out.write_all(line.as_bytes())
+}
+
+/// The capture record's own problems, which the bytes do not show (see [`write_text`]).
+fn push_record_notes(line: &mut String, frame: &Frame) {
+    if let Some(note) = frame.note {
+        line.push_str(" [");
+        line.push_str(note.short());
+        line.push(']');
+    }
+    let caplen = frame.data.len() as u64;
+    if caplen > u64::from(frame.len) {
+        line.push_str(" [caplen ");
+        decode::push_decimal(line, caplen);
+        line.push_str(" > len ");
+        decode::push_decimal(line, frame.len.into());
+        line.push(']');
+    }
 }
 
 fn push_endpoint(out: &mut String, ip: IpAddr, port: Option<u16>) {
@@ -401,12 +422,7 @@ mod tests {
 
     #[test]
     fn json_has_contract_keys() {
-        let frame = Frame {
-            ts_ns: 5,
-            len: 60,
-            link: LinkType(999),
-            data: vec![1, 2, 3],
-        };
+        let frame = Frame::new(5, 60, LinkType(999), vec![1, 2, 3]);
         let decoded = Decoded::default();
         let mut v = Vec::new();
         write_json(

@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::ops::Range;
 
 use super::bytes::{array, be16, be32, slice, u8_at};
+use super::field::ipv4 as field;
 use super::fields::{Hb, fld, hex};
 use super::names;
 use super::problem::Problem;
@@ -16,13 +17,13 @@ const L: LayerKind = LayerKind::Internet;
 
 /// An IPv4 packet at `off`, inside a payload that ends at `end`.
 pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
-    let Some(b0) = u8_at(w.data, off) else {
-        w.require(L, "IPv4", "header", off, end, 20);
+    let Some(b0) = u8_at(w.data, off + field::VER_IHL.start) else {
+        w.require(L, "IPv4", "header", off, end, field::MIN_HEADER_LEN);
         return;
     };
     let ihl = usize::from(b0 & 0x0f) * 4;
-    if ihl < 20 {
-        w.emit(Hdr::Ipv4 { tso: false }, off, off + 20);
+    if ihl < field::MIN_HEADER_LEN {
+        w.emit(Hdr::Ipv4 { tso: false }, off, off + field::MIN_HEADER_LEN);
         w.problem(
             L,
             off,
@@ -35,32 +36,36 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         );
         return;
     }
-    let total = be16(w.data, off + 2).map(usize::from);
+    let total = be16(w.data, off + field::LENGTH.start).map(usize::from);
     let tso = total == Some(0);
     w.emit(Hdr::Ipv4 { tso }, off, off + ihl);
-    if !w.require(L, "IPv4", "header", off, end, 20) {
+    if !w.require(L, "IPv4", "header", off, end, field::MIN_HEADER_LEN) {
         // Like tshark, keep whichever address made it into the capture.
         if total.is_some_and(|t| t == 0 || t >= ihl) {
-            partial_addresses::<S, 4>(w, off + 12, off + 16);
+            partial_addresses::<S, 4>(w, off + field::SRC_ADDR.start, off + field::DST_ADDR.start);
         }
         return;
     }
     let (Some(total), Some(frag), Some(proto), Some(src), Some(dst)) = (
         total,
-        be16(w.data, off + 6),
-        u8_at(w.data, off + 9),
-        array::<4>(w.data, off + 12),
-        array::<4>(w.data, off + 16),
+        be16(w.data, off + field::FLG_OFF.start),
+        u8_at(w.data, off + field::PROTOCOL.start),
+        array::<4>(w.data, off + field::SRC_ADDR.start),
+        array::<4>(w.data, off + field::DST_ADDR.start),
     ) else {
         return;
     };
     let declared = if tso {
-        w.problem(L, off + 2, Problem::LengthFromFrame { proto: "IPv4" });
+        w.problem(
+            L,
+            off + field::LENGTH.start,
+            Problem::LengthFromFrame { proto: "IPv4" },
+        );
         end
     } else if total < ihl {
         w.problem(
             L,
-            off + 2,
+            off + field::LENGTH.start,
             Problem::LenBelowHeader {
                 proto: "IPv4",
                 field: "total length",
@@ -75,7 +80,7 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     if declared > end {
         w.problem(
             L,
-            off + 2,
+            off + field::LENGTH.start,
             Problem::LenExceeds {
                 proto: "IPv4",
                 field: "total length",
@@ -90,17 +95,21 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         IpAddr::V4(Ipv4Addr::from(dst)),
     );
     w.set_net_end(ip_end);
-    if ihl > 20 {
+    if ihl > field::MIN_HEADER_LEN {
         if !w.require(L, "IPv4", "options", off, ip_end, ihl) {
             w.note_proto(Proto::Ip(proto));
             return;
         }
-        check_options(w, off + 20, off + ihl);
+        check_options(w, off + field::MIN_HEADER_LEN, off + ihl);
     }
     let frag_off = u32::from(frag & 0x1fff) * 8;
     if frag_off != 0 {
         w.note_proto(Proto::Ip(proto));
-        w.problem(L, off + 6, Problem::LaterFragment { offset: frag_off });
+        w.problem(
+            L,
+            off + field::FLG_OFF.start,
+            Problem::LaterFragment { offset: frag_off },
+        );
         w.data_rest(off + ihl, ip_end);
         return;
     }
@@ -195,29 +204,47 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
             format!("IHL {ihl}"),
         );
     }
-    if let Some(tos) = u8_at(data, o + 1) {
+    if let Some(tos) = u8_at(data, o + field::DSCP_ECN.start) {
         let d = tos >> 2;
-        h.add("DSCP", o + 1, 1, d.to_string(), names::dscp(d));
-        h.add("ECN", o + 1, 1, (tos & 3).to_string(), names::ecn(tos));
+        h.add(
+            "DSCP",
+            o + field::DSCP_ECN.start,
+            field::DSCP_ECN.len(),
+            d.to_string(),
+            names::dscp(d),
+        );
+        h.add(
+            "ECN",
+            o + field::DSCP_ECN.start,
+            field::DSCP_ECN.len(),
+            (tos & 3).to_string(),
+            names::ecn(tos),
+        );
     }
-    if let Some(t) = be16(data, o + 2) {
+    if let Some(t) = be16(data, o + field::LENGTH.start) {
         let m = if tso && t == 0 {
             "0: length taken from the frame (segmentation offload)".to_string()
         } else {
             "header + payload".to_string()
         };
-        h.add("Total length", o + 2, 2, t.to_string(), m);
+        h.add(
+            "Total length",
+            o + field::LENGTH.start,
+            field::LENGTH.len(),
+            t.to_string(),
+            m,
+        );
     }
-    if let Some(id) = be16(data, o + 4) {
+    if let Some(id) = be16(data, o + field::IDENT.start) {
         h.add(
             "Identification",
-            o + 4,
+            o + field::IDENT.start,
             2,
             format!("0x{id:04x}"),
             id.to_string(),
         );
     }
-    if let Some(f) = be16(data, o + 6) {
+    if let Some(f) = be16(data, o + field::FLG_OFF.start) {
         let mut flags = Vec::new();
         if f & 0x8000 != 0 {
             flags.push("reserved (evil) bit");
@@ -233,7 +260,13 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
         } else {
             flags.join(", ")
         };
-        h.add("Flags", o + 6, 1, format!("0x{:x}", f >> 13), m);
+        h.add(
+            "Flags",
+            o + field::FLG_OFF.start,
+            1,
+            format!("0x{:x}", f >> 13),
+            m,
+        );
         let fo = u32::from(f & 0x1fff) * 8;
         let m = if fo == 0 && f & 0x2000 != 0 {
             "first fragment"
@@ -242,57 +275,69 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
         } else {
             ""
         };
-        h.add("Fragment offset", o + 6, 2, fo.to_string(), m);
+        h.add(
+            "Fragment offset",
+            o + field::FLG_OFF.start,
+            field::FLG_OFF.len(),
+            fo.to_string(),
+            m,
+        );
     }
-    if let Some(ttl) = u8_at(data, o + 8) {
-        h.add("Time to live", o + 8, 1, ttl.to_string(), "hops left");
+    if let Some(ttl) = u8_at(data, o + field::TTL.start) {
+        h.add(
+            "Time to live",
+            o + field::TTL.start,
+            field::TTL.len(),
+            ttl.to_string(),
+            "hops left",
+        );
     }
-    if let Some(p) = u8_at(data, o + 9) {
+    if let Some(p) = u8_at(data, o + field::PROTOCOL.start) {
         h.add(
             "Protocol",
-            o + 9,
+            o + field::PROTOCOL.start,
             1,
             p.to_string(),
             names::ip_proto_long(p).unwrap_or("unknown"),
         );
     }
-    if let Some(c) = be16(data, o + 10) {
+    if let Some(c) = be16(data, o + field::CHECKSUM.start) {
         h.add(
             "Header checksum",
-            o + 10,
+            o + field::CHECKSUM.start,
             2,
             format!("0x{c:04x}"),
             "not verified",
         );
     }
-    if let Some(a) = array::<4>(data, o + 12) {
+    if let Some(a) = array::<4>(data, o + field::SRC_ADDR.start) {
         let ip = Ipv4Addr::from(a);
         h.add_typed(
             "Source",
-            o + 12,
+            o + field::SRC_ADDR.start,
             4,
             ip.to_string(),
             "",
             FieldValue::Ip(ip.into()),
         );
     }
-    if let Some(a) = array::<4>(data, o + 16) {
+    if let Some(a) = array::<4>(data, o + field::DST_ADDR.start) {
         let ip = Ipv4Addr::from(a);
         h.add_typed(
             "Destination",
-            o + 16,
+            o + field::DST_ADDR.start,
             4,
             ip.to_string(),
             "",
             FieldValue::Ip(ip.into()),
         );
     }
-    if hend > o + 20 {
-        let opts = options(data, o + 20, hend);
+    if hend > o + field::MIN_HEADER_LEN {
+        let opts = options(data, o + field::MIN_HEADER_LEN, hend);
         let mut f = fld(
             "Options",
-            o + 20..hend,
-            format!("{} bytes", hend - (o + 20)),
+            o + field::MIN_HEADER_LEN..hend,
+            format!("{} bytes", hend - (o + field::MIN_HEADER_LEN)),
             "",
         );
         f.children = opts;

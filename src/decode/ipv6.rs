@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::ops::Range;
 
 use super::bytes::{array, be16, be32, clamped, u8_at};
+use super::field::ipv6 as field;
 use super::fields::{Hb, fld, hex};
 use super::names;
 use super::problem::Problem;
@@ -22,13 +23,13 @@ fn is_extension(next: u8) -> bool {
 
 /// An IPv6 packet at `off` inside a payload that ends at `end`.
 pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
-    let plen = be16(w.data, off + 4);
+    let plen = be16(w.data, off + field::LENGTH.start);
     w.emit(
         Hdr::Ipv6 {
             tso: plen == Some(0),
         },
         off,
-        off + 40,
+        off + field::HEADER_LEN,
     );
     if let Some(b0) = u8_at(w.data, off)
         && b0 >> 4 != 6
@@ -43,15 +44,19 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         );
         return;
     }
-    if !w.require(L, "IPv6", "header", off, end, 40) {
-        super::ipv4::partial_addresses::<S, 16>(w, off + 8, off + 24);
+    if !w.require(L, "IPv6", "header", off, end, field::HEADER_LEN) {
+        super::ipv4::partial_addresses::<S, 16>(
+            w,
+            off + field::SRC_ADDR.start,
+            off + field::DST_ADDR.start,
+        );
         return;
     }
     let (Some(plen), Some(mut next), Some(src), Some(dst)) = (
         plen,
-        u8_at(w.data, off + 6),
-        array::<16>(w.data, off + 8),
-        array::<16>(w.data, off + 24),
+        u8_at(w.data, off + field::NXT_HDR.start),
+        array::<16>(w.data, off + field::SRC_ADDR.start),
+        array::<16>(w.data, off + field::DST_ADDR.start),
     ) else {
         return;
     };
@@ -62,9 +67,9 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     let mut declared = if plen == 0 {
         None
     } else {
-        Some(off + 40 + usize::from(plen))
+        Some(off + field::HEADER_LEN + usize::from(plen))
     };
-    let mut cur = off + 40;
+    let mut cur = off + field::HEADER_LEN;
     let mut count = 0;
     while is_extension(next) {
         count += 1;
@@ -89,7 +94,7 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
             && plen == 0
             && let Some(j) = jumbo(w.data, cur + 2, cur + len)
         {
-            declared = Some(off + 40 + j as usize);
+            declared = Some(off + field::HEADER_LEN + j as usize);
         }
         if next == 44 {
             let fo = be16(w.data, cur + 2).map_or(0, |v| u32::from(v & 0xfff8));
@@ -111,20 +116,24 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         // Payload length 0 with bytes after the header and no jumbo option: segmentation
         // offload / BIG TCP; the frame says how long the packet is.
         None if next != 59 && end.saturating_sub(cur) >= 8 => {
-            w.problem(L, off + 4, Problem::LengthFromFrame { proto: "IPv6" });
+            w.problem(
+                L,
+                off + field::LENGTH.start,
+                Problem::LengthFromFrame { proto: "IPv6" },
+            );
             end
         }
-        None => off + 40,
+        None => off + field::HEADER_LEN,
     };
     if declared > end {
         let value = if plen == 0 {
-            (declared - off - 40) as u64
+            (declared - off - field::HEADER_LEN) as u64
         } else {
             u64::from(plen)
         };
         w.problem(
             L,
-            off + 4,
+            off + field::LENGTH.start,
             Problem::LenExceeds {
                 proto: "IPv6",
                 field: if plen == 0 {
@@ -133,7 +142,7 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
                     "payload length"
                 },
                 value,
-                avail: end.saturating_sub(off + 40),
+                avail: end.saturating_sub(off + field::HEADER_LEN),
             },
         );
     }
@@ -184,45 +193,69 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, tso: bool) -> Header {
         h.add("Version", o, 1, (v >> 28).to_string(), "");
         let tc = ((v >> 20) & 0xff) as u8;
         h.add("DSCP", o, 2, (tc >> 2).to_string(), names::dscp(tc >> 2));
-        h.add("ECN", o + 1, 1, (tc & 3).to_string(), names::ecn(tc));
-        h.add("Flow label", o + 1, 3, format!("0x{:05x}", v & 0xfffff), "");
+        h.add(
+            "ECN",
+            o + field::VER_TC_FLOW.start + 1,
+            1,
+            (tc & 3).to_string(),
+            names::ecn(tc),
+        );
+        h.add(
+            "Flow label",
+            o + field::VER_TC_FLOW.start + 1,
+            3,
+            format!("0x{:05x}", v & 0xfffff),
+            "",
+        );
     }
-    if let Some(p) = be16(data, o + 4) {
+    if let Some(p) = be16(data, o + field::LENGTH.start) {
         let m = if tso && p == 0 {
             "0: jumbogram or segmentation offload"
         } else {
             "bytes after this header"
         };
-        h.add("Payload length", o + 4, 2, p.to_string(), m);
+        h.add(
+            "Payload length",
+            o + field::LENGTH.start,
+            field::LENGTH.len(),
+            p.to_string(),
+            m,
+        );
     }
-    if let Some(n) = u8_at(data, o + 6) {
+    if let Some(n) = u8_at(data, o + field::NXT_HDR.start) {
         h.add(
             "Next header",
-            o + 6,
+            o + field::NXT_HDR.start,
             1,
             n.to_string(),
             names::ip_proto_long(n).unwrap_or("unknown"),
         );
     }
-    if let Some(hl) = u8_at(data, o + 7) {
-        h.add("Hop limit", o + 7, 1, hl.to_string(), "hops left");
+    if let Some(hl) = u8_at(data, o + field::HOP_LIMIT.start) {
+        h.add(
+            "Hop limit",
+            o + field::HOP_LIMIT.start,
+            field::HOP_LIMIT.len(),
+            hl.to_string(),
+            "hops left",
+        );
     }
-    if let Some(a) = array::<16>(data, o + 8) {
+    if let Some(a) = array::<16>(data, o + field::SRC_ADDR.start) {
         let ip = Ipv6Addr::from(a);
         h.add_typed(
             "Source",
-            o + 8,
+            o + field::SRC_ADDR.start,
             16,
             ip.to_string(),
             scope(a),
             FieldValue::Ip(ip.into()),
         );
     }
-    if let Some(a) = array::<16>(data, o + 24) {
+    if let Some(a) = array::<16>(data, o + field::DST_ADDR.start) {
         let ip = Ipv6Addr::from(a);
         h.add_typed(
             "Destination",
-            o + 24,
+            o + field::DST_ADDR.start,
             16,
             ip.to_string(),
             scope(a),

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::bytes::{be16, be24, be32, le32, slice, u8_at};
+use super::field::ethernet as field;
 use super::fields::{Hb, bytes_text, hex, mac, mac_meaning};
 use super::names;
 use super::problem::Problem;
@@ -40,20 +41,20 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, link: LinkType) {
 /// Ethernet II or 802.3 at `off`; `outer` when it is the capture's own link header (its
 /// padding/trailer is then reported).
 pub(crate) fn ethernet<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, outer: bool) {
-    w.emit(Hdr::Ethernet, off, off + 14);
-    if !w.require(L, "Ethernet", "header", off, end, 14) {
+    w.emit(Hdr::Ethernet, off, off + field::HEADER_LEN);
+    if !w.require(L, "Ethernet", "header", off, end, field::HEADER_LEN) {
         return;
     }
-    let Some(t) = be16(w.data, off + 12) else {
+    let Some(t) = be16(w.data, off + field::ETHERTYPE.start) else {
         return;
     };
-    let payload = off + 14;
+    let payload = off + field::HEADER_LEN;
     if t <= 1500 {
         let declared = payload + usize::from(t);
         if declared > end {
             w.problem(
                 L,
-                off + 12,
+                off + field::ETHERTYPE.start,
                 Problem::LenExceeds {
                     proto: "802.3",
                     field: "length",
@@ -78,7 +79,7 @@ pub(crate) fn ethernet<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, o
     if t < 0x0600 {
         w.problem(
             L,
-            off + 12,
+            off + field::ETHERTYPE.start,
             Problem::BadValue {
                 proto: "Ethernet",
                 field: "type/length",
@@ -105,11 +106,13 @@ fn trailer<S: Sink>(w: &mut Walker<'_, S>, from: usize, end: usize) {
 /// A stack of 802.1Q / 802.1ad tags starting at `off` (each 4 bytes: TCI + next type).
 pub(crate) fn vlan<S: Sink>(w: &mut Walker<'_, S>, mut off: usize, end: usize) {
     loop {
-        w.emit(Hdr::Vlan, off, off + 4);
-        if !w.require(L, "802.1Q", "tag", off, end, 4) {
+        use super::field::vlan;
+        w.emit(Hdr::Vlan, off, off + vlan::HEADER_LEN);
+        if !w.require(L, "802.1Q", "tag", off, end, vlan::HEADER_LEN) {
             return;
         }
-        let (Some(tci), Some(t)) = (be16(w.data, off), be16(w.data, off + 2)) else {
+        let tci = be16(w.data, off + vlan::TCI.start);
+        let (Some(tci), Some(t)) = (tci, be16(w.data, off + vlan::ETHERTYPE.start)) else {
             return;
         };
         let count = usize::from(w.sum.vlan_count);
@@ -117,7 +120,7 @@ pub(crate) fn vlan<S: Sink>(w: &mut Walker<'_, S>, mut off: usize, end: usize) {
             *slot = tci & 0x0fff;
             w.sum.vlan_count += 1;
         }
-        off += 4;
+        off += vlan::HEADER_LEN;
         match t {
             0x8100 | 0x88a8 | 0x9100 | 0x9200 => continue,
             t if t <= 1500 => {
@@ -348,25 +351,44 @@ fn describe_ethernet(data: &[u8], r: Range<usize>) -> Header {
             Err(_) => h.add("Destination", o, 6, mac(b), mac_meaning(b)),
         };
     }
-    if let Some(b) = slice(data, o + 6, 6) {
+    if let Some(b) = slice(data, o + field::SOURCE.start, 6) {
         let typed = b.try_into().map(FieldValue::Mac);
         match typed {
-            Ok(t) => h.add_typed("Source", o + 6, 6, mac(b), mac_meaning(b), t),
-            Err(_) => h.add("Source", o + 6, 6, mac(b), mac_meaning(b)),
+            Ok(t) => h.add_typed(
+                "Source",
+                o + field::SOURCE.start,
+                field::SOURCE.len(),
+                mac(b),
+                mac_meaning(b),
+                t,
+            ),
+            Err(_) => h.add(
+                "Source",
+                o + field::SOURCE.start,
+                field::SOURCE.len(),
+                mac(b),
+                mac_meaning(b),
+            ),
         };
     }
-    if let Some(t) = be16(data, o + 12) {
+    if let Some(t) = be16(data, o + field::ETHERTYPE.start) {
         if t <= 1500 {
             h.set_protocol("IEEE 802.3");
             h.add(
                 "Length",
-                o + 12,
+                o + field::ETHERTYPE.start,
                 2,
                 t.to_string(),
                 "802.3 frame: payload length",
             );
         } else {
-            h.add("Type", o + 12, 2, format!("0x{t:04x}"), type_meaning(t));
+            h.add(
+                "Type",
+                o + field::ETHERTYPE.start,
+                field::ETHERTYPE.len(),
+                format!("0x{t:04x}"),
+                type_meaning(t),
+            );
         }
     }
     h.finish()

@@ -17,6 +17,7 @@ pub(crate) mod app;
 mod arp;
 pub(crate) mod bytes;
 mod encap;
+pub(crate) mod field;
 mod fields;
 mod icmp;
 mod info;

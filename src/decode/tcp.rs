@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::Range;
 
 use super::bytes::{be16, be32, u8_at};
+use super::field::tcp as field;
 use super::fields::{Hb, fld};
 use super::problem::Problem;
 use super::tcp_options;
@@ -88,26 +89,31 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     w.fix_transport(Proto::Tcp);
     let cap_end = end.min(w.cap());
     let ports = w.read_ports(off, cap_end);
-    let hlen = u8_at(w.data, off + 12).map_or(20, |b| usize::from(b >> 4) * 4);
+    let hlen = u8_at(w.data, off + field::FLAGS.start)
+        .map_or(field::MIN_HEADER_LEN, |b| usize::from(b >> 4) * 4);
     let payload_len = u32::try_from(end.saturating_sub(off + hlen)).unwrap_or(u32::MAX);
-    w.emit(Hdr::Tcp { payload_len }, off, off + hlen.max(20));
-    if !w.require(L, "TCP", "header", off, end, 20) {
+    w.emit(
+        Hdr::Tcp { payload_len },
+        off,
+        off + hlen.max(field::MIN_HEADER_LEN),
+    );
+    if !w.require(L, "TCP", "header", off, end, field::MIN_HEADER_LEN) {
         return;
     }
     let (Some((sport, dport)), Some(seq), Some(ack), Some(b12), Some(b13), Some(window)) = (
         ports,
-        be32(w.data, off + 4),
-        be32(w.data, off + 8),
-        u8_at(w.data, off + 12),
-        u8_at(w.data, off + 13),
-        be16(w.data, off + 14),
+        be32(w.data, off + field::SEQ_NUM.start),
+        be32(w.data, off + field::ACK_NUM.start),
+        u8_at(w.data, off + field::FLAGS.start),
+        u8_at(w.data, off + field::FLAGS.start + 1),
+        be16(w.data, off + field::WIN_SIZE.start),
     ) else {
         return;
     };
-    if hlen < 20 {
+    if hlen < field::MIN_HEADER_LEN {
         w.problem(
             L,
-            off + 12,
+            off + field::FLAGS.start,
             Problem::BadValue {
                 proto: "TCP",
                 field: "header length",
@@ -120,12 +126,12 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     let flags = (u16::from(b12 & 0x0f) << 8) | u16::from(b13);
     let hdr_end = off + hlen;
     let mut options = Default::default();
-    if hlen > 20 {
+    if hlen > field::MIN_HEADER_LEN {
         let avail_packet = end.saturating_sub(off);
         if avail_packet < hlen {
             w.problem(
                 L,
-                off + 12,
+                off + field::FLAGS.start,
                 Problem::LenExceeds {
                     proto: "TCP",
                     field: "header length",
@@ -136,16 +142,17 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         } else if w.cap() < hdr_end {
             w.problem(
                 L,
-                off + 20,
+                off + field::MIN_HEADER_LEN,
                 Problem::Cut {
                     proto: "TCP",
                     part: "options",
-                    have: w.cap().saturating_sub(off + 20),
-                    need: hlen - 20,
+                    have: w.cap().saturating_sub(off + field::MIN_HEADER_LEN),
+                    need: hlen - field::MIN_HEADER_LEN,
                 },
             );
         }
-        let (o, bad) = tcp_options::handshake(w.data, off + 20, hdr_end.min(end));
+        let (o, bad) =
+            tcp_options::handshake(w.data, off + field::MIN_HEADER_LEN, hdr_end.min(end));
         options = o;
         if let Some((at, kind, len)) = bad {
             w.problem(
@@ -186,65 +193,112 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, payload_len: u32) -> Header
     if let Some(p) = be16(data, o) {
         h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
-    if let Some(p) = be16(data, o + 2) {
+    if let Some(p) = be16(data, o + field::DST_PORT.start) {
         h.add_typed(
             "Destination port",
-            o + 2,
+            o + field::DST_PORT.start,
             2,
             p.to_string(),
             "",
             FieldValue::Port(p),
         );
     }
-    if let Some(s) = be32(data, o + 4) {
-        h.add("Sequence number", o + 4, 4, s.to_string(), "raw");
+    if let Some(s) = be32(data, o + field::SEQ_NUM.start) {
+        h.add(
+            "Sequence number",
+            o + field::SEQ_NUM.start,
+            field::SEQ_NUM.len(),
+            s.to_string(),
+            "raw",
+        );
     }
-    let flags = be16(data, o + 12).map(|v| v & 0x0fff);
-    if let Some(a) = be32(data, o + 8) {
+    let flags = be16(data, o + field::FLAGS.start).map(|v| v & 0x0fff);
+    if let Some(a) = be32(data, o + field::ACK_NUM.start) {
         let m = if flags.is_some_and(|f| f & tcp_flags::ACK != 0) {
             "raw"
         } else {
             "not used (ACK flag clear)"
         };
-        h.add("Acknowledgment number", o + 8, 4, a.to_string(), m);
+        h.add(
+            "Acknowledgment number",
+            o + field::ACK_NUM.start,
+            field::ACK_NUM.len(),
+            a.to_string(),
+            m,
+        );
     }
-    let hlen = u8_at(data, o + 12).map(|b| usize::from(b >> 4) * 4);
+    let hlen = u8_at(data, o + field::FLAGS.start).map(|b| usize::from(b >> 4) * 4);
     if let Some(hl) = hlen {
-        let m = if hl < 20 {
+        let m = if hl < field::MIN_HEADER_LEN {
             "below the 20-byte minimum".to_string()
         } else {
             format!("data offset {}", hl / 4)
         };
-        h.add("Header length", o + 12, 1, format!("{hl} bytes"), m);
+        h.add(
+            "Header length",
+            o + field::FLAGS.start,
+            1,
+            format!("{hl} bytes"),
+            m,
+        );
     }
     if let Some(f) = flags {
-        h.add("Flags", o + 12, 2, format!("0x{f:03x}"), flag_words(f));
+        h.add(
+            "Flags",
+            o + field::FLAGS.start,
+            field::FLAGS.len(),
+            format!("0x{f:03x}"),
+            flag_words(f),
+        );
     }
-    if let Some(wv) = be16(data, o + 14) {
-        h.add("Window", o + 14, 2, wv.to_string(), "raw (before scaling)");
+    if let Some(wv) = be16(data, o + field::WIN_SIZE.start) {
+        h.add(
+            "Window",
+            o + field::WIN_SIZE.start,
+            field::WIN_SIZE.len(),
+            wv.to_string(),
+            "raw (before scaling)",
+        );
     }
-    if let Some(c) = be16(data, o + 16) {
-        h.add("Checksum", o + 16, 2, format!("0x{c:04x}"), "not verified");
+    if let Some(c) = be16(data, o + field::CHECKSUM.start) {
+        h.add(
+            "Checksum",
+            o + field::CHECKSUM.start,
+            field::CHECKSUM.len(),
+            format!("0x{c:04x}"),
+            "not verified",
+        );
     }
-    if let Some(u) = be16(data, o + 18) {
+    if let Some(u) = be16(data, o + field::URGENT.start) {
         let m = if flags.is_some_and(|f| f & tcp_flags::URG != 0) {
             "urgent data ends here"
         } else {
             "not used (URG flag clear)"
         };
-        h.add("Urgent pointer", o + 18, 2, u.to_string(), m);
+        h.add(
+            "Urgent pointer",
+            o + field::URGENT.start,
+            field::URGENT.len(),
+            u.to_string(),
+            m,
+        );
     }
     if let Some(hl) = hlen
-        && hl > 20
+        && hl > field::MIN_HEADER_LEN
     {
         let oend = (o + hl).min(data.len());
-        if o + 20 < oend {
-            let mut f = fld("Options", o + 20..oend, format!("{} bytes", hl - 20), "");
-            f.children = tcp_options::describe(data, o + 20, o + hl);
+        if o + field::MIN_HEADER_LEN < oend {
+            let mut f = fld(
+                "Options",
+                o + field::MIN_HEADER_LEN..oend,
+                format!("{} bytes", hl - field::MIN_HEADER_LEN),
+                "",
+            );
+            f.children = tcp_options::describe(data, o + field::MIN_HEADER_LEN, o + hl);
             h.push(f);
         }
     }
-    if hlen.is_some_and(|hl| hl >= 20) {
+    if hlen.is_some_and(|hl| hl >= field::MIN_HEADER_LEN) {
         let at = r.end;
         h.push(fld(
             "Payload length",

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use super::bytes::be16;
+use super::field::udp as field;
 use super::fields::{Hb, fld};
 use super::problem::Problem;
 use super::tunnel;
@@ -18,34 +19,35 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
     w.fix_transport(Proto::Udp);
     let cap_end = end.min(w.cap());
     let ports = w.read_ports(off, cap_end);
-    w.emit(Hdr::Udp, off, off + 8);
-    if !w.require(L, "UDP", "header", off, end, 8) {
+    w.emit(Hdr::Udp, off, off + field::HEADER_LEN);
+    if !w.require(L, "UDP", "header", off, end, field::HEADER_LEN) {
         return;
     }
-    let (Some((sport, dport)), Some(ulen)) = (ports, be16(w.data, off + 4)) else {
+    let (Some((sport, dport)), Some(ulen)) = (ports, be16(w.data, off + field::LENGTH.start))
+    else {
         return;
     };
     let ulen = usize::from(ulen);
     let in_ipv6 = matches!(w.ip_pair, Some((IpAddr::V6(_), _)));
-    let payload_end = if ulen == 0 && in_ipv6 && end - off > 8 {
+    let payload_end = if ulen == 0 && in_ipv6 && end - off > field::HEADER_LEN {
         // Length 0: an IPv6 jumbogram's UDP (RFC 2675); the IP length rules.
         end
-    } else if ulen < 8 {
+    } else if ulen < field::HEADER_LEN {
         w.problem(
             L,
-            off + 4,
+            off + field::LENGTH.start,
             Problem::LenBelowHeader {
                 proto: "UDP",
                 field: "length",
                 value: ulen as u64,
-                min: 8,
+                min: field::HEADER_LEN,
             },
         );
         return;
     } else if off + ulen > end {
         w.problem(
             L,
-            off + 4,
+            off + field::LENGTH.start,
             Problem::LenExceeds {
                 proto: "UDP",
                 field: "length",
@@ -58,10 +60,10 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         off + ulen
     };
     if w.sum.udp_len.is_none() {
-        let n = payload_end - off - 8;
+        let n = payload_end - off - field::HEADER_LEN;
         w.sum.udp_len = Some(u16::try_from(n).unwrap_or(u16::MAX));
     }
-    let p = off + 8;
+    let p = off + field::HEADER_LEN;
     if p >= payload_end {
         return;
     }
@@ -92,17 +94,17 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
     if let Some(p) = be16(data, o) {
         h.add_typed("Source port", o, 2, p.to_string(), "", FieldValue::Port(p));
     }
-    if let Some(p) = be16(data, o + 2) {
+    if let Some(p) = be16(data, o + field::DST_PORT.start) {
         h.add_typed(
             "Destination port",
-            o + 2,
+            o + field::DST_PORT.start,
             2,
             p.to_string(),
             "",
             FieldValue::Port(p),
         );
     }
-    if let Some(l) = be16(data, o + 4) {
+    if let Some(l) = be16(data, o + field::LENGTH.start) {
         let m = if l >= 8 {
             format!("header + {} bytes of payload", l - 8)
         } else if l == 0 {
@@ -110,15 +112,26 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
         } else {
             "shorter than the 8-byte header".to_string()
         };
-        h.add("Length", o + 4, 2, l.to_string(), m);
+        h.add(
+            "Length",
+            o + field::LENGTH.start,
+            field::LENGTH.len(),
+            l.to_string(),
+            m,
+        );
     }
-    if let Some(c) = be16(data, o + 6) {
+    if let Some(c) = be16(data, o + field::CHECKSUM.start) {
         let m = if c == 0 {
             "none (IPv4 allows it)"
         } else {
             "not verified"
         };
-        h.push(fld("Checksum", o + 6..o + 8, format!("0x{c:04x}"), m));
+        h.push(fld(
+            "Checksum",
+            o + field::CHECKSUM.start..o + field::CHECKSUM.end,
+            format!("0x{c:04x}"),
+            m,
+        ));
     }
     h.finish()
 }

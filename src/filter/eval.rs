@@ -3,6 +3,7 @@
 //! its TCP connection, and handed to the test one by one. Nothing here allocates.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use super::PacketCtx;
 use super::compile::{Lit, Node, Test};
@@ -200,16 +201,17 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
         let hb = d.get(r.clone()).unwrap_or(&[]);
         let stop = match field {
             F::Eth | F::EthAddr | F::EthSrc | F::EthDst | F::EthType if h == Hdr::Ethernet => {
-                let mac = |o: usize| -> Option<[u8; 6]> { hb.get(o..o + 6)?.try_into().ok() };
+                use crate::decode::field::ethernet::{DESTINATION, ETHERTYPE, SOURCE};
+                let mac = |at: Range<usize>| -> Option<[u8; 6]> { hb.get(at)?.try_into().ok() };
                 match field {
                     F::Eth => f(Val::Bytes(proto_bytes(r.start))),
                     F::EthAddr => {
-                        mac(0).is_some_and(|m| f(Val::Mac(m)))
-                            || mac(6).is_some_and(|m| f(Val::Mac(m)))
+                        mac(DESTINATION).is_some_and(|m| f(Val::Mac(m)))
+                            || mac(SOURCE).is_some_and(|m| f(Val::Mac(m)))
                     }
-                    F::EthDst => mac(0).is_some_and(|m| f(Val::Mac(m))),
-                    F::EthSrc => mac(6).is_some_and(|m| f(Val::Mac(m))),
-                    _ => be16(hb, 12)
+                    F::EthDst => mac(DESTINATION).is_some_and(|m| f(Val::Mac(m))),
+                    F::EthSrc => mac(SOURCE).is_some_and(|m| f(Val::Mac(m))),
+                    _ => be16(hb, ETHERTYPE.start)
                         .filter(|t| *t >= 0x600)
                         .is_some_and(|t| f(Val::U(u64::from(t)))),
                 }
@@ -237,46 +239,49 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
             | F::IpFlagsMf
                 if is_v4_header(h, hb) =>
             {
-                let u8v = |o| u8_at(hb, o).map(|v| Val::U(u64::from(v)));
-                let u16v = |o| be16(hb, o).map(|v| Val::U(u64::from(v)));
+                use crate::decode::field::ipv4 as ip;
+                let u8v = |at: Range<usize>| u8_at(hb, at.start).map(|v| Val::U(u64::from(v)));
+                let u16v = |at: Range<usize>| be16(hb, at.start).map(|v| Val::U(u64::from(v)));
+                let flag = |bit: u8| u8_at(hb, ip::FLG_OFF.start).map(|b| Val::Bool(b & bit != 0));
                 let v = match field {
                     F::Ip => Some(Val::Bytes(proto_bytes(r.start))),
-                    F::IpSrc => be32(hb, 12).map(Val::V4),
-                    F::IpDst => be32(hb, 16).map(Val::V4),
+                    F::IpSrc => be32(hb, ip::SRC_ADDR.start).map(Val::V4),
+                    F::IpDst => be32(hb, ip::DST_ADDR.start).map(Val::V4),
                     F::IpAddr => {
-                        if be32(hb, 12).is_some_and(|a| f(Val::V4(a))) {
+                        if be32(hb, ip::SRC_ADDR.start).is_some_and(|a| f(Val::V4(a))) {
                             return;
                         }
-                        be32(hb, 16).map(Val::V4)
+                        be32(hb, ip::DST_ADDR.start).map(Val::V4)
                     }
-                    F::IpTtl => u8v(8),
-                    F::IpProto => u8v(9),
-                    F::IpLen => u16v(2),
-                    F::IpId => u16v(4),
-                    F::IpFlagsDf => u8_at(hb, 6).map(|b| Val::Bool(b & 0x40 != 0)),
-                    _ => u8_at(hb, 6).map(|b| Val::Bool(b & 0x20 != 0)),
+                    F::IpTtl => u8v(ip::TTL),
+                    F::IpProto => u8v(ip::PROTOCOL),
+                    F::IpLen => u16v(ip::LENGTH),
+                    F::IpId => u16v(ip::IDENT),
+                    F::IpFlagsDf => flag(ip::FLAG_DF),
+                    _ => flag(ip::FLAG_MF),
                 };
                 v.is_some_and(&mut *f)
             }
             F::Ipv6 | F::Ipv6Addr | F::Ipv6Src | F::Ipv6Dst | F::Ipv6Hlim | F::Ipv6Nxt
                 if is_v6_header(h, hb) =>
             {
-                let addr = |o: usize| -> Option<Val<'_>> {
-                    let b: [u8; 16] = hb.get(o..o + 16)?.try_into().ok()?;
+                use crate::decode::field::ipv6 as ip6;
+                let addr = |at: Range<usize>| -> Option<Val<'_>> {
+                    let b: [u8; 16] = hb.get(at)?.try_into().ok()?;
                     Some(Val::V6(u128::from_be_bytes(b)))
                 };
                 let v = match field {
                     F::Ipv6 => Some(Val::Bytes(proto_bytes(r.start))),
-                    F::Ipv6Src => addr(8),
-                    F::Ipv6Dst => addr(24),
+                    F::Ipv6Src => addr(ip6::SRC_ADDR),
+                    F::Ipv6Dst => addr(ip6::DST_ADDR),
                     F::Ipv6Addr => {
-                        if addr(8).is_some_and(&mut *f) {
+                        if addr(ip6::SRC_ADDR).is_some_and(&mut *f) {
                             return;
                         }
-                        addr(24)
+                        addr(ip6::DST_ADDR)
                     }
-                    F::Ipv6Hlim => u8_at(hb, 7).map(|v| Val::U(u64::from(v))),
-                    _ => u8_at(hb, 6).map(|v| Val::U(u64::from(v))),
+                    F::Ipv6Hlim => u8_at(hb, ip6::HOP_LIMIT.start).map(|v| Val::U(u64::from(v))),
+                    _ => u8_at(hb, ip6::NXT_HDR.start).map(|v| Val::U(u64::from(v))),
                 };
                 v.is_some_and(&mut *f)
             }
@@ -304,18 +309,19 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                 if let Some(p) = be16(hb, 0).zip(be16(hb, 2)) {
                     ports = p;
                 }
-                let u16v = |o| be16(hb, o).map(|v| Val::U(u64::from(v)));
+                use crate::decode::field::udp;
+                let u16v = |at: Range<usize>| be16(hb, at.start).map(|v| Val::U(u64::from(v)));
                 let v = match field {
                     F::Udp => Some(Val::Bytes(proto_bytes(r.start))),
-                    F::UdpSrcport => u16v(0),
-                    F::UdpDstport => u16v(2),
+                    F::UdpSrcport => u16v(udp::SRC_PORT),
+                    F::UdpDstport => u16v(udp::DST_PORT),
                     F::UdpPort => {
-                        if u16v(0).is_some_and(&mut *f) {
+                        if u16v(udp::SRC_PORT).is_some_and(&mut *f) {
                             return;
                         }
-                        u16v(2)
+                        u16v(udp::DST_PORT)
                     }
-                    F::UdpLength => u16v(4),
+                    F::UdpLength => u16v(udp::LENGTH),
                     _ => None,
                 };
                 v.is_some_and(&mut *f)
@@ -416,9 +422,10 @@ fn tcp_field<'d>(
     proto_bytes: &dyn Fn(usize) -> &'d [u8],
     f: &mut dyn FnMut(Val<'_>) -> bool,
 ) -> bool {
+    use crate::decode::field::tcp;
     use FieldId as F;
-    let u16v = |o| be16(tb, o).map(|v| Val::U(u64::from(v)));
-    let flags = be16(tb, 12).map(|v| v & 0x0fff);
+    let u16v = |at: Range<usize>| be16(tb, at.start).map(|v| Val::U(u64::from(v)));
+    let flags = be16(tb, tcp::FLAGS.start).map(|v| v & 0x0fff);
     let flag = |bit: u16| flags.map(|fl| Val::Bool(fl & bit != 0));
     // The connection and which side sent this segment, for the tracked header.
     let flow = cx.p.flow.filter(|_| tracked);
@@ -426,27 +433,27 @@ fn tcp_field<'d>(
     let from_client = flow.zip(seg).map(|(fl, s)| s.src == fl.client);
     let v = match field {
         F::Tcp => Some(Val::Bytes(proto_bytes(start))),
-        F::TcpSrcport => u16v(0),
-        F::TcpDstport => u16v(2),
+        F::TcpSrcport => u16v(tcp::SRC_PORT),
+        F::TcpDstport => u16v(tcp::DST_PORT),
         F::TcpPort => {
-            if u16v(0).is_some_and(&mut *f) {
+            if u16v(tcp::SRC_PORT).is_some_and(&mut *f) {
                 return true;
             }
-            u16v(2)
+            u16v(tcp::DST_PORT)
         }
         F::TcpLen => match h {
             Hdr::Tcp { payload_len } => Some(Val::U(u64::from(payload_len))),
             _ => None,
         },
-        F::TcpSeqRaw => be32(tb, 4).map(|v| Val::U(u64::from(v))),
-        F::TcpAckRaw => be32(tb, 8).map(|v| Val::U(u64::from(v))),
+        F::TcpSeqRaw => be32(tb, tcp::SEQ_NUM.start).map(|v| Val::U(u64::from(v))),
+        F::TcpAckRaw => be32(tb, tcp::ACK_NUM.start).map(|v| Val::U(u64::from(v))),
         F::TcpSeq => {
             let isn = flow.zip(from_client).and_then(|(fl, c)| fl.base_seq(c));
-            isn.zip(be32(tb, 4))
+            isn.zip(be32(tb, tcp::SEQ_NUM.start))
                 .map(|(isn, seq)| Val::U(u64::from(seq.wrapping_sub(isn))))
         }
         F::TcpAck => {
-            let ack = be32(tb, 8);
+            let ack = be32(tb, tcp::ACK_NUM.start);
             if flags.is_some_and(|fl| fl & 0x010 == 0) {
                 ack.map(|a| Val::U(u64::from(a)))
             } else {
@@ -462,9 +469,9 @@ fn tcp_field<'d>(
         F::TcpFlagsReset => flag(0x004),
         F::TcpFlagsPush => flag(0x008),
         F::TcpFlagsUrg => flag(0x020),
-        F::TcpWindowSizeValue => u16v(14),
+        F::TcpWindowSizeValue => u16v(tcp::WIN_SIZE),
         F::TcpWindowSize => {
-            let raw = be16(tb, 14);
+            let raw = be16(tb, tcp::WIN_SIZE.start);
             // Scaled only past the SYNs and when both sides offered scaling (RFC 7323);
             // unknown scaling (no handshake seen) leaves the value as sent, as tshark does.
             let syn = flags.is_some_and(|fl| fl & 0x002 != 0);
@@ -483,8 +490,9 @@ fn tcp_field<'d>(
             raw.map(|w| Val::U(u64::from(w) << shift))
         }
         F::TcpMss => {
-            let hlen = u8_at(tb, 12).map_or(20, |b| usize::from(b >> 4) * 4);
-            let mut o = 20;
+            let hlen = u8_at(tb, tcp::FLAGS.start)
+                .map_or(tcp::MIN_HEADER_LEN, |b| usize::from(b >> 4) * 4);
+            let mut o = tcp::MIN_HEADER_LEN;
             let mut found = None;
             while o < hlen.min(tb.len()) {
                 match u8_at(tb, o) {

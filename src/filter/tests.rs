@@ -19,12 +19,7 @@ fn run(file: &str, filter: &str) -> Vec<u64> {
         .join(file);
     let mut frames = Vec::new();
     let mut r = FileReader::open(&path).expect("demo capture");
-    let mut fr = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut fr = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     while r.next_into(&mut fr).expect("reads") {
         frames.push(fr.clone());
     }
@@ -191,12 +186,7 @@ fn decoded_address_and_port_fields_carry_typed_values() {
     use crate::decode::FieldValue;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/http.pcap");
     let mut r = FileReader::open(&path).expect("demo capture");
-    let mut fr = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut fr = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     assert!(r.next_into(&mut fr).expect("reads"));
     let d = decode::decode(fr.link, &fr.data, fr.len);
     let typed: Vec<FieldValue> = d

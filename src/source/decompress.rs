@@ -1,6 +1,6 @@
 //! Transparent decompression of capture files: recognises gzip, zstd and xz by their magic
 //! bytes and wraps the input in a streaming decoder (`dump`, `flows`, stdin), or decompresses it
-//! once into an unlinked temporary file that the viewer can memory-map and read on demand.
+//! once into an unlinked temporary file that the viewer reads back on demand (positioned reads).
 //! Depends on std, flate2, ruzstd and lzma-rs.
 
 use std::fs::File;

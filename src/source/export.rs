@@ -194,18 +194,18 @@ mod tests {
 
     fn frames() -> Vec<Frame> {
         vec![
-            Frame {
-                ts_ns: 1_700_000_000_123_456_789,
-                len: 80,
-                link: LinkType::ETHERNET,
-                data: (0..61u8).collect(),
-            },
-            Frame {
-                ts_ns: 1_700_000_001_000_000_001,
-                len: 3,
-                link: LinkType::RAW,
-                data: vec![0x45, 1, 2],
-            },
+            Frame::new(
+                1_700_000_000_123_456_789,
+                80,
+                LinkType::ETHERNET,
+                (0..61u8).collect(),
+            ),
+            Frame::new(
+                1_700_000_001_000_000_001,
+                3,
+                LinkType::RAW,
+                vec![0x45, 1, 2],
+            ),
         ]
     }
 
@@ -213,12 +213,7 @@ mod tests {
         let mut r =
             FileReader::from_reader(Box::new(io::Cursor::new(bytes)), "test").expect("reads back");
         let mut out = Vec::new();
-        let mut f = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
+        let mut f = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
         while r.next_into(&mut f).expect("record") {
             out.push(f.clone());
         }

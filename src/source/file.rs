@@ -19,7 +19,7 @@ use super::error::SourceError;
 use super::pcapng::{NgState, SHB_TYPE, Step};
 use super::record::{MAX_CAPLEN, copy_frame};
 use super::stream::{PolledStream, StreamControl};
-use crate::model::{Frame, LinkType};
+use crate::model::{Frame, FrameAt, FrameNote, LinkType};
 
 /// Legacy pcap magic numbers as read little-endian from the first four bytes.
 const PCAP_US_LE: u32 = 0xa1b2_c3d4;
@@ -27,47 +27,6 @@ const PCAP_NS_LE: u32 = 0xa1b2_3c4d;
 const PCAP_MODIFIED_LE: u32 = 0xa1b2_cd34;
 const PCAP_US_BE: u32 = 0xd4c3_b2a1;
 const PCAP_NS_BE: u32 = 0x4d3c_b2a1;
-
-/// Something the reader noticed about the frame it returned last, which the frame's bytes do
-/// not show: reported as an issue of that packet, never silently corrected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FrameNote {
-    /// A pcap record's fraction field is not below one second (`value` µs, or ns when `nanos`);
-    /// the time is the seconds plus the fraction as written.
-    FractionTooBig { value: u32, nanos: bool },
-    /// A pcapng timestamp outside what nanoseconds since 1970 in 64 bits can hold (before
-    /// 1677 or after 2262); the nearest time that fits is shown.
-    TimeOutOfRange,
-    /// A pcapng block before this packet (or holding it) had a length not padded to 4 bytes,
-    /// as early NTAR writers wrote; it was read as Wireshark reads it.
-    UnpaddedBlock,
-}
-
-impl FrameNote {
-    /// The issue text.
-    pub fn message(self) -> String {
-        match self {
-            FrameNote::FractionTooBig { value, nanos } => {
-                let (unit, limit) = if nanos {
-                    ("nanosecond", "1,000,000,000")
-                } else {
-                    ("microsecond", "1,000,000")
-                };
-                format!(
-                    "capture file: the record's {unit} field is {value}, not below {limit}; \
-                     the time shown adds it to the seconds as written (tshark shows another time)"
-                )
-            }
-            FrameNote::TimeOutOfRange => "capture file: the packet's timestamp is outside the \
-                 years 1677–2262 that synack can represent; the nearest time it can is shown"
-                .into(),
-            FrameNote::UnpaddedBlock => "capture file: a pcapng block length is not padded to \
-                 4 bytes (written by an early NTAR writer); the block was read as Wireshark \
-                 reads it"
-                .into(),
-        }
-    }
-}
 
 #[derive(Debug)]
 struct PcapState {
@@ -303,12 +262,7 @@ impl FileReader {
         };
         if let Format::Ng(st) = &mut reader.format {
             // Read up to the first interface so the link type is known before any packet.
-            let mut scratch = Frame {
-                ts_ns: 0,
-                len: 0,
-                link: LinkType::ETHERNET,
-                data: Vec::new(),
-            };
+            let mut scratch = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
             while !st.has_interfaces() {
                 match st.step(&mut reader.src, &reader.path, 1, &mut scratch)? {
                     Step::Eof => {
@@ -343,6 +297,7 @@ impl FileReader {
             self.data_offset = data_offset;
             self.frames += 1;
             self.take_note();
+            self.stamp(frame);
             return Ok(true);
         }
         let packet = self.frames + 1;
@@ -369,6 +324,7 @@ impl FileReader {
                 self.data_offset = data_offset;
                 self.frames += 1;
                 self.take_note();
+                self.stamp(frame);
                 Ok(true)
             }
             Ok(None) => {
@@ -413,6 +369,13 @@ impl FileReader {
                 }
             }
         };
+    }
+
+    /// Gives the frame just read its note; its location is the capture thread's to set (the
+    /// reader's frames compare equal whether read from a file or a stream).
+    fn stamp(&self, frame: &mut Frame) {
+        frame.note = self.note;
+        frame.at = FrameAt::Owned;
     }
 
     /// What the reader noticed about the frame returned last that its bytes do not show (a
@@ -636,12 +599,7 @@ impl Iterator for Frames {
 
     fn next(&mut self) -> Option<Self::Item> {
         let reader = self.reader.as_mut()?;
-        let mut frame = Frame {
-            ts_ns: 0,
-            len: 0,
-            link: LinkType::ETHERNET,
-            data: Vec::new(),
-        };
+        let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
         match reader.next_into(&mut frame) {
             Ok(true) => Some(Ok(frame)),
             Ok(false) => {

@@ -16,12 +16,7 @@ fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
 }
 
 fn empty_frame() -> Frame {
-    Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType(0),
-        data: Vec::new(),
-    }
+    Frame::new(0, 0, LinkType(0), Vec::new())
 }
 
 /// Reads every frame; returns them with the final error (None on a clean end).
@@ -282,12 +277,12 @@ fn truncated_pcap_returns_every_packet_before_the_cut() {
 }
 
 fn three_recs_frame() -> Frame {
-    Frame {
-        ts_ns: 1_700_000_002_500_000_000,
-        len: 1500,
-        link: LinkType::ETHERNET,
-        data: vec![7; 33],
-    }
+    Frame::new(
+        1_700_000_002_500_000_000,
+        1500,
+        LinkType::ETHERNET,
+        vec![7; 33],
+    )
 }
 
 #[test]
@@ -566,7 +561,7 @@ fn parse_epoch_ns(text: &str) -> Option<i64> {
 }
 
 /// In every corpus capture (pcap and pcapng, many link types and options), each frame's data
-/// offset points at its bytes in the memory map.
+/// offset points at its bytes in the file.
 #[test]
 fn corpus_data_offsets_point_at_the_bytes() {
     let Some(dir) = corpus_dir() else { return };

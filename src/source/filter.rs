@@ -95,12 +95,7 @@ mod tests {
         let mut d = vec![0u8; 12];
         d.extend_from_slice(&[0x08, 0x00]);
         d.extend_from_slice(&ipv4_udp(dport));
-        Frame {
-            ts_ns: 0,
-            len: d.len() as u32,
-            link: LinkType::ETHERNET,
-            data: d,
-        }
+        Frame::new(0, d.len() as u32, LinkType::ETHERNET, d)
     }
 
     fn ipv4_udp(dport: u16) -> Vec<u8> {
@@ -124,12 +119,7 @@ mod tests {
     #[test]
     fn compiles_lazily_for_other_link_types() {
         let f = FrameFilter::compile(LinkType::ETHERNET, "host 10.0.0.2", 65535).unwrap();
-        let raw = Frame {
-            ts_ns: 0,
-            len: 28,
-            link: LinkType::RAW,
-            data: ipv4_udp(1),
-        };
+        let raw = Frame::new(0, 28, LinkType::RAW, ipv4_udp(1));
         assert!(
             f.matches(&raw),
             "raw IP frames are filtered with a raw-IP program"

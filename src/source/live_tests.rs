@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::{
     FileReader, Input, LiveCapture, LiveConfig, LiveRead, SourceError, SourceEvent, spawn,
 };
-use crate::model::{Frame, LinkType};
+use crate::model::{Frame, FrameAt, LinkType};
 use crate::prereq::Prereq;
 
 fn lo_config(filter: String) -> LiveConfig {
@@ -42,12 +42,7 @@ fn open_or_skip(cfg: &LiveConfig) -> Option<LiveCapture> {
 }
 
 fn empty_frame() -> Frame {
-    Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType(0),
-        data: Vec::new(),
-    }
+    Frame::new(0, 0, LinkType(0), Vec::new())
 }
 
 fn now_ns() -> i64 {
@@ -326,7 +321,7 @@ fn live_frames_are_spooled_to_the_w_file_and_read_back_equal() {
     }
     assert!(h.stats.dropped_by_synack.load(Ordering::Relaxed) > 0);
     let mut store = PacketStore::new();
-    store.attach_spool(Arc::clone(&spooled.file), Arc::clone(&spooled.offsets));
+    store.attach_spool(Arc::clone(&spooled.file));
     store.set_max_packets(Some(40));
     let mut delivered: Vec<Frame> = Vec::new();
     let mut drain = |ev: SourceEvent, store: &mut PacketStore| match ev {
@@ -386,6 +381,8 @@ fn live_frames_are_spooled_to_the_w_file_and_read_back_equal() {
     let mut f = empty_frame();
     let mut in_file = Vec::new();
     while reader.next_into(&mut f).unwrap() {
+        // Each delivered frame carries the offset of its bytes in the spool (the -w file).
+        f.at = FrameAt::Spool(reader.data_offset());
         in_file.push(f.clone());
     }
     assert_eq!(in_file.len() as u64, received);

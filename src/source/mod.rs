@@ -23,11 +23,12 @@ mod spool;
 mod stream;
 mod thread;
 
+pub use crate::model::FrameNote;
 pub use decompress::Compression;
 pub use error::SourceError;
 pub use error::{quoted as quoted_path, shown as shown_path};
 pub use export::{ExportFormat, PacketWriter};
-pub use file::{FileReader, FrameNote};
+pub use file::FileReader;
 pub use filter::FrameFilter;
 pub use interfaces::{
     InterfaceInfo, default_interface, default_route_v4, default_route_v6, list_interfaces,
@@ -41,8 +42,8 @@ pub use rotate::{RotatingWriter, Rotation};
 pub use spool::{MIN_SPOOL_MAX, SpoolWriter, create_capture_file};
 pub use stream::{IdleAction, StreamControl, is_stopped};
 pub use thread::{
-    CHANNEL_BATCHES, CaptureHandle, CaptureStats, IndexedFile, Input, OffsetJournal, SourceEvent,
-    SourceInfo, SpooledCapture, spawn, spawn_reader,
+    CHANNEL_BATCHES, CaptureHandle, CaptureStats, Input, SourceEvent, SourceInfo, SpooledCapture,
+    spawn, spawn_reader,
 };
 
 #[cfg(test)]

@@ -223,12 +223,12 @@ mod tests {
     use super::*;
 
     fn frame(n: usize) -> Frame {
-        Frame {
-            ts_ns: 1_700_000_000_000_000_000,
-            len: n as u32,
-            link: LinkType::ETHERNET,
-            data: vec![7; n],
-        }
+        Frame::new(
+            1_700_000_000_000_000_000,
+            n as u32,
+            LinkType::ETHERNET,
+            vec![7; n],
+        )
     }
 
     fn files(dir: &Path) -> Vec<String> {

@@ -334,12 +334,12 @@ mod tests {
     use crate::source::FileReader;
 
     fn frame(i: u32) -> Frame {
-        Frame {
-            ts_ns: 1_700_000_000_123_456_789 + i64::from(i) * 1_000,
-            len: 100 + i,
-            link: LinkType::ETHERNET,
-            data: (0..(i % 90)).map(|b| (b as u8) ^ (i as u8)).collect(),
-        }
+        Frame::new(
+            1_700_000_000_123_456_789 + i64::from(i) * 1_000,
+            100 + i,
+            LinkType::ETHERNET,
+            (0..(i % 90)).map(|b| (b as u8) ^ (i as u8)).collect(),
+        )
     }
 
     fn names(dir: &Path) -> Vec<std::ffi::OsString> {
@@ -452,12 +452,7 @@ mod tests {
         let mut w = SpoolWriter::temporary_in(dir.path(), LinkType::ETHERNET, 65535)
             .unwrap()
             .bounded(max);
-        let payload = Frame {
-            ts_ns: 0,
-            len: 1000,
-            link: LinkType::ETHERNET,
-            data: vec![0xab; 1000],
-        };
+        let payload = Frame::new(0, 1000, LinkType::ETHERNET, vec![0xab; 1000]);
         // 40 MB through a 2 MiB bound, in batches of 100 frames.
         let (mut sent, mut evicted, mut peak) = (0u64, 0u64, 0u64);
         let mut offsets = Vec::new();

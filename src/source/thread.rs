@@ -4,12 +4,11 @@
 //! a batch that does not fit is dropped and counted. A stream (stdin, pipe, FIFO) sends the
 //! partial batch it holds whenever its writer pauses, so packets show as they arrive. A stop
 //! flag is honoured within about 100 ms (the live read timeout, the stream poll), even while a
-//! pipe's writer is silent. For a regular file the thread also journals where each
-//! frame's bytes sit in it ([`IndexedFile`]), so the consumer can index frames instead of
-//! keeping copies; live frames are spooled to a pcap file the same way ([`SpooledCapture`]).
-//! Depends on `crate::model` and the sibling source modules.
+//! pipe's writer is silent. Each frame carries where its bytes can be read back
+//! ([`Frame::at`]): its offset in a regular file ([`CaptureHandle::file`]) or in the live
+//! capture's spool ([`SpooledCapture`]), so a consumer can keep an offset instead of a copy;
+//! stream frames only own their bytes. Depends on `crate::model` and the sibling source modules.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
@@ -22,7 +21,7 @@ use super::file::FileReader;
 use super::live::{LiveCapture, LiveConfig, LiveRead};
 use super::spool::{RECORD_HEADER, SpoolWriter};
 use super::stream::StreamControl;
-use crate::model::{Frame, LinkType};
+use crate::model::{Frame, FrameAt, LinkType};
 
 /// Batches in flight between the capture thread and the consumer.
 pub const CHANNEL_BATCHES: usize = 64;
@@ -35,9 +34,6 @@ const LIVE_BATCH_AGE: Duration = Duration::from_millis(20);
 const LIVE_STATS_EVERY: Duration = Duration::from_millis(500);
 /// How often the read rate is reported.
 const RATE_EVERY: Duration = Duration::from_millis(250);
-/// Offsets journaled but not taken beyond which the consumer is deemed not to use them (the
-/// channel bounds what is legitimately in flight to `(CHANNEL_BATCHES + 1) * FILE_BATCH`).
-const JOURNAL_LIMIT: usize = 4 * (CHANNEL_BATCHES + 1) * FILE_BATCH;
 
 /// Where frames come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,31 +92,13 @@ pub struct SourceInfo {
     pub total_bytes: Option<u64>,
 }
 
-/// `(frame number from 0, data offset)` of frames read from a regular file, in read order.
-pub type OffsetJournal = Arc<Mutex<VecDeque<(u64, u64)>>>;
-
-/// A regular capture file and a journal of where each frame's captured bytes start in it,
-/// so a consumer can index frames and read their bytes back (positioned reads) instead of
-/// keeping copies. The capture thread appends a batch's entries before it sends the batch,
-/// so by the time a consumer receives frame `n`, entry `n` is in the journal. Taking the
-/// entries is optional: a journal nobody drains is cleared and switched off after about
-/// 130k entries.
-#[derive(Clone, Debug)]
-pub struct IndexedFile {
-    pub file: Arc<std::fs::File>,
-    pub offsets: OffsetJournal,
-}
-
 /// The spool of a live capture (see [`super::spool`]): a read handle on the pcap file the
-/// capture thread appends every frame to, and a journal of where each *sent* frame's bytes
-/// start (`(frame number from 0 among frames sent, data offset)`). The thread flushes the
-/// file and appends a batch's entries while holding the journal lock around the send, so a
-/// consumer that receives frame `n` finds entry `n` once it takes the lock, and the bytes are
-/// on disk.
+/// capture thread appends every frame to. Each sent frame carries its offset in it
+/// ([`FrameAt::Spool`]); the thread flushes the file before it sends a batch, so the bytes
+/// are on disk when the frame arrives.
 #[derive(Clone, Debug)]
 pub struct SpooledCapture {
     pub file: Arc<std::fs::File>,
-    pub offsets: OffsetJournal,
     /// The `-w` file, or `None` for the anonymous temporary spool.
     pub path: Option<PathBuf>,
 }
@@ -131,8 +109,10 @@ pub struct CaptureHandle {
     pub rx: Receiver<SourceEvent>,
     pub stats: Arc<CaptureStats>,
     pub info: SourceInfo,
-    /// Set when the source is a regular file.
-    pub indexed: Option<IndexedFile>,
+    /// The regular file being read, shared, when the source is one: its frames carry
+    /// [`FrameAt::File`] offsets into it, so their bytes can be read back (positioned reads)
+    /// after the reader is gone.
+    pub file: Option<Arc<std::fs::File>>,
     /// Set for live capture: where the captured bytes are spooled.
     pub spooled: Option<SpooledCapture>,
     join: Option<JoinHandle<()>>,
@@ -220,23 +200,18 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
             total_bytes: None,
         },
     };
-    let indexed = match &opened {
-        Opened::File(r, _) => r.shared_file().map(|file| IndexedFile {
-            file,
-            offsets: OffsetJournal::default(),
-        }),
+    let file = match &opened {
+        Opened::File(r, _) => r.shared_file(),
         Opened::Live(..) => None,
     };
     let spooled = match &opened {
         Opened::Live(_, spool) => Some(SpooledCapture {
             file: spool.reader(),
-            offsets: OffsetJournal::default(),
             path: spool.path().map(PathBuf::from),
         }),
         Opened::File(..) => None,
     };
-    let spool_journal = spooled.as_ref().map(|s| Arc::clone(&s.offsets));
-    let journal = indexed.as_ref().map(|m| Arc::clone(&m.offsets));
+    let located = file.is_some();
     let (tx, rx) = sync_channel(CHANNEL_BATCHES);
     // A stream sends what it holds whenever its writer pauses, so packets show as they arrive.
     let pending = match &opened {
@@ -266,10 +241,8 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
                 crate::fault::panic_if_armed("capture");
             }
             let result = match opened {
-                Opened::File(r, _) => run_file(*r, journal, pending, &tx, &thread_stats, &stop),
-                Opened::Live(c, spool) => {
-                    run_live(*c, *spool, spool_journal, &tx, &thread_stats, &stop)
-                }
+                Opened::File(r, _) => run_file(*r, located, pending, &tx, &thread_stats, &stop),
+                Opened::Live(c, spool) => run_live(*c, *spool, &tx, &thread_stats, &stop),
             };
             // The consumer may be gone, or asked to stop and is not draining: then the
             // final event is not needed.
@@ -282,7 +255,7 @@ fn spawn_opened(opened: Opened, stop: Arc<AtomicBool>) -> Result<CaptureHandle, 
         rx,
         stats,
         info,
-        indexed,
+        file,
         spooled,
         join: Some(join),
     })
@@ -321,26 +294,7 @@ fn send_blocking(
 }
 
 fn new_frame() -> Frame {
-    Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    }
-}
-
-/// Appends a batch's offsets to the journal; returns `false` (and clears it) when nobody takes
-/// them.
-fn journal_batch(journal: &OffsetJournal, offsets: &mut Vec<(u64, u64)>) -> bool {
-    let Ok(mut j) = journal.lock() else {
-        return false;
-    };
-    if j.len() > JOURNAL_LIMIT {
-        *j = VecDeque::new();
-        return false;
-    }
-    j.extend(offsets.drain(..));
-    true
+    Frame::new(0, 0, LinkType::ETHERNET, Vec::new())
 }
 
 /// Frames per second from a count over an interval.
@@ -354,14 +308,13 @@ type PendingBatch = Arc<Mutex<Vec<Frame>>>;
 
 fn run_file(
     mut reader: FileReader,
-    mut journal: Option<OffsetJournal>,
+    located: bool,
     pending: Option<PendingBatch>,
     tx: &SyncSender<SourceEvent>,
     stats: &CaptureStats,
     stop: &AtomicBool,
 ) -> Result<(), SourceError> {
     let mut frame = new_frame();
-    let mut offsets = Vec::new();
     let started = Instant::now();
     let mut last_rate = started;
     // A stream's batch lives behind the lock its idle action takes; a file's is local.
@@ -383,8 +336,8 @@ fn run_file(
                     stats
                         .bytes
                         .fetch_add(frame.data.len() as u64, Ordering::Relaxed);
-                    if journal.is_some() {
-                        offsets.push((reader.frames_read() - 1, reader.data_offset()));
+                    if located {
+                        frame.at = FrameAt::File(reader.data_offset());
                     }
                     let next = std::mem::replace(&mut frame, new_frame());
                     match pending.as_ref().and_then(|p| p.lock().ok()) {
@@ -412,11 +365,6 @@ fn run_file(
         {
             batch.append(&mut shared);
         }
-        if let Some(j) = &journal
-            && !journal_batch(j, &mut offsets)
-        {
-            journal = None;
-        }
         if !batch.is_empty() {
             match send_blocking(tx, SourceEvent::Frames(batch), stop) {
                 Ok(()) => {}
@@ -443,36 +391,17 @@ fn run_file(
     }
 }
 
-/// Sends a live batch without blocking; on success journals its spool offsets (under the
-/// journal lock, see [`SpooledCapture`]). Returns `Err` when the consumer is gone.
+/// Sends a live batch without blocking. `Ok(false)` when the channel was full (the batch is
+/// dropped and counted), `Err` when the consumer is gone.
 fn send_live(
     tx: &SyncSender<SourceEvent>,
     batch: Vec<Frame>,
-    offsets: &mut Vec<u64>,
-    journal: &mut Option<OffsetJournal>,
     sent: &mut u64,
     stats: &CaptureStats,
 ) -> Result<bool, ()> {
     let n = batch.len() as u64;
-    let held = journal.clone();
-    let guard = held.as_ref().and_then(|j| j.lock().ok());
-    let result = match tx.try_send(SourceEvent::Frames(batch)) {
+    match tx.try_send(SourceEvent::Frames(batch)) {
         Ok(()) => {
-            if let Some(mut j) = guard {
-                if j.len() > JOURNAL_LIMIT {
-                    // Nobody takes the entries: stop journaling.
-                    *j = VecDeque::new();
-                    drop(j);
-                    *journal = None;
-                } else {
-                    j.extend(
-                        offsets
-                            .iter()
-                            .enumerate()
-                            .map(|(i, &off)| (sent.saturating_add(i as u64), off)),
-                    );
-                }
-            }
             *sent = sent.saturating_add(n);
             Ok(true)
         }
@@ -481,9 +410,7 @@ fn send_live(
             Ok(false)
         }
         Err(TrySendError::Disconnected(_)) => Err(()),
-    };
-    offsets.clear();
-    result
+    }
 }
 
 fn spool_error(spool: &SpoolWriter, e: &std::io::Error) -> SourceError {
@@ -499,14 +426,12 @@ fn spool_error(spool: &SpoolWriter, e: &std::io::Error) -> SourceError {
 fn run_live(
     mut cap: LiveCapture,
     mut spool: SpoolWriter,
-    mut journal: Option<OffsetJournal>,
     tx: &SyncSender<SourceEvent>,
     stats: &CaptureStats,
     stop: &AtomicBool,
 ) -> Result<(), SourceError> {
     let mut frame = new_frame();
     let mut batch: Vec<Frame> = Vec::with_capacity(LIVE_BATCH);
-    let mut offsets: Vec<u64> = Vec::with_capacity(LIVE_BATCH);
     let mut sent = 0u64;
     let mut batch_started = Instant::now();
     // A bounded spool sends smaller batches (see `SpoolWriter::batch_byte_limit`).
@@ -531,7 +456,7 @@ fn run_live(
                 batch_started = Instant::now();
             }
             match spool.write(&frame) {
-                Ok(off) => offsets.push(off),
+                Ok(off) => frame.at = FrameAt::Spool(off),
                 Err(e) => break Err(spool_error(&spool, &e)),
             }
             batch_bytes += frame.data.len() as u64 + RECORD_HEADER;
@@ -548,8 +473,12 @@ fn run_live(
             }
             let full = std::mem::replace(&mut batch, Vec::with_capacity(LIVE_BATCH));
             batch_bytes = 0;
-            let (first, number, n) = (offsets.first().copied(), sent, full.len() as u64);
-            match send_live(tx, full, &mut offsets, &mut journal, &mut sent, stats) {
+            let first = full.first().and_then(|f| match f.at {
+                FrameAt::Spool(off) => Some(off),
+                _ => None,
+            });
+            let (number, n) = (sent, full.len() as u64);
+            match send_live(tx, full, &mut sent, stats) {
                 Err(()) => break Ok(()),
                 Ok(delivered) => {
                     if delivered && let Some(first) = first {
@@ -582,9 +511,7 @@ fn run_live(
     let flushed = spool.flush().map_err(|e| spool_error(&spool, &e));
     if !batch.is_empty() {
         let n = batch.len() as u64;
-        if flushed.is_err()
-            || send_live(tx, batch, &mut offsets, &mut journal, &mut sent, stats).is_err()
-        {
+        if flushed.is_err() || send_live(tx, batch, &mut sent, stats).is_err() {
             stats.dropped_by_synack.fetch_add(n, Ordering::Relaxed);
         }
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::testfiles::{Rec, pcap};
 use super::{FileReader, Input, SourceError, SourceEvent, spawn, spawn_reader};
-use crate::model::Frame;
+use crate::model::{Frame, FrameAt};
 
 fn many_recs(n: u32) -> Vec<Rec> {
     (0..n)
@@ -87,7 +87,7 @@ fn file_frames_arrive_in_order_then_finished_ok() {
 }
 
 #[test]
-fn a_regular_file_journals_where_every_frame_is() {
+fn a_regular_file_frame_carries_where_its_bytes_are() {
     let n = 5_000u32;
     let bytes = pcap(false, false, 1, &many_recs(n));
     let tmp = temp(&bytes);
@@ -96,59 +96,29 @@ fn a_regular_file_journals_where_every_frame_is() {
         Arc::new(AtomicBool::new(false)),
     )
     .unwrap();
-    let mapped = h.indexed.clone().expect("a regular file is indexed");
-    assert_eq!(mapped.file.metadata().unwrap().len(), bytes.len() as u64);
-    let mut seen = 0u64;
-    while let Ok(ev) = h.rx.recv_timeout(Duration::from_secs(20)) {
-        match ev {
-            SourceEvent::Frames(batch) => {
-                // The batch's entries were journaled before it was sent.
-                let mut j = mapped.offsets.lock().unwrap();
-                for f in &batch {
-                    let (no, at) = j.pop_front().expect("journaled");
-                    assert_eq!(no, seen);
-                    let at = at as usize;
-                    assert_eq!(&bytes[at..at + f.data.len()], &f.data[..]);
-                    seen += 1;
-                }
-            }
-            SourceEvent::Finished(r) => {
-                assert!(r.is_ok());
-                break;
-            }
-            _ => {}
-        }
-    }
-    h.join();
-    assert_eq!(seen, u64::from(n));
-}
-
-#[test]
-fn an_undrained_journal_stays_bounded() {
-    let n = 200_000u32;
-    let bytes = pcap(false, false, 1, &many_recs(n));
-    let tmp = temp(&bytes);
-    let h = spawn(
-        Input::File(tmp.path().into()),
-        Arc::new(AtomicBool::new(false)),
-    )
-    .unwrap();
-    let journal = Arc::clone(&h.indexed.as_ref().unwrap().offsets);
+    let file = h.file.clone().expect("a regular file is shared");
+    assert_eq!(file.metadata().unwrap().len(), bytes.len() as u64);
     let (frames, _, finished) = drain(h);
-    assert!(matches!(finished, Some(Ok(()))));
+    assert!(matches!(finished, Some(Ok(()))), "{finished:?}");
     assert_eq!(frames.len(), n as usize);
-    let left = journal.lock().unwrap().len();
-    assert!(left < 140_000, "{left} entries left in the journal");
+    for (i, f) in frames.iter().enumerate() {
+        let FrameAt::File(at) = f.at else {
+            panic!("frame {i} has no file offset: {:?}", f.at);
+        };
+        let at = at as usize;
+        assert_eq!(&bytes[at..at + f.data.len()], &f.data[..], "frame {i}");
+    }
 }
 
 #[test]
-fn streams_have_no_indexed_file() {
+fn stream_frames_own_their_bytes() {
     let bytes = pcap(false, false, 1, &many_recs(3));
     let reader = FileReader::from_reader(Box::new(std::io::Cursor::new(bytes)), "-").unwrap();
     let h = spawn_reader(reader, Arc::new(AtomicBool::new(false))).unwrap();
-    assert!(h.indexed.is_none());
+    assert!(h.file.is_none());
     let (frames, _, _) = drain(h);
     assert_eq!(frames.len(), 3);
+    assert!(frames.iter().all(|f| f.at == FrameAt::Owned));
 }
 
 #[test]

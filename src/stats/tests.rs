@@ -163,12 +163,7 @@ fn handshakes_and_retransmissions_from_a_demo_capture() {
     let mut r = FileReader::open(std::path::Path::new(path)).expect("demo capture opens");
     let mut tracker = FlowTracker::new(1000);
     let mut s = Stats::new();
-    let mut frame = crate::model::Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = crate::model::Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut no = 0;
     while r.next_into(&mut frame).expect("reads") {
         no += 1;

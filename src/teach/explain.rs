@@ -411,34 +411,10 @@ fn seconds(ns: i64) -> String {
     format!("{:.3} s", ns as f64 / 1e9)
 }
 
-/// Display width of `s` in terminal cells.
-fn text_width(s: &str) -> usize {
-    ratatui::text::Span::raw(s).width()
-}
-
 /// Greedy word wrap of `text` into lines of at most `w` cells; the first line has `first`
-/// fewer cells. Words longer than a line are cut.
+/// fewer cells ([`crate::sanitize::wrap`]).
 pub fn wrap(text: &str, w: usize, first: usize) -> Vec<String> {
-    let w = w.max(1);
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    let mut room = w.saturating_sub(first).max(1);
-    for word in text.split_whitespace() {
-        let ww = text_width(word);
-        let need = if cur.is_empty() { ww } else { ww + 1 };
-        if !cur.is_empty() && text_width(&cur) + need > room {
-            lines.push(std::mem::take(&mut cur));
-            room = w;
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur);
-    }
-    lines
+    crate::sanitize::wrap(text, w, first)
 }
 
 /// How many rows the explain panel needs to show all of `narration`, `w` cells wide: one

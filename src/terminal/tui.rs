@@ -92,7 +92,7 @@ pub struct TuiOptions {
     /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
     pub max_flows: usize,
     /// Most packets kept (`--max-packets`, live captures); the oldest are evicted and counted.
-    /// `None` keeps every packet (files: their index is small and their bytes stay mapped).
+    /// `None` keeps every packet (files: their index is small and their bytes stay in the file).
     pub max_packets: Option<usize>,
     /// Byte budget of the packet store (`--max-mem`: index records plus copied bytes); the
     /// oldest packets are evicted and counted. `None`: no byte limit.
@@ -239,15 +239,15 @@ pub fn run(input: Input, options: &TuiOptions) -> Result<(), TuiError> {
         }),
         stop: Arc::clone(&stop),
     };
-    let indexed = handle.indexed.clone();
+    let file = handle.file.clone();
     let spooled = handle.spooled.clone();
     let result = run_feed_with(feed, |w, h| {
         let mut app = options.app(kind, w, h);
-        if let Some(f) = indexed {
-            app = app.with_file(f.file, f.offsets);
+        if let Some(f) = file {
+            app = app.with_file(f);
         }
         if let Some(s) = spooled {
-            app = app.with_spool(s.file, s.offsets);
+            app = app.with_spool(s.file);
         }
         match info.link {
             Some(link) => app.with_link(link),

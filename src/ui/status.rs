@@ -225,6 +225,15 @@ fn status_line(t: Theme, app: &App, detail: Detail) -> Line<'static> {
                 t.fg(theme::ORANGE),
             ));
         }
+        let noted = app.store().notes_seen();
+        if noted > 0 {
+            // Records the capture file got wrong (a malformed time, a lenient read): each
+            // packet's issues say what.
+            spans.push(Span::styled(
+                format!(" ({noted} pkts with capture-file notes)"),
+                t.fg(theme::ORANGE),
+            ));
+        }
     }
     spans.push(sep());
     spans.push(Span::raw(packets_text(app)));

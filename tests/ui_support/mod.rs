@@ -65,12 +65,7 @@ fn tcp(
 }
 
 fn frame(offset_ns: i64, data: Vec<u8>) -> Frame {
-    Frame {
-        ts_ns: T0 + offset_ns,
-        len: data.len() as u32,
-        link: LinkType::ETHERNET,
-        data,
-    }
+    Frame::new(T0 + offset_ns, data.len() as u32, LinkType::ETHERNET, data)
 }
 
 /// SYN, SYN-ACK, ACK, an HTTP GET with escape sequences in it, and a SYN cut to 40 bytes.

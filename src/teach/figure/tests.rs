@@ -14,12 +14,7 @@ fn demo_flow(name: &str) -> (Flow, Vec<Segment>) {
     let mut r = FileReader::open(Path::new(&path)).expect("demo capture opens");
     let mut tracker = FlowTracker::new(1000);
     let mut segs = Vec::new();
-    let mut frame = crate::model::Frame {
-        ts_ns: 0,
-        len: 0,
-        link: crate::model::LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = crate::model::Frame::new(0, 0, crate::model::LinkType::ETHERNET, Vec::new());
     let mut no = 0;
     while r.next_into(&mut frame).expect("reads") {
         no += 1;
