@@ -11,6 +11,7 @@
 //! and the counters kept here. Animations run on one presentation clock, `now_ns`: the main
 //! loop advances it with [`Msg::Clock`]; nothing here reads a clock.
 
+mod conversation;
 mod cursor;
 pub(crate) mod decoder;
 pub mod filtering;
@@ -799,6 +800,7 @@ impl App {
             }
             (_, Screen::Flows) => {
                 let layout = self.flows_layout();
+                self.refresh_ladder_rows();
                 match self.flows.on_key(key, &layout, self.now_ns) {
                     Some(FlowAction::ShowPacket(no)) => self.show_packet(no),
                     Some(FlowAction::Notice(text)) => self.notice = Some(text),
@@ -831,10 +833,18 @@ impl App {
                     "flow {id} is no longer kept (more flows than --max-flows)"
                 ));
             }
-            Some(has_arrow) => {
+            Some(_) => {
                 self.screen = Screen::Flows;
-                if !has_arrow {
-                    self.notice = Some(format!("packet {no} has no arrow (not SYN, FIN or RST)"));
+                // Every packet of the connection has a row (a collapsed run holding it is
+                // expanded first).
+                self.refresh_ladder_rows();
+                let mut found = self.flows.select_packet_row(no);
+                if !found {
+                    self.refresh_ladder_rows();
+                    found = self.flows.select_packet_row(no);
+                }
+                if !found {
+                    self.notice = Some(format!("packet {no} has no arrow in the ladder"));
                 }
             }
         }

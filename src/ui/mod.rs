@@ -17,6 +17,7 @@ pub(crate) mod palette;
 pub(crate) mod progress;
 pub(crate) mod status;
 pub mod theme;
+pub mod tsg;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

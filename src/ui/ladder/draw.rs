@@ -5,17 +5,31 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
-use crate::flow::{Direction, LadderEvent, TcpState};
+use crate::flow::{Direction, EventKind, Outcome, TcpState};
 use crate::model::endpoint_text;
 use crate::teach::anim::{self, ArrowProgress};
 use crate::ui::paint::{self, Piece, put, put_right, set_cell, width};
-use crate::ui::palette::arrow_glyphs;
+use crate::ui::palette::{ArrowGlyphs, arrow_glyphs};
 
 use super::LadderView;
 use super::geometry::{Geometry, to_u16};
 use super::labels::{
     carries_handshake_options, detail_pieces, main_pieces, offset_text, options_text, state_text,
 };
+
+/// Cells an arrow that stops short leaves before the other lifeline.
+const SHORT_GAP: u16 = 4;
+
+/// How one arrow is drawn.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Arrow {
+    pub(super) direction: Direction,
+    pub(super) glyphs: ArrowGlyphs,
+    pub(super) progress: ArrowProgress,
+    pub(super) style: Style,
+    /// Never reaches the receiver (an unanswered SYN).
+    pub(super) stop_short: bool,
+}
 
 impl LadderView<'_> {
     pub(super) fn draw_header(&self, buf: &mut Buffer, geo: &Geometry, y: u16) {
@@ -99,9 +113,17 @@ impl LadderView<'_> {
     }
 
     /// The row above the first drawn event: initial states, or where a scrolled view starts.
-    pub(super) fn draw_top_row(&self, buf: &mut Buffer, geo: &Geometry, y: u16, first: usize) {
+    /// `first` rows are scrolled away, `events_before` of them ladder events.
+    pub(super) fn draw_top_row(
+        &self,
+        buf: &mut Buffer,
+        geo: &Geometry,
+        y: u16,
+        first: usize,
+        events_before: usize,
+    ) {
         let (mut client, mut server) = anim::initial_states(self.flow);
-        for (index, event) in self.flow.ladder.iter().enumerate().take(first) {
+        for (index, event) in self.flow.ladder.iter().enumerate().take(events_before) {
             let (c, s) = anim::event_states(self.flow, event, self.progress(index));
             client = c.unwrap_or(client);
             server = s.unwrap_or(server);
@@ -140,7 +162,15 @@ impl LadderView<'_> {
 
     /// Draws event `index` in rows `top .. top + rows` (the last row is the arrow; with 4
     /// rows the first one stays blank).
-    pub(super) fn draw_event(&self, buf: &mut Buffer, geo: &Geometry, top: u16, rows: u16, index: usize) {
+    pub(super) fn draw_event(
+        &self,
+        buf: &mut Buffer,
+        geo: &Geometry,
+        top: u16,
+        rows: u16,
+        index: usize,
+        selected: bool,
+    ) {
         let (top, rows) = if rows > 3 {
             (top.saturating_add(rows - 3), 3)
         } else {
@@ -151,7 +181,6 @@ impl LadderView<'_> {
         };
         let area = geo.area;
         let p = self.palette;
-        let selected = self.selected_event == Some(index);
         let arrow_y = top.saturating_add(rows.saturating_sub(1));
         if selected {
             set_cell(buf, area, area.x, top, "▸", p.selected());
@@ -205,15 +234,17 @@ impl LadderView<'_> {
         } else {
             None
         };
-        self.draw_arrow(
-            buf,
-            geo,
-            arrow_y,
-            event,
+        // An unanswered SYN stops short of the host that never answered.
+        let stop_short = self.flow.outcome() == Outcome::NoResponse
+            && matches!(event.kind, EventKind::Syn | EventKind::SynRetransmit);
+        let arrow = Arrow {
+            direction: event.direction,
+            glyphs: arrow_glyphs(event.kind),
             progress,
             style,
-            embedded.as_deref(),
-        );
+            stop_short,
+        };
+        self.draw_arrow(buf, geo, arrow_y, &arrow, embedded.as_deref());
         let (client, server) = anim::event_states(self.flow, event, progress);
         self.draw_states(buf, geo, arrow_y, client, server);
     }
@@ -242,18 +273,17 @@ impl LadderView<'_> {
     }
 
     /// The arrow row: shaft from the sender's lifeline to the head, which stands at the
-    /// receiver once landed. `embedded` text is written over the drawn part of the shaft.
-    #[allow(clippy::too_many_arguments)]
+    /// receiver once landed (a few cells before it when the arrow stops short).
+    /// `embedded` text is written over the drawn part of the shaft.
     pub(super) fn draw_arrow(
         &self,
         buf: &mut Buffer,
         geo: &Geometry,
         y: u16,
-        event: &LadderEvent,
-        progress: ArrowProgress,
-        style: Style,
+        arrow: &Arrow,
         embedded: Option<&str>,
     ) {
+        let (progress, style, glyphs) = (arrow.progress, arrow.style, arrow.glyphs);
         let area = geo.area;
         let (a, b) = geo.span();
         if b < a {
@@ -265,9 +295,13 @@ impl LadderView<'_> {
             ArrowProgress::InFlight(f) => f.clamp(0.0, 1.0),
             ArrowProgress::Landed => 1.0,
         };
-        let advance = to_u16((f32::from(cells) * fraction).round() as usize).min(cells);
-        let glyphs = arrow_glyphs(event.kind);
-        let to_server = event.direction == Direction::ClientToServer;
+        let reach = if arrow.stop_short {
+            cells.saturating_sub(SHORT_GAP)
+        } else {
+            cells
+        };
+        let advance = to_u16((f32::from(reach) * fraction).round() as usize).min(reach);
+        let to_server = arrow.direction == Direction::ClientToServer;
         let (sender_x, head_x, head) = if to_server {
             (geo.client_x, a + advance, glyphs.head_right)
         } else {

@@ -111,16 +111,21 @@ pub(super) fn detail_pieces(flow: &Flow, event: &LadderEvent) -> Vec<Piece> {
 /// the window-scale option (`win=63 ×1024 = 64,512 bytes`), as is when scaling is off or the
 /// segment is a SYN (never scaled), labelled raw when the handshake was not seen.
 pub(super) fn window_piece(flow: &Flow, event: &LadderEvent) -> Piece {
-    let raw = u64::from(event.window);
-    let own = match event.direction {
+    window_piece_of(flow, event.direction, event.window, event.flags)
+}
+
+/// [`window_piece`] of any segment: its direction, raw window field and flags.
+pub(super) fn window_piece_of(flow: &Flow, direction: Direction, window: u16, flags: u16) -> Piece {
+    let raw = u64::from(window);
+    let own = match direction {
         Direction::ClientToServer => flow.client_options,
         Direction::ServerToClient => flow.server_options,
     };
-    let peer = match event.direction {
+    let peer = match direction {
         Direction::ClientToServer => flow.server_options,
         Direction::ServerToClient => flow.client_options,
     };
-    let syn = event.flags & tcp_flags::SYN != 0;
+    let syn = flags & tcp_flags::SYN != 0;
     let shift = own
         .and_then(|o| o.window_scale)
         .filter(|_| peer.is_some_and(|p| p.window_scale.is_some()));

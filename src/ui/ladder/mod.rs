@@ -10,13 +10,19 @@
 //! Depends on ratatui, `anim`, `flow`, `model` and the sibling `palette`.
 
 //!
-//! Files: `geometry` (columns), `labels` (the words on arrows), `draw` (arrows, lifelines,
-//! states), `footer` (the narration under the diagram).
+//! Given the connection's other segments ([`LadderView::segments`]), the ladder goes on after
+//! the handshake: data and ACK arrows, analysis events drawn distinctly, routine runs collapsed.
+//!
+//! Files: `rows` (the pure row model: which arrows exist), `geometry` (columns), `labels` (the
+//! words on arrows), `draw` (arrows, lifelines, states), `segments` (data rows and collapsed
+//! runs), `footer` (the narration under the diagram).
 
 mod draw;
 mod footer;
 mod geometry;
 mod labels;
+pub mod rows;
+mod segments;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -40,6 +46,8 @@ pub struct LadderView<'a> {
     pub(super) selected_event: Option<usize>,
     scroll: usize,
     pub(super) palette: Palette,
+    segments: &'a [rows::Segment],
+    expanded: &'a [u64],
 }
 
 impl<'a> LadderView<'a> {
@@ -53,10 +61,39 @@ impl<'a> LadderView<'a> {
             selected_event: None,
             scroll: 0,
             palette: Palette::default(),
+            segments: &[],
+            expanded: &[],
         }
     }
 
-    /// Highlights ladder event `index` (and keeps it in view).
+    /// The connection's segments (capture order) for the whole-connection ladder; without
+    /// them only the handshake and teardown are drawn.
+    pub fn segments(mut self, segments: &'a [rows::Segment]) -> Self {
+        self.segments = segments;
+        self
+    }
+
+    /// Collapsed runs shown expanded, by their first packet number.
+    pub fn expanded(mut self, first_packets: &'a [u64]) -> Self {
+        self.expanded = first_packets;
+        self
+    }
+
+    /// The rows drawn: see [`rows::rows`].
+    pub fn rows(&self) -> Vec<rows::Row> {
+        rows::rows(self.flow, self.segments, &|no| self.expanded.contains(&no))
+    }
+
+    /// Whether row `row` has started (a ladder event animates; other rows are there).
+    fn row_started(&self, row: &rows::Row) -> bool {
+        match row {
+            rows::Row::Event(i) => self.progress(*i).started(),
+            _ => true,
+        }
+    }
+
+    /// Highlights row `index` (a ladder event when no segments are given) and keeps it in
+    /// view.
     pub fn selected_event(mut self, index: Option<usize>) -> Self {
         self.selected_event = index;
         self
@@ -146,7 +183,8 @@ impl Widget for &LadderView<'_> {
             return;
         }
         let geo = Geometry::new(area);
-        let n = self.flow.ladder.len();
+        let rows = self.rows();
+        let n = rows.len();
 
         // Rows: header, top states row, events, footer (options lines go first when short).
         let avail = area.height.saturating_sub(2);
@@ -189,7 +227,7 @@ impl Widget for &LadderView<'_> {
             let focus = self
                 .selected_event
                 .filter(|&s| s < n)
-                .or_else(|| (0..n).rev().find(|&i| self.progress(i).started()));
+                .or_else(|| (0..n).rev().find(|&i| rows.get(i).is_some_and(|r| self.row_started(r))));
             let mut first = self.scroll.min(n.saturating_sub(visible));
             if let Some(focus) = focus {
                 if focus < first {
@@ -212,7 +250,12 @@ impl Widget for &LadderView<'_> {
         let events_end = events_y.saturating_add(used_rows);
         self.draw_header(buf, &geo, header_y);
         self.draw_lifelines(buf, &geo, top_y, events_end);
-        self.draw_top_row(buf, &geo, top_y, first);
+        let events_before = rows
+            .iter()
+            .take(first)
+            .filter(|r| matches!(r, rows::Row::Event(_)))
+            .count();
+        self.draw_top_row(buf, &geo, top_y, first, events_before);
 
         if n == 0 {
             let (a, _) = geo.span();
@@ -233,7 +276,19 @@ impl Widget for &LadderView<'_> {
         }
         for (slot, index) in (first..n).take(visible).enumerate() {
             let top = events_y.saturating_add(to_u16(slot).saturating_mul(rows_per_event));
-            self.draw_event(buf, &geo, top, rows_per_event, index);
+            let selected = self.selected_event == Some(index);
+            match rows.get(index) {
+                Some(rows::Row::Event(i)) => {
+                    self.draw_event(buf, &geo, top, rows_per_event, *i, selected);
+                }
+                Some(rows::Row::Segment(seg)) => {
+                    self.draw_segment(buf, &geo, top, rows_per_event, seg, selected);
+                }
+                Some(rows::Row::Run(run)) => {
+                    self.draw_run(buf, &geo, top, rows_per_event, run, selected);
+                }
+                None => {}
+            }
         }
         let hidden_below = n.saturating_sub(first + visible);
         if !fits_all && hidden_below > 0 {
