@@ -147,6 +147,17 @@ fn s_cycles_the_sort_and_keeps_the_selected_flow() {
     assert!(screen_text(&app).contains("bytes ▼"));
 
     keys(&mut app, &[Key::Char('s')]);
+    let fs = app.flows();
+    assert_eq!(fs.sort(), SortKey::Health);
+    let health: Vec<_> = fs
+        .order()
+        .iter()
+        .map(|id| fs.tracker().get(*id).expect("kept").analysis_counts.health())
+        .collect();
+    assert!(health.windows(2).all(|w| w[0] >= w[1]), "worst first: {health:?}");
+    assert!(screen_text(&app).contains("health ▼"));
+
+    keys(&mut app, &[Key::Char('s')]);
     assert_eq!(app.flows().sort(), SortKey::Start);
     assert_eq!(app.flows().order(), &ids[..]);
 }

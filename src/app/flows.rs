@@ -222,7 +222,7 @@ impl FlowScreen {
         let reorders = match self.sort {
             SortKey::Start => obs.new_flow,
             SortKey::Rtt => obs.new_flow || obs.event.is_some(),
-            SortKey::Bytes => true,
+            SortKey::Bytes | SortKey::Health => true,
         };
         if reorders || self.tracker.evicted() != self.evicted_seen {
             self.order_dirty = true;
@@ -494,6 +494,14 @@ impl FlowScreen {
         self.focus = FlowFocus::Ladder;
         self.event = event;
         Some(event.is_some())
+    }
+
+    /// Live capture: SYNs unanswered past their deadline at capture time `now_ns` become
+    /// `no_response` (see [`FlowTracker::settle_unanswered`]).
+    pub fn settle_unanswered(&mut self, now_ns: TimestampNs, timeout_ns: i64) {
+        if self.tracker.settle_unanswered(now_ns, timeout_ns) > 0 {
+            self.order_dirty = true;
+        }
     }
 
     /// Plays the selected flow's animation again from `now_ns`, every arrow in turn.

@@ -131,6 +131,7 @@ enum Col {
     Client,
     Server,
     Handshake,
+    Health,
     Rtt,
     Packets,
     Bytes,
@@ -139,11 +140,12 @@ enum Col {
     Arrows,
 }
 
-const COLUMNS: [Col; 10] = [
+const COLUMNS: [Col; 11] = [
     Col::Id,
     Col::Client,
     Col::Server,
     Col::Handshake,
+    Col::Health,
     Col::Rtt,
     Col::Packets,
     Col::Bytes,
@@ -154,7 +156,7 @@ const COLUMNS: [Col; 10] = [
 
 /// Dropped first to last when the row does not fit.
 const DROP_ORDER: [Col; 3] = [Col::History, Col::Duration, Col::Bytes];
-const DROP_LATER: [Col; 3] = [Col::Packets, Col::Arrows, Col::Rtt];
+const DROP_LATER: [Col; 4] = [Col::Packets, Col::Arrows, Col::Health, Col::Rtt];
 
 impl Col {
     fn title(self) -> &'static str {
@@ -163,6 +165,7 @@ impl Col {
             Self::Client => "client",
             Self::Server => "server",
             Self::Handshake => "handshake",
+            Self::Health => "health",
             Self::Rtt => "RTT ms",
             Self::Packets => "pkts",
             Self::Bytes => "bytes",
@@ -183,7 +186,10 @@ impl Col {
         matches!(
             (self, key),
             // Flow numbers follow first appearance: start order is number order.
-            (Self::Id, SortKey::Start) | (Self::Rtt, SortKey::Rtt) | (Self::Bytes, SortKey::Bytes)
+            (Self::Id, SortKey::Start)
+                | (Self::Rtt, SortKey::Rtt)
+                | (Self::Bytes, SortKey::Bytes)
+                | (Self::Health, SortKey::Health)
         )
     }
 }
@@ -269,6 +275,14 @@ impl<'a> FlowListView<'a> {
             Col::Client => endpoint_text(flow.client),
             Col::Server => endpoint_text(flow.server),
             Col::Handshake => badge_text(flow, short_badge),
+            Col::Health => {
+                let h = flow.analysis_counts.health();
+                if short_badge {
+                    h.symbol().to_string()
+                } else {
+                    format!("{} {}", h.symbol(), h.name())
+                }
+            }
             Col::Rtt => list_rtt_ns(flow).map_or_else(|| "-".to_string(), ms_text),
             Col::Packets => compact_count(flow.packets()),
             Col::Bytes => compact_count(flow.bytes()),
@@ -317,10 +331,12 @@ impl<'a> FlowListView<'a> {
         }
         if total(&cols) > avail {
             short_badge = true;
-            let w = self.natural_width(Col::Handshake, true);
-            for (c, width) in &mut cols {
-                if *c == Col::Handshake {
-                    *width = w;
+            for short_col in [Col::Handshake, Col::Health] {
+                let w = self.natural_width(short_col, true);
+                for (c, width) in &mut cols {
+                    if *c == short_col {
+                        *width = w;
+                    }
                 }
             }
         }
@@ -464,6 +480,11 @@ impl Widget for &FlowListView<'_> {
                         let text = self.cell(col, flow, short_badge);
                         let style = if col == Col::Handshake {
                             p.outcome(flow.outcome())
+                        } else if col == Col::Health {
+                            flow.analysis_counts
+                                .health()
+                                .severity()
+                                .map_or_else(|| p.text(), |s| p.severity(s))
                         } else {
                             p.text()
                         };
