@@ -520,3 +520,36 @@ fn tiny_sizes_and_an_empty_flows_screen_do_not_panic() {
         let _ = screen_text(&app);
     }
 }
+
+#[test]
+fn live_unanswered_syn_becomes_no_response_after_the_syn_timeout() {
+    // no_answer.pcap: a SYN and its retransmissions, never answered.
+    let frames = frames_of("no_answer.pcap");
+    let mut app = live_app(120, 40).with_syn_timeout(30 * SECOND);
+    app.update(Msg::Clock { now_ns: 0 });
+    app.update(Msg::Frames(frames));
+    let settled = |app: &App| {
+        let fs = app.flows();
+        let flow = fs.tracker().get(0).expect("the flow");
+        assert_eq!(flow.outcome(), Outcome::NoResponse);
+        flow.outcome_settled()
+    };
+    keys(&mut app, &[Key::Char('2')]);
+    app.update(Msg::Tick);
+    assert!(!settled(&app), "still waiting right after the last SYN");
+    assert!(screen_text(&app).contains("no answer yet"));
+    // 29 s of silence: still waiting; 31 s: declared, as the end of a file would.
+    app.update(Msg::Clock {
+        now_ns: 29 * SECOND,
+    });
+    app.update(Msg::Tick);
+    assert!(!settled(&app), "29 s < --syn-timeout");
+    app.update(Msg::Clock {
+        now_ns: 31 * SECOND,
+    });
+    app.update(Msg::Tick);
+    assert!(settled(&app), "31 s without an answer: no_response");
+    let screen = screen_text(&app);
+    assert!(!screen.contains("no answer yet"), "{screen}");
+    assert!(screen.contains("no response"), "{screen}");
+}

@@ -840,6 +840,10 @@ impl App {
                     Some(FlowAction::Notice(text)) => self.notice = Some(text),
                     None => {}
                 }
+                // The key may have expanded a run or chosen another flow.
+                if self.screen == Screen::Flows {
+                    self.refresh_ladder_rows();
+                }
             }
         }
     }

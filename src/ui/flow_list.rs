@@ -514,8 +514,10 @@ mod tests {
     #[test]
     fn sort_keys_cycle_and_mark_their_column() {
         assert_eq!(SortKey::Start.next(), SortKey::Rtt);
-        assert_eq!(SortKey::Rtt.next().next(), SortKey::Start);
+        assert_eq!(SortKey::Rtt.next().next(), SortKey::Health);
+        assert_eq!(SortKey::Health.next(), SortKey::Start);
         assert!(Col::Rtt.sorted_by(SortKey::Rtt));
+        assert!(Col::Health.sorted_by(SortKey::Health));
         assert!(!Col::Rtt.sorted_by(SortKey::Bytes));
         assert!(Col::Id.sorted_by(SortKey::Start));
     }

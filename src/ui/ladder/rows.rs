@@ -86,7 +86,19 @@ impl Segment {
             .collect()
     }
 
-    /// The arrow's main text: `PSH-ACK bytes 1–1448 len=1448 ack=1`, `ACK ack=2897`.
+    /// The short text: flags and the byte range (`PSH-ACK bytes 1–1448`) or `seq=N`.
+    pub fn short_text(&self) -> String {
+        let mut out = flags_text(self.flags);
+        if self.len > 0 {
+            let last = self.rel_seq.wrapping_add(self.len).wrapping_sub(1);
+            out.push_str(&format!(" bytes {}–{last}", self.rel_seq));
+        } else if let Some(ack) = self.rel_ack {
+            out.push_str(&format!(" ack={ack}"));
+        }
+        out
+    }
+
+    /// The arrow's main text: `PSH-ACK bytes 1–1448 len=1448 ack=1`, `ACK seq=1 ack=2897`.
     pub fn text(&self) -> String {
         let mut out = flags_text(self.flags);
         if self.len > 0 {

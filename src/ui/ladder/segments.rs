@@ -46,7 +46,7 @@ fn segment_pieces(seg: &Segment) -> Vec<Piece> {
         let sym = sev.symbol();
         pieces.push(Piece::new(format!("{sym} {}", words.join(", ")), 0).short(format!("{sym} {first}")));
     }
-    pieces.push(Piece::new(seg.text(), 1).short(crate::flow::flags_text(seg.flags)));
+    pieces.push(Piece::new(seg.text(), 1).short(seg.short_text()));
     pieces
 }
 
@@ -99,7 +99,9 @@ impl LadderView<'_> {
             let detail = paint::fit_text(&[window], span, "  ");
             self.draw_label(buf, geo, row, direction, &detail, style);
         }
-        let embedded = (rows == 1).then(|| paint::fit_text(&segment_pieces(seg), span.saturating_sub(2), " "));
+        // The arrow holds an embedded label up to its length less the head and two spaces.
+        let embedded =
+            (rows == 1).then(|| paint::fit_text(&segment_pieces(seg), span.saturating_sub(3), " "));
         let arrow = Arrow {
             direction,
             glyphs: segment_glyphs(seg),
