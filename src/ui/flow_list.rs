@@ -156,7 +156,7 @@ const COLUMNS: [Col; 11] = [
 
 /// Dropped first to last when the row does not fit.
 const DROP_ORDER: [Col; 3] = [Col::History, Col::Duration, Col::Bytes];
-const DROP_LATER: [Col; 4] = [Col::Packets, Col::Arrows, Col::Health, Col::Rtt];
+const DROP_LATER: [Col; 4] = [Col::Packets, Col::Health, Col::Arrows, Col::Rtt];
 
 impl Col {
     fn title(self) -> &'static str {
@@ -323,6 +323,15 @@ impl<'a> FlowListView<'a> {
         let total = |cols: &[(Col, usize)]| -> usize {
             cols.iter().map(|(_, w)| w).sum::<usize>() + cols.len().saturating_sub(1)
         };
+        if total(&cols) > avail {
+            // The health badge's symbol says it without its word.
+            let w = self.natural_width(Col::Health, true);
+            for (c, width) in &mut cols {
+                if *c == Col::Health {
+                    *width = w;
+                }
+            }
+        }
         for col in DROP_ORDER {
             if total(&cols) <= avail {
                 return (cols, short_badge);
@@ -477,7 +486,13 @@ impl Widget for &FlowListView<'_> {
                         }
                     }
                     _ => {
-                        let text = self.cell(col, flow, short_badge);
+                        let full = self.cell(col, flow, short_badge);
+                        // A narrowed health column shows the badge's symbol only.
+                        let text = if col == Col::Health && width(&full) > w {
+                            self.cell(col, flow, true)
+                        } else {
+                            full
+                        };
                         let style = if col == Col::Handshake {
                             p.outcome(flow.outcome())
                         } else if col == Col::Health {

@@ -185,6 +185,13 @@ impl Widget for &LadderView<'_> {
         let geo = Geometry::new(area);
         let rows = self.rows();
         let n = rows.len();
+        // Data rows wait for the ladder events before them to land (the animation tells the
+        // connection in order).
+        let gate = rows
+            .iter()
+            .position(|r| matches!(r, rows::Row::Event(i) if !self.progress(*i).landed()))
+            .unwrap_or(n);
+        let shown = |i: usize, r: &rows::Row| matches!(r, rows::Row::Event(_)) || i < gate;
 
         // Rows: header, top states row, events, footer (options lines go first when short).
         let avail = area.height.saturating_sub(2);
@@ -227,7 +234,11 @@ impl Widget for &LadderView<'_> {
             let focus = self
                 .selected_event
                 .filter(|&s| s < n)
-                .or_else(|| (0..n).rev().find(|&i| rows.get(i).is_some_and(|r| self.row_started(r))));
+                .or_else(|| {
+                    (0..n)
+                        .rev()
+                        .find(|&i| rows.get(i).is_some_and(|r| shown(i, r) && self.row_started(r)))
+                });
             let mut first = self.scroll.min(n.saturating_sub(visible));
             if let Some(focus) = focus {
                 if focus < first {
@@ -281,6 +292,7 @@ impl Widget for &LadderView<'_> {
                 Some(rows::Row::Event(i)) => {
                     self.draw_event(buf, &geo, top, rows_per_event, *i, selected);
                 }
+                Some(r) if !shown(index, r) => {}
                 Some(rows::Row::Segment(seg)) => {
                     self.draw_segment(buf, &geo, top, rows_per_event, seg, selected);
                 }

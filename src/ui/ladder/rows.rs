@@ -10,7 +10,7 @@ use crate::flow::{Direction, Flow, PacketAnalysis, Severity, Verdicts, flags_tex
 use crate::model::tcp_flags;
 
 /// Fewer routine segments than this in a row are drawn one by one, not collapsed.
-pub const MIN_RUN: usize = 4;
+pub const MIN_RUN: usize = 6;
 
 /// Most segments of one connection the app gathers for the ladder (the rest are counted).
 pub const MAX_SEGMENTS: usize = 20_000;
