@@ -23,10 +23,7 @@ const CAPTURE: &str = concat!(
 
 fn frames() -> Vec<Frame> {
     let reader = FileReader::open(Path::new(CAPTURE)).expect("capture opens");
-    reader
-        .frames()
-        .map(|f| f.expect("capture reads"))
-        .collect()
+    reader.frames().map(|f| f.expect("capture reads")).collect()
 }
 
 fn loaded(frames: &[Frame], w: u16, h: u16) -> App {
@@ -90,12 +87,19 @@ fn whole_connection_ladder_and_graph_on_a_lossy_transfer() {
 
         // Further down, a run of routine segments is one row, which Enter expands.
         let mut steps = 0;
-        while app.flows().selected_row().is_some_and(|r| r.run_last.is_none()) && steps < 300 {
+        while app
+            .flows()
+            .selected_row()
+            .is_some_and(|r| r.run_last.is_none())
+            && steps < 300
+        {
             keys(&mut app, &[Key::Down]);
             steps += 1;
         }
         let run = app.flows().selected_row().expect("a row");
-        let last = run.run_last.expect("a collapsed run below the retransmission");
+        let last = run
+            .run_last
+            .expect("a collapsed run below the retransmission");
         let collapsed = screen_text(&app);
         assert!(collapsed.contains('⋮'), "{size}\n{collapsed}");
         assert!(collapsed.contains("Enter: expand"), "{size}\n{collapsed}");
@@ -118,10 +122,19 @@ fn whole_connection_ladder_and_graph_on_a_lossy_transfer() {
         keys(&mut app, &[Key::Char('t')]);
         assert!(app.flows().graph(), "{size}");
         let graph = screen_text(&app);
-        assert!(graph.contains("Time-sequence graph of flow 0"), "{size}\n{graph}");
-        assert!(graph.contains("server → client bytes over time"), "{size}\n{graph}");
+        assert!(
+            graph.contains("Time-sequence graph of flow 0"),
+            "{size}\n{graph}"
+        );
+        assert!(
+            graph.contains("server → client bytes over time"),
+            "{size}\n{graph}"
+        );
         assert!(has_braille(&graph), "{size}: braille strokes\n{graph}");
-        assert!(graph.contains('×'), "{size}: retransmissions marked\n{graph}");
+        assert!(
+            graph.contains('×'),
+            "{size}: retransmissions marked\n{graph}"
+        );
         insta::assert_snapshot!(format!("connection_graph_{size}"), graph);
         keys(&mut app, &[Key::Char('t')]);
         assert!(!app.flows().graph(), "{size}: t goes back to the ladder");

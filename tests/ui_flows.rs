@@ -152,9 +152,18 @@ fn s_cycles_the_sort_and_keeps_the_selected_flow() {
     let health: Vec<_> = fs
         .order()
         .iter()
-        .map(|id| fs.tracker().get(*id).expect("kept").analysis_counts.health())
+        .map(|id| {
+            fs.tracker()
+                .get(*id)
+                .expect("kept")
+                .analysis_counts
+                .health()
+        })
         .collect();
-    assert!(health.windows(2).all(|w| w[0] >= w[1]), "worst first: {health:?}");
+    assert!(
+        health.windows(2).all(|w| w[0] >= w[1]),
+        "worst first: {health:?}"
+    );
     assert!(screen_text(&app).contains("health ▼"));
 
     keys(&mut app, &[Key::Char('s')]);

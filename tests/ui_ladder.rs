@@ -679,12 +679,17 @@ fn flow_list_with_mixed_outcomes() {
     }
     // With room for every column: the history and the health badges in words.
     let all = text(&render(
-        FlowListView::new(&flows).progress(&progress).sort(SortKey::Start),
+        FlowListView::new(&flows)
+            .progress(&progress)
+            .sort(SortKey::Start),
         150,
         10,
     ));
     assert!(all.contains("history") && all.contains("ShAD"), "{all}");
-    assert!(all.contains("✓ clean") && all.contains("▲ trouble"), "{all}");
+    assert!(
+        all.contains("✓ clean") && all.contains("▲ trouble"),
+        "{all}"
+    );
 
     // Room to spare: the order and the position in the whole list are spelled out.
     let wide = text(&render(

@@ -17,9 +17,7 @@ impl App {
     pub fn flow_segments(&self, flow: &Flow) -> Vec<Segment> {
         let store = self.store();
         let released = self.released_index();
-        let start = store
-            .index_of_frame(flow.first_packet_no)
-            .unwrap_or(0);
+        let start = store.index_of_frame(flow.first_packet_no).unwrap_or(0);
         let end = store
             .index_of_frame(flow.last_packet_no)
             .map_or(released, |i| i.saturating_add(1))

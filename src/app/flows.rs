@@ -311,15 +311,18 @@ impl FlowScreen {
     /// expanded (the app rebuilds the rows and calls this again). Returns whether a row
     /// stands for the packet itself.
     pub fn select_packet_row(&mut self, no: u64) -> bool {
-        if let Some(i) = self.rows.iter().position(|r| r.packet_no == no && r.run_last.is_none()) {
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| r.packet_no == no && r.run_last.is_none())
+        {
             self.event = Some(i);
             return true;
         }
-        if let Some(r) = self
-            .rows
-            .iter()
-            .find(|r| r.run_last.is_some_and(|last| r.packet_no <= no && no <= last))
-        {
+        if let Some(r) = self.rows.iter().find(|r| {
+            r.run_last
+                .is_some_and(|last| r.packet_no <= no && no <= last)
+        }) {
             self.expanded.push(r.packet_no);
         }
         false
@@ -594,7 +597,10 @@ impl FlowScreen {
                         self.move_event(1);
                         return None;
                     }
-                    let run = self.event.and_then(|e| self.rows.get(e)).filter(|r| r.run_last.is_some());
+                    let run = self
+                        .event
+                        .and_then(|e| self.rows.get(e))
+                        .filter(|r| r.run_last.is_some());
                     if let Some(run) = run {
                         // Enter on a collapsed run expands it in place.
                         self.expanded.push(run.packet_no);

@@ -477,9 +477,7 @@ impl PacketStore {
     /// The flow id of packet `index`, without reading its bytes (a scan for one flow's
     /// packets).
     pub fn flow_at(&self, index: usize) -> Option<u32> {
-        self.record(index)
-            .map(|r| r.flow)
-            .filter(|&f| f != NO_FLOW)
+        self.record(index).map(|r| r.flow).filter(|&f| f != NO_FLOW)
     }
 
     /// Attaches the sequence analysis of packet `index` (kept only when it has a verdict).

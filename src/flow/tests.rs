@@ -417,7 +417,11 @@ fn live_unanswered_syns_settle_after_the_timeout_or_twice_the_last_backoff() {
     assert_eq!(s.tracker.settle_unanswered(last + 40 * SEC, 30 * SEC), 1);
     assert!(s.flow(0).outcome_settled());
     assert_eq!(s.flow(0).outcome(), Outcome::NoResponse);
-    assert_eq!(s.flow(0).no_response_deadline(30 * SEC), None, "settled once");
+    assert_eq!(
+        s.flow(0).no_response_deadline(30 * SEC),
+        None,
+        "settled once"
+    );
     // An answered handshake never has a deadline.
     let mut t = Script::new();
     handshake(&mut t);

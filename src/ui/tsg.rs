@@ -71,7 +71,10 @@ fn window_shift(flow: &Flow, receiver: Direction) -> u8 {
         Direction::ClientToServer => (flow.client_options, flow.server_options),
         Direction::ServerToClient => (flow.server_options, flow.client_options),
     };
-    match (own.and_then(|o| o.window_scale), peer.and_then(|p| p.window_scale)) {
+    match (
+        own.and_then(|o| o.window_scale),
+        peer.and_then(|p| p.window_scale),
+    ) {
         (Some(s), Some(_)) => s.min(14),
         _ => 0,
     }
@@ -170,7 +173,15 @@ impl Widget for TimeSeqView<'_> {
         let area = area.intersection(buf.area);
         let p = self.palette;
         if area.width < 24 || area.height < 6 {
-            put(buf, area, area.x, area.y, "enlarge for the graph", usize::from(area.width), p.dim());
+            put(
+                buf,
+                area,
+                area.x,
+                area.y,
+                "enlarge for the graph",
+                usize::from(area.width),
+                p.dim(),
+            );
             return;
         }
         let plot = plot(self.flow, self.segments);
@@ -183,14 +194,38 @@ impl Widget for TimeSeqView<'_> {
         put(buf, area, area.x, area.y, &legend, w, p.header());
         if plot.strokes.is_empty() {
             let y = area.y.saturating_add(2);
-            put(buf, area, area.x.saturating_add(1), y, "no data segments in this connection", w, p.dim());
+            put(
+                buf,
+                area,
+                area.x.saturating_add(1),
+                y,
+                "no data segments in this connection",
+                w,
+                p.dim(),
+            );
             return;
         }
         let label_w: u16 = 8;
         let top = bytes_text(plot.max_y as u64);
-        put_right(buf, area, area.x.saturating_add(label_w - 2), area.y.saturating_add(1), &top, usize::from(label_w - 1), p.dim());
+        put_right(
+            buf,
+            area,
+            area.x.saturating_add(label_w - 2),
+            area.y.saturating_add(1),
+            &top,
+            usize::from(label_w - 1),
+            p.dim(),
+        );
         let bottom_y = area.bottom().saturating_sub(2);
-        put_right(buf, area, area.x.saturating_add(label_w - 2), bottom_y, "0", usize::from(label_w - 1), p.dim());
+        put_right(
+            buf,
+            area,
+            area.x.saturating_add(label_w - 2),
+            bottom_y,
+            "0",
+            usize::from(label_w - 1),
+            p.dim(),
+        );
         let axis_y = area.bottom().saturating_sub(1);
         let canvas_area = Rect {
             x: area.x.saturating_add(label_w),
@@ -200,7 +235,15 @@ impl Widget for TimeSeqView<'_> {
         };
         put(buf, area, canvas_area.x, axis_y, "0 s", w, p.dim());
         let end = format!("{} ms", ms_text((plot.max_t * 1e9) as i64));
-        put_right(buf, area, area.right().saturating_sub(1), axis_y, &end, w, p.dim());
+        put_right(
+            buf,
+            area,
+            area.right().saturating_sub(1),
+            axis_y,
+            &end,
+            w,
+            p.dim(),
+        );
 
         let data = self.color(Color::LightBlue);
         let ack = self.color(Color::Green);
@@ -251,7 +294,11 @@ impl Widget for TimeSeqView<'_> {
                 }
                 ctx.layer();
                 for (t, b) in &plot.retransmissions {
-                    ctx.print(*t, *b, TextLine::from(Span::styled("×", p.severity(crate::flow::Severity::Note))));
+                    ctx.print(
+                        *t,
+                        *b,
+                        TextLine::from(Span::styled("×", p.severity(crate::flow::Severity::Note))),
+                    );
                 }
                 if let Some((t, y)) = selected {
                     ctx.print(t, y, TextLine::from(Span::styled("◆", p.selected())));

@@ -231,14 +231,12 @@ impl Widget for &LadderView<'_> {
         let first = if fits_all {
             0
         } else {
-            let focus = self
-                .selected_event
-                .filter(|&s| s < n)
-                .or_else(|| {
-                    (0..n)
-                        .rev()
-                        .find(|&i| rows.get(i).is_some_and(|r| shown(i, r) && self.row_started(r)))
-                });
+            let focus = self.selected_event.filter(|&s| s < n).or_else(|| {
+                (0..n).rev().find(|&i| {
+                    rows.get(i)
+                        .is_some_and(|r| shown(i, r) && self.row_started(r))
+                })
+            });
             let mut first = self.scroll.min(n.saturating_sub(visible));
             if let Some(focus) = focus {
                 if focus < first {
@@ -328,4 +326,3 @@ impl Widget for &LadderView<'_> {
         }
     }
 }
-

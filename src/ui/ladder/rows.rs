@@ -168,7 +168,11 @@ impl Run {
             if side.data_segments > 0 {
                 let s = if side.data_segments == 1 { "" } else { "s" };
                 parts.push(if short {
-                    format!("{} seg {} {arrow}", side.data_segments, bytes_text(side.bytes))
+                    format!(
+                        "{} seg {} {arrow}",
+                        side.data_segments,
+                        bytes_text(side.bytes)
+                    )
                 } else {
                     format!(
                         "{} segment{s}, {} {arrow}",
@@ -308,7 +312,9 @@ mod tests {
     #[test]
     fn routine_runs_collapse_and_notable_segments_stand_alone() {
         let flow = empty_flow();
-        let mut segs: Vec<Segment> = (1..=6).map(|n| seg(n, n % 2 == 1, 1000, Verdicts::NONE)).collect();
+        let mut segs: Vec<Segment> = (1..=6)
+            .map(|n| seg(n, n % 2 == 1, 1000, Verdicts::NONE))
+            .collect();
         segs.push(seg(7, true, 1000, Verdicts::RETRANSMISSION));
         segs.push(seg(8, false, 0, Verdicts::NONE));
         segs.push(seg(9, false, 0, Verdicts::WINDOW_UPDATE));

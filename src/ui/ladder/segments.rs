@@ -44,7 +44,9 @@ fn segment_pieces(seg: &Segment) -> Vec<Piece> {
     let words = seg.verdict_words();
     if let (Some(sev), Some(first)) = (seg.severity(), words.first()) {
         let sym = sev.symbol();
-        pieces.push(Piece::new(format!("{sym} {}", words.join(", ")), 0).short(format!("{sym} {first}")));
+        pieces.push(
+            Piece::new(format!("{sym} {}", words.join(", ")), 0).short(format!("{sym} {first}")),
+        );
     }
     pieces.push(Piece::new(seg.text(), 1).short(seg.short_text()));
     pieces
@@ -143,8 +145,19 @@ impl LadderView<'_> {
             style = p.text().patch(p.selected());
         }
         let gutter = geo.gutter_text();
-        let offset = offset_text(run.first_ts_ns.saturating_sub(self.flow.first_ts_ns), gutter);
-        put_right(buf, area, geo.client_x.saturating_sub(1), y, &offset, gutter, p.dim());
+        let offset = offset_text(
+            run.first_ts_ns.saturating_sub(self.flow.first_ts_ns),
+            gutter,
+        );
+        put_right(
+            buf,
+            area,
+            geo.client_x.saturating_sub(1),
+            y,
+            &offset,
+            gutter,
+            p.dim(),
+        );
         let span = geo.span_width().saturating_sub(2);
         let long = run.text(false);
         let text = if paint::width(&long) <= span {
