@@ -935,7 +935,9 @@ impl App {
             }
             Screen::Flows => {
                 let layout = self.flows_layout();
+                self.refresh_ladder_rows();
                 self.flows.on_mouse(m, &layout);
+                self.refresh_ladder_rows();
             }
         }
     }
