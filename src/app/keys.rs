@@ -44,7 +44,10 @@ pub struct Mouse {
 
 /// Every key binding as (keys, what they do), in the order the help overlay lists them.
 pub const KEY_HELP: &[(&str, &str)] = &[
-    ("1  2", "packets screen / flows screen (list and ladder)"),
+    (
+        "1  2  3",
+        "packets / flows (list and ladder) / statistics screen",
+    ),
     (
         "↑ ↓  k j",
         "previous / next packet, flow, field, arrow or row",
@@ -64,6 +67,8 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     ("s", "flows: sort by start, RTT, bytes or health"),
     ("t", "flows: time-sequence graph / ladder of the flow"),
+    ("x  X", "flows: ladder as an SVG figure (X: to time scale)"),
+    ("Enter  s", "statistics: conversation's packets / sort"),
     ("a", "flows: play the selected flow's animation again"),
     ("f", "follow the newest packet or flow (on / off)"),
     ("/", "display filter (flows screen: flows); empty clears it"),
