@@ -63,7 +63,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("L", "packets: this packet's flow, its arrow selected"),
     (
         "Enter",
-        "flows: go to the ladder; ladder: show that packet, expand a ⋮ run",
+        "flows: ladder; ladder: the packet, or open a ⋮ run",
     ),
     ("s", "flows: sort by start, RTT, bytes or health"),
     ("t", "flows: time-sequence graph / ladder of the flow"),
