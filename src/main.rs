@@ -64,6 +64,7 @@ fn main() -> ExitCode {
                 Input::Live(args.to_live_config()),
                 TuiOptions {
                     max_flows: args.max_flows,
+                    syn_timeout_ns: synack::replay::pacing::secs_to_ns(args.syn_timeout),
                     max_packets: Some(args.max_packets),
                     max_mem: args.max_mem,
                     theme: args.view.theme_choice(),
@@ -98,6 +99,7 @@ fn main() -> ExitCode {
                     filter,
                     history: synack::app::history::default_path(),
                     confirm_quit: false,
+                    ..TuiOptions::default()
                 },
             )
         }),

@@ -147,6 +147,26 @@ fn s_cycles_the_sort_and_keeps_the_selected_flow() {
     assert!(screen_text(&app).contains("bytes ▼"));
 
     keys(&mut app, &[Key::Char('s')]);
+    let fs = app.flows();
+    assert_eq!(fs.sort(), SortKey::Health);
+    let health: Vec<_> = fs
+        .order()
+        .iter()
+        .map(|id| {
+            fs.tracker()
+                .get(*id)
+                .expect("kept")
+                .analysis_counts
+                .health()
+        })
+        .collect();
+    assert!(
+        health.windows(2).all(|w| w[0] >= w[1]),
+        "worst first: {health:?}"
+    );
+    assert!(screen_text(&app).contains("health ▼"));
+
+    keys(&mut app, &[Key::Char('s')]);
     assert_eq!(app.flows().sort(), SortKey::Start);
     assert_eq!(app.flows().order(), &ids[..]);
 }
@@ -234,7 +254,7 @@ fn udp_frame() -> Frame {
 #[test]
 fn l_on_a_data_packet_or_a_non_tcp_packet_says_why() {
     let mut app = loaded("http.pcap", 80, 24);
-    // Packet 4 carries the HTTP request: a flow, but no arrow of its own.
+    // Packet 4 carries the HTTP request: the whole-connection ladder has a data row for it.
     keys(
         &mut app,
         &[Key::End, Key::Home, Key::Down, Key::Down, Key::Down],
@@ -243,18 +263,12 @@ fn l_on_a_data_packet_or_a_non_tcp_packet_says_why() {
     keys(&mut app, &[Key::Char('L')]);
     assert_eq!(app.screen(), Screen::Flows);
     assert_eq!(app.flows().selected(), Some(0));
-    assert_eq!(app.flows().selected_event(), None);
-    assert!(
-        app.notice()
-            .is_some_and(|n| n.contains("packet 4 has no arrow"))
+    assert_eq!(
+        app.flows().selected_row().map(|r| r.packet_no),
+        Some(4),
+        "the data packet's own row is selected"
     );
-    assert!(
-        status_row(&app).contains("packet 4 has no arrow"),
-        "{}",
-        status_row(&app)
-    );
-    keys(&mut app, &[Key::Down]);
-    assert_eq!(app.notice(), None, "the next key clears it");
+    assert_eq!(app.notice(), None);
 
     let mut app = file_app("udp.pcap", 80, 24);
     app.update(Msg::Frames(vec![udp_frame()]));
@@ -509,4 +523,37 @@ fn tiny_sizes_and_an_empty_flows_screen_do_not_panic() {
         app.update(Msg::Clock { now_ns: SECOND / 3 });
         let _ = screen_text(&app);
     }
+}
+
+#[test]
+fn live_unanswered_syn_becomes_no_response_after_the_syn_timeout() {
+    // no_answer.pcap: a SYN and its retransmissions, never answered.
+    let frames = frames_of("no_answer.pcap");
+    let mut app = live_app(120, 40).with_syn_timeout(30 * SECOND);
+    app.update(Msg::Clock { now_ns: 0 });
+    app.update(Msg::Frames(frames));
+    let settled = |app: &App| {
+        let fs = app.flows();
+        let flow = fs.tracker().get(0).expect("the flow");
+        assert_eq!(flow.outcome(), Outcome::NoResponse);
+        flow.outcome_settled()
+    };
+    keys(&mut app, &[Key::Char('2')]);
+    app.update(Msg::Tick);
+    assert!(!settled(&app), "still waiting right after the last SYN");
+    assert!(screen_text(&app).contains("no answer yet"));
+    // 29 s of silence: still waiting; 31 s: declared, as the end of a file would.
+    app.update(Msg::Clock {
+        now_ns: 29 * SECOND,
+    });
+    app.update(Msg::Tick);
+    assert!(!settled(&app), "29 s < --syn-timeout");
+    app.update(Msg::Clock {
+        now_ns: 31 * SECOND,
+    });
+    app.update(Msg::Tick);
+    assert!(settled(&app), "31 s without an answer: no_response");
+    let screen = screen_text(&app);
+    assert!(!screen.contains("no answer yet"), "{screen}");
+    assert!(screen.contains("no response"), "{screen}");
 }

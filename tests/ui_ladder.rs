@@ -485,6 +485,14 @@ fn refused_unanswered_and_midstream_ladders() {
         assert!(t.contains("2 SYN retransmissions"));
         assert!(t.contains("+3000.000 ms") || t.contains("+3000.000"));
         assert!(!t.contains("SYN_RCVD"));
+        // Unanswered SYNs stop short of the host that never answered.
+        let arrows: Vec<&str> = t.lines().filter(|l| l.contains('▶')).collect();
+        assert_eq!(arrows.len(), 3, "{t}");
+        for line in arrows {
+            let head = line.find('▶').expect("head");
+            let rest = &line[head + '▶'.len_utf8()..];
+            assert!(rest.starts_with("   "), "stops short: {line}");
+        }
         insta::assert_snapshot!(format!("no_response_{w}x{h}"), t);
     }
 
@@ -664,11 +672,24 @@ fn flow_list_with_mixed_outcomes() {
             for outcome in Outcome::ALL {
                 assert!(t.contains(outcome.label()), "{outcome:?}:\n{t}");
             }
-            assert!(t.contains("history") && t.contains("ShAD"), "{t}");
             assert!(t.contains("40.217"));
+            assert!(t.contains("health"), "{t}");
         }
         insta::assert_snapshot!(format!("flow_list_{w}x{h}"), t);
     }
+    // With room for every column: the history and the health badges in words.
+    let all = text(&render(
+        FlowListView::new(&flows)
+            .progress(&progress)
+            .sort(SortKey::Start),
+        150,
+        10,
+    ));
+    assert!(all.contains("history") && all.contains("ShAD"), "{all}");
+    assert!(
+        all.contains("✓ clean") && all.contains("▲ trouble"),
+        "{all}"
+    );
 
     // Room to spare: the order and the position in the whole list are spelled out.
     let wide = text(&render(

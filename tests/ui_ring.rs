@@ -189,19 +189,13 @@ fn l_and_enter_land_on_the_right_packet_after_eviction() {
     assert_eq!(app.notice(), None);
     let fs = app.flows();
     assert_eq!(fs.focus(), FlowFocus::Ladder);
-    let flow = fs.selected_flow().expect("flow selected");
-    let event = fs.selected_event().and_then(|e| flow.ladder.get(e));
-    let event = event.expect("the SYN-ACK's arrow is selected");
+    let event = selected_arrow(&app).expect("the SYN-ACK's arrow is selected");
     assert_eq!((event.packet_no, event.kind), (22, EventKind::SynAck));
     assert!(screen_text(&app).contains("Enter: packet 22"));
 
     // ↓ to the handshake's ACK (frame 23), Enter: that packet on the packet screen.
     keys(&mut app, &[Key::Down]);
-    let flow = app.flows().selected_flow().expect("flow");
-    let arrow = app
-        .flows()
-        .selected_event()
-        .and_then(|e| flow.ladder.get(e));
+    let arrow = selected_arrow(&app);
     assert_eq!(arrow.map(|e| e.packet_no), Some(23));
     keys(&mut app, &[Key::Enter]);
     assert_eq!(app.screen(), Screen::Packets);
@@ -211,6 +205,14 @@ fn l_and_enter_land_on_the_right_packet_after_eviction() {
     assert!(screen_text(&app).contains("packet 23 · L: flow"));
 }
 
+/// The ladder event of the selected whole-connection row (rows are ladder events, segments
+/// and runs; handshake and teardown rows are events).
+fn selected_arrow(app: &App) -> Option<synack::flow::LadderEvent> {
+    let no = app.flows().selected_row()?.packet_no;
+    let flow = app.flows().selected_flow()?;
+    flow.ladder.iter().find(|e| e.packet_no == no).copied()
+}
+
 #[test]
 fn a_jump_to_an_evicted_packet_says_so() {
     let (mut app, _) = busy_ring();
@@ -218,19 +220,11 @@ fn a_jump_to_an_evicted_packet_says_so() {
     select_no(&mut app, 18);
     keys(&mut app, &[Key::Char('L')]);
     assert_eq!(app.screen(), Screen::Flows);
-    let flow = app.flows().selected_flow().expect("flow 1");
-    let arrow = app
-        .flows()
-        .selected_event()
-        .and_then(|e| flow.ladder.get(e));
+    let arrow = selected_arrow(&app);
     assert_eq!(arrow.map(|e| e.packet_no), Some(18));
     // The flow's first arrow is its SYN, frame 11: evicted.
     keys(&mut app, &[Key::Home]);
-    let flow = app.flows().selected_flow().expect("flow 1");
-    let first = app
-        .flows()
-        .selected_event()
-        .and_then(|e| flow.ladder.get(e));
+    let first = selected_arrow(&app);
     assert_eq!(
         first.map(|e| (e.packet_no, e.kind)),
         Some((11, EventKind::Syn))

@@ -1,4 +1,4 @@
-//! The order of the flows list: the sort keys (start, RTT, bytes) and the pure [`sort_flows`].
+//! The order of the flows list: the sort keys (start, RTT, bytes, health) and the pure [`sort_flows`].
 //! In `app` because the app keeps the list's order and selection; `ui::flow_list` re-exports
 //! it. Depends on `flow` only.
 
@@ -16,16 +16,19 @@ pub enum SortKey {
     Rtt,
     /// Bytes on the wire, largest first.
     Bytes,
+    /// The analysis health badge, worst first (trouble, minor, clean), then by trouble score.
+    Health,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 3] = [Self::Start, Self::Rtt, Self::Bytes];
+    pub const ALL: [SortKey; 4] = [Self::Start, Self::Rtt, Self::Bytes, Self::Health];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Start => "start",
             Self::Rtt => "RTT",
             Self::Bytes => "bytes",
+            Self::Health => "health",
         }
     }
 
@@ -33,7 +36,7 @@ impl SortKey {
     pub fn arrow(self) -> &'static str {
         match self {
             Self::Start => "▲",
-            Self::Rtt | Self::Bytes => "▼",
+            Self::Rtt | Self::Bytes | Self::Health => "▼",
         }
     }
 
@@ -42,7 +45,8 @@ impl SortKey {
         match self {
             Self::Start => Self::Rtt,
             Self::Rtt => Self::Bytes,
-            Self::Bytes => Self::Start,
+            Self::Bytes => Self::Health,
+            Self::Health => Self::Start,
         }
     }
 }
@@ -68,6 +72,10 @@ pub fn sort_flows(flows: &mut [&Flow], key: SortKey) {
                 (None, None) => Ordering::Equal,
             },
             SortKey::Bytes => b.bytes().cmp(&a.bytes()),
+            SortKey::Health => {
+                let (x, y) = (&a.analysis_counts, &b.analysis_counts);
+                (y.health(), y.score()).cmp(&(x.health(), x.score()))
+            }
         };
         primary.then(a.id.cmp(&b.id))
     });

@@ -47,6 +47,15 @@ pub enum FlowAction {
     Notice(String),
 }
 
+/// What one whole-connection ladder row stands for, to act on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowTarget {
+    /// The row's packet (1-based frame number; a run: its first).
+    pub packet_no: u64,
+    /// A collapsed run: its last packet (Enter expands it).
+    pub run_last: Option<u64>,
+}
+
 /// One flow's animation: when each ladder event was revealed, and the schedule built from
 /// those instants (`timings.len() <= reveal.len()`).
 #[derive(Clone, Debug, Default)]
@@ -70,8 +79,15 @@ pub struct FlowScreen {
     cursor: usize,
     scroll: usize,
     focus: FlowFocus,
-    /// Selected ladder event of the selected flow.
+    /// Selected ladder row of the selected flow (a ladder event index while `rows` is empty).
     event: Option<usize>,
+    /// The selected flow's whole-connection rows, as the app last built them
+    /// ([`FlowScreen::set_rows`]); empty: the rows are the flow's ladder events.
+    rows: Vec<RowTarget>,
+    /// Collapsed runs the user expanded, by their first packet number.
+    expanded: Vec<u64>,
+    /// The ladder pane shows the time-sequence graph instead of the ladder.
+    graph: bool,
     follow: bool,
     /// The most recently created flow (with `activity`: the most recently active one).
     newest: Option<FlowId>,
@@ -112,6 +128,9 @@ impl FlowScreen {
             scroll: 0,
             focus: FlowFocus::List,
             event: None,
+            rows: Vec::new(),
+            expanded: Vec::new(),
+            graph: false,
             follow,
             newest: None,
             activity: false,
@@ -203,7 +222,7 @@ impl FlowScreen {
         let reorders = match self.sort {
             SortKey::Start => obs.new_flow,
             SortKey::Rtt => obs.new_flow || obs.event.is_some(),
-            SortKey::Bytes => true,
+            SortKey::Bytes | SortKey::Health => true,
         };
         if reorders || self.tracker.evicted() != self.evicted_seen {
             self.order_dirty = true;
@@ -268,6 +287,45 @@ impl FlowScreen {
     /// The selected arrow (ladder event index) of the selected flow.
     pub fn selected_event(&self) -> Option<usize> {
         self.event
+    }
+    /// The selected whole-connection row, once the app built the rows.
+    pub fn selected_row(&self) -> Option<RowTarget> {
+        self.rows.get(self.event?).copied()
+    }
+    /// Collapsed runs the user expanded, by their first packet number.
+    pub fn expanded(&self) -> &[u64] {
+        &self.expanded
+    }
+    /// Whether the ladder pane shows the time-sequence graph.
+    pub fn graph(&self) -> bool {
+        self.graph
+    }
+    /// The selected flow's whole-connection rows (built by the app, which keeps the packets).
+    pub fn set_rows(&mut self, rows: Vec<RowTarget>) {
+        if let Some(e) = self.event.filter(|_| !rows.is_empty()) {
+            self.event = Some(e.min(rows.len() - 1));
+        }
+        self.rows = rows;
+    }
+    /// Selects the row of packet `no` when there is one; a collapsed run holding it is
+    /// expanded (the app rebuilds the rows and calls this again). Returns whether a row
+    /// stands for the packet itself.
+    pub fn select_packet_row(&mut self, no: u64) -> bool {
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| r.packet_no == no && r.run_last.is_none())
+        {
+            self.event = Some(i);
+            return true;
+        }
+        if let Some(r) = self.rows.iter().find(|r| {
+            r.run_last
+                .is_some_and(|last| r.packet_no <= no && no <= last)
+        }) {
+            self.expanded.push(r.packet_no);
+        }
+        false
     }
     /// Position of the first list row shown.
     pub fn scroll(&self) -> usize {
@@ -377,6 +435,7 @@ impl FlowScreen {
     fn set_selected(&mut self, id: Option<FlowId>) {
         if self.selected != id {
             self.event = None;
+            self.rows.clear();
         }
         self.selected = id;
     }
@@ -393,6 +452,9 @@ impl FlowScreen {
     }
 
     fn ladder_len(&self) -> usize {
+        if !self.rows.is_empty() {
+            return self.rows.len();
+        }
         self.selected_flow().map_or(0, |f| f.ladder.len())
     }
 
@@ -437,6 +499,14 @@ impl FlowScreen {
         Some(event.is_some())
     }
 
+    /// Live capture: SYNs unanswered past their deadline at capture time `now_ns` become
+    /// `no_response` (see [`FlowTracker::settle_unanswered`]).
+    pub fn settle_unanswered(&mut self, now_ns: TimestampNs, timeout_ns: i64) {
+        if self.tracker.settle_unanswered(now_ns, timeout_ns) > 0 {
+            self.order_dirty = true;
+        }
+    }
+
     /// Plays the selected flow's animation again from `now_ns`, every arrow in turn.
     pub fn replay_selected(&mut self, now_ns: i64) {
         let Some(flow) = self.selected.and_then(|id| self.tracker.get(id)) else {
@@ -452,6 +522,10 @@ impl FlowScreen {
     /// The packet of the selected arrow, as a 1-based frame number (the app maps it to the
     /// store, where it may have been evicted).
     fn selected_packet(&self) -> Option<u64> {
+        if !self.rows.is_empty() {
+            let row = self.rows.get(self.event?)?;
+            return (row.packet_no > 0 && row.run_last.is_none()).then_some(row.packet_no);
+        }
         let event = self.selected_flow()?.ladder.get(self.event?)?;
         (event.packet_no > 0).then_some(event.packet_no)
     }
@@ -480,6 +554,10 @@ impl FlowScreen {
             }
             Key::Char('a') => {
                 self.replay_selected(now_ns);
+                return None;
+            }
+            Key::Char('t') => {
+                self.graph = !self.graph;
                 return None;
             }
             _ => {}
@@ -517,6 +595,15 @@ impl FlowScreen {
                 Key::Enter | Key::Char(' ') => {
                     if self.event.is_none() {
                         self.move_event(1);
+                        return None;
+                    }
+                    let run = self
+                        .event
+                        .and_then(|e| self.rows.get(e))
+                        .filter(|r| r.run_last.is_some());
+                    if let Some(run) = run {
+                        // Enter on a collapsed run expands it in place.
+                        self.expanded.push(run.packet_no);
                         return None;
                     }
                     return match self.selected_packet() {

@@ -11,6 +11,7 @@
 //! and the counters kept here. Animations run on one presentation clock, `now_ns`: the main
 //! loop advances it with [`Msg::Clock`]; nothing here reads a clock.
 
+mod conversation;
 mod cursor;
 pub(crate) mod decoder;
 mod explain_panel;
@@ -213,9 +214,17 @@ pub struct App {
     /// A demo moved on to another scenario: what the old feed still sends is ignored.
     detached: bool,
     max_flows: usize,
+    /// Live capture: an unanswered SYN becomes `no_response` after this long (`--syn-timeout`).
+    syn_timeout_ns: i64,
+    /// The latest capture timestamp seen and the presentation instant it arrived at: the
+    /// capture clock goes on from there while no packet comes.
+    capture_clock: Option<(i64, i64)>,
     /// Where `x` on the flows screen writes ladder figures.
     figure_dir: std::path::PathBuf,
 }
+
+/// Default `--syn-timeout`: 30 s.
+pub const DEFAULT_SYN_TIMEOUT_NS: i64 = 30_000_000_000;
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -278,12 +287,21 @@ impl App {
             help_scroll: 0,
             detached: false,
             max_flows: DEFAULT_MAX_FLOWS,
+            syn_timeout_ns: DEFAULT_SYN_TIMEOUT_NS,
+            capture_clock: None,
             figure_dir: std::path::PathBuf::from("."),
         }
     }
 
     /// Keeps at most `max_flows` TCP flows (`--max-flows`; the least recently active are
     /// evicted and counted). Call before any frame arrives: it starts an empty flow table.
+    /// Live capture: an unanswered SYN is declared `no_response` after `ns` without an answer
+    /// (at least 1 ms).
+    pub fn with_syn_timeout(mut self, ns: i64) -> App {
+        self.syn_timeout_ns = ns.max(1_000_000);
+        self
+    }
+
     pub fn with_max_flows(mut self, max_flows: usize) -> App {
         let follow = self.flows.follow();
         let activity = self.player.is_some();
@@ -611,7 +629,7 @@ impl App {
                 self.drops = d;
                 self.evict_spooled();
             }
-            Msg::Tick => {}
+            Msg::Tick => self.settle_unanswered(),
             Msg::Clock { now_ns } => {
                 self.now_ns = now_ns;
                 self.replay_tick();
@@ -687,10 +705,27 @@ impl App {
             self.store_frame(f);
             while self.release_one(self.now_ns) {}
         }
+        if let Some(last) = frames.last() {
+            self.capture_clock = Some((last.ts_ns, self.now_ns));
+        }
         self.after_eviction(evicted);
         self.after_release();
         // Frames that were still in the channel when the spool dropped their bytes.
         self.evict_spooled();
+    }
+
+    /// Live capture: the capture clock runs on from the last packet with the presentation
+    /// clock, and SYNs unanswered for `--syn-timeout` become `no_response` without waiting
+    /// for the end of the capture.
+    fn settle_unanswered(&mut self) {
+        if !matches!(self.source.kind, SourceKind::Live { .. }) {
+            return;
+        }
+        let Some((ts, at)) = self.capture_clock else {
+            return;
+        };
+        let now = ts.saturating_add(self.now_ns.saturating_sub(at).max(0));
+        self.flows.settle_unanswered(now, self.syn_timeout_ns);
     }
 
     /// Evicts the packets whose bytes the live spool removed from disk (`--spool-max`).
@@ -804,10 +839,15 @@ impl App {
             }
             (_, Screen::Flows) => {
                 let layout = self.flows_layout();
+                self.refresh_ladder_rows();
                 match self.flows.on_key(key, &layout, self.now_ns) {
                     Some(FlowAction::ShowPacket(no)) => self.show_packet(no),
                     Some(FlowAction::Notice(text)) => self.notice = Some(text),
                     None => {}
+                }
+                // The key may have expanded a run or chosen another flow.
+                if self.screen == Screen::Flows {
+                    self.refresh_ladder_rows();
                 }
             }
             (_, Screen::Stats) => {
@@ -843,10 +883,18 @@ impl App {
                     "flow {id} is no longer kept (more flows than --max-flows)"
                 ));
             }
-            Some(has_arrow) => {
+            Some(_) => {
                 self.screen = Screen::Flows;
-                if !has_arrow {
-                    self.notice = Some(format!("packet {no} has no arrow (not SYN, FIN or RST)"));
+                // Every packet of the connection has a row (a collapsed run holding it is
+                // expanded first).
+                self.refresh_ladder_rows();
+                let mut found = self.flows.select_packet_row(no);
+                if !found {
+                    self.refresh_ladder_rows();
+                    found = self.flows.select_packet_row(no);
+                }
+                if !found {
+                    self.notice = Some(format!("packet {no} has no arrow in the ladder"));
                 }
             }
         }
@@ -899,7 +947,9 @@ impl App {
             }
             Screen::Flows => {
                 let layout = self.flows_layout();
+                self.refresh_ladder_rows();
                 self.flows.on_mouse(m, &layout);
+                self.refresh_ladder_rows();
             }
             Screen::Stats => {}
         }

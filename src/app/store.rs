@@ -428,6 +428,12 @@ impl PacketStore {
         }
     }
 
+    /// The flow id of packet `index`, without reading its bytes (a scan for one flow's
+    /// packets).
+    pub fn flow_at(&self, index: usize) -> Option<u32> {
+        self.record(index).map(|r| r.flow).filter(|&f| f != NO_FLOW)
+    }
+
     /// Attaches the sequence analysis of packet `index` (kept only when it has a verdict).
     pub fn set_analysis(&mut self, index: usize, analysis: &PacketAnalysis) {
         if index >= self.len {

@@ -314,6 +314,10 @@ pub struct LiveArgs {
     /// Keep at most this many TCP flows (oldest idle evicted and counted).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_flows: usize,
+    /// A SYN unanswered for SECS (or twice the client's last retransmission back-off, when
+    /// longer) is declared "no response" while the capture runs, as at the end of a file.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_idle_timeout)]
+    pub syn_timeout: f64,
     #[command(flatten)]
     pub view: ViewOpts,
 }

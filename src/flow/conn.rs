@@ -267,6 +267,34 @@ impl Flow {
             || (self.outcome() == Outcome::SimultaneousOpen && self.hs.established)
     }
 
+    /// When an unanswered SYN becomes final (`no_response`) in a live capture: `timeout_ns`
+    /// after the last segment, or twice the client's last SYN back-off when that is longer
+    /// (its next retransmission is then overdue too). `None` unless still waiting.
+    pub fn no_response_deadline(&self, timeout_ns: i64) -> Option<TimestampNs> {
+        if self.outcome() != Outcome::NoResponse || self.outcome_settled() {
+            return None;
+        }
+        let mut syns = self
+            .ladder
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Syn | EventKind::SynRetransmit))
+            .map(|e| e.ts_ns)
+            .rev();
+        let backoff = match (syns.next(), syns.next()) {
+            (Some(last), Some(before)) => last.saturating_sub(before),
+            _ => 0,
+        };
+        Some(
+            self.last_ts_ns
+                .saturating_add(timeout_ns.max(backoff.saturating_mul(2))),
+        )
+    }
+
+    /// Declares an unanswered SYN final (live capture, past [`Flow::no_response_deadline`]).
+    pub(crate) fn settle_no_response(&mut self) {
+        self.finished = true;
+    }
+
     /// The handshake reached ESTABLISHED (complete, or a simultaneous open that finished).
     pub fn established(&self) -> bool {
         self.hs.established

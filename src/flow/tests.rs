@@ -399,6 +399,36 @@ fn refused_then_retried_with_the_same_isn_stays_one_flow() {
 }
 
 #[test]
+fn live_unanswered_syns_settle_after_the_timeout_or_twice_the_last_backoff() {
+    const SEC: i64 = 1_000_000_000;
+    let mut s = Script::new();
+    s.c(0, SYN, 1000, 0);
+    s.c(1000, SYN, 1000, 0);
+    s.c(21_000, SYN, 1000, 0);
+    // Last back-off 20 s: the next retransmission is due by 40 s after the last SYN, which
+    // is longer than a 30 s timeout.
+    let last = T0 + 21 * SEC;
+    assert_eq!(
+        s.flow(0).no_response_deadline(30 * SEC),
+        Some(last + 40 * SEC)
+    );
+    assert_eq!(s.tracker.settle_unanswered(last + 39 * SEC, 30 * SEC), 0);
+    assert!(!s.flow(0).outcome_settled());
+    assert_eq!(s.tracker.settle_unanswered(last + 40 * SEC, 30 * SEC), 1);
+    assert!(s.flow(0).outcome_settled());
+    assert_eq!(s.flow(0).outcome(), Outcome::NoResponse);
+    assert_eq!(
+        s.flow(0).no_response_deadline(30 * SEC),
+        None,
+        "settled once"
+    );
+    // An answered handshake never has a deadline.
+    let mut t = Script::new();
+    handshake(&mut t);
+    assert_eq!(t.flow(0).no_response_deadline(30 * SEC), None);
+}
+
+#[test]
 fn unanswered_syns_are_no_response_and_settle_at_end_of_input() {
     let mut s = Script::new();
     s.c(0, SYN, 1000, 0);

@@ -294,6 +294,23 @@ impl FlowTracker {
         self.evicted.saturating_add(self.by_id.len() as u64)
     }
 
+    /// Live capture at capture-clock instant `now_ns`: every SYN unanswered past its
+    /// [`Flow::no_response_deadline`] becomes final `no_response`, as at the end of a file.
+    /// Returns how many flows changed.
+    pub fn settle_unanswered(&mut self, now_ns: TimestampNs, timeout_ns: i64) -> usize {
+        let mut changed = 0;
+        for flow in self.slots.iter_mut().filter_map(|s| s.flow.as_mut()) {
+            if flow
+                .no_response_deadline(timeout_ns)
+                .is_some_and(|deadline| now_ns >= deadline)
+            {
+                flow.settle_no_response();
+                changed += 1;
+            }
+        }
+        changed
+    }
+
     /// End of input: outcomes such as `no_response` and `incomplete` become final.
     pub fn finish(&mut self) {
         self.finished = true;

@@ -91,6 +91,8 @@ pub fn signal_name(sig: i32) -> String {
 pub struct TuiOptions {
     /// Most TCP flows kept (`--max-flows`); the least recently active are evicted and counted.
     pub max_flows: usize,
+    /// Live capture: an unanswered SYN becomes `no_response` after this long (`--syn-timeout`).
+    pub syn_timeout_ns: i64,
     /// Most packets kept (`--max-packets`, live captures); the oldest are evicted and counted.
     /// `None` keeps every packet (files: their index is small and their bytes stay in the file).
     pub max_packets: Option<usize>,
@@ -117,6 +119,7 @@ impl Default for TuiOptions {
     fn default() -> Self {
         TuiOptions {
             max_flows: DEFAULT_MAX_FLOWS,
+            syn_timeout_ns: crate::app::DEFAULT_SYN_TIMEOUT_NS,
             max_packets: None,
             max_mem: None,
             replay: None,
@@ -149,6 +152,7 @@ impl TuiOptions {
             None => app,
         };
         app.with_max_flows(self.max_flows)
+            .with_syn_timeout(self.syn_timeout_ns)
             .with_max_packets(self.max_packets)
             .with_max_mem(self.max_mem)
     }

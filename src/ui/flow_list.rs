@@ -131,6 +131,7 @@ enum Col {
     Client,
     Server,
     Handshake,
+    Health,
     Rtt,
     Packets,
     Bytes,
@@ -139,11 +140,12 @@ enum Col {
     Arrows,
 }
 
-const COLUMNS: [Col; 10] = [
+const COLUMNS: [Col; 11] = [
     Col::Id,
     Col::Client,
     Col::Server,
     Col::Handshake,
+    Col::Health,
     Col::Rtt,
     Col::Packets,
     Col::Bytes,
@@ -154,7 +156,7 @@ const COLUMNS: [Col; 10] = [
 
 /// Dropped first to last when the row does not fit.
 const DROP_ORDER: [Col; 3] = [Col::History, Col::Duration, Col::Bytes];
-const DROP_LATER: [Col; 3] = [Col::Packets, Col::Arrows, Col::Rtt];
+const DROP_LATER: [Col; 4] = [Col::Packets, Col::Health, Col::Arrows, Col::Rtt];
 
 impl Col {
     fn title(self) -> &'static str {
@@ -163,6 +165,7 @@ impl Col {
             Self::Client => "client",
             Self::Server => "server",
             Self::Handshake => "handshake",
+            Self::Health => "health",
             Self::Rtt => "RTT ms",
             Self::Packets => "pkts",
             Self::Bytes => "bytes",
@@ -183,7 +186,10 @@ impl Col {
         matches!(
             (self, key),
             // Flow numbers follow first appearance: start order is number order.
-            (Self::Id, SortKey::Start) | (Self::Rtt, SortKey::Rtt) | (Self::Bytes, SortKey::Bytes)
+            (Self::Id, SortKey::Start)
+                | (Self::Rtt, SortKey::Rtt)
+                | (Self::Bytes, SortKey::Bytes)
+                | (Self::Health, SortKey::Health)
         )
     }
 }
@@ -269,6 +275,14 @@ impl<'a> FlowListView<'a> {
             Col::Client => endpoint_text(flow.client),
             Col::Server => endpoint_text(flow.server),
             Col::Handshake => badge_text(flow, short_badge),
+            Col::Health => {
+                let h = flow.analysis_counts.health();
+                if short_badge {
+                    h.symbol().to_string()
+                } else {
+                    format!("{} {}", h.symbol(), h.name())
+                }
+            }
             Col::Rtt => list_rtt_ns(flow).map_or_else(|| "-".to_string(), ms_text),
             Col::Packets => compact_count(flow.packets()),
             Col::Bytes => compact_count(flow.bytes()),
@@ -309,6 +323,15 @@ impl<'a> FlowListView<'a> {
         let total = |cols: &[(Col, usize)]| -> usize {
             cols.iter().map(|(_, w)| w).sum::<usize>() + cols.len().saturating_sub(1)
         };
+        if total(&cols) > avail {
+            // The health badge's symbol says it without its word.
+            let w = self.natural_width(Col::Health, true);
+            for (c, width) in &mut cols {
+                if *c == Col::Health {
+                    *width = w;
+                }
+            }
+        }
         for col in DROP_ORDER {
             if total(&cols) <= avail {
                 return (cols, short_badge);
@@ -317,10 +340,12 @@ impl<'a> FlowListView<'a> {
         }
         if total(&cols) > avail {
             short_badge = true;
-            let w = self.natural_width(Col::Handshake, true);
-            for (c, width) in &mut cols {
-                if *c == Col::Handshake {
-                    *width = w;
+            for short_col in [Col::Handshake, Col::Health] {
+                let w = self.natural_width(short_col, true);
+                for (c, width) in &mut cols {
+                    if *c == short_col {
+                        *width = w;
+                    }
                 }
             }
         }
@@ -461,9 +486,20 @@ impl Widget for &FlowListView<'_> {
                         }
                     }
                     _ => {
-                        let text = self.cell(col, flow, short_badge);
+                        let full = self.cell(col, flow, short_badge);
+                        // A narrowed health column shows the badge's symbol only.
+                        let text = if col == Col::Health && width(&full) > w {
+                            self.cell(col, flow, true)
+                        } else {
+                            full
+                        };
                         let style = if col == Col::Handshake {
                             p.outcome(flow.outcome())
+                        } else if col == Col::Health {
+                            flow.analysis_counts
+                                .health()
+                                .severity()
+                                .map_or_else(|| p.text(), |s| p.severity(s))
                         } else {
                             p.text()
                         };
@@ -493,8 +529,10 @@ mod tests {
     #[test]
     fn sort_keys_cycle_and_mark_their_column() {
         assert_eq!(SortKey::Start.next(), SortKey::Rtt);
-        assert_eq!(SortKey::Rtt.next().next(), SortKey::Start);
+        assert_eq!(SortKey::Rtt.next().next(), SortKey::Health);
+        assert_eq!(SortKey::Health.next(), SortKey::Start);
         assert!(Col::Rtt.sorted_by(SortKey::Rtt));
+        assert!(Col::Health.sorted_by(SortKey::Health));
         assert!(!Col::Rtt.sorted_by(SortKey::Bytes));
         assert!(Col::Id.sorted_by(SortKey::Start));
     }

@@ -16,6 +16,7 @@ use crate::teach::anim::FlowProgress;
 use super::common::{put, scrollbar_styled};
 use super::flow_list::FlowListView;
 use super::ladder::LadderView;
+use super::ladder::rows::Row;
 use super::status;
 use crate::ui::theme::Theme;
 
@@ -94,23 +95,39 @@ fn render_ladder(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let event = if focused { fs.selected_event() } else { None };
-    let hint = match event.and_then(|e| flow.ladder.get(e).map(|ev| (e, ev))) {
-        Some((e, ev)) => format!(
-            "arrow {}/{} · Enter: packet {} ",
-            e.saturating_add(1),
-            flow.ladder.len(),
-            ev.packet_no
-        ),
-        None if focused => "↑↓: select an arrow · a: replay ".to_string(),
-        None => "Tab: select arrows ".to_string(),
-    };
+    let segments = app.flow_segments(flow);
     let name = format!("Ladder of flow {}", flow.id);
-    let inside = pane(t, app, area, name, hint, focused, buf);
     let flow = app.redact_flow(flow);
-    LadderView::new(&flow, fs.timings(flow.id), app.now_ns())
+    if fs.graph() {
+        let name = format!("Time-sequence graph of flow {}", flow.id);
+        let hint = "t: ladder · ↑↓: select a segment ".to_string();
+        let inside = pane(t, app, area, name, hint, focused, buf);
+        let selected = fs.selected_row().map(|r| r.packet_no);
+        super::tsg::TimeSeqView::new(&flow, &segments)
+            .selected_packet(selected)
+            .theme(t)
+            .render(inside, buf);
+        return;
+    }
+    let view = LadderView::new(&flow, fs.timings(flow.id), app.now_ns())
+        .segments(&segments)
+        .expanded(fs.expanded())
         .selected_event(event)
-        .theme(t)
-        .render(inside, buf);
+        .theme(t);
+    let rows = view.rows();
+    let hint = match event.and_then(|e| rows.get(e).map(|r| (e, r))) {
+        Some((e, Row::Run(_))) => format!("row {}/{} · Enter: expand ", e + 1, rows.len()),
+        Some((e, r)) => format!(
+            "row {}/{} · Enter: packet {} ",
+            e.saturating_add(1),
+            rows.len(),
+            r.packet_no(&flow).unwrap_or(0)
+        ),
+        None if focused => "↑↓: select an arrow · a: replay · t: graph ".to_string(),
+        None => "Tab: select arrows · t: graph ".to_string(),
+    };
+    let inside = pane(t, app, area, name, hint, focused, buf);
+    view.render(inside, buf);
 }
 
 /// Draws the flows screen into `area` of `buf` (the frame being drawn, whatever size the app

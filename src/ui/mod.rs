@@ -18,6 +18,7 @@ pub(crate) mod progress;
 pub(crate) mod stats;
 pub(crate) mod status;
 pub mod theme;
+pub mod tsg;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

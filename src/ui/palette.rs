@@ -7,7 +7,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::flow::{EventKind, Outcome, TcpState};
+use crate::flow::{EventKind, Outcome, Severity, TcpState};
 
 /// The colour family of an arrow, from its role in the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +158,16 @@ impl Palette {
     /// An arrow still travelling (brighter than a landed one).
     pub fn arrow_in_flight(&self, kind: EventKind) -> Style {
         self.arrow(kind).add_modifier(Modifier::BOLD)
+    }
+
+    /// A segment the TCP analysis flagged, by severity (warnings bold, notes plain without
+    /// colour; the ladder also prints the severity's symbol).
+    pub fn severity(&self, sev: Severity) -> Style {
+        match sev {
+            Severity::Warning => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Severity::Note => self.fg(Color::Yellow),
+            Severity::Chat => self.dim(),
+        }
     }
 
     /// An endpoint's TCP state beside its column.
