@@ -93,3 +93,20 @@ fn a_tracked_connection_costs_at_most_the_budget() {
 /// `Flow` is 792 bytes inline (addresses, handshake record, history, both directions'
 /// analysis state) before the table and the ladder's first event.
 const BUDGET: f64 = 1_400.0;
+
+#[test]
+fn tmp_sizes() {
+    use std::mem::size_of;
+    println!(
+        "Flow {} History {} DirStats {} Rtt {} Opts {} OptOpts {} Ladder {} Counts {} SA {}",
+        size_of::<synack::flow::Flow>(),
+        size_of::<synack::flow::History>(),
+        size_of::<synack::flow::DirStats>(),
+        size_of::<synack::flow::Rtt>(),
+        size_of::<TcpHandshakeOptions>(),
+        size_of::<Option<TcpHandshakeOptions>>(),
+        size_of::<synack::flow::LadderEvent>(),
+        size_of::<synack::flow::AnalysisCounts>(),
+        size_of::<SocketAddr>(),
+    );
+}

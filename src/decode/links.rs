@@ -62,6 +62,7 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, link: u32, end: usize) -> boo
         AVS => avs(w, end),
         PRISM => prism(w, end),
         NFLOG => nflog(w, end),
+        super::netlink::LINKTYPE => super::netlink::link(w, end),
         _ => return false,
     }
     true
@@ -329,6 +330,7 @@ fn wlan_frame<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool,
         w.data_rest(p, end);
         return;
     }
+    let p = super::mesh::walk(w, off, p, end, fc0, fc1);
     link::llc(w, p, end);
 }
 
