@@ -345,6 +345,52 @@ mod tests {
         assert!(big_endian_at(&msg, 0, 32));
     }
 
+    /// Link type 253: cooked header, then an NFQUEUE packet message carrying IPv4/UDP.
+    fn nfqueue_packet() -> Vec<u8> {
+        let udp = [0xd6, 0x27, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00];
+        let mut ip = vec![0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0];
+        ip.extend([10, 0, 2, 15, 10, 0, 2, 3]);
+        ip.extend(udp);
+        let mut attrs = vec![11, 0, 1, 0, 0, 0, 0, 88, 0x08, 0x00, 3, 0]; // packet header
+        let payload_len = 4 + ip.len();
+        attrs.extend((payload_len as u16).to_le_bytes());
+        attrs.extend(10u16.to_le_bytes());
+        attrs.extend(&ip);
+        let mut msg = Vec::new();
+        let len = 16 + 4 + attrs.len();
+        msg.extend((len as u32).to_le_bytes());
+        msg.extend(0x0300u16.to_le_bytes());
+        msg.extend([0; 10]);
+        msg.extend([2, 0, 0, 44]);
+        msg.extend(attrs);
+        let mut pkt = vec![0, 4, 0x03, 0x38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12];
+        pkt.extend(msg);
+        pkt
+    }
+
+    #[test]
+    fn decodes_the_packet_a_queue_message_carries() {
+        let pkt = nfqueue_packet();
+        let d = super::super::decode(crate::model::LinkType(LINKTYPE), &pkt, pkt.len() as u32);
+        assert_eq!(d.summary.proto, Proto::Udp);
+        assert_eq!(d.summary.sport, Some(54823));
+        assert_eq!(d.summary.dport, Some(53));
+        let names: Vec<&str> = d.headers.iter().map(|h| h.protocol.as_str()).collect();
+        assert_eq!(names[..2], ["Linux netlink (cooked header)", "Linux netlink netfilter message"]);
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+    }
+
+    #[test]
+    fn a_bad_message_length_is_an_issue_not_a_panic() {
+        let mut pkt = nfqueue_packet();
+        pkt[16..20].copy_from_slice(&9u32.to_le_bytes());
+        let d = super::super::decode(crate::model::LinkType(LINKTYPE), &pkt, pkt.len() as u32);
+        assert!(d.issues.iter().any(|i| i.message.contains("message length")), "{:?}", d.issues);
+        for cut in 0..pkt.len() {
+            let _ = super::super::decode(crate::model::LinkType(LINKTYPE), &pkt[..cut], pkt.len() as u32);
+        }
+    }
+
     #[test]
     fn names_message_types() {
         assert_eq!(type_name(0, 16), "RTM_NEWLINK");

@@ -96,6 +96,33 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>, datagram_len: u32) -> Heade
 mod tests {
     use super::*;
 
+    /// Raw IPv4 carrying UDP-Lite 32768 → 1234 with `coverage` and 12 payload bytes.
+    fn packet(coverage: u16) -> Vec<u8> {
+        let mut p = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, IP_PROTO, 0, 0];
+        p.extend([139, 133, 204, 176, 139, 133, 204, 183]);
+        p.extend(32768u16.to_be_bytes());
+        p.extend(1234u16.to_be_bytes());
+        p.extend(coverage.to_be_bytes());
+        p.extend([0xca, 0x15]);
+        p.extend(b"hello world.");
+        p
+    }
+
+    #[test]
+    fn ports_and_coverage_are_read() {
+        let raw = crate::model::LinkType::RAW;
+        let p = packet(8);
+        let d = super::super::decode(raw, &p, p.len() as u32);
+        assert_eq!(d.summary.proto, Proto::Ip(IP_PROTO));
+        assert_eq!((d.summary.sport, d.summary.dport), (Some(32768), Some(1234)));
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+        let h = d.headers.iter().find(|h| h.protocol == "UDP-Lite").expect("a UDP-Lite box");
+        assert_eq!(h.range, 20..28);
+        let bad = packet(3);
+        let d = super::super::decode(raw, &bad, bad.len() as u32);
+        assert!(d.issues.iter().any(|i| i.message.contains("coverage")), "{:?}", d.issues);
+    }
+
     #[test]
     fn coverage_rules_follow_rfc_3828() {
         assert_eq!(coverage_problem(0, 30), None);
