@@ -38,7 +38,7 @@ fn flows(name: &str) -> Option<Vec<Value>> {
     )
 }
 
-fn flow<'a>(flows: &'a [Value], id: u64) -> &'a Value {
+fn flow(flows: &[Value], id: u64) -> &Value {
     flows
         .iter()
         .find(|f| f["flow"].as_u64() == Some(id))
@@ -94,10 +94,20 @@ fn a_refused_connection_retried_on_the_same_ports_is_one_refused_connection() {
         let Some(all) = flows(case.file) else { return };
         let f = flow(&all, case.stream);
         let at = format!("{} flow {}", case.file, case.stream);
-        assert_eq!(f["client"], case.client, "{at}: the SYN's sender is the client");
+        assert_eq!(
+            f["client"], case.client,
+            "{at}: the SYN's sender is the client"
+        );
         assert_eq!(f["server"], case.server, "{at}");
-        assert_eq!(f["handshake"], "refused", "{at}: every SYN was answered by a reset");
-        assert_eq!(f["syn_count"].as_u64(), Some(case.syns), "{at}: every attempt counted");
+        assert_eq!(
+            f["handshake"], "refused",
+            "{at}: every SYN was answered by a reset"
+        );
+        assert_eq!(
+            f["syn_count"].as_u64(),
+            Some(case.syns),
+            "{at}: every attempt counted"
+        );
         assert_eq!(f["synack_count"].as_u64(), Some(0), "{at}");
         assert_eq!(
             f["packets"].as_u64(),

@@ -17,7 +17,13 @@ const L: LayerKind = LayerKind::Link;
 
 /// The length of the mesh control header at `body` (right after the MAC header that starts at
 /// `mac` with frame control `fc0 fc1`), or None when the frame carries none.
-pub(crate) fn control_len(data: &[u8], mac_off: usize, body: usize, fc0: u8, fc1: u8) -> Option<usize> {
+pub(crate) fn control_len(
+    data: &[u8],
+    mac_off: usize,
+    body: usize,
+    fc0: u8,
+    fc1: u8,
+) -> Option<usize> {
     let is_qos_data = (fc0 >> 2) & 3 == 2 && (fc0 >> 4) & 0x8 != 0;
     let from_ds = matches!(fc1 & 3, 2 | 3);
     if !is_qos_data || !from_ds {
@@ -79,7 +85,11 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
             "detects broadcast duplicates",
         );
     }
-    let names = ["Extended address 4", "Extended address 5", "Extended address 6"];
+    let names = [
+        "Extended address 4",
+        "Extended address 5",
+        "Extended address 6",
+    ];
     let ae = u8_at(data, o).map_or(0, |f| f & 3);
     let extended: &[&str] = match ae {
         1 => names.get(..1).unwrap_or(&[]),
@@ -119,7 +129,7 @@ mod tests {
             (frame(0x03, 0x01, 0x03), None), // reserved address extension mode
             (frame(0x02, 0x01, 0x04), None), // reserved flag bit
             (frame(0x02, 0x00, 0x00), Some(6)), // draft 802.11s: the QoS bit is not set
-            (frame(0x02, 0x00, 0xaa), None),    // an LLC header, not mesh flags
+            (frame(0x02, 0x00, 0xaa), None), // an LLC header, not mesh flags
             (frame(0x01, 0x01, 0x00), None), // to DS only: never mesh
         ];
         for (f, want) in cases {

@@ -257,8 +257,18 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
     };
     let mut h = Hb::new(L, title, data, r);
     if let Some(len) = word(data, o, be) {
-        let order = if be { "big-endian host" } else { "little-endian host" };
-        h.add("Length", o, 4, len.to_string(), format!("bytes, header included ({order})"));
+        let order = if be {
+            "big-endian host"
+        } else {
+            "little-endian host"
+        };
+        h.add(
+            "Length",
+            o,
+            4,
+            len.to_string(),
+            format!("bytes, header included ({order})"),
+        );
     }
     h.add(
         "Type",
@@ -285,7 +295,11 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
         h.add("Sequence", o + 8, 4, s.to_string(), "");
     }
     if let Some(p) = word(data, o + 12, be) {
-        let m = if p == 0 { "the kernel" } else { "a process's socket" };
+        let m = if p == 0 {
+            "the kernel"
+        } else {
+            "a process's socket"
+        };
         h.add("Port ID", o + 12, 4, p.to_string(), m);
     }
     if family == NETLINK_NETFILTER && end >= o + 20 {
@@ -302,7 +316,13 @@ pub(crate) fn describe(data: &[u8], r: Range<usize>) -> Header {
             h.add("Version", o + 17, 1, v.to_string(), "");
         }
         if let Some(id) = be16(data, o + 18) {
-            h.add("Resource id", o + 18, 2, id.to_string(), "queue or log group");
+            h.add(
+                "Resource id",
+                o + 18,
+                2,
+                id.to_string(),
+                "queue or log group",
+            );
         }
         if payload_attr(family, msg_type).is_some() {
             let mut a = o + 20;
@@ -376,7 +396,13 @@ mod tests {
         assert_eq!(d.summary.sport, Some(54823));
         assert_eq!(d.summary.dport, Some(53));
         let names: Vec<&str> = d.headers.iter().map(|h| h.protocol.as_str()).collect();
-        assert_eq!(names[..2], ["Linux netlink (cooked header)", "Linux netlink netfilter message"]);
+        assert_eq!(
+            names[..2],
+            [
+                "Linux netlink (cooked header)",
+                "Linux netlink netfilter message"
+            ]
+        );
         assert!(d.issues.is_empty(), "{:?}", d.issues);
     }
 
@@ -385,9 +411,19 @@ mod tests {
         let mut pkt = nfqueue_packet();
         pkt[16..20].copy_from_slice(&9u32.to_le_bytes());
         let d = super::super::decode(crate::model::LinkType(LINKTYPE), &pkt, pkt.len() as u32);
-        assert!(d.issues.iter().any(|i| i.message.contains("message length")), "{:?}", d.issues);
+        assert!(
+            d.issues
+                .iter()
+                .any(|i| i.message.contains("message length")),
+            "{:?}",
+            d.issues
+        );
         for cut in 0..pkt.len() {
-            let _ = super::super::decode(crate::model::LinkType(LINKTYPE), &pkt[..cut], pkt.len() as u32);
+            let _ = super::super::decode(
+                crate::model::LinkType(LINKTYPE),
+                &pkt[..cut],
+                pkt.len() as u32,
+            );
         }
     }
 

@@ -114,13 +114,24 @@ mod tests {
         let p = packet(8);
         let d = super::super::decode(raw, &p, p.len() as u32);
         assert_eq!(d.summary.proto, Proto::Ip(IP_PROTO));
-        assert_eq!((d.summary.sport, d.summary.dport), (Some(32768), Some(1234)));
+        assert_eq!(
+            (d.summary.sport, d.summary.dport),
+            (Some(32768), Some(1234))
+        );
         assert!(d.issues.is_empty(), "{:?}", d.issues);
-        let h = d.headers.iter().find(|h| h.protocol == "UDP-Lite").expect("a UDP-Lite box");
+        let h = d
+            .headers
+            .iter()
+            .find(|h| h.protocol == "UDP-Lite")
+            .expect("a UDP-Lite box");
         assert_eq!(h.range, 20..28);
         let bad = packet(3);
         let d = super::super::decode(raw, &bad, bad.len() as u32);
-        assert!(d.issues.iter().any(|i| i.message.contains("coverage")), "{:?}", d.issues);
+        assert!(
+            d.issues.iter().any(|i| i.message.contains("coverage")),
+            "{:?}",
+            d.issues
+        );
     }
 
     #[test]

@@ -392,7 +392,9 @@ impl Flow {
             )
         };
         if !analysis.verdicts.is_empty() {
-            self.counts.get_or_insert_with(Box::default).add(analysis.verdicts);
+            self.counts
+                .get_or_insert_with(Box::default)
+                .add(analysis.verdicts);
         }
 
         let kind = if early_rst {

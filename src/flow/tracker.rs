@@ -230,7 +230,10 @@ impl FlowTracker {
     fn index_key(&mut self, key: FlowKey, index: SlotNo) {
         let hash = self.hash_key(key);
         let slots = &self.slots;
-        match self.by_key.find_entry(hash, |&s| s != index && slot_key(slots, s) == Some(key)) {
+        match self
+            .by_key
+            .find_entry(hash, |&s| s != index && slot_key(slots, s) == Some(key))
+        {
             Ok(mut entry) => *entry.get_mut() = index,
             Err(_) => {
                 let hasher = &self.hasher;
@@ -271,10 +274,7 @@ impl FlowTracker {
     }
 
     fn unlink(&mut self, index: SlotNo) {
-        let Some((newer, older)) = self
-            .slots
-            .get(index as usize)
-            .map(|s| (s.newer, s.older))
+        let Some((newer, older)) = self.slots.get(index as usize).map(|s| (s.newer, s.older))
         else {
             return;
         };
@@ -314,9 +314,11 @@ impl FlowTracker {
 
     /// Retained flows in id order.
     pub fn flows(&self) -> impl Iterator<Item = &Flow> {
-        self.by_id
-            .values()
-            .filter_map(|&slot| self.slots.get(slot as usize).and_then(|s| s.flow.as_deref()))
+        self.by_id.values().filter_map(|&slot| {
+            self.slots
+                .get(slot as usize)
+                .and_then(|s| s.flow.as_deref())
+        })
     }
 
     pub fn get(&self, id: FlowId) -> Option<&Flow> {
