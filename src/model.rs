@@ -57,9 +57,9 @@ impl LinkType {
                 | Self::LINUX_SLL2
         ) || matches!(
             // PPP, FDDI, PPP-HDLC, Cisco HDLC, 802.11 (plain, Prism, radiotap, AVS, PPI),
-            // PPP with direction, NFLOG: see `decode::links`.
+            // PPP with direction, NFLOG: see `decode::links`; Linux netlink: `decode::netlink`.
             self.0,
-            9 | 10 | 50 | 104 | 105 | 119 | 127 | 163 | 192 | 204 | 239
+            9 | 10 | 50 | 104 | 105 | 119 | 127 | 163 | 192 | 204 | 239 | 253
         )
     }
 }

@@ -156,7 +156,7 @@ fn s_cycles_the_sort_and_keeps_the_selected_flow() {
             fs.tracker()
                 .get(*id)
                 .expect("kept")
-                .analysis_counts
+                .analysis_counts()
                 .health()
         })
         .collect();

@@ -73,7 +73,7 @@ pub fn sort_flows(flows: &mut [&Flow], key: SortKey) {
             },
             SortKey::Bytes => b.bytes().cmp(&a.bytes()),
             SortKey::Health => {
-                let (x, y) = (&a.analysis_counts, &b.analysis_counts);
+                let (x, y) = (a.analysis_counts(), b.analysis_counts());
                 (y.health(), y.score()).cmp(&(x.health(), x.score()))
             }
         };

@@ -206,9 +206,8 @@ fn sll2<S: Sink>(w: &mut Walker<'_, S>, end: usize) {
 fn cooked_payload<S: Sink>(w: &mut Walker<'_, S>, hatype: u16, proto: u16, off: usize, end: usize) {
     match proto {
         // Netlink and similar: not an EtherType.
-        _ if hatype == 824 => {
-            w.note_proto(Proto::Unknown);
-            w.data_rest(off, end);
+        _ if hatype == super::netlink::ARPHRD_NETLINK => {
+            super::netlink::messages(w, proto, off, end)
         }
         0x0004 => llc(w, off, end),
         0x0001 => {

@@ -62,6 +62,7 @@ pub(crate) fn walk<S: Sink>(w: &mut Walker<'_, S>, link: u32, end: usize) -> boo
         AVS => avs(w, end),
         PRISM => prism(w, end),
         NFLOG => nflog(w, end),
+        super::netlink::LINKTYPE => super::netlink::link(w, end),
         _ => return false,
     }
     true
@@ -167,15 +168,15 @@ fn nflog<S: Sink>(w: &mut Walker<'_, S>, end: usize) {
 }
 
 /// radiotap: version, pad, length (LE), present bitmaps; the flags field says whether the
-/// 802.11 frame ends with its FCS.
+/// 802.11 frame ends with its FCS and whether its MAC header is padded to 4 bytes.
 fn radiotap<S: Sink>(w: &mut Walker<'_, S>, end: usize) {
     let len = le16(w.data, 2).map_or(8, usize::from);
     w.emit(Hdr::Radio(Radio::Radiotap), 0, len);
     if !w.require(L, "radiotap", "header", 0, end, len.max(8)) {
         return;
     }
-    let fcs = radiotap_flags(w.data).is_some_and(|f| f & 0x10 != 0);
-    wlan(w, len, end, fcs);
+    let flags = radiotap_flags(w.data).unwrap_or(0);
+    wlan_frame(w, len, end, flags & 0x10 != 0, false, flags & 0x20 != 0);
 }
 
 /// The radiotap flags byte, when present.
@@ -277,20 +278,29 @@ fn wlan_header_len(fc0: u8, fc1: u8) -> usize {
 /// firmware already decrypted, so its protected bit is ignored (as Wireshark's
 /// `wlan_centrino` does).
 pub(crate) fn wlan_centrino<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
-    wlan_frame(w, off, end, false, true);
+    wlan_frame(w, off, end, false, true, false);
 }
 
 /// An 802.11 frame carried in a tunnel (Aruba GRE), without FCS.
 pub(crate) fn wlan_in_tunnel<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
-    wlan_frame(w, off, end, false, false);
+    wlan_frame(w, off, end, false, false, false);
 }
 
 /// An 802.11 frame at `off`; `fcs` when its last 4 bytes are the frame check sequence.
 fn wlan<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool) {
-    wlan_frame(w, off, end, fcs, false);
+    wlan_frame(w, off, end, fcs, false, false);
 }
 
-fn wlan_frame<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool, decrypted: bool) {
+/// `pad`: radiotap's "data pad" flag, the body starts at the next multiple of 4 after the MAC
+/// header.
+fn wlan_frame<S: Sink>(
+    w: &mut Walker<'_, S>,
+    off: usize,
+    end: usize,
+    fcs: bool,
+    decrypted: bool,
+    pad: bool,
+) {
     let end = if fcs && end >= off + 4 { end - 4 } else { end };
     let (Some(fc0), Some(fc1)) = (u8_at(w.data, off), u8_at(w.data, off + 1)) else {
         w.emit(Hdr::Wlan, off, off + 2);
@@ -304,7 +314,7 @@ fn wlan_frame<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool,
     }
     let kind = (fc0 >> 2) & 3;
     let subtype = fc0 >> 4;
-    let p = off + hlen;
+    let p = off + if pad { hlen.next_multiple_of(4) } else { hlen };
     if kind != 2 {
         // Management and control frames are named in the header, not decoded further.
         w.note_proto(Proto::Unknown);
@@ -329,6 +339,7 @@ fn wlan_frame<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, fcs: bool,
         w.data_rest(p, end);
         return;
     }
+    let p = super::mesh::walk(w, off, p, end, fc0, fc1);
     link::llc(w, p, end);
 }
 

@@ -9,7 +9,7 @@
 //! describes each header the walk found.
 //!
 //! Submodules: `walk` (the shared walk and dispatch), `link`, `ipv4`, `ipv6`, `arp`, `tcp`,
-//! `tcp_options`, `udp`, `icmp`, `tunnel`, `app` (HTTP, DNS, TLS), `info` (one-line texts and
+//! `tcp_options`, `udp`, `udplite`, `icmp`, `tunnel`, `netlink`, `mesh`, `app` (HTTP, DNS, TLS), `info` (one-line texts and
 //! protocol names), `names` (number → name tables), `problem` (what broke), `fields` and
 //! `bytes` (helpers).
 
@@ -25,12 +25,15 @@ mod ipv4;
 mod ipv6;
 mod link;
 mod links;
+mod mesh;
 mod names;
+mod netlink;
 mod problem;
 mod tcp;
 mod tcp_options;
 mod tunnel;
 mod udp;
+mod udplite;
 mod walk;
 
 #[cfg(test)]
@@ -384,6 +387,10 @@ fn describe(hdr: walk::Hdr, data: &[u8], r: Range<usize>) -> (Header, Option<Str
         H::PppDirection | H::Chdlc | H::Fddi | H::Nflog | H::Radio(_) | H::Wlan => {
             links::describe(hdr, data, r)
         }
+        H::NetlinkCooked => netlink::describe_cooked(data, r),
+        H::Netlink => netlink::describe(data, r),
+        H::MeshControl => mesh::describe(data, r),
+        H::UdpLite { datagram_len } => udplite::describe(data, r, datagram_len),
         H::Gtp
         | H::L2tp
         | H::Teredo

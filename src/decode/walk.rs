@@ -64,6 +64,12 @@ pub(crate) enum Hdr {
     FabricPath,
     /// MPLS pseudowire control word before an Ethernet frame.
     PwControlWord,
+    /// The 16-byte cooked header of a netlink capture (link type 253).
+    NetlinkCooked,
+    /// One netlink message (`nlmsghdr` and, for netfilter, its attributes up to a payload).
+    Netlink,
+    /// 802.11s mesh control header.
+    MeshControl,
     // Internet layer
     Ipv4 {
         /// Total length 0: length taken from the frame.
@@ -83,6 +89,10 @@ pub(crate) enum Hdr {
         payload_len: u32,
     },
     Udp,
+    /// UDP-Lite; the datagram's length (for the checksum coverage's meaning).
+    UdpLite {
+        datagram_len: u32,
+    },
     Icmp,
     Icmpv6,
     /// The IPv4 / IPv6 header an ICMP error quotes.
@@ -145,12 +155,16 @@ impl Hdr {
             | Self::VnTag
             | Self::Pbb
             | Self::FabricPath
-            | Self::PwControlWord => LayerKind::Link,
+            | Self::PwControlWord
+            | Self::NetlinkCooked
+            | Self::Netlink
+            | Self::MeshControl => LayerKind::Link,
             Self::Ipv4 { .. } | Self::Ipv6 { .. } | Self::Ipv6Ext(_) | Self::Ah | Self::Arp => {
                 LayerKind::Internet
             }
             Self::Tcp { .. }
             | Self::Udp
+            | Self::UdpLite { .. }
             | Self::Icmp
             | Self::Icmpv6
             | Self::QuotedIp
@@ -456,6 +470,7 @@ impl<S: Sink> Walker<'_, S> {
             51 => ipv4::ah(self, off, end),
             59 => self.note_proto(Proto::Ip(59)),
             103 => tunnel::pim(self, off, end),
+            super::udplite::IP_PROTO => super::udplite::walk(self, off, end),
             _ => {
                 self.note_proto(Proto::Ip(proto));
                 self.problem(LayerKind::Transport, off, Problem::UnknownIpProto(proto));

@@ -117,12 +117,18 @@ pub struct Flow {
     pub ladder_dropped: u32,
     /// The input ended (`FlowTracker::finish`): an unanswered SYN is final.
     pub finished: bool,
-    /// Counts of the analysis verdicts of this connection's segments.
-    pub analysis_counts: AnalysisCounts,
+    /// Counts of the analysis verdicts of this connection's segments
+    /// ([`Flow::analysis_counts`]); allocated at the first verdict (most connections have none).
+    counts: Option<Box<AnalysisCounts>>,
     pub(crate) client_side: Side,
     pub(crate) server_side: Side,
     hs: Handshake,
-    analysis: ConnAnalysis,
+    /// The sequence analysis state; None while the flow holds only its opening bare SYN
+    /// (issue 10: each connection of a SYN flood holds one segment, and a lone SYN's state is
+    /// rebuilt from its ladder event when a second segment needs it).
+    analysis: Option<Box<ConnAnalysis>>,
+    /// What the opening SYN was analysed with (for that rebuild).
+    syn_reused_ports: bool,
 }
 
 /// Where Linux's (and most systems') ephemeral client ports begin.
@@ -196,11 +202,12 @@ impl Flow {
             ladder: Vec::new(),
             ladder_dropped: 0,
             finished: false,
-            analysis_counts: AnalysisCounts::default(),
+            counts: None,
             client_side: Side::default(),
             server_side: Side::default(),
             hs: Handshake::default(),
-            analysis: ConnAnalysis::default(),
+            analysis: Some(Box::default()),
+            syn_reused_ports: false,
         }
     }
 
@@ -295,6 +302,11 @@ impl Flow {
         self.finished = true;
     }
 
+    /// Counts of the analysis verdicts of this connection's segments.
+    pub fn analysis_counts(&self) -> AnalysisCounts {
+        self.counts.as_deref().copied().unwrap_or_default()
+    }
+
     /// The handshake reached ESTABLISHED (complete, or a simultaneous open that finished).
     pub fn established(&self) -> bool {
         self.hs.established
@@ -386,16 +398,32 @@ impl Flow {
         self.history.record(from_client, seg);
         let (own, _) = self.sides_mut(dir);
         let base = own.base.unwrap_or(seg.seq);
-        let analysis = self.analysis.observe(
-            usize::from(!from_client),
-            packet_no,
-            ts_ns,
-            seg,
-            base,
-            reused_ports || synack_rebased,
-            syn_again,
-        );
-        self.analysis_counts.add(analysis.verdicts);
+        let reused = reused_ports || synack_rebased;
+        let first_syn = self.packets() == 1 && is_bare_syn(seg) && from_client && !early_rst;
+        let analysis = if first_syn {
+            // Analysed on a state that is dropped again: the flow keeps only the SYN (in its
+            // ladder) until a second segment needs the state rebuilt.
+            let mut state = ConnAnalysis::default();
+            let out = state.observe(0, packet_no, ts_ns, seg, base, reused, syn_again);
+            self.analysis = None;
+            self.syn_reused_ports = reused;
+            out
+        } else {
+            self.analysis_state().observe(
+                usize::from(!from_client),
+                packet_no,
+                ts_ns,
+                seg,
+                base,
+                reused,
+                syn_again,
+            )
+        };
+        if !analysis.verdicts.is_empty() {
+            self.counts
+                .get_or_insert_with(Box::default)
+                .add(analysis.verdicts);
+        }
 
         let kind = if early_rst {
             // The SYN the reset (captured first) answered: the connection was refused.
@@ -427,6 +455,31 @@ impl Flow {
         (dir, kind, index, analysis)
     }
 
+    /// The running analysis state, rebuilt first if the flow so far held only its opening
+    /// SYN: that SYN is analysed again from its ladder event, exactly as it was the first time
+    /// (same frame, time, numbers, options and base), so every later verdict is unchanged.
+    fn analysis_state(&mut self) -> &mut ConnAnalysis {
+        if self.analysis.is_none() {
+            let mut state = Box::<ConnAnalysis>::default();
+            if let Some(syn) = self.ladder.first() {
+                let seg = TcpSegment {
+                    src: self.client,
+                    dst: self.server,
+                    flags: syn.flags,
+                    seq: syn.seq,
+                    ack: syn.ack,
+                    payload_len: syn.payload_len,
+                    window: syn.window,
+                    options: syn.options,
+                };
+                let reused = self.syn_reused_ports;
+                state.observe(0, syn.packet_no, syn.ts_ns, &seg, syn.seq, reused, false);
+            }
+            self.analysis = Some(state);
+        }
+        self.analysis.get_or_insert_with(Box::default)
+    }
+
     /// Whether `seg` is the SYN that this flow's first segment, a RST-ACK captured just before
     /// it (capture-point reordering), answered: a bare SYN from the RST's receiver, within a
     /// second, whose sequence number the RST acknowledged.
@@ -451,7 +504,7 @@ impl Flow {
             std::mem::swap(&mut self.client, &mut self.server);
             std::mem::swap(&mut self.to_server, &mut self.to_client);
             std::mem::swap(&mut self.client_side, &mut self.server_side);
-            self.analysis.swap_directions();
+            self.analysis_state().swap_directions();
             for event in &mut self.ladder {
                 event.direction = event.direction.reverse();
             }

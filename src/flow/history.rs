@@ -33,9 +33,7 @@ struct SideHistory {
     /// Highest sequence number + length of data seen (retransmission detection).
     max_end: Option<SeqNum>,
     retransmits: u32,
-    retransmit_threshold: u32,
     zero_windows: u32,
-    zero_window_threshold: u32,
 }
 
 /// A connection's history string.
@@ -169,20 +167,28 @@ impl History {
     /// Zeek's logarithmic letters: recorded at the 1st, 10th, 100th … occurrence.
     fn scaled(&mut self, from_client: bool, upper: u8, retransmit: bool) {
         let side = &mut self.sides[usize::from(!from_client)];
-        let (count, threshold) = if retransmit {
-            (&mut side.retransmits, &mut side.retransmit_threshold)
+        let count = if retransmit {
+            &mut side.retransmits
         } else {
-            (&mut side.zero_windows, &mut side.zero_window_threshold)
+            &mut side.zero_windows
         };
-        if *threshold == 0 {
-            *threshold = 1;
-        }
         *count = count.saturating_add(1);
-        if *count == *threshold {
-            *threshold = threshold.saturating_mul(10);
+        // The threshold is the next power of ten, so it need not be stored.
+        if is_power_of_ten(*count) {
             self.letter(from_client, upper);
         }
     }
+}
+
+/// 1, 10, 100, … (Zeek's thresholds for the logarithmic letters).
+fn is_power_of_ten(mut n: u32) -> bool {
+    if n == 0 {
+        return false;
+    }
+    while n.is_multiple_of(10) {
+        n /= 10;
+    }
+    n == 1
 }
 
 impl fmt::Display for History {
@@ -194,5 +200,18 @@ impl fmt::Display for History {
 impl fmt::Debug for History {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "History({:?})", self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_power_of_ten;
+
+    #[test]
+    fn powers_of_ten_are_the_letter_thresholds() {
+        let hits: Vec<u32> = (0..=100_000).filter(|&n| is_power_of_ten(n)).collect();
+        assert_eq!(hits, [1, 10, 100, 1_000, 10_000, 100_000]);
+        assert!(is_power_of_ten(1_000_000_000));
+        assert!(!is_power_of_ten(u32::MAX));
     }
 }

@@ -88,7 +88,7 @@ impl Flow {
             "last_packet": self.last_packet_no,
             "client_state": self.client_state.name(),
             "server_state": self.server_state.name(),
-            "analysis": analysis_json(&self.analysis_counts),
+            "analysis": analysis_json(&self.analysis_counts()),
         })
     }
 }
@@ -137,7 +137,7 @@ pub fn text_table(flows: &[&Flow]) -> String {
     let rows: Vec<[String; N]> = flows
         .iter()
         .map(|f| {
-            let a = &f.analysis_counts;
+            let a = &f.analysis_counts();
             let rtt = if f.established() {
                 f.rtt.initial_ns.map(ms_text)
             } else {

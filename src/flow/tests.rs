@@ -1111,7 +1111,7 @@ fn analysis_marks_dup_acks_fast_retransmission_and_zero_window_like_tshark() {
     let zw = s.feed(400, zero).analysis;
     assert!(zw.verdicts.contains(Verdicts::ZERO_WINDOW));
     assert_eq!(zw.verdicts.severity(), Some(Severity::Warning));
-    let counts = s.flow(0).analysis_counts;
+    let counts = s.flow(0).analysis_counts();
     assert_eq!(
         (counts.dup_acks, counts.retransmissions, counts.zero_windows),
         (3, 1, 1)

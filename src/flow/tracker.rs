@@ -1,11 +1,17 @@
 //! The flow table: maps each segment to its connection the way Wireshark numbers `tcp.stream`
 //! (unordered 4-tuple; a bare SYN with a new ISN on a known 4-tuple starts a new flow), keeps
 //! at most `max_flows` flows and evicts the least recently active one when full. Flows live in
-//! a slab with an intrusive LRU list, so `observe` allocates nothing for known flows.
+//! a slab with an intrusive LRU list, so `observe` allocates nothing for known flows. Memory
+//! per connection is kept small (issue 10, `tests/flow_memory.rs`): each flow is boxed (the
+//! slab's growth slack costs a pointer, not a whole flow), the 4-tuple index stores only a
+//! slot number (the key is the flow's own endpoints) and the slab links are 32-bit.
 //! Depends on `model` and the sibling `conn` and `ladder` modules.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 use std::net::SocketAddr;
+
+use hashbrown::HashTable;
 
 use crate::model::{TcpSegment, TimestampNs};
 
@@ -40,27 +46,36 @@ impl FlowKey {
     }
 }
 
-const NIL: usize = usize::MAX;
+/// Slot numbers are 32-bit: `max_flows` is far below 2^32 slots in any memory.
+type SlotNo = u32;
+const NIL: SlotNo = SlotNo::MAX;
 
 struct Slot {
-    flow: Option<Flow>,
-    key: FlowKey,
+    flow: Option<Box<Flow>>,
     /// Towards the most recently active.
-    newer: usize,
+    newer: SlotNo,
     /// Towards the least recently active.
-    older: usize,
+    older: SlotNo,
+}
+
+/// The 4-tuple a slot's flow is indexed under.
+fn slot_key(slots: &[Slot], slot: SlotNo) -> Option<FlowKey> {
+    let flow = slots.get(slot as usize)?.flow.as_ref()?;
+    Some(FlowKey::new(flow.client, flow.server))
 }
 
 /// Bounded TCP connection tracker on capture timestamps.
 pub struct FlowTracker {
     max_flows: usize,
     slots: Vec<Slot>,
-    free: Vec<usize>,
-    by_key: HashMap<FlowKey, usize>,
-    by_id: BTreeMap<FlowId, usize>,
+    free: Vec<SlotNo>,
+    /// The current flow of each 4-tuple, by slot number (hashed by the slot's flow's key).
+    by_key: HashTable<SlotNo>,
+    hasher: std::collections::hash_map::RandomState,
+    by_id: BTreeMap<FlowId, SlotNo>,
     /// Most / least recently active slot.
-    newest: usize,
-    oldest: usize,
+    newest: SlotNo,
+    oldest: SlotNo,
     next_id: FlowId,
     evicted: u64,
     finished: bool,
@@ -77,7 +92,8 @@ impl FlowTracker {
             max_flows,
             slots: Vec::new(),
             free: Vec::new(),
-            by_key: HashMap::new(),
+            by_key: HashTable::new(),
+            hasher: Default::default(),
             by_id: BTreeMap::new(),
             newest: NIL,
             oldest: NIL,
@@ -119,10 +135,10 @@ impl FlowTracker {
         frame_len: u32,
     ) -> Observation {
         let key = FlowKey::new(seg.src, seg.dst);
-        if let Some(&slot) = self.by_key.get(&key) {
+        if let Some(slot) = self.slot_of(key) {
             let known = self
                 .slots
-                .get_mut(slot)
+                .get_mut(slot as usize)
                 .and_then(|s| s.flow.as_mut())
                 .filter(|flow| !flow.starts_new_stream(seg));
             if let Some(flow) = known {
@@ -152,7 +168,7 @@ impl FlowTracker {
         frame_len: u32,
     ) -> Observation {
         // A bare SYN with a new ISN on a 4-tuple still tracked: Wireshark's "reused ports".
-        let reused_ports = self.by_key.contains_key(&key);
+        let reused_ports = self.slot_of(key).is_some();
         while self.by_id.len() >= self.max_flows && self.oldest != NIL {
             self.evict(self.oldest);
         }
@@ -169,24 +185,23 @@ impl FlowTracker {
         let (direction, event, ladder_index, analysis) =
             flow.update(packet_no, ts_ns, seg, frame_len, reused_ports);
         let slot = Slot {
-            flow: Some(flow),
-            key,
+            flow: Some(Box::new(flow)),
             newer: NIL,
             older: NIL,
         };
         let index = match self.free.pop() {
-            Some(index) if index < self.slots.len() => {
-                if let Some(s) = self.slots.get_mut(index) {
+            Some(index) if (index as usize) < self.slots.len() => {
+                if let Some(s) = self.slots.get_mut(index as usize) {
                     *s = slot;
                 }
                 index
             }
             _ => {
                 self.slots.push(slot);
-                self.slots.len() - 1
+                SlotNo::try_from(self.slots.len() - 1).unwrap_or(NIL)
             }
         };
-        self.by_key.insert(key, index);
+        self.index_key(key, index);
         self.by_id.insert(id, index);
         self.link_newest(index);
         Observation {
@@ -199,58 +214,98 @@ impl FlowTracker {
         }
     }
 
-    fn evict(&mut self, index: usize) {
-        self.unlink(index);
-        let Some(slot) = self.slots.get_mut(index) else {
-            return;
-        };
-        let key = slot.key;
-        if let Some(mut flow) = slot.flow.take() {
-            self.by_id.remove(&flow.id);
-            self.evicted = self.evicted.saturating_add(1);
-            if let Some(out) = self.evicted_out.as_mut() {
-                flow.finished = true;
-                out.push(flow);
+    fn hash_key(&self, key: FlowKey) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// The slot of the current flow between the key's endpoints.
+    fn slot_of(&self, key: FlowKey) -> Option<SlotNo> {
+        let slots = &self.slots;
+        self.by_key
+            .find(self.hash_key(key), |&s| slot_key(slots, s) == Some(key))
+            .copied()
+    }
+
+    /// Makes `index` (whose flow has endpoints `key`) the current flow of that 4-tuple.
+    fn index_key(&mut self, key: FlowKey, index: SlotNo) {
+        let hash = self.hash_key(key);
+        let slots = &self.slots;
+        match self
+            .by_key
+            .find_entry(hash, |&s| s != index && slot_key(slots, s) == Some(key))
+        {
+            Ok(mut entry) => *entry.get_mut() = index,
+            Err(_) => {
+                let hasher = &self.hasher;
+                self.by_key.insert_unique(hash, index, |&s| {
+                    slot_key(slots, s).map_or(0, |k| hasher.hash_one(k))
+                });
             }
         }
-        if self.by_key.get(&key) == Some(&index) {
-            self.by_key.remove(&key);
+    }
+
+    fn evict(&mut self, index: SlotNo) {
+        self.unlink(index);
+        let Some(flow) = self
+            .slots
+            .get_mut(index as usize)
+            .and_then(|slot| slot.flow.take())
+        else {
+            return;
+        };
+        // Unindex the 4-tuple if this flow is still its current one (a newer stream on the
+        // same ports may have taken it over).
+        let hash = self.hash_key(FlowKey::new(flow.client, flow.server));
+        if let Ok(entry) = self.by_key.find_entry(hash, |&s| s == index) {
+            entry.remove();
+        }
+        self.by_id.remove(&flow.id);
+        self.evicted = self.evicted.saturating_add(1);
+        if let Some(out) = self.evicted_out.as_mut() {
+            let mut flow = *flow;
+            flow.finished = true;
+            out.push(flow);
         }
         self.free.push(index);
     }
 
-    fn unlink(&mut self, index: usize) {
-        let Some((newer, older)) = self.slots.get(index).map(|s| (s.newer, s.older)) else {
+    fn slot_mut(&mut self, index: SlotNo) -> Option<&mut Slot> {
+        self.slots.get_mut(index as usize)
+    }
+
+    fn unlink(&mut self, index: SlotNo) {
+        let Some((newer, older)) = self.slots.get(index as usize).map(|s| (s.newer, s.older))
+        else {
             return;
         };
-        match self.slots.get_mut(newer) {
+        match self.slot_mut(newer) {
             Some(s) => s.older = older,
             None => self.newest = older,
         }
-        match self.slots.get_mut(older) {
+        match self.slot_mut(older) {
             Some(s) => s.newer = newer,
             None => self.oldest = newer,
         }
-        if let Some(s) = self.slots.get_mut(index) {
+        if let Some(s) = self.slot_mut(index) {
             s.newer = NIL;
             s.older = NIL;
         }
     }
 
-    fn link_newest(&mut self, index: usize) {
+    fn link_newest(&mut self, index: SlotNo) {
         let previous = self.newest;
-        if let Some(s) = self.slots.get_mut(index) {
+        if let Some(s) = self.slot_mut(index) {
             s.newer = NIL;
             s.older = previous;
         }
-        match self.slots.get_mut(previous) {
+        match self.slot_mut(previous) {
             Some(s) => s.newer = index,
             None => self.oldest = index,
         }
         self.newest = index;
     }
 
-    fn touch(&mut self, index: usize) {
+    fn touch(&mut self, index: SlotNo) {
         if self.newest != index {
             self.unlink(index);
             self.link_newest(index);
@@ -259,20 +314,22 @@ impl FlowTracker {
 
     /// Retained flows in id order.
     pub fn flows(&self) -> impl Iterator<Item = &Flow> {
-        self.by_id
-            .values()
-            .filter_map(|&slot| self.slots.get(slot).and_then(|s| s.flow.as_ref()))
+        self.by_id.values().filter_map(|&slot| {
+            self.slots
+                .get(slot as usize)
+                .and_then(|s| s.flow.as_deref())
+        })
     }
 
     pub fn get(&self, id: FlowId) -> Option<&Flow> {
         let slot = *self.by_id.get(&id)?;
-        self.slots.get(slot)?.flow.as_ref()
+        self.slots.get(slot as usize)?.flow.as_deref()
     }
 
     /// The current flow between two endpoints (either order), if retained.
     pub fn lookup(&self, a: SocketAddr, b: SocketAddr) -> Option<FlowId> {
-        let slot = *self.by_key.get(&FlowKey::new(a, b))?;
-        self.slots.get(slot)?.flow.as_ref().map(|f| f.id)
+        let slot = self.slot_of(FlowKey::new(a, b))?;
+        self.slots.get(slot as usize)?.flow.as_ref().map(|f| f.id)
     }
 
     /// Flows dropped to stay within `max_flows`.
@@ -330,7 +387,7 @@ impl FlowTracker {
         let mut cursor = self.newest;
         let mut previous = NIL;
         while cursor != NIL {
-            let slot = &self.slots[cursor];
+            let slot = &self.slots[cursor as usize];
             assert_eq!(slot.newer, previous);
             let flow = slot.flow.as_ref().expect("linked slot holds a flow");
             assert_eq!(self.by_id.get(&flow.id), Some(&cursor));
@@ -340,9 +397,9 @@ impl FlowTracker {
         }
         assert_eq!(previous, self.oldest);
         assert_eq!(seen, self.by_id.len());
-        for (key, &slot) in &self.by_key {
-            assert_eq!(&self.slots[slot].key, key);
-            assert!(self.slots[slot].flow.is_some());
+        for &slot in &self.by_key {
+            let key = slot_key(&self.slots, slot).expect("an indexed slot holds a flow");
+            assert_eq!(self.slot_of(key), Some(slot), "each 4-tuple indexed once");
         }
     }
 }

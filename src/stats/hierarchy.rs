@@ -71,6 +71,11 @@ pub fn tshark_name(hdr: Hdr) -> Option<&'static str> {
         Hdr::Pbb => "ieee8021ah",
         Hdr::FabricPath => "cfp",
         Hdr::PwControlWord => "pwethcw",
+        // tshark: `netlink` for the cooked header (or inside `sll`), then one
+        // `netlink-<family>` per message; synack counts the netlink level only.
+        Hdr::NetlinkCooked => "netlink",
+        Hdr::Netlink | Hdr::MeshControl => return None,
+        Hdr::UdpLite { .. } => "udplite",
         Hdr::Ipv4 { .. } => "ip",
         Hdr::Ipv6 { .. } => "ipv6",
         Hdr::Ipv6Ext(0) => "ipv6.hopopts",

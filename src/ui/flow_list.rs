@@ -276,7 +276,7 @@ impl<'a> FlowListView<'a> {
             Col::Server => endpoint_text(flow.server),
             Col::Handshake => badge_text(flow, short_badge),
             Col::Health => {
-                let h = flow.analysis_counts.health();
+                let h = flow.analysis_counts().health();
                 if short_badge {
                     h.symbol().to_string()
                 } else {
@@ -496,7 +496,7 @@ impl Widget for &FlowListView<'_> {
                         let style = if col == Col::Handshake {
                             p.outcome(flow.outcome())
                         } else if col == Col::Health {
-                            flow.analysis_counts
+                            flow.analysis_counts()
                                 .health()
                                 .severity()
                                 .map_or_else(|| p.text(), |s| p.severity(s))

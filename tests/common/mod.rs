@@ -501,7 +501,8 @@ pub fn compare(row: &Row<'_>, o: &Ours) -> Vec<Compared> {
         .tcp_ports
         .map(|p| p.1)
         .or(if is_tcp { o.dport } else { None });
-    let (o_udp_sport, o_udp_dport) = if o.proto == "udp" {
+    // UDP-Lite's ports are tshark's udp.srcport / udp.dstport too.
+    let (o_udp_sport, o_udp_dport) = if o.proto == "udp" || o.proto == "udplite" {
         (o.sport, o.dport)
     } else {
         (None, None)
