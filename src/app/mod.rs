@@ -17,6 +17,7 @@ pub mod filtering;
 pub mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
+pub mod follow;
 pub mod history;
 pub mod keys;
 pub(crate) mod layers;
@@ -202,6 +203,8 @@ pub struct App {
     /// A demo moved on to another scenario: what the old feed still sends is ignored.
     detached: bool,
     max_flows: usize,
+    /// The Follow view (`F`), open over the current screen.
+    follow: Option<follow::FollowView>,
 }
 
 impl std::fmt::Debug for App {
@@ -264,6 +267,7 @@ impl App {
             help_scroll: 0,
             detached: false,
             max_flows: DEFAULT_MAX_FLOWS,
+            follow: None,
         }
     }
 
@@ -625,6 +629,7 @@ impl App {
             self.find.packet_filter(),
         );
         self.packets.relayout(&shown, &layout);
+        self.relayout_follow();
     }
 
     /// The store position of the first packet not released yet (= how many kept packets are
@@ -766,6 +771,10 @@ impl App {
             }
             return;
         }
+        if self.follow.is_some() {
+            self.on_follow_key(key);
+            return;
+        }
         if key == Key::Char('e') {
             self.toggle_explain();
             return;
@@ -787,6 +796,7 @@ impl App {
             (Key::Char('1'), _) => self.screen = Screen::Packets,
             (Key::Char('2'), _) => self.screen = Screen::Flows,
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
+            (Key::Char('F'), _) => self.open_follow(),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
                 let shown = Shown::filtered(
@@ -868,6 +878,14 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: Mouse) {
+        if self.follow.is_some() {
+            match m.kind {
+                MouseKind::ScrollUp => self.on_follow_key(Key::Up),
+                MouseKind::ScrollDown => self.on_follow_key(Key::Down),
+                MouseKind::Click => {}
+            }
+            return;
+        }
         if self.help {
             if m.kind == MouseKind::Click {
                 self.help = false;

@@ -7,6 +7,7 @@ pub(crate) mod common;
 pub(crate) mod explain;
 pub mod flow_list;
 pub(crate) mod flows;
+pub(crate) mod follow;
 pub(crate) mod help;
 pub(crate) mod hex;
 pub mod ladder;
@@ -43,6 +44,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     match app.screen() {
         Screen::Packets => render_packets(t, app, area, buf),
         Screen::Flows => flows::render(t, app, area, buf),
+    }
+    if let Some(view) = app.follow_view() {
+        follow::render(t, app, view, area, buf);
     }
     if app.help_visible() {
         help::render(t, app, area, buf);

@@ -1,0 +1,295 @@
+//! Follow-stream conformance: for every TCP stream with payload in the public corpus, the bytes
+//! synack's reassembly delivers in each direction must be the bytes tshark 4.0's
+//! `-z follow,tcp,raw,N` shows (its "[N bytes missing in capture file]" placeholders left out),
+//! compared by length and SHA-256, and the number of gaps declared by acknowledgements must be
+//! the number of placeholders it inserted. Truth: `tests/truth/follow/*.tsv`, made once by
+//! `tests/truth/follow/make_follow_truth.py`. Captures are read through the real reader and
+//! decoder, flows numbered by the real tracker (flow id = tcp.stream). As tshark does, bytes
+//! still waiting behind a hole when the capture ends are dropped (`discard_pending`), not shown.
+//! Prints `N/M streams identical`; every exception is listed with its reason.
+
+mod prereq;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use synack::decode;
+use synack::flow::FlowTracker;
+use synack::model::{Frame, LinkType};
+use synack::reassembly::{Chunk, Conversation, GapKind, Piece, Side};
+use synack::source::FileReader;
+
+/// One stream's truth.
+struct Truth {
+    nodes: [String; 2],
+    len: [u64; 2],
+    sha: [String; 2],
+    gaps: [u32; 2],
+}
+
+fn read_truth(path: &Path) -> BTreeMap<String, BTreeMap<u32, Truth>> {
+    let mut all: BTreeMap<String, BTreeMap<u32, Truth>> = BTreeMap::new();
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 10 {
+            continue;
+        }
+        let (Ok(stream), Ok(l0), Ok(g0), Ok(l1), Ok(g1)) = (
+            c[1].parse::<u32>(),
+            c[4].parse::<u64>(),
+            c[6].parse::<u32>(),
+            c[7].parse::<u64>(),
+            c[9].parse::<u32>(),
+        ) else {
+            continue;
+        };
+        all.entry(c[0].to_string()).or_default().insert(
+            stream,
+            Truth {
+                nodes: [c[2].to_string(), c[3].to_string()],
+                len: [l0, l1],
+                sha: [c[5].to_string(), c[8].to_string()],
+                gaps: [g0, g1],
+            },
+        );
+    }
+    all
+}
+
+/// What synack made of one stream.
+#[derive(Default)]
+struct Ours {
+    bytes: [Vec<u8>; 2],
+    gaps: [u32; 2],
+    nodes: [String; 2],
+}
+
+/// Reads one capture and reassembles the wanted streams.
+fn reassemble(path: &Path, wanted: &BTreeMap<u32, Truth>) -> HashMap<u32, Ours> {
+    let mut tracker = FlowTracker::new(1 << 20);
+    let mut convs: HashMap<u32, Conversation> = HashMap::new();
+    let mut ours: HashMap<u32, Ours> = HashMap::new();
+    let mut out: Vec<Chunk> = Vec::new();
+    let Ok(mut reader) = FileReader::open(path) else {
+        return ours;
+    };
+    let mut frame = Frame {
+        ts_ns: 0,
+        len: 0,
+        link: LinkType::ETHERNET,
+        data: Vec::new(),
+    };
+    let mut number = 0u64;
+    while let Ok(true) = reader.next_into(&mut frame) {
+        number += 1;
+        let Some((seg, range)) = decode::tcp_payload(frame.link, &frame.data, frame.len) else {
+            continue;
+        };
+        let flow = tracker.observe(number, frame.ts_ns, &seg, frame.len).flow;
+        if !wanted.contains_key(&flow) {
+            continue;
+        }
+        let conv = convs
+            .entry(flow)
+            .or_insert_with(|| Conversation::new(64 << 20));
+        let payload = frame.data.get(range).unwrap_or(&[]);
+        conv.segment(number, frame.ts_ns, &seg, payload, &mut out);
+        let o = ours.entry(flow).or_default();
+        for c in out.drain(..) {
+            let i = c.side.index();
+            match c.piece {
+                Piece::Data(d) => o.bytes[i].extend_from_slice(&d),
+                Piece::Gap {
+                    kind: GapKind::Missing,
+                    ..
+                } => o.gaps[i] += 1,
+                Piece::Gap { .. } => {}
+            }
+        }
+    }
+    for (flow, conv) in &mut convs {
+        conv.discard_pending();
+        let o = ours.entry(*flow).or_default();
+        let n = conv.nodes();
+        for side in [Side::Node0, Side::Node1] {
+            o.nodes[side.index()] = n[side.index()].map(|a| a.to_string()).unwrap_or_default();
+        }
+    }
+    ours
+}
+
+/// tshark prints `1.2.3.4:80` and `2001:db8::1:80`; Rust brackets IPv6 (`[2001:db8::1]:80`).
+fn same_node(theirs: &str, ours: &str) -> bool {
+    theirs == ours || theirs == ours.replace(['[', ']'], "")
+}
+
+/// Streams where synack and tshark differ, with the reason (file, stream).
+fn exception(file: &str, stream: u32) -> Option<&'static str> {
+    EXCEPTIONS
+        .iter()
+        .find(|(f, s, _)| *f == file && *s == stream)
+        .map(|(_, _, why)| *why)
+}
+
+const EXCEPTIONS: &[(&str, u32, &str)] = &[];
+
+fn run(set: &str) -> Option<(usize, usize)> {
+    let corpus = prereq::corpus()?;
+    let truth_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/truth/follow")
+        .join(format!("{set}.tsv"));
+    let truth = read_truth(&truth_path);
+    assert!(
+        !truth.is_empty(),
+        "no follow truth in {} (make it with tests/truth/follow/make_follow_truth.py)",
+        truth_path.display()
+    );
+    let (mut total, mut same) = (0usize, 0usize);
+    let mut excepted = Vec::new();
+    let mut failures = Vec::new();
+    for (file, streams) in &truth {
+        let ours = reassemble(&corpus.join(set).join(file), streams);
+        for (stream, t) in streams {
+            total += 1;
+            let empty = Ours::default();
+            let o = ours.get(stream).unwrap_or(&empty);
+            let mut diffs = Vec::new();
+            for i in 0..2 {
+                let (len, sha) = (o.bytes[i].len() as u64, sha256_hex(&o.bytes[i]));
+                if len != t.len[i] || !sha.starts_with(&t.sha[i]) {
+                    diffs.push(format!(
+                        "node {i}: {len} bytes (tshark {}){}",
+                        t.len[i],
+                        if len == t.len[i] { ", other bytes" } else { "" }
+                    ));
+                }
+                if o.gaps[i] != t.gaps[i] {
+                    diffs.push(format!(
+                        "node {i}: {} gaps (tshark {})",
+                        o.gaps[i], t.gaps[i]
+                    ));
+                }
+                if (t.len[i] > 0 || len > 0) && !same_node(&t.nodes[i], &o.nodes[i]) {
+                    diffs.push(format!(
+                        "node {i} is {} (tshark {})",
+                        o.nodes[i], t.nodes[i]
+                    ));
+                }
+            }
+            if diffs.is_empty() {
+                same += 1;
+                continue;
+            }
+            let text = format!("{set}/{file} stream {stream}: {}", diffs.join("; "));
+            match exception(file, *stream) {
+                Some(why) => excepted.push(format!("{text} — {why}")),
+                None => failures.push(text),
+            }
+        }
+    }
+    println!("follow {set}: {same}/{total} streams identical");
+    for e in &excepted {
+        println!("  excepted: {e}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} streams differ from tshark's follow:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    Some((same, total))
+}
+
+#[test]
+fn follow_matches_tshark_on_the_tcpdump_corpus() {
+    if let Some((same, total)) = run("tcpdump") {
+        assert!(total > 50, "only {total} streams in the truth");
+        assert!(same > 0);
+    }
+}
+
+#[test]
+fn follow_matches_tshark_on_the_public_corpus() {
+    if let Some((same, total)) = run("public") {
+        assert!(total > 100, "only {total} streams in the truth");
+        assert!(same > 0);
+    }
+}
+
+/// SHA-256 (FIPS 180-4), enough for comparing with the truth's digests.
+fn sha256_hex(data: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for block in msg.chunks(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[test]
+fn sha256_known_answers() {
+    assert_eq!(
+        sha256_hex(b""),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        sha256_hex(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c65d9cf87aaf2de61"
+    );
+}
