@@ -132,7 +132,18 @@ fn exception(file: &str, stream: u32) -> Option<&'static str> {
         .map(|(_, _, why)| *why)
 }
 
-const EXCEPTIONS: &[(&str, u32, &str)] = &[];
+/// OpenFlow PACKET_IN / PACKET_OUT messages carry a whole packet; tshark dissects it and its
+/// follow tap fires again for the inner TCP/IP headers (the frame matches `tcp.stream eq N`),
+/// so tshark's follow mixes the inner segment into the conversation (bytes on the wrong side,
+/// or an inner ACK that makes it declare the outer bytes missing and drop them). synack follows
+/// only the connection's own TCP header.
+const OPENFLOW_INNER: &str = "tshark's follow also takes the TCP segment an OpenFlow \
+     PACKET_IN/PACKET_OUT carries inside it; synack follows only the outer connection";
+
+const EXCEPTIONS: &[(&str, u32, &str)] = &[
+    ("of10_s4810.pcap", 0, OPENFLOW_INNER),
+    ("of13_ericsson.pcapng", 9, OPENFLOW_INNER),
+];
 
 fn run(set: &str) -> Option<(usize, usize)> {
     let corpus = prereq::corpus()?;
@@ -290,6 +301,6 @@ fn sha256_known_answers() {
     );
     assert_eq!(
         sha256_hex(b"abc"),
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c65d9cf87aaf2de61"
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
 }
