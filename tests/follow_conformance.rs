@@ -62,6 +62,8 @@ fn read_truth(path: &Path) -> BTreeMap<String, BTreeMap<u32, Truth>> {
 struct Ours {
     bytes: [Vec<u8>; 2],
     gaps: [u32; 2],
+    /// Gaps of bytes the capture cut (snapshot length).
+    cut: [u32; 2],
     nodes: [String; 2],
 }
 
@@ -104,7 +106,7 @@ fn reassemble(path: &Path, wanted: &BTreeMap<u32, Truth>) -> HashMap<u32, Ours> 
                     kind: GapKind::Missing,
                     ..
                 } => o.gaps[i] += 1,
-                Piece::Gap { .. } => {}
+                Piece::Gap { .. } => o.cut[i] += 1,
             }
         }
     }
@@ -140,10 +142,56 @@ fn exception(file: &str, stream: u32) -> Option<&'static str> {
 const OPENFLOW_INNER: &str = "tshark's follow also takes the TCP segment an OpenFlow \
      PACKET_IN/PACKET_OUT carries inside it; synack follows only the outer connection";
 
+/// Wireshark 4.0's follow starts a direction's stream at the first segment it sees even when it
+/// carries no data; these captures begin with a TCP keep-alive (sequence number one below the
+/// next byte, no payload), so tshark shows a "[1 bytes missing in capture file]" that never
+/// existed. synack starts a stream at the SYN or at the first byte sent. The bytes agree.
+const KEEPALIVE_FIRST: &str = "the capture starts with a keep-alive one below the next byte; \
+     tshark starts the stream there and shows a 1-byte gap, synack at the first byte";
+
+/// A dissector above TCP (FCIP's Fibre Channel, JXTA) replaces the packet's source and
+/// destination with its own addresses; tshark's follow tells the directions apart by those, so
+/// it puts both directions' bytes on one side (and names nodes like `ff.ff.fd:3225`).
+const INNER_ADDRESSES: &str = "a dissector above TCP replaces the packet's addresses (FCIP: \
+     Fibre Channel ids; JXTA: peer ids) and tshark's follow assigns directions by them";
+
 const EXCEPTIONS: &[(&str, u32, &str)] = &[
     ("of10_s4810.pcap", 0, OPENFLOW_INNER),
     ("of13_ericsson.pcapng", 9, OPENFLOW_INNER),
+    ("ws-wiki__rrtacl.pcap", 0, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 0, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 6, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 7, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 8, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 10, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 11, KEEPALIVE_FIRST),
+    ("ws-wiki__lustre-lnet_sample.cap", 12, KEEPALIVE_FIRST),
+    ("ws-wiki__fcip_trace.cap", 0, INNER_ADDRESSES),
+    ("ws-wiki__fcip_trace.cap", 2, INNER_ADDRESSES),
+    ("ws-wiki__jxta-mcast-sample.pcap", 0, INNER_ADDRESSES),
+    ("ws-wiki__jxta-sample.pcap", 0, INNER_ADDRESSES),
+    ("ws-wiki__jxta-sample.pcap", 3, INNER_ADDRESSES),
+    (
+        "ws-wiki__x509-with-logo.cap",
+        2,
+        "frame 23 is the first fragment of an IP-fragmented segment whose other fragments \
+         are not in the capture: tshark does not dissect TCP in an unreassembled fragment, \
+         synack puts the 712 TCP payload bytes it carries at their place in the stream",
+    ),
+    (
+        "ws-wiki__netlink-conntrack.pcap",
+        0,
+        "link type Linux netlink: tshark decodes the packets conntrack messages carry, \
+         synack does not decode that link type",
+    ),
 ];
+
+/// tshark marks bytes the snapshot length cut with "[N bytes missing in capture file]" only
+/// when an acknowledgement happens to pass them; synack marks each cut segment as
+/// `[N bytes not captured]` (a different kind of gap). The captured bytes are compared all
+/// the same; only the number of placeholders cannot be.
+const SNAPLEN: &str = "the capture cut these segments (snapshot length): tshark's missing-bytes \
+     placeholders and synack's not-captured gaps are counted differently; the bytes agree";
 
 fn run(set: &str) -> Option<(usize, usize)> {
     let corpus = prereq::corpus()?;
@@ -166,9 +214,11 @@ fn run(set: &str) -> Option<(usize, usize)> {
             let empty = Ours::default();
             let o = ours.get(stream).unwrap_or(&empty);
             let mut diffs = Vec::new();
+            let mut snaplen = Vec::new();
             for i in 0..2 {
                 let (len, sha) = (o.bytes[i].len() as u64, sha256_hex(&o.bytes[i]));
-                if len != t.len[i] || !sha.starts_with(&t.sha[i]) {
+                let bytes_agree = len == t.len[i] && sha.starts_with(&t.sha[i]);
+                if !bytes_agree {
                     diffs.push(format!(
                         "node {i}: {len} bytes (tshark {}){}",
                         t.len[i],
@@ -176,10 +226,12 @@ fn run(set: &str) -> Option<(usize, usize)> {
                     ));
                 }
                 if o.gaps[i] != t.gaps[i] {
-                    diffs.push(format!(
-                        "node {i}: {} gaps (tshark {})",
-                        o.gaps[i], t.gaps[i]
-                    ));
+                    let text = format!("node {i}: {} gaps (tshark {})", o.gaps[i], t.gaps[i]);
+                    if o.cut[i] > 0 && bytes_agree {
+                        snaplen.push(text);
+                    } else {
+                        diffs.push(text);
+                    }
                 }
                 if (t.len[i] > 0 || len > 0) && !same_node(&t.nodes[i], &o.nodes[i]) {
                     diffs.push(format!(
@@ -188,8 +240,15 @@ fn run(set: &str) -> Option<(usize, usize)> {
                     ));
                 }
             }
-            if diffs.is_empty() {
+            if diffs.is_empty() && snaplen.is_empty() {
                 same += 1;
+                continue;
+            }
+            if diffs.is_empty() {
+                excepted.push(format!(
+                    "{set}/{file} stream {stream}: {} — {SNAPLEN}",
+                    snaplen.join("; ")
+                ));
                 continue;
             }
             let text = format!("{set}/{file} stream {stream}: {}", diffs.join("; "));
