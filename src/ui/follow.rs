@@ -42,7 +42,7 @@ pub fn render(t: Theme, app: &App, v: &FollowView, area: Rect, buf: &mut Buffer)
         Sides::Only(s) => format!("node {} only", s.index()),
     };
     let title = Line::from(vec![
-        Span::raw(format!(" Follow TCP flow {} ", v.flow())),
+        Span::raw(format!(" Follow TCP flow {} · ", v.flow())),
         Span::styled(format!("{} · {sides} ", v.mode().name()), t.dim()),
     ]);
     let inside = pane(t, area, title, true, buf);
@@ -117,6 +117,6 @@ pub fn render(t: Theme, app: &App, v: &FollowView, area: Rect, buf: &mut Buffer)
     if dropped > 0 {
         foot.push_str(&format!("{dropped} bytes not kept (memory limit) · "));
     }
-    foot.push_str("m ascii/hex/raw · d direction · Enter packet · S save · Esc close");
+    foot.push_str("m mode · d direction · Enter packet · S save · Esc close");
     put(buf, x, foot_y, &foot, w, t.dim());
 }
