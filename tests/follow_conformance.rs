@@ -10,12 +10,13 @@
 
 mod prereq;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use synack::decode;
-use synack::flow::FlowTracker;
+use synack::flow::{FlowTracker, Verdicts};
 use synack::model::{Frame, LinkType};
+use synack::reassembly::http::{HttpMessage, HttpParser, HttpStart};
 use synack::reassembly::{Chunk, Conversation, GapKind, Piece, Side};
 use synack::source::FileReader;
 
@@ -65,14 +66,26 @@ struct Ours {
     /// Gaps of bytes the capture cut (snapshot length).
     cut: [u32; 2],
     nodes: [String; 2],
+    /// HTTP/1.x message heads found in the reassembled bytes, in the order completed.
+    http: Vec<HttpMessage>,
+    /// Per direction: the last HTTP message's body was unfinished when the capture ended.
+    http_open: [bool; 2],
+    /// Per direction: bytes that arrived out of order.
+    out_of_order: [u64; 2],
+    /// tshark's analysis (as synack's flow tracker reproduces it) flags a data segment of
+    /// this connection `[TCP Out-Of-Order]`.
+    flagged_out_of_order: bool,
 }
 
-/// Reads one capture and reassembles the wanted streams.
-fn reassemble(path: &Path, wanted: &BTreeMap<u32, Truth>) -> HashMap<u32, Ours> {
+/// Reads one capture and reassembles the wanted streams. `tshark_end`: bytes still held behind
+/// a hole at the end are dropped (what tshark's follow does); otherwise they are delivered
+/// after a gap (what tshark's HTTP dissector sees: it dissects the segments after a hole too).
+fn reassemble(path: &Path, wanted: &BTreeSet<u32>, tshark_end: bool) -> HashMap<u32, Ours> {
     let mut tracker = FlowTracker::new(1 << 20);
     let mut convs: HashMap<u32, Conversation> = HashMap::new();
     let mut ours: HashMap<u32, Ours> = HashMap::new();
     let mut out: Vec<Chunk> = Vec::new();
+    let mut parsers: HashMap<u32, [HttpParser; 2]> = HashMap::new();
     let Ok(mut reader) = FileReader::open(path) else {
         return ours;
     };
@@ -88,9 +101,13 @@ fn reassemble(path: &Path, wanted: &BTreeMap<u32, Truth>) -> HashMap<u32, Ours> 
         let Some((seg, range)) = decode::tcp_payload(frame.link, &frame.data, frame.len) else {
             continue;
         };
-        let flow = tracker.observe(number, frame.ts_ns, &seg, frame.len).flow;
-        if !wanted.contains_key(&flow) {
+        let obs = tracker.observe(number, frame.ts_ns, &seg, frame.len);
+        let flow = obs.flow;
+        if !wanted.contains(&flow) {
             continue;
+        }
+        if seg.payload_len > 0 && obs.analysis.verdicts.contains(Verdicts::OUT_OF_ORDER) {
+            ours.entry(flow).or_default().flagged_out_of_order = true;
         }
         let conv = convs
             .entry(flow)
@@ -98,8 +115,12 @@ fn reassemble(path: &Path, wanted: &BTreeMap<u32, Truth>) -> HashMap<u32, Ours> 
         let payload = frame.data.get(range).unwrap_or(&[]);
         conv.segment(number, frame.ts_ns, &seg, payload, &mut out);
         let o = ours.entry(flow).or_default();
+        let http = parsers
+            .entry(flow)
+            .or_insert_with(|| [HttpParser::new(Side::Node0), HttpParser::new(Side::Node1)]);
         for c in out.drain(..) {
             let i = c.side.index();
+            http[i].feed(&c, &mut o.http);
             match c.piece {
                 Piece::Data(d) => o.bytes[i].extend_from_slice(&d),
                 Piece::Gap {
@@ -111,8 +132,29 @@ fn reassemble(path: &Path, wanted: &BTreeMap<u32, Truth>) -> HashMap<u32, Ours> 
         }
     }
     for (flow, conv) in &mut convs {
-        conv.discard_pending();
         let o = ours.entry(*flow).or_default();
+        if tshark_end {
+            conv.discard_pending();
+        } else {
+            conv.finish(&mut out);
+            let http = parsers
+                .entry(*flow)
+                .or_insert_with(|| [HttpParser::new(Side::Node0), HttpParser::new(Side::Node1)]);
+            for c in out.drain(..) {
+                if matches!(
+                    c.piece,
+                    Piece::Gap {
+                        kind: GapKind::Missing,
+                        ..
+                    }
+                ) {
+                    o.gaps[c.side.index()] += 1;
+                }
+                http[c.side.index()].feed(&c, &mut o.http);
+            }
+            o.http_open = [http[0].in_body(), http[1].in_body()];
+            o.out_of_order = conv.stats().out_of_order;
+        }
         let n = conv.nodes();
         for side in [Side::Node0, Side::Node1] {
             o.nodes[side.index()] = n[side.index()].map(|a| a.to_string()).unwrap_or_default();
@@ -208,7 +250,11 @@ fn run(set: &str) -> Option<(usize, usize)> {
     let mut excepted = Vec::new();
     let mut failures = Vec::new();
     for (file, streams) in &truth {
-        let ours = reassemble(&corpus.join(set).join(file), streams);
+        let ours = reassemble(
+            &corpus.join(set).join(file),
+            &streams.keys().copied().collect(),
+            true,
+        );
         for (stream, t) in streams {
             total += 1;
             let empty = Ours::default();
@@ -286,6 +332,205 @@ fn follow_matches_tshark_on_the_public_corpus() {
         assert!(same > 0);
     }
 }
+
+/// HTTP/1.x conformance: for every TCP stream in which tshark 4.0 finds HTTP
+/// (`tests/truth/follow/http.tsv`, made by `make_http_truth.py`), the requests (method, URI,
+/// Host) and the response codes synack's parser finds in the reassembled bytes, in order,
+/// must be tshark's `http.request.method`, `http.request.uri`, `http.host` and
+/// `http.response.code`. Prints `N/M streams agree`; exceptions have reasons.
+#[test]
+fn http_from_reassembled_bytes_matches_tshark() {
+    let Some(corpus) = prereq::corpus() else {
+        return;
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/truth/follow/http.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    // (set, file) → stream → (requests, responses)
+    let mut truth: BTreeMap<(String, String), BTreeMap<u32, (String, String)>> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.split('\t').collect();
+        let (Some(set), Some(file), Some(Ok(stream))) =
+            (c.first(), c.get(1), c.get(2).map(|s| s.parse::<u32>()))
+        else {
+            continue;
+        };
+        truth.entry((set.to_string(), file.to_string())).or_default().insert(
+            stream,
+            (
+                c.get(3).copied().unwrap_or("").to_string(),
+                c.get(4).copied().unwrap_or("").to_string(),
+            ),
+        );
+    }
+    assert!(!truth.is_empty(), "no HTTP truth in {}", path.display());
+    let (mut total, mut same) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    let mut excepted = Vec::new();
+    for ((set, file), streams) in &truth {
+        let ours = reassemble(
+            &corpus.join(set).join(file),
+            &streams.keys().copied().collect(),
+            false,
+        );
+        for (stream, (t_req, t_resp)) in streams {
+            total += 1;
+            let mut msgs: Vec<&HttpMessage> =
+                ours.get(stream).map(|o| o.http.iter().collect()).unwrap_or_default();
+            msgs.sort_by_key(|m| m.head_frame);
+            let clean = |v: &str| v.replace(['\t', '\n', '|'], "_");
+            let req: Vec<String> = msgs
+                .iter()
+                .filter_map(|m| match &m.start {
+                    HttpStart::Request { method, uri } => Some(format!(
+                        "{} {} {}",
+                        clean(method),
+                        clean(uri),
+                        clean(m.host.as_deref().unwrap_or(""))
+                    )),
+                    HttpStart::Response { .. } => None,
+                })
+                .collect();
+            let resp: Vec<String> = msgs
+                .iter()
+                .filter_map(|m| match &m.start {
+                    HttpStart::Response { code, .. } => Some(code.to_string()),
+                    HttpStart::Request { .. } => None,
+                })
+                .collect();
+            let (req_text, resp_text) = (req.join(" | "), resp.join(" "));
+            if req_text == *t_req && resp_text == *t_resp {
+                same += 1;
+                continue;
+            }
+            let t_reqs: Vec<&str> = t_req.split(" | ").filter(|r| !r.is_empty()).collect();
+            let t_resps: Vec<&str> = t_resp.split(' ').filter(|r| !r.is_empty()).collect();
+            let o = ours.get(stream);
+            let text = format!(
+                "{set}/{file} stream {stream}: {}",
+                first_difference(&req, &t_reqs, &resp, &t_resps)
+            );
+            // The only difference is one more message at the end of a list, and the
+            // direction that sent it was still inside its body when the capture ended.
+            let side_of = |request: bool| {
+                msgs.iter()
+                    .rev()
+                    .find(|m| matches!(m.start, HttpStart::Request { .. }) == request)
+                    .map(|m| m.side.index())
+            };
+            let last_open = |request: bool| {
+                side_of(request).is_some_and(|i| o.is_some_and(|o| o.http_open[i]))
+            };
+            let one_more = |a: &[String], b: &[&str]| {
+                a.len() == b.len() + 1 && a.iter().zip(b).all(|(x, y)| x == y)
+            };
+            let same_req = req_text == *t_req;
+            let same_resp = resp_text == *t_resp;
+            let why = if (same_req && one_more(&resp, &t_resps) && last_open(false))
+                || (same_resp && one_more(&req, &t_reqs) && last_open(true))
+            {
+                Some(INCOMPLETE_LAST)
+            } else if o.is_some_and(|o| o.gaps.iter().any(|&g| g > 0)) {
+                Some(HOLE)
+            } else if o.is_some_and(|o| {
+                o.flagged_out_of_order || o.out_of_order.iter().any(|&n| n > 0)
+            }) {
+                Some(OUT_OF_ORDER)
+            } else {
+                http_exception(file, *stream)
+            };
+            match why {
+                Some(why) => excepted.push(format!("{text} — {why}")),
+                None => failures.push(text),
+            }
+        }
+    }
+    println!("http: {same}/{total} streams agree");
+    let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &excepted {
+        println!("  excepted: {e}");
+        if let Some((_, why)) = e.rsplit_once(" — ") {
+            *by_reason.entry(why).or_default() += 1;
+        }
+    }
+    for (why, n) in &by_reason {
+        println!("  {n} excepted because {why}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} streams differ from tshark's HTTP:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(total > 100 && same > 0, "{same}/{total}");
+}
+
+/// tshark reassembles HTTP bodies (`http.desegment_body`) and shows a message only once its
+/// body is complete; synack reports a message when its head is complete.
+const INCOMPLETE_LAST: &str = "the last message's body is unfinished when the capture ends \
+     (Content-Length not reached, chunks not ended, or a body that lasts until a close the \
+     capture lacks): tshark, reassembling bodies, never shows it; synack shows its head";
+
+/// tshark 4.0 does not reassemble out-of-order segments by default
+/// (`tcp.reassemble_out_of_order` is off): a message one of whose segments came out of order
+/// ([TCP Out-Of-Order]) never completes there.
+const OUT_OF_ORDER: &str = "segments of this connection arrived out of order (or tshark's \
+     analysis flags one [TCP Out-Of-Order]); tshark 4.0's TCP reassembly does not reorder by \
+     default (tcp.reassemble_out_of_order off), so the message never completes there; synack \
+     puts the segments in place";
+
+/// Where segments are missing, tshark's TCP reassembly waits at the hole (and may take later
+/// bytes as part of the unfinished message), while synack marks the gap and resumes at the
+/// next line that starts a message.
+const HOLE: &str = "segments are missing in this connection: tshark's reassembly stalls at the \
+     hole, synack declares the gap and resumes at the next request or status line";
+
+/// Where our list and tshark's first differ, briefly.
+fn first_difference(req: &[String], t_req: &[&str], resp: &[String], t_resp: &[&str]) -> String {
+    let diff = |what: &str, a: &[String], b: &[&str]| {
+        let at = a.iter().zip(b).position(|(x, y)| x != y);
+        match at {
+            Some(i) => Some(format!("{what} #{i}: {:?} (tshark {:?})", a[i], b[i])),
+            None if a.len() != b.len() => Some(format!(
+                "{} {what} (tshark {}); extra: {:?}",
+                a.len(),
+                b.len(),
+                if a.len() > b.len() {
+                    a[b.len()..].join(" | ")
+                } else {
+                    b[a.len()..].join(" | ")
+                }
+            )),
+            None => None,
+        }
+    };
+    [diff("requests", req, t_req), diff("responses", resp, t_resp)]
+        .into_iter()
+        .flatten()
+        .map(|s| s.chars().take(300).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// HTTP streams where synack and tshark differ, with the reason.
+fn http_exception(file: &str, stream: u32) -> Option<&'static str> {
+    HTTP_EXCEPTIONS
+        .iter()
+        .find(|(f, s, _)| *f == file && *s == stream)
+        .map(|(_, _, why)| *why)
+}
+
+const NETLINK: &str = "link type Linux netlink (NFLOG / conntrack): tshark decodes the packets \
+     the messages carry, synack does not decode that link type";
+
+const TLS_KEYS: &str = "the pcapng file embeds the TLS session keys (a Decryption Secrets \
+     Block): tshark decrypts the TLS and finds HTTP inside; synack does not decrypt";
+
+const HTTP_EXCEPTIONS: &[(&str, u32, &str)] = &[
+    ("ws-wiki__pcapng-example.pcapng", 0, TLS_KEYS),
+    ("ws-wiki__pcapng-example.pcapng", 1, TLS_KEYS),
+    ("ws-wiki__netlink-conntrack.pcap", 0, NETLINK),
+    ("ws-wiki__netlink-nflog.pcap", 0, NETLINK),
+];
 
 /// SHA-256 (FIPS 180-4), enough for comparing with the truth's digests.
 fn sha256_hex(data: &[u8]) -> String {

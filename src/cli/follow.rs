@@ -12,6 +12,7 @@ use super::{DEFAULT_MAX_FLOWS, FollowArgs, FollowFormat};
 use crate::decode;
 use crate::flow::FlowTracker;
 use crate::model::{Frame, LinkType};
+use crate::reassembly::http::{HttpMessage, HttpParser, HttpStart};
 use crate::reassembly::text::{ascii, gap_text, hex, hex_dump};
 use crate::reassembly::{Chunk, Conversation, GapKind, Piece, Side, Stats};
 use crate::source::FileReader;
@@ -28,6 +29,8 @@ pub fn follow(args: &FollowArgs) -> Result<(), CommandError> {
         format: args.format,
         flow: args.flow,
         chunks: 0,
+        http: [HttpParser::new(Side::Node0), HttpParser::new(Side::Node1)],
+        messages: Vec::new(),
     };
     let mut chunks = Vec::new();
     let mut frame = Frame {
@@ -143,6 +146,9 @@ struct Printer {
     format: FollowFormat,
     flow: u32,
     chunks: usize,
+    /// JSON only: HTTP/1.x message heads found in each direction.
+    http: [HttpParser; 2],
+    messages: Vec<HttpMessage>,
 }
 
 fn node(a: Option<SocketAddr>) -> String {
@@ -178,6 +184,9 @@ impl Printer {
         let tab = if c.side == Side::Node1 { "\t" } else { "" };
         match (self.format, &c.piece) {
             (FollowFormat::Json, piece) => {
+                if let Some(p) = self.http.get_mut(c.side.index()) {
+                    p.feed(c, &mut self.messages);
+                }
                 let mut o = serde_json::json!({
                     "node": c.side.index(),
                     "frame": c.frame,
@@ -221,11 +230,41 @@ impl Printer {
                     "forced_gaps": stats.forced_gaps,
                     "before_start": stats.before_start,
                 });
-                writeln!(w, "\n],\"stats\":{st}}}")
+                let http: Vec<serde_json::Value> = self.messages.iter().map(http_json).collect();
+                writeln!(
+                    w,
+                    "\n],\"stats\":{st},\"http\":{}}}",
+                    serde_json::Value::from(http)
+                )
             }
             _ => writeln!(w, "{RULE}"),
         }
     }
+}
+
+/// One HTTP message head as JSON: `node`, `frame` (the head's last byte), `first_frame`,
+/// `version`, then `method` + `uri` + `host` or `code` + `reason`, and the body framing.
+fn http_json(m: &HttpMessage) -> serde_json::Value {
+    let mut o = serde_json::json!({
+        "node": m.side.index(),
+        "frame": m.head_frame,
+        "first_frame": m.first_frame,
+        "version": m.version,
+        "content_length": m.content_length,
+        "chunked": m.chunked,
+    });
+    match &m.start {
+        HttpStart::Request { method, uri } => {
+            o["method"] = method.clone().into();
+            o["uri"] = uri.clone().into();
+            o["host"] = m.host.clone().into();
+        }
+        HttpStart::Response { code, reason } => {
+            o["code"] = (*code).into();
+            o["reason"] = reason.clone().into();
+        }
+    }
+    o
 }
 
 fn gap_word(kind: GapKind) -> &'static str {

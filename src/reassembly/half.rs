@@ -228,6 +228,9 @@ impl Half {
         }
         let kept: u64 = pieces.iter().map(|(s, e)| e - s).sum();
         stats.duplicate[i] += len - kept;
+        if start > self.next_off() {
+            stats.out_of_order[i] += kept;
+        }
         for (s, e) in pieces {
             let from = ((s - start) as usize).min(data.len());
             let to = ((e - start) as usize).min(data.len());

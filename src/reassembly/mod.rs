@@ -6,7 +6,8 @@
 //! Files: `half` (one direction: the next expected byte and the segments held out of order),
 //! `conversation` (both directions of one connection: who is node 0, ACK-driven gap filling),
 //! `transcript` (a bounded, kept copy of the delivered chunks, for the viewer), `text` (the
-//! ascii / hex / raw renderings shared by `synack follow` and the viewer), and this file
+//! ascii / hex / raw renderings shared by `synack follow` and the viewer), `http` (HTTP/1.x
+//! message heads parsed from a direction's reassembled bytes), and this file
 //! (the chunk types, limits, counters and the side map of many connections).
 //!
 //! The state lives here, keyed by whatever identifies a connection (the flow tracker's
@@ -15,6 +16,7 @@
 
 mod conversation;
 mod half;
+pub mod http;
 pub mod text;
 mod transcript;
 
@@ -139,6 +141,8 @@ impl Default for Limits {
 pub struct Stats {
     /// Payload bytes delivered in the stream.
     pub delivered: [u64; 2],
+    /// Bytes that arrived before bytes in front of them (held, then put in place).
+    pub out_of_order: [u64; 2],
     /// Bytes that repeated bytes already seen (retransmissions, overlaps): the first copy won.
     pub duplicate: [u64; 2],
     /// Stream bytes marked missing (no segment in the capture carried them).
@@ -161,6 +165,7 @@ impl Stats {
     pub fn add(&mut self, o: &Stats) {
         for i in 0..2 {
             self.delivered[i] += o.delivered[i];
+            self.out_of_order[i] += o.out_of_order[i];
             self.duplicate[i] += o.duplicate[i];
             self.missing[i] += o.missing[i];
             self.not_captured[i] += o.not_captured[i];

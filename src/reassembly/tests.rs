@@ -137,6 +137,7 @@ fn out_of_order_is_held_until_the_hole_fills() {
     r.send(true, A, 1, 0, b"hello");
     assert_eq!(r.text(Side::Node0), "helloworld!");
     assert_eq!(r.conv.held(), 0);
+    assert_eq!(r.stats().out_of_order[0], 6);
     // Delivered in stream order, each chunk keeping its own frame.
     let frames: Vec<u64> = r.out.iter().map(|c| c.frame).collect();
     assert_eq!(frames, vec![4, 2, 3]);
