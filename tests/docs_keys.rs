@@ -7,7 +7,11 @@ use synack::app::keys::{FOLLOW_KEY_HELP, KEY_HELP, REPLAY_KEY_HELP};
 fn keys_page_lists_every_binding() {
     let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md"))
         .expect("docs/keys.md exists");
-    for (keys, what) in KEY_HELP.iter().chain(REPLAY_KEY_HELP).chain(FOLLOW_KEY_HELP) {
+    for (keys, what) in KEY_HELP
+        .iter()
+        .chain(REPLAY_KEY_HELP)
+        .chain(FOLLOW_KEY_HELP)
+    {
         let row = format!("| `{keys}` | {what} |");
         assert!(page.contains(&row), "docs/keys.md lacks the row {row}");
     }

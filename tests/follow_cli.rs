@@ -147,7 +147,10 @@ fn raw_hex_and_json() {
     assert!(lines[2].starts_with('\t'), "node 1 indented: {}", lines[2]);
 
     let (hex, _, _) = follow(&[p, "0", "--format", "hex"]);
-    assert!(hex.contains("00000000  47 45 54 20 2f 20 1b 5b  32 4a"), "{hex}");
+    assert!(
+        hex.contains("00000000  47 45 54 20 2f 20 1b 5b  32 4a"),
+        "{hex}"
+    );
     assert!(hex.contains("\t00000000  48 54 54 50"), "{hex}");
 
     let (json, _, code) = follow(&[p, "0", "--format", "json"]);
@@ -164,6 +167,43 @@ fn raw_hex_and_json() {
     assert_eq!(chunks[3]["len"], 5);
     assert_eq!(v["stats"]["delivered"][1], 21);
     assert_eq!(v["stats"]["duplicate"][1], 17);
+    // The request line is broken by the escape sequence and the response head by the gap:
+    // no HTTP message is claimed.
+    assert_eq!(v["http"], serde_json::json!([]));
+}
+
+#[test]
+fn json_lists_http_messages_split_over_segments() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let frames = vec![
+        tcp(true, "S", 100, 0, b""),
+        tcp(false, "SA", 500, 101, b""),
+        tcp(true, "PA", 101, 501, b"GET /a HT"),
+        tcp(true, "PA", 110, 501, b"TP/1.1\r\nHost: h\r\n\r\n"),
+        tcp(
+            false,
+            "PA",
+            501,
+            130,
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        ),
+    ];
+    let path = dir.path().join("http.pcap");
+    std::fs::write(&path, pcap(&frames)).expect("capture written");
+    let (json, err, code) = follow(&[path.to_str().expect("utf-8"), "0", "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let http = v["http"].as_array().expect("http list");
+    assert_eq!(http.len(), 2);
+    assert_eq!(http[0]["method"], "GET");
+    assert_eq!(http[0]["uri"], "/a");
+    assert_eq!(http[0]["host"], "h");
+    assert_eq!(
+        (http[0]["first_frame"].as_u64(), http[0]["frame"].as_u64()),
+        (Some(3), Some(4))
+    );
+    assert_eq!(http[1]["code"], 200);
+    assert_eq!(http[1]["content_length"], 2);
 }
 
 #[test]
@@ -189,7 +229,11 @@ fn raw_output_of_a_corpus_capture_is_tsharks() {
     let (out, err, code) = follow(&[path.to_str().expect("utf-8 path"), "0", "--format", "raw"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("Node 0: 192.168.1.11:33779\nNode 1: 209.87.249.18:53\n"));
-    let lines: Vec<&str> = out.lines().skip(6).filter(|l| !l.starts_with('=')).collect();
+    let lines: Vec<&str> = out
+        .lines()
+        .skip(6)
+        .filter(|l| !l.starts_with('='))
+        .collect();
     assert_eq!(lines.len(), 2);
     assert!(lines[0].starts_with("00384319012000010000000000010377777707"));
     assert!(lines[1].starts_with("\t00e0431985000001000200020005037777770774"));

@@ -354,13 +354,16 @@ fn http_from_reassembled_bytes_matches_tshark() {
         else {
             continue;
         };
-        truth.entry((set.to_string(), file.to_string())).or_default().insert(
-            stream,
-            (
-                c.get(3).copied().unwrap_or("").to_string(),
-                c.get(4).copied().unwrap_or("").to_string(),
-            ),
-        );
+        truth
+            .entry((set.to_string(), file.to_string()))
+            .or_default()
+            .insert(
+                stream,
+                (
+                    c.get(3).copied().unwrap_or("").to_string(),
+                    c.get(4).copied().unwrap_or("").to_string(),
+                ),
+            );
     }
     assert!(!truth.is_empty(), "no HTTP truth in {}", path.display());
     let (mut total, mut same) = (0usize, 0usize);
@@ -374,8 +377,10 @@ fn http_from_reassembled_bytes_matches_tshark() {
         );
         for (stream, (t_req, t_resp)) in streams {
             total += 1;
-            let mut msgs: Vec<&HttpMessage> =
-                ours.get(stream).map(|o| o.http.iter().collect()).unwrap_or_default();
+            let mut msgs: Vec<&HttpMessage> = ours
+                .get(stream)
+                .map(|o| o.http.iter().collect())
+                .unwrap_or_default();
             msgs.sort_by_key(|m| m.head_frame);
             let clean = |v: &str| v.replace(['\t', '\n', '|'], "_");
             let req: Vec<String> = msgs
@@ -417,9 +422,8 @@ fn http_from_reassembled_bytes_matches_tshark() {
                     .find(|m| matches!(m.start, HttpStart::Request { .. }) == request)
                     .map(|m| m.side.index())
             };
-            let last_open = |request: bool| {
-                side_of(request).is_some_and(|i| o.is_some_and(|o| o.http_open[i]))
-            };
+            let last_open =
+                |request: bool| side_of(request).is_some_and(|i| o.is_some_and(|o| o.http_open[i]));
             let one_more = |a: &[String], b: &[&str]| {
                 a.len() == b.len() + 1 && a.iter().zip(b).all(|(x, y)| x == y)
             };
@@ -431,9 +435,9 @@ fn http_from_reassembled_bytes_matches_tshark() {
                 Some(INCOMPLETE_LAST)
             } else if o.is_some_and(|o| o.gaps.iter().any(|&g| g > 0)) {
                 Some(HOLE)
-            } else if o.is_some_and(|o| {
-                o.flagged_out_of_order || o.out_of_order.iter().any(|&n| n > 0)
-            }) {
+            } else if o
+                .is_some_and(|o| o.flagged_out_of_order || o.out_of_order.iter().any(|&n| n > 0))
+            {
                 Some(OUT_OF_ORDER)
             } else {
                 http_exception(file, *stream)
@@ -503,12 +507,15 @@ fn first_difference(req: &[String], t_req: &[&str], resp: &[String], t_resp: &[&
             None => None,
         }
     };
-    [diff("requests", req, t_req), diff("responses", resp, t_resp)]
-        .into_iter()
-        .flatten()
-        .map(|s| s.chars().take(300).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("; ")
+    [
+        diff("requests", req, t_req),
+        diff("responses", resp, t_resp),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.chars().take(300).collect::<String>())
+    .collect::<Vec<_>>()
+    .join("; ")
 }
 
 /// HTTP streams where synack and tshark differ, with the reason.

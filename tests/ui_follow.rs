@@ -68,9 +68,15 @@ fn follow_ascii_80x24() {
     let v = app.follow_view().expect("the Follow view is open");
     assert_eq!(v.flow(), 0);
     let text = screen_text(&app);
-    assert!(text.contains("▶ GET /.]0;pwned..[2J.31m HTTP/1.1"), "{text}");
+    assert!(
+        text.contains("▶ GET /.]0;pwned..[2J.31m HTTP/1.1"),
+        "{text}"
+    );
     assert!(text.contains("◀ HTTP/1.1 200 OK"), "{text}");
-    assert!(text.contains("◀ [10 bytes missing in capture file]"), "{text}");
+    assert!(
+        text.contains("◀ [10 bytes missing in capture file]"),
+        "{text}"
+    );
     assert!(text.contains("◀ hello"), "{text}");
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
     snap("follow_ascii_80x24", &app);
@@ -81,11 +87,19 @@ fn follow_hex_120x40() {
     let mut app = conversation_app(120, 40);
     keys(
         &mut app,
-        &[Key::Down, Key::Down, Key::Down, Key::Char('F'), Key::Char('m')],
+        &[
+            Key::Down,
+            Key::Down,
+            Key::Down,
+            Key::Char('F'),
+            Key::Char('m'),
+        ],
     );
     let text = screen_text(&app);
     assert!(
-        text.contains("▶ 00000000  47 45 54 20 2f 1b 5d 30  3b 70 77 6e 65 64 07 1b  GET /.]0 ;pwned.."),
+        text.contains(
+            "▶ 00000000  47 45 54 20 2f 1b 5d 30  3b 70 77 6e 65 64 07 1b  GET /.]0 ;pwned.."
+        ),
         "{text}"
     );
     snap("follow_hex_120x40", &app);
@@ -158,7 +172,13 @@ fn direction_toggle_and_modes_redraw() {
     let mut app = conversation_app(80, 24);
     keys(
         &mut app,
-        &[Key::Down, Key::Down, Key::Down, Key::Char('F'), Key::Char('d')],
+        &[
+            Key::Down,
+            Key::Down,
+            Key::Down,
+            Key::Char('F'),
+            Key::Char('d'),
+        ],
     );
     let text = screen_text(&app);
     assert!(text.contains("node 0 only"), "{text}");

@@ -152,9 +152,7 @@ impl FollowView {
 
     /// The selected line's chunk.
     pub fn selected_chunk(&self) -> Option<&Chunk> {
-        self.lines
-            .get(self.selected)
-            .and_then(|l| self.chunk_of(l))
+        self.lines.get(self.selected).and_then(|l| self.chunk_of(l))
     }
 
     /// The text of one line (printable ASCII only) and the direction it belongs to.
@@ -328,7 +326,9 @@ impl FollowView {
                 Err(e) => return Err(e),
             }
         }
-        Err(std::io::Error::other("1000 files of that name exist already"))
+        Err(std::io::Error::other(
+            "1000 files of that name exist already",
+        ))
     }
 }
 
@@ -405,8 +405,7 @@ impl super::App {
             let Some(raw) = self.store.raw(i, &mut scratch) else {
                 continue;
             };
-            let Some((seg, range)) = crate::decode::tcp_payload(raw.link, raw.data, raw.len)
-            else {
+            let Some((seg, range)) = crate::decode::tcp_payload(raw.link, raw.data, raw.len) else {
                 continue;
             };
             let payload = raw.data.get(range).unwrap_or(&[]);

@@ -100,7 +100,10 @@ pub const REPLAY_KEY_HELP: &[(&str, &str)] = &[
 
 /// The keys of the Follow view (`F`), the help overlay's third part.
 pub const FOLLOW_KEY_HELP: &[(&str, &str)] = &[
-    ("↑ ↓  g G", "move through the conversation (PgUp PgDn a page)"),
+    (
+        "↑ ↓  g G",
+        "move through the conversation (PgUp PgDn a page)",
+    ),
     ("m", "ascii / hex dump / raw hex"),
     ("d", "both directions / node 0 only / node 1 only"),
     ("Enter", "go to the packet that carried the line"),

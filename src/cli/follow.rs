@@ -63,7 +63,9 @@ pub fn follow(args: &FollowArgs) -> Result<(), CommandError> {
         conv.segment(number, frame.ts_ns, &seg, payload, &mut chunks);
         if !seen {
             seen = true;
-            printer.header(&mut out, conv.nodes()).map_err(CommandError::Output)?;
+            printer
+                .header(&mut out, conv.nodes())
+                .map_err(CommandError::Output)?;
         }
         for c in chunks.drain(..) {
             printer.chunk(&mut out, &c).map_err(CommandError::Output)?;

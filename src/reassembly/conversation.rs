@@ -80,7 +80,9 @@ impl Conversation {
             self.halves[i].start_at(seq);
         }
         let len = u64::from(seg.payload_len);
-        let payload = payload.get(..payload.len().min(len as usize)).unwrap_or(&[]);
+        let payload = payload
+            .get(..payload.len().min(len as usize))
+            .unwrap_or(&[]);
         self.halves[i].data(frame, ts_ns, seq, len, payload, &mut self.stats, out);
         while self.held() > self.limit {
             // Over the limit: the direction holding more declares its first gap missing.

@@ -199,7 +199,15 @@ impl Half {
     }
 
     /// Keeps the parts of `[start, start+len)` not already held (the first copy wins).
-    fn hold(&mut self, frame: u64, ts_ns: i64, start: u64, len: u64, data: &[u8], stats: &mut Stats) {
+    fn hold(
+        &mut self,
+        frame: u64,
+        ts_ns: i64,
+        start: u64,
+        len: u64,
+        data: &[u8],
+        stats: &mut Stats,
+    ) {
         let i = self.side.index();
         let end = start + len;
         // Ranges already held that touch [start, end), in order.

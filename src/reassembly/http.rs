@@ -227,7 +227,9 @@ impl HttpParser {
     }
 
     fn finish_head(&mut self, head: &[u8], frame: u64, out: &mut Vec<HttpMessage>) {
-        let mut lines = head.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+        let mut lines = head
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
         let Some(first) = lines.next() else {
             return;
         };
@@ -249,8 +251,12 @@ impl HttpParser {
             let Some(colon) = line.iter().position(|&b| b == b':') else {
                 continue;
             };
-            let name = String::from_utf8_lossy(&line[..colon]).trim().to_ascii_lowercase();
-            let value = String::from_utf8_lossy(&line[colon + 1..]).trim().to_string();
+            let name = String::from_utf8_lossy(&line[..colon])
+                .trim()
+                .to_ascii_lowercase();
+            let value = String::from_utf8_lossy(&line[colon + 1..])
+                .trim()
+                .to_string();
             match name.as_str() {
                 "host" => msg.host = Some(crate::sanitize::sanitize(&value)),
                 "content-length" => msg.content_length = value.parse().ok(),
@@ -270,8 +276,7 @@ impl HttpParser {
             Body::ChunkSize
         } else if let Some(n) = msg.content_length.filter(|&n| n > 0) {
             Body::Length(n)
-        } else if matches!(msg.start, HttpStart::Response { .. }) && msg.content_length.is_none()
-        {
+        } else if matches!(msg.start, HttpStart::Response { .. }) && msg.content_length.is_none() {
             Body::ToEnd
         } else {
             Body::None
@@ -286,9 +291,9 @@ const METHODS: &[&str] = &[
 
 fn starts_message(line: &[u8]) -> bool {
     line.starts_with(b"HTTP/1.")
-        || METHODS.iter().any(|m| {
-            line.starts_with(m.as_bytes()) && line.get(m.len()) == Some(&b' ')
-        })
+        || METHODS
+            .iter()
+            .any(|m| line.starts_with(m.as_bytes()) && line.get(m.len()) == Some(&b' '))
 }
 
 /// `GET /x HTTP/1.1` or `HTTP/1.1 200 OK`.
@@ -448,8 +453,17 @@ mod tests {
 
     #[test]
     fn not_http_and_hostile_text() {
-        assert!(run(&[data(1, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 random tls bytes\r\n\r\n")]).is_empty());
-        let out = run(&[data(1, b"GET /\x1b[2J HTTP/1.1\r\nHost: \x1b]0;x\x07\r\n\r\n")]);
+        assert!(
+            run(&[data(
+                1,
+                b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 random tls bytes\r\n\r\n"
+            )])
+            .is_empty()
+        );
+        let out = run(&[data(
+            1,
+            b"GET /\x1b[2J HTTP/1.1\r\nHost: \x1b]0;x\x07\r\n\r\n",
+        )]);
         assert_eq!(out.len(), 1);
         let (_, uri) = request(&out[0]);
         assert!(!uri.contains('\x1b'), "{uri}");

@@ -187,7 +187,11 @@ fn ack_past_a_hole_declares_the_gap_missing() {
     r.send(false, f::ACK, 101, 14, b"");
     assert_eq!(r.text(Side::Node0), "one [4 missing]three");
     assert_eq!(r.stats().missing[0], 4);
-    let gap = r.out.iter().find(|c| c.data().is_none()).expect("a gap chunk");
+    let gap = r
+        .out
+        .iter()
+        .find(|c| c.data().is_none())
+        .expect("a gap chunk");
     assert_eq!((gap.frame, gap.offset, gap.len()), (5, 4, 4));
     // The missing bytes arriving afterwards are late, not delivered twice.
     r.send(true, A, 5, 101, b"two ");
@@ -204,7 +208,11 @@ fn an_ack_that_does_not_pass_the_hole_declares_nothing() {
         .send(true, A, 5, 0, b"ef")
         .send(false, f::ACK, 0, 3, b"")
         .send(false, f::ACK, 0, 5, b"");
-    assert_eq!(r.text(Side::Node0), "ab", "ack 5 reaches the held byte, not past it");
+    assert_eq!(
+        r.text(Side::Node0),
+        "ab",
+        "ack 5 reaches the held byte, not past it"
+    );
     r.send(false, f::ACK, 0, 6, b"");
     assert_eq!(r.text(Side::Node0), "ab[2 missing]ef");
 }

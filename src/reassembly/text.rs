@@ -75,7 +75,10 @@ mod tests {
 
     #[test]
     fn ascii_is_terminal_safe_and_keeps_lines() {
-        assert_eq!(ascii(b"GET / HTTP/1.1\r\nHost: a\r\n"), "GET / HTTP/1.1\nHost: a\n");
+        assert_eq!(
+            ascii(b"GET / HTTP/1.1\r\nHost: a\r\n"),
+            "GET / HTTP/1.1\nHost: a\n"
+        );
         assert_eq!(ascii(b"\x1b[2Jx\ry\x00\xff"), ".[2Jx.y..");
     }
 

@@ -57,7 +57,14 @@ pub fn render(t: Theme, app: &App, v: &FollowView, area: Rect, buf: &mut Buffer)
         let sent = v.transcript().stats.delivered[side.index()];
         let text = format!("{}{addr} ({sent} bytes)   ", marker(side));
         let room = w.saturating_sub(usize::from(at - x));
-        at = put(buf, at, y, &text, room, side_style(t, side).add_modifier(Modifier::BOLD));
+        at = put(
+            buf,
+            at,
+            y,
+            &text,
+            room,
+            side_style(t, side).add_modifier(Modifier::BOLD),
+        );
     }
     y += 1;
 
@@ -72,11 +79,7 @@ pub fn render(t: Theme, app: &App, v: &FollowView, area: Rect, buf: &mut Buffer)
         let gap = v
             .chunk_of(line)
             .is_some_and(|c| matches!(c.piece, Piece::Gap { .. }));
-        let mut style = if gap {
-            t.note()
-        } else {
-            side_style(t, side)
-        };
+        let mut style = if gap { t.note() } else { side_style(t, side) };
         if v.scroll() + k == v.selected() {
             style = style.patch(t.selected(true));
             buf.set_style(Rect::new(x, row, inside.width, 1), t.selected(true));
