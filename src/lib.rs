@@ -28,6 +28,7 @@ pub mod reassembly;
 pub mod source;
 
 pub mod replay;
+pub mod stats;
 pub mod teach;
 
 pub mod app;
