@@ -24,6 +24,7 @@ pub mod sanitize;
 pub mod decode;
 pub mod filter;
 pub mod flow;
+pub mod reassembly;
 pub mod source;
 
 pub mod replay;

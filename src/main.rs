@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         }
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
+        Command::Follow(args) => synack::cli::follow::follow(args),
         Command::Stats(args) => commands::stats(args),
         Command::Ladder(args) => commands::ladder(args),
         Command::Interfaces => commands::interfaces(),

@@ -61,6 +61,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     ("← →  h l", "layers: fold / unfold the layer"),
     ("L", "packets: this packet's flow, its arrow selected"),
+    ("F", "follow the TCP stream of the packet or flow"),
     (
         "Enter",
         "flows: ladder; ladder: the packet, or open a ⋮ run",
@@ -106,8 +107,26 @@ pub const REPLAY_KEY_HELP: &[(&str, &str)] = &[
     (">", "demo: the next scenario"),
 ];
 
+/// The keys of the Follow view (`F`), the help overlay's third part.
+pub const FOLLOW_KEY_HELP: &[(&str, &str)] = &[
+    (
+        "↑ ↓  g G",
+        "move through the conversation (PgUp PgDn a page)",
+    ),
+    ("m", "ascii / hex dump / raw hex"),
+    ("d", "both directions / node 0 only / node 1 only"),
+    ("Enter", "go to the packet that carried the line"),
+    ("S", "save the shown bytes to synack-flow-N-….bin"),
+    ("Esc  q  F", "close the Follow view"),
+];
+
 /// Rows of the help overlay's list: both tables, a heading and its blank line, and the
 /// `--redact` note (with its blank line) when addresses are masked.
 pub fn help_row_count(redacting: bool) -> usize {
-    KEY_HELP.len() + 2 + REPLAY_KEY_HELP.len() + if redacting { 2 } else { 0 }
+    KEY_HELP.len()
+        + 2
+        + REPLAY_KEY_HELP.len()
+        + 2
+        + FOLLOW_KEY_HELP.len()
+        + if redacting { 2 } else { 0 }
 }

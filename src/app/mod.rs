@@ -20,6 +20,7 @@ pub(crate) mod filtering;
 pub(crate) mod find;
 pub(crate) mod flow_sort;
 pub mod flows;
+pub mod follow;
 pub mod history;
 pub(crate) mod jump;
 pub mod keys;
@@ -219,6 +220,8 @@ pub struct App {
     /// The latest capture timestamp seen and the presentation instant it arrived at: the
     /// capture clock goes on from there while no packet comes.
     capture_clock: Option<(i64, i64)>,
+    /// The Follow view (`F`), open over the current screen.
+    follow: Option<follow::FollowView>,
     /// Where `x` on the flows screen writes ladder figures.
     figure_dir: std::path::PathBuf,
 }
@@ -289,6 +292,7 @@ impl App {
             max_flows: DEFAULT_MAX_FLOWS,
             syn_timeout_ns: DEFAULT_SYN_TIMEOUT_NS,
             capture_clock: None,
+            follow: None,
             figure_dir: std::path::PathBuf::from("."),
         }
     }
@@ -645,6 +649,7 @@ impl App {
             self.find.packet_filter(),
         );
         self.packets.relayout(&shown, &layout);
+        self.relayout_follow();
     }
 
     /// The store position of the first packet not released yet (= how many kept packets are
@@ -803,6 +808,10 @@ impl App {
             }
             return;
         }
+        if self.follow.is_some() {
+            self.on_follow_key(key);
+            return;
+        }
         if key == Key::Char('e') {
             self.toggle_explain();
             return;
@@ -825,6 +834,7 @@ impl App {
             (Key::Char('2'), _) => self.screen = Screen::Flows,
             (Key::Char('3'), _) => self.screen = Screen::Stats,
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
+            (Key::Char('F'), _) => self.open_follow(),
             (Key::Char('x'), Screen::Flows) => self.export_ladder(false),
             (Key::Char('X'), Screen::Flows) => self.export_ladder(true),
             (_, Screen::Packets) => {
@@ -928,6 +938,14 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: Mouse) {
+        if self.follow.is_some() {
+            match m.kind {
+                MouseKind::ScrollUp => self.on_follow_key(Key::Up),
+                MouseKind::ScrollDown => self.on_follow_key(Key::Down),
+                MouseKind::Click => {}
+            }
+            return;
+        }
         if self.help {
             if m.kind == MouseKind::Click {
                 self.help = false;

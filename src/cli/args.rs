@@ -30,6 +30,10 @@ pub enum Command {
     /// Print one line or JSON object per TCP connection: handshake outcome, RTT, sizes.
     #[command(override_usage = "synack flows [OPTIONS] <FILE | - | -i IFACE>")]
     Flows(FlowsArgs),
+    /// Reassemble one TCP connection and print both directions (like tshark's
+    /// `-q -z follow,tcp,ascii,N`).
+    #[command(override_usage = "synack follow [OPTIONS] <FILE> <FLOW>")]
+    Follow(FollowArgs),
     /// What is in a capture: protocols by layer (as tshark -z io,phs), IP conversations,
     /// TCP/UDP endpoints, handshake outcomes and RTTs, retransmissions, traffic over time.
     #[command(override_usage = "synack stats [OPTIONS] <FILE | - | -i IFACE>")]
@@ -678,6 +682,40 @@ pub struct LiveLimits {
     pub no_promisc: bool,
     #[command(flatten)]
     pub kernel: KernelBuffer,
+}
+
+/// How `synack follow` prints a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FollowFormat {
+    /// Each chunk's length, then its bytes as text (non-printable bytes as `.`); node 1's
+    /// chunks indented by a tab, as tshark's `follow,tcp,ascii`.
+    Ascii,
+    /// Hex dump, 16 bytes a line with offsets in each direction's stream.
+    Hex,
+    /// One line of hex digits per chunk (tshark's `follow,tcp,raw`).
+    Raw,
+    /// One JSON document: the two ends, every chunk (frame, offset, hex bytes or gap) and
+    /// what reassembly counted.
+    Json,
+}
+
+/// `synack follow FILE FLOW`.
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// Capture file (pcap or pcapng, possibly compressed).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The connection's flow id: the number `synack flows` prints, equal to Wireshark's
+    /// `tcp.stream`.
+    #[arg(value_name = "FLOW")]
+    pub flow: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FollowFormat::Ascii)]
+    pub format: FollowFormat,
+    /// Memory for bytes that arrive before the bytes in front of them (out of order).
+    /// Past it the first hole is declared missing; what that costs is counted and said.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
+    pub max_reassembly: u64,
 }
 
 #[derive(Debug, Args)]

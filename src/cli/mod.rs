@@ -4,6 +4,7 @@
 
 mod args;
 pub mod commands;
+pub mod follow;
 pub mod output;
 pub mod shell;
 

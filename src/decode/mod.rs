@@ -338,6 +338,23 @@ pub fn layout(link: LinkType, data: &[u8], orig_len: u32) -> Layout {
     l
 }
 
+/// The first TCP segment of a frame and the byte range of its captured payload within `data`
+/// (shorter than `payload_len` when the capture cut it; empty when it has none). For
+/// reassembly (`crate::reassembly`). Allocates nothing.
+pub fn tcp_payload(
+    link: LinkType,
+    data: &[u8],
+    orig_len: u32,
+) -> Option<(TcpSegment, Range<usize>)> {
+    let l = layout(link, data, orig_len);
+    let seg = l.summary.tcp?;
+    let (_, r) = l.headers().find(|(h, _)| matches!(h, Hdr::Tcp { .. }))?;
+    let start = r.end.min(data.len());
+    let len = usize::try_from(seg.payload_len).unwrap_or(usize::MAX);
+    let end = start.saturating_add(len).min(data.len());
+    Some((seg, start..end))
+}
+
 impl walk::Sink for Layout {
     #[inline]
     fn header(&mut self, hdr: walk::Hdr, start: usize, end: usize) {

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Widget};
 
 use crate::app::App;
-use crate::app::keys::{KEY_HELP, REPLAY_KEY_HELP};
+use crate::app::keys::{FOLLOW_KEY_HELP, KEY_HELP, REPLAY_KEY_HELP};
 
 use super::common::{cell, pane, put};
 use super::paint::width;
@@ -23,6 +23,13 @@ fn rows(app: &App) -> Vec<(&'static str, String, bool)> {
     out.push(("Replay and demo", String::new(), true));
     out.extend(
         REPLAY_KEY_HELP
+            .iter()
+            .map(|(k, t)| (*k, (*t).to_string(), false)),
+    );
+    out.push(("", String::new(), false));
+    out.push(("Follow view (F)", String::new(), true));
+    out.extend(
+        FOLLOW_KEY_HELP
             .iter()
             .map(|(k, t)| (*k, (*t).to_string(), false)),
     );

@@ -7,6 +7,7 @@ pub(crate) mod common;
 pub(crate) mod explain;
 pub mod flow_list;
 pub(crate) mod flows;
+pub(crate) mod follow;
 pub(crate) mod help;
 pub(crate) mod hex;
 pub mod ladder;
@@ -46,6 +47,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Packets => render_packets(t, app, area, buf),
         Screen::Flows => flows::render(t, app, area, buf),
         Screen::Stats => stats::render(t, app, area, buf),
+    }
+    if let Some(view) = app.follow_view() {
+        follow::render(t, app, view, area, buf);
     }
     if app.help_visible() {
         help::render(t, app, area, buf);
