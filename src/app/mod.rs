@@ -21,6 +21,7 @@ pub mod history;
 pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
+pub mod lesson;
 pub mod packets;
 pub mod playback;
 pub(crate) mod shown;
@@ -202,6 +203,8 @@ pub struct App {
     /// A demo moved on to another scenario: what the old feed still sends is ignored.
     detached: bool,
     max_flows: usize,
+    /// Scenario navigation, flag words and the quiz (`lesson`).
+    lesson: lesson::Lesson,
 }
 
 impl std::fmt::Debug for App {
@@ -264,6 +267,7 @@ impl App {
             help_scroll: 0,
             detached: false,
             max_flows: DEFAULT_MAX_FLOWS,
+            lesson: lesson::Lesson::default(),
         }
     }
 
@@ -556,7 +560,9 @@ impl App {
         let is_key = matches!(msg, Msg::Key(_));
         let work_now = matches!(msg, Msg::Frames(_))
             || (self.player.is_some() && matches!(msg, Msg::Clock { .. }));
+        let before = self.released;
         self.apply(msg);
+        self.quiz_after(before);
         let small = self.pending_packets() <= find::INLINE_BUDGET as u64;
         if (work_now || (is_key && small)) && self.has_work() {
             self.work(find::INLINE_BUDGET);
@@ -764,6 +770,10 @@ impl App {
                 }
                 _ => {}
             }
+            return;
+        }
+        if self.on_lesson_key(key) {
+            self.relayout();
             return;
         }
         if key == Key::Char('e') {

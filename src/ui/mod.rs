@@ -11,6 +11,7 @@ pub(crate) mod help;
 pub(crate) mod hex;
 pub mod ladder;
 pub(crate) mod layers;
+pub(crate) mod lesson;
 pub(crate) mod packet_list;
 pub(crate) mod paint;
 pub(crate) mod palette;
@@ -44,6 +45,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Packets => render_packets(t, app, area, buf),
         Screen::Flows => flows::render(t, app, area, buf),
     }
+    lesson::render(t, app, area, buf);
     if app.help_visible() {
         help::render(t, app, area, buf);
     }
