@@ -266,3 +266,97 @@ fn cards_fit_every_size_without_panic() {
         let _ = render(&app);
     }
 }
+
+
+/// Checks that every field row of the layers pane on screen shows its whole value, or ends
+/// in `…` (the value or its meaning was cut, and says so).
+fn assert_no_silent_cut(app: &App, what: &str) {
+    let Some(detail) = app.packets().detail() else {
+        return;
+    };
+    let layout = app.packet_layout();
+    let Some(area) = layout.layers_area(app.packets().show_hex()) else {
+        return;
+    };
+    let text = screen_text(app);
+    let lines: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
+    let inside_x = usize::from(area.x) + 1;
+    let inside_w = usize::from(area.width.saturating_sub(2));
+    let first_y = usize::from(area.y) + 1;
+    let rows = usize::from(area.height.saturating_sub(2));
+    for (i, row) in detail
+        .rows
+        .iter()
+        .skip(app.packets().layer_scroll())
+        .take(rows)
+        .enumerate()
+    {
+        let synack::app::RowKind::Field { value, .. } = &row.kind else {
+            continue;
+        };
+        let Some(line) = lines.get(first_y + i) else {
+            continue;
+        };
+        let seg: String = line
+            .iter()
+            .skip(inside_x)
+            .take(inside_w)
+            .collect();
+        let seg = seg.trim_end();
+        assert!(
+            seg.contains(value.as_str()) || seg.ends_with('…'),
+            "{what}: the value {value:?} is cut without …: {seg:?}"
+        );
+    }
+}
+
+#[test]
+fn no_layer_value_is_cut_without_an_ellipsis_from_60x20_to_200x60() {
+    let mut checked = 0;
+    for name in ["http", "ipv6"] {
+        let n = frames(name).len();
+        for w in (60..=200).step_by(20) {
+            for h in [20, 24, 30, 40, 50, 60] {
+                let mut app = demo_app(name, false, w, h);
+                for step in 0..n {
+                    if app.closing_card().is_some() {
+                        keys(&mut app, &[Key::Esc]);
+                    }
+                    assert_no_silent_cut(&app, &format!("{name} {w}×{h} packet {}", step + 1));
+                    checked += 1;
+                    keys(&mut app, &[Key::Char('n')]);
+                }
+                // The other layers unfolded too (Tab to the layers, unfold each title).
+                keys(&mut app, &[Key::Char('e')]);
+                assert_no_silent_cut(&app, &format!("{name} {w}×{h} without the panel"));
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+#[test]
+fn the_lesson_layout_shows_list_transport_ladder_and_explain_at_80x24_and_120x40() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        for sc in &SCENARIOS {
+            let mut app = demo_app(sc.name, false, w, h);
+            // The handshake's second packet (or the only answer; its closing card closed).
+            keys(&mut app, &[Key::Char('n')]);
+            if app.closing_card().is_some() {
+                keys(&mut app, &[Key::Esc]);
+            }
+            let text = screen_text(&app);
+            for part in ["Packets", "Transport", "Ladder of flow", "Explain", "Flags"] {
+                assert!(text.contains(part), "{} {w}×{h}: {part} missing:\n{text}", sc.name);
+            }
+            // Link and Internet are folded to one line each.
+            assert!(text.contains("▸ Link"), "{text}");
+            assert!(text.contains("▸ Internet"), "{text}");
+            // The list is no taller than the capture needs.
+            let list = app.packet_layout().list;
+            let needed = u16::try_from(frames(sc.name).len() + 3).expect("small");
+            assert!(list.height <= needed.max(5), "{} {w}×{h}: {list:?}", sc.name);
+            insta::assert_snapshot!(format!("lesson_{}_{w}x{h}", sc.name), text);
+        }
+    }
+}

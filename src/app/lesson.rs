@@ -14,8 +14,17 @@ use crate::decode::LayerKind;
 use crate::teach::demo::{self, SCENARIOS, Scenario};
 use crate::teach::quiz::{Question, QuizBuilder};
 
+use ratatui::layout::Rect;
+
+use super::layout::{DetailLayout, PacketLayout};
 use super::shown::Shown;
 use super::{App, Key, Screen};
+
+/// Folded layers in the lesson ([`LayerKind::ALL`]'s order): all but Transport.
+const LESSON_FOLDS: [bool; 4] = [true, true, false, true];
+/// Smallest screen (rows above the status bar, columns) the lesson layout is used on.
+const LESSON_MIN_ROWS: u16 = 14;
+const LESSON_MIN_WIDTH: u16 = 60;
 
 /// The lesson's state (all off for an ordinary replay).
 #[derive(Clone, Debug, Default)]
@@ -62,7 +71,62 @@ impl App {
     /// The lesson look: flag words in the packet list (`synack demo`, `replay --lesson`).
     pub fn with_lesson(mut self, on: bool) -> App {
         self.lesson.words = on;
+        self.fold_for_lesson();
         self
+    }
+
+    /// The lesson opens the Transport layer and folds the others to one line each.
+    fn fold_for_lesson(&mut self) {
+        if self.lesson.words {
+            let layout = self.packet_layout();
+            self.packets
+                .set_folded(LESSON_FOLDS, &layout);
+        }
+    }
+
+    /// The lesson's packet screen over `area` (`synack demo`, `replay --lesson`, with the
+    /// explain panel open): the packet list just as tall as the capture needs (at most a
+    /// third of the screen), under it the layers on the left, and on the right the selected
+    /// packet's ladder above the explain panel (the layout's `hex` pane). Returns the layout
+    /// and the ladder's rectangle; None outside a lesson, with the panel closed, or on a
+    /// terminal too small for it (the ordinary layout is used then).
+    pub fn lesson_layout(&self, area: Rect) -> Option<(PacketLayout, Rect)> {
+        if !self.lesson.words || !self.explain {
+            return None;
+        }
+        let status_h = self.status_rows_for(area.width).min(area.height);
+        let rest = area.height.saturating_sub(status_h);
+        if rest < LESSON_MIN_ROWS || area.width < LESSON_MIN_WIDTH {
+            return None;
+        }
+        // Rows needed: every loaded packet, the column header and the border.
+        let needed = u16::try_from(self.store.len().saturating_add(3)).unwrap_or(u16::MAX);
+        let list_h = needed.clamp(5, (rest / 3).max(5));
+        let below = rest - list_h;
+        let layers_w = if area.width >= 120 {
+            area.width * 11 / 20
+        } else {
+            area.width / 2
+        };
+        let right_w = area.width - layers_w;
+        let ladder_h = below / 2;
+        let list = Rect::new(area.x, area.y, area.width, list_h);
+        let top = area.y + list_h;
+        let layers = Rect::new(area.x, top, layers_w, below);
+        let ladder = Rect::new(area.x + layers_w, top, right_w, ladder_h);
+        let explain = Rect::new(area.x + layers_w, top + ladder_h, right_w, below - ladder_h);
+        let status = Rect::new(area.x, area.y + rest, area.width, status_h);
+        Some((
+            PacketLayout {
+                list,
+                detail: DetailLayout::Split {
+                    layers,
+                    hex: explain,
+                },
+                status,
+            },
+            ladder,
+        ))
     }
 
     /// Predict, then reveal (`--quiz`): the replay stops before each packet a question is
@@ -241,6 +305,7 @@ impl App {
             Ok(frames) => {
                 self.lesson.new_capture();
                 self.load_scenario(sc, frames);
+                self.fold_for_lesson();
             }
             Err(e) => self.notice = Some(crate::sanitize::sanitize(&e.to_string())),
         }

@@ -486,6 +486,9 @@ impl App {
     /// The packet screen's layout over `area`: the renderer passes the frame it draws into,
     /// which may already be smaller than the size the app knows (a resize not yet processed).
     pub fn packet_layout_in(&self, area: Rect) -> PacketLayout {
+        if let Some((lesson, _)) = self.lesson_layout(area) {
+            return lesson;
+        }
         PacketLayout::compute(area, self.status_rows_for(area.width))
     }
 

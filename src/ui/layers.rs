@@ -14,7 +14,7 @@ use crate::app::{App, Focus, LayerRow, RowKind};
 use crate::decode::LayerKind;
 
 use super::common::{cell, pane, put, scrollbar};
-use super::paint::width;
+use super::paint::{truncate, width};
 use crate::ui::theme::Theme;
 
 /// Width of the name column for `layer`'s field rows.
@@ -89,17 +89,19 @@ fn draw_row(t: Theme, row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &m
             let left = |x: u16| w.saturating_sub(usize::from(x - area.x));
             x = put(buf, x, y, &name_cell, left(x), bar);
             x = put(buf, x, y, "  ", left(x), Style::new());
+            // A value or meaning that does not fit ends in `…`: never cut silently.
+            let value_fits = width(value) <= left(x);
             x = put(
                 buf,
                 x,
                 y,
-                value,
+                &truncate(value, left(x)),
                 left(x),
                 Style::new().add_modifier(Modifier::BOLD),
             );
-            if !meaning.is_empty() {
+            if !meaning.is_empty() && value_fits && left(x) > 2 {
                 x = put(buf, x, y, "  ", left(x), Style::new());
-                put(buf, x, y, meaning, left(x), t.dim());
+                put(buf, x, y, &truncate(meaning, left(x)), left(x), t.dim());
             }
         }
         RowKind::Issue {

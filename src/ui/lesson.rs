@@ -14,6 +14,8 @@ use crate::app::App;
 use crate::app::layers::wrap;
 use crate::teach::demo::SCENARIOS;
 
+use super::ladder::LadderView;
+
 use super::common::{pane, put};
 use super::paint::{truncate, width};
 use super::theme;
@@ -161,4 +163,40 @@ fn menu(t: Theme, app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
         };
         put(buf, inside.x, y, &truncate(&text, iw), iw, style);
     }
+}
+
+/// The lesson layout's ladder: the selected packet's connection, its arrow highlighted.
+pub fn render_ladder(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height < 3 || area.width < 10 {
+        return;
+    }
+    let view = app
+        .packets()
+        .detail()
+        .and_then(|d| app.shown().get(d.index));
+    let no = view.as_ref().map(|v| v.number.saturating_add(1));
+    let flow = view
+        .and_then(|v| v.flow)
+        .and_then(|id| app.flows().tracker().get(id));
+    let Some(flow) = flow else {
+        let inside = pane(t, area, Line::from(" Ladder "), false, buf);
+        put(
+            buf,
+            inside.x.saturating_add(1),
+            inside.y,
+            "not a TCP packet: no connection ladder",
+            usize::from(inside.width.saturating_sub(1)),
+            t.dim(),
+        );
+        return;
+    };
+    let event = flow.ladder.iter().position(|e| Some(e.packet_no) == no);
+    let title = Line::from(format!(" Ladder of flow {} ", flow.id));
+    let inside = pane(t, area, title, false, buf);
+    let timings = app.flows().timings(flow.id);
+    let flow = app.redact_flow(flow);
+    LadderView::new(&flow, timings, app.now_ns())
+        .selected_event(event)
+        .theme(t)
+        .render(inside, buf);
 }

@@ -137,5 +137,8 @@ fn render_packets(t: theme::Theme, app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
     }
+    if let Some((_, ladder)) = app.lesson_layout(area) {
+        lesson::render_ladder(t, app, ladder, buf);
+    }
     status::render(t, app, layout.status, buf);
 }
