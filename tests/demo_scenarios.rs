@@ -242,13 +242,23 @@ fn demo_handout_writes_every_scenarios_worksheet() {
             String::from_utf8_lossy(&out.stderr)
         );
         let text = std::fs::read_to_string(&path).expect("handout written");
-        assert!(text.starts_with(&format!("# Worksheet: `{}`", sc.name)), "{text}");
+        assert!(
+            text.starts_with(&format!("# Worksheet: `{}`", sc.name)),
+            "{text}"
+        );
         // Ladder, field table, then questions with their answers at the end.
-        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing:\n{text}"));
+        let at = |s: &str| {
+            text.find(s)
+                .unwrap_or_else(|| panic!("{s} missing:\n{text}"))
+        };
         assert!(at("## The ladder") < at("## The handshake packets"));
         assert!(at("## The handshake packets") < at("## Questions"));
         assert!(at("## Questions") < at("## Answers"));
-        assert!(text.contains("1. *(before packet"), "{}: no question", sc.name);
+        assert!(
+            text.contains("1. *(before packet"),
+            "{}: no question",
+            sc.name
+        );
         assert!(text.contains("| SYN |"), "{}: no SYN row", sc.name);
     }
     // A directory that does not exist: a message that says where and what to do.

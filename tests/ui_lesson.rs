@@ -267,7 +267,6 @@ fn cards_fit_every_size_without_panic() {
     }
 }
 
-
 /// Checks that every field row of the layers pane on screen shows its whole value, or ends
 /// in `…` (the value or its meaning was cut, and says so).
 fn assert_no_silent_cut(app: &App, what: &str) {
@@ -297,11 +296,7 @@ fn assert_no_silent_cut(app: &App, what: &str) {
         let Some(line) = lines.get(first_y + i) else {
             continue;
         };
-        let seg: String = line
-            .iter()
-            .skip(inside_x)
-            .take(inside_w)
-            .collect();
+        let seg: String = line.iter().skip(inside_x).take(inside_w).collect();
         let seg = seg.trim_end();
         assert!(
             seg.contains(value.as_str()) || seg.ends_with('…'),
@@ -347,7 +342,11 @@ fn the_lesson_layout_shows_list_transport_ladder_and_explain_at_80x24_and_120x40
             }
             let text = screen_text(&app);
             for part in ["Packets", "Transport", "Ladder of flow", "Explain", "Flags"] {
-                assert!(text.contains(part), "{} {w}×{h}: {part} missing:\n{text}", sc.name);
+                assert!(
+                    text.contains(part),
+                    "{} {w}×{h}: {part} missing:\n{text}",
+                    sc.name
+                );
             }
             // Link and Internet are folded to one line each.
             assert!(text.contains("▸ Link"), "{text}");
@@ -355,7 +354,11 @@ fn the_lesson_layout_shows_list_transport_ladder_and_explain_at_80x24_and_120x40
             // The list is no taller than the capture needs.
             let list = app.packet_layout().list;
             let needed = u16::try_from(frames(sc.name).len() + 3).expect("small");
-            assert!(list.height <= needed.max(5), "{} {w}×{h}: {list:?}", sc.name);
+            assert!(
+                list.height <= needed.max(5),
+                "{} {w}×{h}: {list:?}",
+                sc.name
+            );
             insta::assert_snapshot!(format!("lesson_{}_{w}x{h}", sc.name), text);
         }
     }

@@ -97,7 +97,10 @@ pub const REPLAY_KEY_HELP: &[(&str, &str)] = &[
     ("<  >", "demo: previous / next scenario (wrapping)"),
     ("M", "demo: the scenario menu (↑ ↓ Enter, or 1-8)"),
     ("p", "quiz on / off: ask before each handshake packet"),
-    ("n  Enter", "quiz: show the packet asked about, answer selected"),
+    (
+        "n  Enter",
+        "quiz: show the packet asked about, answer selected",
+    ),
 ];
 
 /// Rows of the help overlay's list: both tables, a heading and its blank line, and the

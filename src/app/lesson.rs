@@ -79,8 +79,7 @@ impl App {
     fn fold_for_lesson(&mut self) {
         if self.lesson.words {
             let layout = self.packet_layout();
-            self.packets
-                .set_folded(LESSON_FOLDS, &layout);
+            self.packets.set_folded(LESSON_FOLDS, &layout);
         }
     }
 

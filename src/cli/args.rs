@@ -890,6 +890,28 @@ mod tests {
     }
 
     #[test]
+    fn lesson_quiz_and_handout_switches() {
+        let cli = |argv: &[&str]| Cli::try_parse_from(argv).map(|c| c.command);
+        match cli(&["synack", "replay", "x.pcap", "--lesson", "--quiz"]) {
+            Ok(Command::Replay(r)) => {
+                assert!(r.lesson && r.quiz);
+                assert!(r.options().start_paused, "a lesson starts paused");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(cli(&["synack", "replay", "x.pcap", "--lesson", "--instant"]).is_err());
+        assert!(cli(&["synack", "replay", "x.pcap", "--quiz", "--print"]).is_err());
+        match cli(&["synack", "demo", "refused", "--quiz", "--handout", "w.md"]) {
+            Ok(Command::Demo(d)) => {
+                assert!(d.quiz);
+                assert_eq!(d.handout.as_deref(), Some(std::path::Path::new("w.md")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(cli(&["synack", "demo", "--list", "--handout", "w.md"]).is_err());
+    }
+
+    #[test]
     fn demo_takes_a_name_or_list_and_starts_paused() {
         let parse = |argv: &[&str]| match Cli::try_parse_from(argv).map(|c| c.command) {
             Ok(Command::Demo(d)) => Some(d),
