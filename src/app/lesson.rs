@@ -213,10 +213,10 @@ impl App {
                 }
                 Key::Esc => {
                     // Skipped: the packet stays hidden until the teacher moves on.
-                    if let Some(q) = self.lesson.asked.take() {
-                        if let Some(no) = self.lesson.questions.get(q).map(|q| q.packet_no) {
-                            self.lesson.revealed.insert(no);
-                        }
+                    if let Some(q) = self.lesson.asked.take()
+                        && let Some(no) = self.lesson.questions.get(q).map(|q| q.packet_no)
+                    {
+                        self.lesson.revealed.insert(no);
                     }
                     return true;
                 }
@@ -329,13 +329,11 @@ impl App {
             self.find.packet_filter(),
         );
         // The packet is the newest released one: the selection follows it.
-        if let Some(index) = self.store.index_of_frame(no).and_then(|i| shown.row_of(i)) {
-            if let Ok(row) = index {
-                self.packets
-                    .select(row, &shown, &layout, self.decoder.as_ref());
-                self.packets
-                    .select_field(LayerKind::Transport, field, &layout);
-            }
+        if let Some(Ok(row)) = self.store.index_of_frame(no).and_then(|i| shown.row_of(i)) {
+            self.packets
+                .select(row, &shown, &layout, self.decoder.as_ref());
+            self.packets
+                .select_field(LayerKind::Transport, field, &layout);
         }
         self.lesson.answer = Some(i);
     }
@@ -373,7 +371,9 @@ impl App {
         }) else {
             return;
         };
-        let no = self.lesson.questions[i].packet_no;
+        let Some(no) = self.lesson.questions.get(i).map(|q| q.packet_no) else {
+            return;
+        };
         self.seek_packet(usize::try_from(no.saturating_sub(1)).unwrap_or(usize::MAX));
         self.lesson.asked = Some(i);
     }
