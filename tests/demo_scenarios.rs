@@ -261,6 +261,17 @@ fn demo_handout_writes_every_scenarios_worksheet() {
         );
         assert!(text.contains("| SYN |"), "{}: no SYN row", sc.name);
     }
+    // --redact masks the addresses in the worksheet too.
+    let path = dir.join("redacted.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["demo", "http", "--redact", "--handout"])
+        .arg(&path)
+        .output()
+        .expect("run synack");
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&path).expect("handout written");
+    assert!(!text.contains("10.77."), "{text}");
+    assert!(text.contains("192.0.2.1:"), "{text}");
     // A directory that does not exist: a message that says where and what to do.
     let bad = dir.join("missing/out.md");
     let out = Command::new(env!("CARGO_BIN_EXE_synack"))

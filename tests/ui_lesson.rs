@@ -14,6 +14,7 @@ use synack::model::Frame;
 use synack::replay::PlayState;
 use synack::replay::pacing::ReplayOptions;
 use synack::teach::demo::{self, SCENARIOS};
+use synack::terminal::theme_config::ThemeChoice;
 use synack::terminal::tui::TuiOptions;
 use ui_support::{keys, render, screen_text};
 
@@ -26,12 +27,18 @@ fn frames(name: &str) -> Vec<Frame> {
 
 /// `synack demo NAME [--quiz]` as the command builds it, at `w`×`h`.
 fn demo_app(name: &str, quiz: bool, w: u16, h: u16) -> App {
+    demo_app_in(name, quiz, ThemeChoice::default(), w, h)
+}
+
+/// [`demo_app`] in the look `theme`.
+fn demo_app_in(name: &str, quiz: bool, theme: ThemeChoice, w: u16, h: u16) -> App {
     let scenario = demo::find(name).expect("scenario exists");
     let tui = TuiOptions {
         replay: Some(ReplayOptions::demo()),
         explain: true,
         lesson: true,
         quiz,
+        theme,
         ..TuiOptions::default()
     };
     let mut app = tui
@@ -360,6 +367,104 @@ fn the_lesson_layout_shows_list_transport_ladder_and_explain_at_80x24_and_120x40
                 sc.name
             );
             insta::assert_snapshot!(format!("lesson_{}_{w}x{h}", sc.name), text);
+        }
+    }
+}
+
+#[test]
+fn with_redact_the_quiz_cards_mask_addresses() {
+    let scenario = demo::find("http").expect("scenario exists");
+    let tui = TuiOptions {
+        replay: Some(ReplayOptions::demo()),
+        explain: true,
+        lesson: true,
+        quiz: true,
+        redact: true,
+        ..TuiOptions::default()
+    };
+    let mut app = tui
+        .app(
+            SourceKind::File {
+                name: "demo http".into(),
+            },
+            120,
+            40,
+        )
+        .with_demo(scenario);
+    app.update(Msg::Clock { now_ns: 0 });
+    app.update(Msg::Frames(frames("http")));
+    app.update(Msg::Finished(Ok(())));
+    keys(&mut app, &[Key::Char('n')]);
+    assert!(app.quiz_question().is_some());
+    let text = screen_text(&app);
+    assert!(text.contains("Predict"), "{text}");
+    assert!(!text.contains("10.77."), "a real address:\n{text}");
+    assert!(text.contains("192.0.2.1:"), "{text}");
+}
+
+/// The screen's text, then each row's styles as letters (one per distinct style, legend at
+/// the end): what a look changes.
+fn styled_dump(app: &App) -> String {
+    let t = render(app);
+    let buf = t.backend().buffer();
+    let mut legend: Vec<ratatui::style::Style> = Vec::new();
+    let mut out = String::new();
+    let code =
+        |i: usize| char::from_digit(u32::try_from(i % 36).expect("small"), 36).expect("digit");
+    for y in 0..buf.area.height {
+        let mut text = String::new();
+        let mut codes = String::new();
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            text.push_str(cell.symbol());
+            let style = cell.style();
+            let i = legend.iter().position(|s| *s == style).unwrap_or_else(|| {
+                legend.push(style);
+                legend.len() - 1
+            });
+            codes.push(code(i));
+        }
+        out.push_str(&format!("{text}\n{codes}\n"));
+    }
+    for (i, s) in legend.iter().enumerate() {
+        out.push_str(&format!(
+            "{}: fg {:?} bg {:?} +{:?}\n",
+            code(i),
+            s.fg,
+            s.bg,
+            s.add_modifier
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_lesson_layout_in_contrast_and_without_colour() {
+    let looks = [
+        (
+            "contrast",
+            ThemeChoice {
+                contrast: true,
+                monochrome: false,
+            },
+        ),
+        (
+            "no_color",
+            ThemeChoice {
+                contrast: false,
+                monochrome: true,
+            },
+        ),
+    ];
+    for (look, theme) in looks {
+        for (w, h) in [(80u16, 24u16), (120, 40)] {
+            let mut app = demo_app_in("http", false, theme, w, h);
+            keys(&mut app, &[Key::Char('n'), Key::Char('n')]);
+            // Let the arrows land.
+            app.update(Msg::Clock {
+                now_ns: 2_000_000_000,
+            });
+            insta::assert_snapshot!(format!("lesson_http_{look}_{w}x{h}"), styled_dump(&app));
         }
     }
 }

@@ -1183,7 +1183,7 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         None => demo::first(),
     };
     if let Some(path) = &args.handout {
-        return write_handout(scenario, path);
+        return write_handout(scenario, path, args.view.redact);
     }
     let filter = args
         .view
@@ -1226,14 +1226,20 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
     result.map_err(CommandError::from)
 }
 
-/// `synack demo NAME --handout FILE`: the scenario's worksheet, in Markdown.
+/// `synack demo NAME --handout FILE`: the scenario's worksheet, in Markdown (addresses
+/// masked with `--redact`).
 fn write_handout(
     scenario: &'static demo::Scenario,
     path: &std::path::Path,
+    redact: bool,
 ) -> Result<(), CommandError> {
-    let text = crate::teach::handout::handout(scenario)?;
+    let mut text = crate::teach::handout::handout(scenario)?;
+    if redact {
+        // Stand-ins numbered in the order the worksheet names the addresses.
+        text = Redactor::new().text(&text);
+    }
     std::fs::write(path, text).map_err(|source| CommandError::Handout {
-        path: path.display().to_string(),
+        path: crate::sanitize::sanitize(&path.display().to_string()),
         source,
     })
 }

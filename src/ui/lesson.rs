@@ -27,7 +27,10 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
         menu(t, app, row, area, buf);
     } else if let Some(q) = app.quiz_question() {
         let lines = vec![
-            (q.text.clone(), Style::new().add_modifier(Modifier::BOLD)),
+            (
+                app.redact(&q.text),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
             (String::new(), Style::new()),
             (
                 "n or Enter: show the packet · Esc: skip · p: quiz off".into(),
@@ -38,7 +41,7 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     } else if let Some(q) = app.quiz_answer() {
         let lines = vec![
             (
-                q.answer.clone(),
+                app.redact(&q.answer),
                 t.fg(theme::GREEN).add_modifier(Modifier::BOLD),
             ),
             (
