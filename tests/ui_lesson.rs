@@ -468,3 +468,42 @@ fn the_lesson_layout_in_contrast_and_without_colour() {
         }
     }
 }
+
+#[test]
+fn a_selected_field_whose_value_is_cut_shows_it_whole_on_the_border() {
+    // ipv6 at 80×24: the layers pane is 40 columns, too narrow for an IPv6 address and its
+    // meaning.
+    let mut app = demo_app("ipv6", false, 80, 24);
+    // Tab to the layers, unfold Internet (→ on its title), go to the source address.
+    keys(&mut app, &[Key::Tab]);
+    while app
+        .packets()
+        .selected_row()
+        .is_some_and(|r| r.layer != LayerKind::Internet)
+    {
+        keys(&mut app, &[Key::Down]);
+    }
+    keys(&mut app, &[Key::Right]);
+    let mut guard = 0;
+    while app
+        .packets()
+        .selected_row()
+        .is_none_or(|r| r.key() != (LayerKind::Internet, "Source"))
+    {
+        keys(&mut app, &[Key::Down]);
+        guard += 1;
+        assert!(guard < 40, "no Source address row");
+    }
+    let text = screen_text(&app);
+    assert!(text.contains("fd00:77::1"), "{text}");
+    let cut = text
+        .lines()
+        .any(|l| l.contains("Source ") && l.contains('…'));
+    let border = text
+        .lines()
+        .any(|l| l.starts_with('└') && l.contains("fd00:77::1"));
+    assert!(
+        cut && border,
+        "the row cuts, the border shows it whole:\n{text}"
+    );
+}

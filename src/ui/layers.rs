@@ -194,4 +194,59 @@ pub fn render(t: Theme, app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer
         }
     }
     scrollbar(t, area, rows.len(), first, visible, buf);
+    show_cut_selection(t, app, area, inside, &names, buf);
+}
+
+/// The selected field's whole value and meaning on the pane's bottom border when its row
+/// cut them (with `…`): a long value is never out of reach.
+fn show_cut_selection(
+    t: Theme,
+    app: &App,
+    area: Rect,
+    inside: Rect,
+    names: &[usize],
+    buf: &mut Buffer,
+) {
+    let Some(row) = app.packets().selected_row() else {
+        return;
+    };
+    let row = if app.redacting() {
+        redacted(app, row)
+    } else {
+        row.clone()
+    };
+    let RowKind::Field {
+        value,
+        meaning,
+        depth,
+        ..
+    } = &row.kind
+    else {
+        return;
+    };
+    let name_w = LayerKind::ALL
+        .iter()
+        .position(|l| *l == row.layer)
+        .and_then(|p| names.get(p).copied())
+        .unwrap_or(12)
+        .max(2 * usize::from(*depth));
+    let full = if meaning.is_empty() {
+        value.clone()
+    } else {
+        format!("{value}  {meaning}")
+    };
+    // Two spaces, the name column, two spaces, then the value and its meaning.
+    if name_w + 4 + width(&full) <= usize::from(inside.width) || area.height < 3 {
+        return;
+    }
+    let max = usize::from(area.width.saturating_sub(2));
+    let text = truncate(&format!(" {full} "), max);
+    put(
+        buf,
+        area.x + 1,
+        area.y + area.height - 1,
+        &text,
+        max,
+        t.selected(true),
+    );
 }
