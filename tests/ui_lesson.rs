@@ -445,14 +445,14 @@ fn the_lesson_layout_in_contrast_and_without_colour() {
             "contrast",
             ThemeChoice {
                 contrast: true,
-                monochrome: false,
+                ..ThemeChoice::default()
             },
         ),
         (
             "no_color",
             ThemeChoice {
-                contrast: false,
                 monochrome: true,
+                ..ThemeChoice::default()
             },
         ),
     ];
