@@ -96,10 +96,13 @@ fn main() -> ExitCode {
                     replay: Some(args.options()).filter(|o| !o.instant),
                     theme: args.view.theme_choice(),
                     redact: args.view.redact,
-                    explain: args.view.explain,
+                    // A lesson opens with the explain panel, like the demo.
+                    explain: args.view.explain || args.lesson,
                     filter,
                     history: synack::app::history::default_path(),
                     confirm_quit: false,
+                    lesson: args.lesson,
+                    quiz: args.quiz,
                     ..TuiOptions::default()
                 },
             )

@@ -223,3 +223,65 @@ fn demo_with_an_unknown_name_says_which_exist() {
     }
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn demo_handout_writes_every_scenarios_worksheet() {
+    let dir = std::env::temp_dir().join(format!("synack-handout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for sc in &SCENARIOS {
+        let path = dir.join(format!("{}.md", sc.name));
+        let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+            .args(["demo", sc.name, "--handout"])
+            .arg(&path)
+            .output()
+            .expect("run synack");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            sc.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&path).expect("handout written");
+        assert!(
+            text.starts_with(&format!("# Worksheet: `{}`", sc.name)),
+            "{text}"
+        );
+        // Ladder, field table, then questions with their answers at the end.
+        let at = |s: &str| {
+            text.find(s)
+                .unwrap_or_else(|| panic!("{s} missing:\n{text}"))
+        };
+        assert!(at("## The ladder") < at("## The handshake packets"));
+        assert!(at("## The handshake packets") < at("## Questions"));
+        assert!(at("## Questions") < at("## Answers"));
+        assert!(
+            text.contains("1. *(before packet"),
+            "{}: no question",
+            sc.name
+        );
+        assert!(text.contains("| SYN |"), "{}: no SYN row", sc.name);
+    }
+    // --redact masks the addresses in the worksheet too.
+    let path = dir.join("redacted.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["demo", "http", "--redact", "--handout"])
+        .arg(&path)
+        .output()
+        .expect("run synack");
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&path).expect("handout written");
+    assert!(!text.contains("10.77."), "{text}");
+    assert!(text.contains("192.0.2.1:"), "{text}");
+    // A directory that does not exist: a message that says where and what to do.
+    let bad = dir.join("missing/out.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["demo", "http", "--handout"])
+        .arg(&bad)
+        .output()
+        .expect("run synack");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write the handout"), "{err}");
+    assert!(err.contains("missing/out.md"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

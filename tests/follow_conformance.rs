@@ -89,12 +89,7 @@ fn reassemble(path: &Path, wanted: &BTreeSet<u32>, tshark_end: bool) -> HashMap<
     let Ok(mut reader) = FileReader::open(path) else {
         return ours;
     };
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut number = 0u64;
     while let Ok(true) = reader.next_into(&mut frame) {
         number += 1;

@@ -31,12 +31,8 @@ fn server_or_client(client: bool, offset_ns: i64, seq: u32, ack: u32, payload: &
         .psh()
         .write(&mut data, payload)
         .expect("packet builds");
-    Frame {
-        ts_ns: T0 + offset_ns,
-        len: data.len() as u32,
-        link: LinkType::ETHERNET,
-        data,
-    }
+    let len = data.len() as u32;
+    Frame::new(T0 + offset_ns, len, LinkType::ETHERNET, data)
 }
 
 const ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";

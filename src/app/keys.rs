@@ -104,7 +104,13 @@ pub const REPLAY_KEY_HELP: &[(&str, &str)] = &[
     ("r  Home", "restart (Home in the packet list)"),
     (":", "go to a packet or time (later ones are released)"),
     ("l", "loop on / off (in a list)"),
-    (">", "demo: the next scenario"),
+    ("<  >", "demo: previous / next scenario (wrapping)"),
+    ("M", "demo: the scenario menu (↑ ↓ Enter, or 1-8)"),
+    ("p", "quiz on / off: ask before each handshake packet"),
+    (
+        "n  Enter",
+        "quiz: show the packet asked about, answer selected",
+    ),
 ];
 
 /// The keys of the Follow view (`F`), the help overlay's third part.

@@ -26,6 +26,7 @@ pub(crate) mod jump;
 pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
+pub mod lesson;
 pub mod packets;
 pub mod playback;
 mod redaction;
@@ -222,6 +223,8 @@ pub struct App {
     capture_clock: Option<(i64, i64)>,
     /// The Follow view (`F`), open over the current screen.
     follow: Option<follow::FollowView>,
+    /// Scenario navigation, flag words and the quiz (`lesson`).
+    lesson: lesson::Lesson,
     /// Where `x` on the flows screen writes ladder figures.
     figure_dir: std::path::PathBuf,
 }
@@ -293,6 +296,7 @@ impl App {
             syn_timeout_ns: DEFAULT_SYN_TIMEOUT_NS,
             capture_clock: None,
             follow: None,
+            lesson: lesson::Lesson::default(),
             figure_dir: std::path::PathBuf::from("."),
         }
     }
@@ -506,6 +510,9 @@ impl App {
     /// The packet screen's layout over `area`: the renderer passes the frame it draws into,
     /// which may already be smaller than the size the app knows (a resize not yet processed).
     pub fn packet_layout_in(&self, area: Rect) -> PacketLayout {
+        if let Some((lesson, _)) = self.lesson_layout(area) {
+            return lesson;
+        }
         PacketLayout::compute(area, self.status_rows_for(area.width))
     }
 
@@ -580,7 +587,9 @@ impl App {
         let is_key = matches!(msg, Msg::Key(_));
         let work_now = matches!(msg, Msg::Frames(_))
             || (self.player.is_some() && matches!(msg, Msg::Clock { .. }));
+        let before = self.released;
         self.apply(msg);
+        self.quiz_after(before);
         let small = self.pending_packets() <= find::INLINE_BUDGET as u64;
         if (work_now || (is_key && small)) && self.has_work() {
             self.work(find::INLINE_BUDGET);
@@ -810,6 +819,10 @@ impl App {
         }
         if self.follow.is_some() {
             self.on_follow_key(key);
+            return;
+        }
+        if self.on_lesson_key(key) {
+            self.relayout();
             return;
         }
         if key == Key::Char('e') {

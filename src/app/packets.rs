@@ -277,6 +277,31 @@ impl PacketScreen {
     pub fn selected_row(&self) -> Option<&LayerRow> {
         self.detail.as_ref()?.rows.get(self.field)
     }
+    /// Folds the layers whose entry in `collapsed` is true (in [`LayerKind::ALL`]'s order)
+    /// and unfolds the others: the lesson opens Transport and folds the rest.
+    pub fn set_folded(&mut self, collapsed: [bool; 4], layout: &PacketLayout) {
+        self.collapsed = collapsed;
+        let keep = self
+            .selected_row()
+            .map_or(LayerKind::Transport, |r| r.layer);
+        self.rebuild_rows(keep, layout);
+    }
+
+    /// Selects the row of field `name` on `layer` of the shown packet (the quiz's answer),
+    /// keeping it and its bytes on screen; false when the packet has no such row.
+    pub fn select_field(&mut self, layer: LayerKind, name: &str, layout: &PacketLayout) -> bool {
+        let Some(pos) = self.detail.as_ref().and_then(|d| {
+            d.rows
+                .iter()
+                .position(|r| r.key() == (layer, name) && !r.is_title())
+        }) else {
+            return false;
+        };
+        self.field = pos;
+        self.reveal_field(layout);
+        true
+    }
+
     /// Bytes of the selected layer row (highlighted in the hex pane).
     pub fn selected_range(&self) -> Option<Range<usize>> {
         self.selected_row()?.range.clone()

@@ -652,12 +652,6 @@ impl PacketStore {
     pub fn is_spooled(&self, index: usize) -> bool {
         self.record(index).is_some_and(|r| r.kind == Kind::Spooled)
     }
-
-    /// Packet `index`'s flow id, without reading its bytes (the Follow view's pass).
-    pub fn flow_at(&self, index: usize) -> Option<u32> {
-        self.record(index)
-            .and_then(|r| (r.flow != NO_FLOW).then_some(r.flow))
-    }
 }
 
 #[cfg(test)]

@@ -455,6 +455,14 @@ pub struct ReplayArgs {
     /// Output format of `--print`.
     #[arg(long, value_enum, default_value_t = Format::Text, requires = "print")]
     pub format: Format,
+    /// The lesson look, as in `synack demo`: starts paused with the explain panel open, and
+    /// the packet list names TCP flags in words (SYN-ACK) instead of tcpdump's letters.
+    #[arg(long, conflicts_with_all = ["instant", "print"])]
+    pub lesson: bool,
+    /// Predict, then reveal: the replay stops before each handshake packet with a question
+    /// made from the capture's numbers; `n` shows the packet with the answer selected.
+    #[arg(long, conflicts_with_all = ["instant", "print"])]
+    pub quiz: bool,
     #[command(flatten)]
     pub view: ViewOpts,
 }
@@ -464,7 +472,7 @@ impl ReplayArgs {
     pub fn options(&self) -> crate::replay::pacing::ReplayOptions {
         crate::replay::pacing::ReplayOptions {
             speed: self.speed,
-            start_paused: self.paused,
+            start_paused: self.paused || self.lesson,
             instant: self.instant,
             max_gap_ns: crate::replay::pacing::secs_to_ns(self.max_gap),
             looping: self.looping,
@@ -483,6 +491,14 @@ pub struct DemoArgs {
     /// Playback speed once resumed, 0.01 to 1000 (a demo starts paused on its first packet).
     #[arg(long, value_name = "X", default_value = "1", value_parser = crate::replay::parse_speed)]
     pub speed: f64,
+    /// Predict, then reveal: stop before each handshake packet with a question made from the
+    /// capture's numbers; `n` shows the packet with the answer selected (`p` toggles).
+    #[arg(long, conflicts_with = "list")]
+    pub quiz: bool,
+    /// Write the scenario as a Markdown worksheet to this file and exit:
+    /// the ladder as text, the handshake packets' fields, the quiz with answers at the end.
+    #[arg(long, value_name = "OUT.md", conflicts_with = "list")]
+    pub handout: Option<PathBuf>,
     #[command(flatten)]
     pub view: ViewOpts,
 }
@@ -974,6 +990,28 @@ mod tests {
         assert!(parse(&["--max-mem", "lots"]).is_err());
         assert!(parse(&["--max-mem", "0"]).is_err());
         assert!(Cli::try_parse_from(["synack", "replay", "x.pcap", "--max-mem", "1G"]).is_err());
+    }
+
+    #[test]
+    fn lesson_quiz_and_handout_switches() {
+        let cli = |argv: &[&str]| Cli::try_parse_from(argv).map(|c| c.command);
+        match cli(&["synack", "replay", "x.pcap", "--lesson", "--quiz"]) {
+            Ok(Command::Replay(r)) => {
+                assert!(r.lesson && r.quiz);
+                assert!(r.options().start_paused, "a lesson starts paused");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(cli(&["synack", "replay", "x.pcap", "--lesson", "--instant"]).is_err());
+        assert!(cli(&["synack", "replay", "x.pcap", "--quiz", "--print"]).is_err());
+        match cli(&["synack", "demo", "refused", "--quiz", "--handout", "w.md"]) {
+            Ok(Command::Demo(d)) => {
+                assert!(d.quiz);
+                assert_eq!(d.handout.as_deref(), Some(std::path::Path::new("w.md")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(cli(&["synack", "demo", "--list", "--handout", "w.md"]).is_err());
     }
 
     #[test]

@@ -45,6 +45,14 @@ pub enum CommandError {
     /// Options that do not go together (exit status 2).
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "cannot write the handout to {path}: {source}; check that the directory exists and is writable"
+    )]
+    Handout {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl CommandError {
@@ -1151,6 +1159,9 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         Some(name) => demo::find(name)?,
         None => demo::first(),
     };
+    if let Some(path) = &args.handout {
+        return write_handout(scenario, path, args.view.redact);
+    }
     let filter = args
         .view
         .display_filter
@@ -1174,6 +1185,8 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
         explain: true,
         filter,
         history: crate::app::history::default_path(),
+        lesson: true,
+        quiz: args.quiz,
         ..crate::terminal::tui::TuiOptions::default()
     };
     let result = crate::terminal::tui::run_feed_with(feed, |w, h| {
@@ -1188,6 +1201,24 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
     stop.store(true, Ordering::SeqCst);
     handle.join();
     result.map_err(CommandError::from)
+}
+
+/// `synack demo NAME --handout FILE`: the scenario's worksheet, in Markdown (addresses
+/// masked with `--redact`).
+fn write_handout(
+    scenario: &'static demo::Scenario,
+    path: &std::path::Path,
+    redact: bool,
+) -> Result<(), CommandError> {
+    let mut text = crate::teach::handout::handout(scenario)?;
+    if redact {
+        // Stand-ins numbered in the order the worksheet names the addresses.
+        text = Redactor::new().text(&text);
+    }
+    std::fs::write(path, text).map_err(|source| CommandError::Handout {
+        path: crate::sanitize::sanitize(&path.display().to_string()),
+        source,
+    })
 }
 
 /// `synack interfaces`: the capturable interfaces, the default one marked with `*`.

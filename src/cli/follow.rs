@@ -33,12 +33,7 @@ pub fn follow(args: &FollowArgs) -> Result<(), CommandError> {
         messages: Vec::new(),
     };
     let mut chunks = Vec::new();
-    let mut frame = Frame {
-        ts_ns: 0,
-        len: 0,
-        link: LinkType::ETHERNET,
-        data: Vec::new(),
-    };
+    let mut frame = Frame::new(0, 0, LinkType::ETHERNET, Vec::new());
     let mut number = 0u64;
     let mut seen = false;
     let mut read_error = None;

@@ -80,6 +80,10 @@ pub struct Scenario {
     pub title: &'static str,
     /// A paragraph for the teacher: what happens, what to notice.
     pub description: &'static str,
+    /// What it teaches, in a few words (the scenario menu's line).
+    pub teaches: &'static str,
+    /// The closing card's summary once the last packet is shown ("what you saw: …").
+    pub recap: &'static str,
     /// The connections the capture holds, by kind (checked by the tests).
     pub promises: &'static [FlowPromise],
     bytes: &'static [u8],
@@ -113,6 +117,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             exchange costs one round trip of about 80 ms; that every ACK number is the other \
             side's sequence number plus the bytes (or SYN or FIN) received; and the options in \
             the SYN: MSS 1460, SACK permitted, timestamps, window scale.",
+        teaches: "layers; SYN → SYN-ACK → ACK; ack = seq + 1; FIN teardown",
+        recap: "a three-way handshake in one round trip (ack = the other side's seq + 1), one request and its answer, and an orderly FIN teardown started by the server.",
         promises: &[promise(1, Outcome::Complete, Close::Fin, false, 1)],
         bytes: include_bytes!("../../assets/demo/http.pcap"),
     },
@@ -124,6 +130,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             \"connection refused\". Notice that a closed port answers at once (one round trip, \
             no timeout, no application involved), and that the RST acknowledges the SYN \
             (ack = ISN + 1), which is how the client knows it answers its own SYN.",
+        teaches: "a closed port answers RST in one round trip",
+        recap: "a SYN to a port where nothing listens, answered at once by RST-ACK: the refusal costs one round trip, and its ack (ISN + 1) ties it to the SYN.",
         promises: &[promise(1, Outcome::Refused, Close::Rst, false, 1)],
         bytes: include_bytes!("../../assets/demo/refused.pcap"),
     },
@@ -136,6 +144,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             last 8 s wait, which leaves no packet, connect() gives up with \"timed out\". \
             Notice the doubling gaps (exponential back-off) and the contrast with the refused \
             scenario: silence costs seconds, a refusal one round trip.",
+        teaches: "silence: SYN retransmissions 1 s, 2 s, 4 s apart",
+        recap: "the same SYN sent again and again, each wait twice the one before (exponential back-off), and no answer at all: silence costs seconds.",
         promises: &[promise(1, Outcome::NoResponse, Close::Open, false, 4)],
         bytes: include_bytes!("../../assets/demo/no_answer.pcap"),
     },
@@ -149,6 +159,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             exchange goes as in the http scenario. Notice the 1 s hole after the first SYN: \
             the handshake costs over a second instead of 80 ms, and both sides recover on their \
             own.",
+        teaches: "a lost SYN-ACK costs a second; both sides recover",
+        recap: "a SYN-ACK lost on the way: a second of silence, then the client's SYN and the server's SYN-ACK sent again, and a handshake that still completes.",
         promises: &[promise(1, Outcome::Complete, Close::Fin, false, 2)],
         bytes: include_bytes!("../../assets/demo/lossy.pcap"),
     },
@@ -160,6 +172,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             bytes longer; the MSS is 1440 instead of 1460 (the MTU minus both headers); the \
             Host header carries a bracketed address. The handshake, sequence numbers and \
             teardown are exactly as over IPv4: TCP does not care which IP carries it.",
+        teaches: "another Internet layer, the same TCP",
+        recap: "a 40-byte IPv6 header instead of IPv4's 20 and an MSS of 1440 instead of 1460, but the same handshake, sequence numbers and teardown.",
         promises: &[promise(1, Outcome::Complete, Close::Fin, true, 1)],
         bytes: include_bytes!("../../assets/demo/ipv6.pcap"),
     },
@@ -172,6 +186,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             the client's recv() fails with \"connection reset by peer\". Notice that the RST is \
             one segment nobody acknowledges, that its sequence number is exactly where the \
             server's data stopped, and compare it with the orderly FIN teardown of http.",
+        teaches: "RST in the middle of a transfer vs an orderly FIN",
+        recap: "a transfer aborted by RST: one segment nobody acknowledges, starting exactly where the server's data stopped, with no FIN exchange.",
         promises: &[promise(1, Outcome::Complete, Close::Rst, false, 1)],
         bytes: include_bytes!("../../assets/demo/reset.pcap"),
     },
@@ -185,6 +201,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             Then each side says hello and 10.77.1.1 closes first. Notice two bare SYNs and two \
             SYN-ACKs, and that neither side can be called the client. Real Linux behaviour, \
             nothing crafted.",
+        teaches: "two SYNs cross; neither side is the server",
+        recap: "two SYNs crossing in flight, then two SYN-ACKs and two ACKs: a simultaneous open, four segments instead of three, and no client or server.",
         promises: &[promise(1, Outcome::SimultaneousOpen, Close::Fin, false, 2)],
         bytes: include_bytes!("../../assets/demo/simultaneous.pcap"),
     },
@@ -198,6 +216,8 @@ pub static SCENARIOS: [Scenario; 8] = [
             interleave, so one flow's packets are far apart in the list, and how much easier \
             the outcomes are to read per flow than packet by packet: this is the scenario for \
             the flows screen.",
+        teaches: "39 connections: read outcomes per flow, not per packet",
+        recap: "many connections interleaved with mixed outcomes (complete, refused, unanswered, reset): the flows screen reads them one line per connection.",
         promises: &[
             promise(27, Outcome::Complete, Close::Fin, false, 1),
             promise(3, Outcome::Complete, Close::Fin, true, 1),
@@ -243,6 +263,24 @@ pub fn find(name: &str) -> Result<&'static Scenario, DemoError> {
 pub fn after(name: &str) -> Option<&'static Scenario> {
     let i = SCENARIOS.iter().position(|s| s.name == name)?;
     SCENARIOS.get(i + 1)
+}
+
+/// Where `name` is in lesson order (0-based), if it is a scenario.
+pub fn position(name: &str) -> Option<usize> {
+    SCENARIOS.iter().position(|s| s.name == name)
+}
+
+/// The scenario after `name`, the first after the last (`>` wraps).
+pub fn next_wrapping(name: &str) -> &'static Scenario {
+    let i = position(name).map_or(0, |i| (i + 1) % SCENARIOS.len());
+    &SCENARIOS[i]
+}
+
+/// The scenario before `name`, the last before the first (`<` wraps).
+pub fn previous_wrapping(name: &str) -> &'static Scenario {
+    let n = SCENARIOS.len();
+    let i = position(name).map_or(0, |i| (i + n - 1) % n);
+    &SCENARIOS[i]
 }
 
 /// A file reader over the scenario called `name`, ready for `source::spawn_reader`.
@@ -362,6 +400,18 @@ mod tests {
         assert_eq!(first().name, "http");
         assert_eq!(after("http").map(|s| s.name), Some("refused"));
         assert!(after("busy").is_none());
+        assert_eq!(next_wrapping("busy").name, "http");
+        assert_eq!(previous_wrapping("http").name, "busy");
+        assert_eq!(previous_wrapping("refused").name, "http");
+        assert_eq!(position("refused"), Some(1));
+        for sc in &SCENARIOS {
+            assert!(
+                !sc.teaches.is_empty() && !sc.recap.is_empty(),
+                "{}",
+                sc.name
+            );
+            assert_eq!(previous_wrapping(next_wrapping(sc.name).name).name, sc.name);
+        }
     }
 
     #[test]

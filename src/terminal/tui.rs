@@ -113,6 +113,10 @@ pub struct TuiOptions {
     pub history: Option<std::path::PathBuf>,
     /// Quitting asks first: a live capture that `-w` does not save.
     pub confirm_quit: bool,
+    /// The lesson look (`synack demo`, `replay --lesson`): flag words in the packet list.
+    pub lesson: bool,
+    /// Predict, then reveal (`--quiz`).
+    pub quiz: bool,
 }
 
 impl Default for TuiOptions {
@@ -129,6 +133,8 @@ impl Default for TuiOptions {
             filter: None,
             history: None,
             confirm_quit: false,
+            lesson: false,
+            quiz: false,
         }
     }
 }
@@ -146,7 +152,9 @@ impl TuiOptions {
             .with_theme(self.theme)
             .with_redact(self.redact)
             .with_explain(self.explain)
-            .with_initial_filter(self.filter.clone());
+            .with_initial_filter(self.filter.clone())
+            .with_lesson(self.lesson)
+            .with_quiz(self.quiz);
         let app = match self.replay {
             Some(r) => app.with_replay(r),
             None => app,

@@ -14,7 +14,7 @@ use crate::app::{App, Focus, LayerRow, RowKind};
 use crate::decode::LayerKind;
 
 use super::common::{cell, pane, put, scrollbar};
-use super::paint::width;
+use super::paint::{truncate, width};
 use crate::ui::theme::Theme;
 
 /// Width of the name column for `layer`'s field rows.
@@ -89,17 +89,19 @@ fn draw_row(t: Theme, row: &LayerRow, name_w: usize, area: Rect, y: u16, buf: &m
             let left = |x: u16| w.saturating_sub(usize::from(x - area.x));
             x = put(buf, x, y, &name_cell, left(x), bar);
             x = put(buf, x, y, "  ", left(x), Style::new());
+            // A value or meaning that does not fit ends in `…`: never cut silently.
+            let value_fits = width(value) <= left(x);
             x = put(
                 buf,
                 x,
                 y,
-                value,
+                &truncate(value, left(x)),
                 left(x),
                 Style::new().add_modifier(Modifier::BOLD),
             );
-            if !meaning.is_empty() {
+            if !meaning.is_empty() && value_fits && left(x) > 2 {
                 x = put(buf, x, y, "  ", left(x), Style::new());
-                put(buf, x, y, meaning, left(x), t.dim());
+                put(buf, x, y, &truncate(meaning, left(x)), left(x), t.dim());
             }
         }
         RowKind::Issue {
@@ -192,4 +194,59 @@ pub fn render(t: Theme, app: &App, area: Rect, title: Line<'_>, buf: &mut Buffer
         }
     }
     scrollbar(t, area, rows.len(), first, visible, buf);
+    show_cut_selection(t, app, area, inside, &names, buf);
+}
+
+/// The selected field's whole value and meaning on the pane's bottom border when its row
+/// cut them (with `…`): a long value is never out of reach.
+fn show_cut_selection(
+    t: Theme,
+    app: &App,
+    area: Rect,
+    inside: Rect,
+    names: &[usize],
+    buf: &mut Buffer,
+) {
+    let Some(row) = app.packets().selected_row() else {
+        return;
+    };
+    let row = if app.redacting() {
+        redacted(app, row)
+    } else {
+        row.clone()
+    };
+    let RowKind::Field {
+        value,
+        meaning,
+        depth,
+        ..
+    } = &row.kind
+    else {
+        return;
+    };
+    let name_w = LayerKind::ALL
+        .iter()
+        .position(|l| *l == row.layer)
+        .and_then(|p| names.get(p).copied())
+        .unwrap_or(12)
+        .max(2 * usize::from(*depth));
+    let full = if meaning.is_empty() {
+        value.clone()
+    } else {
+        format!("{value}  {meaning}")
+    };
+    // Two spaces, the name column, two spaces, then the value and its meaning.
+    if name_w + 4 + width(&full) <= usize::from(inside.width) || area.height < 3 {
+        return;
+    }
+    let max = usize::from(area.width.saturating_sub(2));
+    let text = truncate(&format!(" {full} "), max);
+    put(
+        buf,
+        area.x + 1,
+        area.y + area.height - 1,
+        &text,
+        max,
+        t.selected(true),
+    );
 }

@@ -12,6 +12,7 @@ pub(crate) mod help;
 pub(crate) mod hex;
 pub mod ladder;
 pub(crate) mod layers;
+pub(crate) mod lesson;
 pub(crate) mod packet_list;
 pub(crate) mod paint;
 pub(crate) mod palette;
@@ -48,6 +49,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Flows => flows::render(t, app, area, buf),
         Screen::Stats => stats::render(t, app, area, buf),
     }
+    lesson::render(t, app, area, buf);
     if let Some(view) = app.follow_view() {
         follow::render(t, app, view, area, buf);
     }
@@ -141,6 +143,9 @@ fn render_packets(t: theme::Theme, app: &App, area: Rect, buf: &mut Buffer) {
                 );
             }
         }
+    }
+    if let Some((_, ladder)) = app.lesson_layout(area) {
+        lesson::render_ladder(t, app, ladder, buf);
     }
     status::render(t, app, layout.status, buf);
 }

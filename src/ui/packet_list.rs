@@ -79,14 +79,36 @@ pub fn analysis_notes(analysis: Option<&PacketAnalysis>) -> Option<(String, Seve
     Some((format!("{} {}", sev.symbol(), a.notes()), sev))
 }
 
+/// `info` with tcpdump's flag letters (`Flags [S.]`, or `[S.]` when compact) replaced by the
+/// flags' names (`SYN-ACK`): the lesson look.
+pub fn with_flag_words(info: &str, flags: u16) -> String {
+    let Some(open) = info.find('[') else {
+        return info.to_string();
+    };
+    let Some(close) = info[open..].find(']').map(|c| open + c) else {
+        return info.to_string();
+    };
+    let start = info[..open].strip_suffix("Flags ").map_or(open, str::len);
+    format!(
+        "{}{}{}",
+        &info[..start],
+        crate::teach::quiz::flag_words(flags),
+        &info[close + 1..]
+    )
+}
+
 fn row_text(
     p: &PacketView<'_>,
     origin: TimestampNs,
     app_line: Option<&str>,
     compact: bool,
+    words: bool,
 ) -> RowText {
     let notes = analysis_notes(p.analysis.as_ref());
     let mut info = info_text(&p.summary, app_line, compact);
+    if let (true, Some(tcp)) = (words, p.summary.tcp.as_ref()) {
+        info = with_flag_words(&info, tcp.flags);
+    }
     if let Some((text, _)) = &notes {
         info.insert_str(0, text);
     }
@@ -123,7 +145,13 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
     let texts: Vec<(usize, RowText, bool, bool)> = (first..last)
         .filter_map(|i| store.get(i))
         .map(|p| {
-            let mut text = row_text(&p, origin, screen.app_line(p.index), compact);
+            let mut text = row_text(
+                &p,
+                origin,
+                screen.app_line(p.index),
+                compact,
+                app.flag_words(),
+            );
             if app.is_marked(p.number) {
                 // A mark shows before the number (`m` toggles it).
                 text.no = format!("*{}", text.no);
@@ -245,6 +273,20 @@ pub fn render(t: Theme, app: &App, area: Rect, buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flag_letters_become_words_in_the_lesson_look() {
+        use crate::model::tcp_flags::{ACK, SYN};
+        assert_eq!(
+            with_flag_words("40000 → 80  Flags [S.], seq 1, ack 2", SYN | ACK),
+            "40000 → 80  SYN-ACK, seq 1, ack 2"
+        );
+        assert_eq!(
+            with_flag_words("40000→80 [S], seq 1", SYN),
+            "40000→80 SYN, seq 1"
+        );
+        assert_eq!(with_flag_words("no brackets", SYN), "no brackets");
+    }
 
     #[test]
     fn relative_time_has_six_decimals_and_sign() {
