@@ -1119,10 +1119,11 @@ fn ours(path: &Path, filters: &[Filter]) -> Vec<BTreeSet<u64>> {
         number += 1;
         let first_ns = *first.get_or_insert(frame.ts_ns);
         let layout = decode::layout(frame.link, &frame.data, frame.len);
-        let flow = layout
+        let obs = layout
             .summary
             .tcp
-            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len).flow);
+            .map(|seg| tracker.observe(number, frame.ts_ns, &seg, frame.len));
+        let flow = obs.as_ref().map(|o| o.flow);
         let ctx = PacketCtx {
             number,
             ts_ns: frame.ts_ns,
@@ -1133,6 +1134,7 @@ fn ours(path: &Path, filters: &[Filter]) -> Vec<BTreeSet<u64>> {
             flow: flow.and_then(|id| tracker.get(id)),
             conn: None,
             layout: Some(&layout),
+            analysis: obs.as_ref().map(|o| &o.analysis),
         };
         for (i, f) in filters.iter().enumerate() {
             if f.matches(&ctx) {

@@ -127,6 +127,7 @@ impl FilterPass {
                 flow,
                 conn: flow,
                 layout: None,
+                analysis: store.analysis_of(number),
             };
             if !self.filter.matches(&ctx) {
                 continue;

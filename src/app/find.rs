@@ -165,6 +165,7 @@ impl Matcher {
                     flow,
                     conn: flow,
                     layout: None,
+                    analysis: store.analysis_of(p.number),
                 })
             }
             Matcher::Text { text, lower } => {

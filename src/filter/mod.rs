@@ -27,7 +27,7 @@ mod tests;
 use std::fmt;
 
 use crate::decode::{self, Layout};
-use crate::flow::Flow;
+use crate::flow::{Flow, PacketAnalysis};
 use crate::model::LinkType;
 
 pub use fields::{FIELDS, FieldDef, FieldId, FieldType};
@@ -106,6 +106,8 @@ pub struct PacketCtx<'a> {
     pub conn: Option<&'a Flow>,
     /// The packet's layout if the caller already walked it (saves a second walk).
     pub layout: Option<&'a Layout>,
+    /// The tracker's sequence analysis of this segment (`tcp.analysis.*`).
+    pub analysis: Option<&'a PacketAnalysis>,
 }
 
 impl<'a> PacketCtx<'a> {
@@ -120,6 +122,7 @@ impl<'a> PacketCtx<'a> {
             flow: None,
             conn: None,
             layout: None,
+            analysis: None,
         }
     }
 }
