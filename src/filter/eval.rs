@@ -551,10 +551,28 @@ fn tcp_field<'d>(
             }
             found.map(|m| Val::U(u64::from(m)))
         }
-        F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+        // tshark prints it in the SEQ/ACK analysis tree, which a segment has only when the
+        // analysis recorded something for it (a verdict, an ACKed frame, bytes in flight).
+        // Without the per-packet analysis (the viewer keeps it for verdicts only), every
+        // segment after the handshake carries the connection's.
+        F::TcpInitialRtt if tracked => match cx.p.analysis {
+            Some(a) => a
+                .first_rtt_ns
+                .filter(|_| has_analysis_tree(a))
+                .map(Val::Time),
+            None => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+        },
         _ => None,
     };
     v.is_some_and(&mut *f)
+}
+
+/// Whether tshark would give the segment a SEQ/ACK analysis tree (its `tcp_acked` record).
+fn has_analysis_tree(a: &PacketAnalysis) -> bool {
+    !a.verdicts.is_empty()
+        || a.acked_frame.is_some()
+        || a.bytes_in_flight.is_some()
+        || a.rto_frame.is_some()
 }
 
 /// A `tcp.analysis.*` field of the tracked TCP header: a label is present when its verdict
