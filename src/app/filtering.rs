@@ -127,7 +127,11 @@ impl FilterPass {
                 flow,
                 conn: flow,
                 layout: None,
-                analysis: store.analysis_of(number),
+                analysis: if self.filter.uses_analysis() {
+                    store.analysis_of(number)
+                } else {
+                    None
+                },
             };
             if !self.filter.matches(&ctx) {
                 continue;

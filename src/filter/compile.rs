@@ -52,6 +52,8 @@ pub struct Uses {
     pub packet: bool,
     /// Any `flow.*` field.
     pub flow: bool,
+    /// Any `tcp.analysis.*` field (reads the per-packet sequence analysis).
+    pub analysis: bool,
 }
 
 pub fn compile(text: &str, e: &Expr, uses: &mut Uses) -> Result<Node, FilterError> {
@@ -71,6 +73,9 @@ pub fn compile(text: &str, e: &Expr, uses: &mut Uses) -> Result<Node, FilterErro
                 err.hint = fields::suggest(field).map(|s| format!("did you mean {s}?"));
                 return Err(err);
             };
+            if def.id.is_analysis() || def.id == FieldId::TcpInitialRtt {
+                uses.analysis = true;
+            }
             if def.id.is_flow() {
                 uses.flow = true;
             } else if !def.id.is_analysis()

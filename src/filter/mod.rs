@@ -168,6 +168,12 @@ impl Filter {
         self.uses.flow
     }
 
+    /// Whether it reads `tcp.analysis.*` fields (callers that look the analysis up per packet
+    /// can skip the look-up otherwise).
+    pub fn uses_analysis(&self) -> bool {
+        self.uses.analysis
+    }
+
     /// Whether the packet matches. Walks the packet's headers (unless `p.layout` is given
     /// or the filter reads none); allocates nothing.
     pub fn matches(&self, p: &PacketCtx<'_>) -> bool {
