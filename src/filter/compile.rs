@@ -80,14 +80,15 @@ pub fn compile(text: &str, e: &Expr, uses: &mut Uses) -> Result<Node, FilterErro
                 uses.flow = true;
             } else if !def.id.is_analysis()
                 && !matches!(
-                def.id,
-                FieldId::FrameNumber
-                    | FieldId::FrameLen
-                    | FieldId::FrameCapLen
-                    | FieldId::FrameTimeRelative
-                    | FieldId::FrameTimeEpoch
-                    | FieldId::TcpStream
-            ) {
+                    def.id,
+                    FieldId::FrameNumber
+                        | FieldId::FrameLen
+                        | FieldId::FrameCapLen
+                        | FieldId::FrameTimeRelative
+                        | FieldId::FrameTimeEpoch
+                        | FieldId::TcpStream
+                )
+            {
                 uses.packet = true;
             }
             let test = match rel {

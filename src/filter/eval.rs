@@ -259,9 +259,9 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     F::IpProto => u8v(9),
                     // Total length 0 (segmentation offload, BIG TCP): tshark's `ip.len` is
                     // the length from this header to the end of the frame.
-                    F::IpLen if matches!(h, Hdr::Ipv4 { tso: true }) => Some(Val::U(
-                        u64::from(p.wire_len).saturating_sub(r.start as u64),
-                    )),
+                    F::IpLen if matches!(h, Hdr::Ipv4 { tso: true }) => {
+                        Some(Val::U(u64::from(p.wire_len).saturating_sub(r.start as u64)))
+                    }
                     F::IpLen => u16v(2),
                     F::IpId => u16v(4),
                     F::IpFlagsDf => u8_at(hb, 6).map(|b| Val::Bool(b & 0x40 != 0)),
