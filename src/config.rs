@@ -1,6 +1,6 @@
 //! The config file (`$XDG_CONFIG_HOME/synack/config.toml`, else `~/.config/synack/config.toml`,
-//! or `--config FILE`): defaults for theme, replay speed and max gap, explain, redact and the
-//! live interface. Flags on the command line win over the file, the file over built-in
+//! or `--config FILE`): defaults for theme, replay speed and max gap, explain, redact, the
+//! live interface and `dump`'s time format. Flags on the command line win over the file, the file over built-in
 //! defaults; [`Settings`] records where each value came from for `synack config --print`.
 //! A wrong key or value is an error naming the file and line. Depends on cli::args and toml.
 
@@ -11,7 +11,7 @@ use serde::Deserialize;
 use thiserror::Error;
 use toml::Spanned;
 
-use crate::cli::ThemeName;
+use crate::cli::{ThemeName, TimeFormat};
 
 /// The config file could not be used. `Display` names the file and, when known, the line.
 #[derive(Debug, Error)]
@@ -50,6 +50,7 @@ struct Raw {
     explain: Option<Spanned<bool>>,
     redact: Option<Spanned<bool>>,
     interface: Option<Spanned<String>>,
+    time_format: Option<Spanned<String>>,
 }
 
 /// Where a setting's value came from.
@@ -91,6 +92,7 @@ pub struct FileConfig {
     explain: Option<(bool, usize)>,
     redact: Option<(bool, usize)>,
     interface: Option<(String, usize)>,
+    time_format: Option<(TimeFormat, usize)>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -121,7 +123,7 @@ impl FileConfig {
                 err(
                     Some(line),
                     format!(
-                        "theme `{}` is not one of: default, contrast",
+                        "theme `{}` is not one of: default, contrast, cvd",
                         crate::sanitize::sanitize(&name)
                     ),
                 )
@@ -156,8 +158,38 @@ impl FileConfig {
             }
             cfg.interface = Some((name, line));
         }
+        if let Some(t) = raw.time_format {
+            let line = at(t.span());
+            let name = t.into_inner();
+            let format = <TimeFormat as clap::ValueEnum>::from_str(&name, true).map_err(|_| {
+                err(
+                    Some(line),
+                    format!(
+                        "time_format `{}` is not one of: {}",
+                        crate::sanitize::sanitize(&name),
+                        time_format_names().join(", ")
+                    ),
+                )
+            })?;
+            cfg.time_format = Some((format, line));
+        }
         Ok(cfg)
     }
+}
+
+/// The names `--time-format` takes (`clock`, `absolute`, …).
+fn time_format_names() -> Vec<String> {
+    <TimeFormat as clap::ValueEnum>::value_variants()
+        .iter()
+        .filter_map(clap::ValueEnum::to_possible_value)
+        .map(|p| p.get_name().to_string())
+        .collect()
+}
+
+fn time_format_name(t: TimeFormat) -> String {
+    clap::ValueEnum::to_possible_value(&t)
+        .map(|p| p.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// The file to read: `--config FILE`, else the XDG location. `None` when there is no
@@ -200,6 +232,7 @@ pub struct Flags {
     pub explain: Option<bool>,
     pub redact: Option<bool>,
     pub interface: Option<String>,
+    pub time_format: Option<TimeFormat>,
 }
 
 /// The effective settings: flag, else file, else default.
@@ -211,6 +244,8 @@ pub struct Settings {
     pub explain: Setting<bool>,
     pub redact: Setting<bool>,
     pub interface: Setting<Option<String>>,
+    /// `dump`'s `--time-format`.
+    pub time_format: Setting<TimeFormat>,
 }
 
 /// Built-in defaults, the same as the flags' (`--speed 1`, `--max-gap 3`).
@@ -254,6 +289,7 @@ pub fn resolve(file: Option<&FileConfig>, flags: Flags) -> Settings {
             p,
             None,
         ),
+        time_format: pick(flags.time_format, f.time_format, p, TimeFormat::Clock),
     }
 }
 
@@ -263,6 +299,7 @@ impl Settings {
         let theme = match self.theme.value {
             ThemeName::Default => "default",
             ThemeName::Contrast => "contrast",
+            ThemeName::Cvd => "cvd",
         };
         let iface = match &self.interface.value {
             Some(i) => format!("{:?}", crate::sanitize::sanitize(i)),
@@ -290,6 +327,11 @@ impl Settings {
         );
         line("redact", self.redact.value.to_string(), &self.redact.origin);
         line("interface", iface, &self.interface.origin);
+        line(
+            "time_format",
+            format!("{:?}", time_format_name(self.time_format.value)),
+            &self.time_format.origin,
+        );
         out
     }
 }
@@ -359,8 +401,21 @@ pub fn apply(
             a.speed = s.speed.value;
             s
         }
-        Command::Dump(crate::cli::DumpArgs { stream, .. })
-        | Command::Flows(crate::cli::FlowsArgs { stream, .. }) => {
+        Command::Dump(d) => {
+            let s = resolve(
+                file,
+                Flags {
+                    redact: given("redact").then_some(d.stream.redact),
+                    time_format: given("time_format").then_some(d.time_format),
+                    ..Flags::default()
+                },
+            );
+            d.stream.redact = s.redact.value;
+            d.time_format = s.time_format.value;
+            s
+        }
+        Command::Flows(crate::cli::FlowsArgs { stream, .. })
+        | Command::Stats(crate::cli::StatsArgs { stream, .. }) => {
             let s = resolve(
                 file,
                 Flags {
@@ -380,6 +435,7 @@ pub fn apply(
                 explain: a.explain.then_some(true),
                 redact: a.redact.then_some(true),
                 interface: a.interface.clone(),
+                time_format: None,
             },
         ),
         _ => resolve(file, Flags::default()),
@@ -443,6 +499,40 @@ mod tests {
             );
             assert!(msg.contains(needle), "{text:?}: {msg}");
         }
+    }
+
+    #[test]
+    fn time_format_and_the_cvd_theme_from_the_file() {
+        use crate::cli::Command;
+        let file = "time_format = \"epoch\"\ntheme = \"cvd\"\n";
+        match applied(&["synack", "dump", "x.pcap"], file).command {
+            Command::Dump(d) => assert_eq!(d.time_format, TimeFormat::Epoch),
+            other => panic!("{other:?}"),
+        }
+        // The flag (tcpdump's -tttt becomes it) wins over the file.
+        match applied(
+            &["synack", "dump", "--time-format=absolute", "x.pcap"],
+            file,
+        )
+        .command
+        {
+            Command::Dump(d) => assert_eq!(d.time_format, TimeFormat::Absolute),
+            other => panic!("{other:?}"),
+        }
+        match applied(&["synack", "replay", "x.pcap"], file).command {
+            Command::Replay(r) => {
+                assert_eq!(r.view.theme, ThemeName::Cvd);
+                assert!(r.view.theme_choice().cvd);
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = parse("\ntime_format = \"sundial\"\n").expect_err("bad value");
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().contains("relative"), "{e}");
+        let s = resolve(Some(&parse(file).expect("valid")), Flags::default());
+        let text = s.render();
+        assert!(text.contains("time_format= \"epoch\""), "{text}");
+        assert!(text.contains("theme     = \"cvd\""), "{text}");
     }
 
     fn applied(argv: &[&str], file: &str) -> crate::cli::Cli {

@@ -27,6 +27,7 @@ pub mod flow;
 pub mod source;
 
 pub mod replay;
+pub mod stats;
 pub mod teach;
 
 pub mod app;

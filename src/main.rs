@@ -38,6 +38,8 @@ fn main() -> ExitCode {
         }
         Command::Dump(args) => commands::dump(args),
         Command::Flows(args) => commands::flows(args),
+        Command::Stats(args) => commands::stats(args),
+        Command::Ladder(args) => commands::ladder(args),
         Command::Interfaces => commands::interfaces(),
         Command::Demo(args) => commands::demo(args),
         Command::Completions(args) => shell::completions(args.shell, &mut std::io::stdout().lock())

@@ -21,7 +21,7 @@ fn print_shows_defaults_file_values_and_flags() {
     let none = synack(xdg.path(), &["config", "--print"]);
     assert!(none.status.success(), "{none:?}");
     let text = String::from_utf8_lossy(&none.stdout);
-    assert_eq!(text.matches("# default").count(), 6, "{text}");
+    assert_eq!(text.matches("# default").count(), 7, "{text}");
 
     fs::create_dir_all(xdg.path().join("synack")).expect("mkdir");
     let file = xdg.path().join("synack/config.toml");

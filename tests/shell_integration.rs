@@ -79,6 +79,8 @@ fn man_page_is_roff_with_every_subcommand() {
         "DEMO",
         "COMPLETIONS",
         "MAN",
+        "STATS",
+        "LADDER",
     ] {
         assert!(page.contains(&format!(".SH \"SYNACK {sub}\"")), "no {sub}");
     }

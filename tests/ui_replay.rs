@@ -518,10 +518,12 @@ fn contrast_and_no_color_looks() {
     let contrast = ThemeChoice {
         contrast: true,
         monochrome: false,
+        cvd: false,
     };
     let mono = ThemeChoice {
         contrast: false,
         monochrome: true,
+        cvd: false,
     };
     let mut app = demo_app("http", contrast, 120, 40);
     keys(&mut app, &[Key::Char('n')]);

@@ -300,7 +300,7 @@ impl App {
     /// The display filter of the screen shown, if one is applied.
     pub fn active_filter(&self) -> Option<&FilterPass> {
         match self.screen {
-            Screen::Packets => self.find.packets.as_ref(),
+            Screen::Packets | Screen::Stats => self.find.packets.as_ref(),
             Screen::Flows => self.find.flows.as_ref(),
         }
     }
@@ -450,7 +450,7 @@ impl App {
         match key {
             Key::Char('/') => {
                 let target = match self.screen {
-                    Screen::Packets => Target::Packets,
+                    Screen::Packets | Screen::Stats => Target::Packets,
                     Screen::Flows => Target::Flows,
                 };
                 let text = self

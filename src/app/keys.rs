@@ -44,7 +44,10 @@ pub struct Mouse {
 
 /// Every key binding as (keys, what they do), in the order the help overlay lists them.
 pub const KEY_HELP: &[(&str, &str)] = &[
-    ("1  2", "packets screen / flows screen (list and ladder)"),
+    (
+        "1  2  3",
+        "packets / flows (list and ladder) / statistics screen",
+    ),
     (
         "↑ ↓  k j",
         "previous / next packet, flow, field, arrow or row",
@@ -60,6 +63,8 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("L", "packets: this packet's flow, its arrow selected"),
     ("Enter", "flows: go to the ladder; ladder: show that packet"),
     ("s", "flows: sort by start, RTT or bytes"),
+    ("x  X", "flows: ladder as an SVG figure (X: to time scale)"),
+    ("Enter  s", "statistics: conversation's packets / sort"),
     ("a", "flows: play the selected flow's animation again"),
     ("f", "follow the newest packet or flow (on / off)"),
     ("/", "display filter (flows screen: flows); empty clears it"),

@@ -13,6 +13,7 @@
 
 mod cursor;
 pub(crate) mod decoder;
+mod figure_export;
 pub mod filtering;
 pub mod find;
 pub(crate) mod flow_sort;
@@ -24,6 +25,7 @@ pub(crate) mod layout;
 pub mod packets;
 pub mod playback;
 pub(crate) mod shown;
+pub mod stats;
 pub mod store;
 
 use ratatui::layout::Rect;
@@ -45,14 +47,17 @@ pub use layout::{DetailLayout, FlowsLayout, PacketLayout};
 pub use packets::{Detail, Focus, PacketScreen};
 pub use playback::{Jump, Player, Progress};
 pub use shown::Shown;
+pub use stats::{ConvSort, StatsAction, StatsScreen};
 pub use store::{PacketStore, PacketView};
 
-/// Which screen is shown (`1` / `2`).
+/// Which screen is shown (`1` / `2` / `3`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Packets,
     /// The flows list and the selected flow's ladder diagram.
     Flows,
+    /// Statistics: protocols by layer, handshakes, traffic over time, conversations.
+    Stats,
 }
 
 /// Flows kept when the caller does not say (`--max-flows`' default for live captures).
@@ -160,6 +165,8 @@ pub struct App {
     screen: Screen,
     packets: PacketScreen,
     flows: FlowScreen,
+    /// The statistics screen's counters, fed at release like the flows.
+    stats: StatsScreen,
     store: PacketStore,
     source: SourceStatus,
     drops: Drops,
@@ -202,6 +209,8 @@ pub struct App {
     /// A demo moved on to another scenario: what the old feed still sends is ignored.
     detached: bool,
     max_flows: usize,
+    /// Where `x` on the flows screen writes ladder figures.
+    figure_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for App {
@@ -236,6 +245,7 @@ impl App {
             screen: Screen::Packets,
             packets: PacketScreen::new(follow),
             flows: FlowScreen::new(DEFAULT_MAX_FLOWS, follow),
+            stats: StatsScreen::new(),
             store: PacketStore::new(),
             source: SourceStatus {
                 kind,
@@ -264,6 +274,7 @@ impl App {
             help_scroll: 0,
             detached: false,
             max_flows: DEFAULT_MAX_FLOWS,
+            figure_dir: std::path::PathBuf::from("."),
         }
     }
 
@@ -407,7 +418,12 @@ impl App {
         match self.screen {
             Screen::Packets => self.packets.follow(),
             Screen::Flows => self.flows.follow(),
+            Screen::Stats => true,
         }
+    }
+    /// The statistics screen.
+    pub fn stats_screen(&self) -> &StatsScreen {
+        &self.stats
     }
     pub fn store(&self) -> &PacketStore {
         &self.store
@@ -533,7 +549,7 @@ impl App {
     /// loop sleeps until then when nothing else happens.
     pub fn next_redraw_ns(&self) -> Option<i64> {
         let screen = match self.screen {
-            Screen::Packets => None,
+            Screen::Packets | Screen::Stats => None,
             Screen::Flows => self
                 .flows
                 .next_redraw_ns(self.flows_layout().list_rows(), self.now_ns),
@@ -786,7 +802,10 @@ impl App {
             (Key::Char('q') | Key::Esc, _) => self.on_quit_key(),
             (Key::Char('1'), _) => self.screen = Screen::Packets,
             (Key::Char('2'), _) => self.screen = Screen::Flows,
+            (Key::Char('3'), _) => self.screen = Screen::Stats,
             (Key::Char('L'), Screen::Packets) => self.show_packet_flow(),
+            (Key::Char('x'), Screen::Flows) => self.export_ladder(false),
+            (Key::Char('X'), Screen::Flows) => self.export_ladder(true),
             (_, Screen::Packets) => {
                 let layout = self.packet_layout();
                 let shown = Shown::filtered(
@@ -803,6 +822,13 @@ impl App {
                     Some(FlowAction::ShowPacket(no)) => self.show_packet(no),
                     Some(FlowAction::Notice(text)) => self.notice = Some(text),
                     None => {}
+                }
+            }
+            (_, Screen::Stats) => {
+                let page = usize::from(self.size.1 / 3);
+                if let Some(StatsAction::Filter(text)) = self.stats.on_key(key, page) {
+                    self.apply_filter(Target::Packets, &text);
+                    self.screen = Screen::Packets;
                 }
             }
         }
@@ -889,6 +915,7 @@ impl App {
                 let layout = self.flows_layout();
                 self.flows.on_mouse(m, &layout);
             }
+            Screen::Stats => {}
         }
     }
 }

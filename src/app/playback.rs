@@ -328,10 +328,22 @@ impl App {
         let (ts, len, seg) = (view.ts_ns, view.len, view.summary.tcp);
         // Flows know packets by frame number, which eviction does not change.
         let packet_no = view.number.saturating_add(1);
-        if let Some(seg) = seg {
+        let layout = crate::decode::layout(view.link, &view.data, view.len);
+        let analysis = seg.map(|seg| {
             let obs = self.flows.observe_full(packet_no, ts, &seg, len, reveal_ns);
-            self.store.set_flow(index, obs.flow);
-            self.store.set_analysis(index, &obs.analysis);
+            (obs.flow, obs.analysis)
+        });
+        self.stats.observe(
+            ts,
+            len,
+            &view.data,
+            &layout,
+            analysis.as_ref().map(|a| &a.1),
+        );
+        drop(view);
+        if let Some((flow, analysis)) = analysis {
+            self.store.set_flow(index, flow);
+            self.store.set_analysis(index, &analysis);
         }
         self.register_addresses(index);
         self.released = packet_no;
@@ -460,6 +472,7 @@ impl App {
         let old = std::mem::replace(&mut self.flows, FlowScreen::new(self.max_flows, true));
         self.flows.carry_settings_from(&old);
         self.flows.set_follow(true);
+        self.stats.reset();
         self.flows_finished = false;
         self.released = self.store.evicted();
         self.released_bytes = 0;
@@ -552,6 +565,7 @@ impl App {
         let list_focus = match self.screen {
             Screen::Packets => self.packets.focus() == super::Focus::List,
             Screen::Flows => self.flows.focus() == super::FlowFocus::List,
+            Screen::Stats => true,
         };
         match key {
             Key::Char(' ') => {
@@ -642,6 +656,7 @@ impl App {
         self.link = super::LinkSeen::None;
         self.undecoded_links = 0;
         self.flows = FlowScreen::new(self.max_flows, true);
+        self.stats.reset();
         self.flows_finished = false;
         self.packets = super::PacketScreen::new(true);
         self.packets.set_show_hex(self.explain);
@@ -700,6 +715,7 @@ impl App {
                 let d = self.decoder.decode(view.link, &view.data, view.len);
                 (Some(view), std::borrow::Cow::Owned(d))
             }
+            Screen::Stats => return Vec::new(),
         };
         let no = view.as_ref().map_or(0, |v| v.number.saturating_add(1));
         let ctx = view

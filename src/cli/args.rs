@@ -30,6 +30,13 @@ pub enum Command {
     /// Print one line or JSON object per TCP connection: handshake outcome, RTT, sizes.
     #[command(override_usage = "synack flows [OPTIONS] <FILE | - | -i IFACE>")]
     Flows(FlowsArgs),
+    /// What is in a capture: protocols by layer (as tshark -z io,phs), IP conversations,
+    /// TCP/UDP endpoints, handshake outcomes and RTTs, retransmissions, traffic over time.
+    #[command(override_usage = "synack stats [OPTIONS] <FILE | - | -i IFACE>")]
+    Stats(StatsArgs),
+    /// Write one TCP connection's ladder as a figure for slides and handouts: SVG, plain
+    /// text or a mermaid sequence diagram.
+    Ladder(LadderArgs),
     /// List the interfaces that can be captured on, with addresses and the default one.
     Interfaces,
     /// Classroom demo from captures built into synack: no files, no root, no network.
@@ -40,6 +47,56 @@ pub enum Command {
     Man(crate::cli::shell::ManArgs),
     /// Show the effective settings (config file, flags, defaults) and where each came from.
     Config(ConfigArgs),
+}
+
+/// `synack stats`: the capture's statistics, printed once the input ends.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub stream: StreamArgs,
+    /// Keep at most this many TCP flows in memory for the handshake figures (the least
+    /// recently active is counted and forgotten first).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FLOWS)]
+    pub max_flows: usize,
+}
+
+/// The figure formats of `synack ladder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum FigureFormat {
+    /// Self-contained SVG, black on white (for slides and print).
+    #[default]
+    Svg,
+    /// Plain Unicode text (for handouts and terminals).
+    Txt,
+    /// A mermaid sequenceDiagram (for markdown slides).
+    Mermaid,
+}
+
+/// `synack ladder`: one connection's ladder as a figure.
+#[derive(Debug, Args)]
+pub struct LadderArgs {
+    /// Capture file (pcap or pcapng, also gzip/zstd/xz compressed).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The connection's number, as `synack flows` lists it (Wireshark's tcp.stream).
+    #[arg(long, value_name = "N")]
+    pub flow: u32,
+    /// Figure format.
+    #[arg(long, value_enum, default_value_t = FigureFormat::Svg)]
+    pub format: FigureFormat,
+    /// Write the figure to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Time runs down the page in proportion, and each arrow lands half the measured RTT
+    /// after it left (estimated from the capture point).
+    #[arg(long)]
+    pub time_scaled: bool,
+    /// Raw sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub raw: bool,
+    /// Mask the IP addresses consistently (documentation ranges).
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// `synack config`: the settings as the other commands would see them.
@@ -76,6 +133,9 @@ pub enum ThemeName {
     Default,
     /// High contrast, for projectors.
     Contrast,
+    /// Colour-vision-deficiency safe: Okabe–Ito colours only, no red/green pairs (outcomes,
+    /// arrows and layers stay apart in deuteranopia and protanopia).
+    Cvd,
 }
 
 /// Presentation options of the interactive commands (`live`, `replay`, `demo`).
@@ -102,6 +162,7 @@ impl ViewOpts {
     /// The theme to use: `--theme` combined with this process's `NO_COLOR`.
     pub fn theme_choice(&self) -> crate::terminal::theme_config::ThemeChoice {
         crate::terminal::theme_config::ThemeChoice::from_env(self.theme == ThemeName::Contrast)
+            .with_cvd(self.theme == ThemeName::Cvd)
     }
 }
 

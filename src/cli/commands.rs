@@ -1261,6 +1261,163 @@ fn interfaces_table(list: &[source::InterfaceInfo]) -> String {
     s
 }
 
+/// `synack stats`: reads the whole input (a live capture until `-c`, `--duration` or a
+/// signal), then prints what is in it: protocols, conversations, endpoints, handshakes,
+/// retransmissions, traffic over time.
+pub fn stats(args: &crate::cli::StatsArgs) -> Result<(), CommandError> {
+    let input = args.stream.input().map_err(CommandError::Usage)?;
+    let format = args.stream.format;
+    if format == Format::Csv {
+        return Err(CommandError::Usage(
+            "--format csv is for `synack flows`; stats prints text or json".into(),
+        ));
+    }
+    let display = Display::new(args.stream.display_filter.as_deref(), input.file.as_deref())?;
+    let mut stats = crate::stats::Stats::new();
+    let stream = Cell::new(false);
+    let (tracker, end, result) = for_each_packet(
+        input.file.as_deref(),
+        &args.stream.live,
+        input.bpf.as_deref(),
+        display.as_ref(),
+        FlowTracker::new(args.max_flows).keep_evicted(),
+        args.max_flows > 0,
+        &stream,
+        |step, tracker| {
+            if let Step::Packet {
+                frame,
+                layout,
+                analysis,
+                ..
+            } = step
+            {
+                stats.add(
+                    frame.ts_ns,
+                    frame.len,
+                    &frame.data,
+                    layout,
+                    analysis.as_ref(),
+                );
+            }
+            // Evicted flows are gone for the handshake figures; keep memory flat.
+            tracker.drain_evicted();
+            Ok(())
+        },
+    );
+    stats.set_flows(tracker.flows());
+    if args.stream.redact {
+        stats.redact(&mut Redactor::new());
+    }
+    let text = match format {
+        Format::Json => {
+            let mut s = crate::stats::report::json(&stats).to_string();
+            s.push('\n');
+            s
+        }
+        Format::Text | Format::Csv => crate::stats::report::text(&stats),
+    };
+    let mut out = io::stdout().lock();
+    let written = out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CommandError::Output);
+    report_capture_counters(&end, format);
+    result.and(written)
+}
+
+/// Segments kept for one figure; a longer connection is cut (the figure shows 60 rows).
+const LADDER_SEGMENTS: usize = 100_000;
+
+/// `synack ladder FILE --flow N`: one connection's ladder as a figure.
+pub fn ladder(args: &crate::cli::LadderArgs) -> Result<(), CommandError> {
+    use crate::cli::FigureFormat;
+    use crate::teach::figure::{self, Figure, FigureOptions, Segment};
+    let mut segments: Vec<Segment> = Vec::new();
+    let stream = Cell::new(false);
+    let want = args.flow;
+    let (tracker, _end, result) = for_each_packet(
+        Some(args.file.as_path()),
+        &LiveLimits {
+            interface: None,
+            count: None,
+            duration: None,
+            snaplen: 262_144,
+            no_promisc: false,
+            kernel: crate::cli::KernelBuffer::default(),
+        },
+        None,
+        None,
+        FlowTracker::new(10_000_000),
+        true,
+        &stream,
+        |step, _| {
+            if let Step::Packet {
+                no,
+                frame,
+                layout,
+                flow: Some(id),
+                analysis,
+                ..
+            } = step
+                && id == want
+                && segments.len() < LADDER_SEGMENTS
+                && let Some(seg) = layout.summary.tcp
+            {
+                segments.push(Segment {
+                    packet_no: no,
+                    ts_ns: frame.ts_ns,
+                    seg,
+                    retransmission: analysis.is_some_and(|a| a.verdicts.is_retransmission()),
+                });
+            }
+            Ok(())
+        },
+    );
+    result?;
+    let Some(flow) = tracker.get(want) else {
+        let n = tracker.flows().count();
+        return Err(CommandError::Usage(format!(
+            "{} has no TCP connection {want} ({n} connections, numbered from 0 as `synack flows \
+             {}` lists them)",
+            source::shown_path(&args.file),
+            source::quoted_path(&args.file),
+        )));
+    };
+    let mut flow = flow.clone();
+    if args.redact {
+        let mut r = Redactor::new();
+        flow.client = r.socket(&flow.client);
+        flow.server = r.socket(&flow.server);
+    }
+    let fig = Figure::build(
+        &flow,
+        &segments,
+        FigureOptions {
+            raw: args.raw,
+            time_scaled: args.time_scaled,
+        },
+    );
+    let text = match args.format {
+        FigureFormat::Svg => figure::svg(&fig),
+        FigureFormat::Txt => figure::text(&fig),
+        FigureFormat::Mermaid => figure::mermaid(&fig),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
+            CommandError::Usage(format!(
+                "cannot write the figure to {}: {e}",
+                source::shown_path(path)
+            ))
+        }),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(CommandError::Output)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

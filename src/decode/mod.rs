@@ -40,6 +40,7 @@ use std::ops::Range;
 
 use crate::model::{LinkType, TcpSegment};
 
+pub(crate) use links::Radio;
 pub(crate) use walk::Hdr;
 
 pub use info::{

@@ -25,6 +25,7 @@ mod thread;
 
 pub use decompress::Compression;
 pub use error::SourceError;
+pub use error::{quoted as quoted_path, shown as shown_path};
 pub use export::{ExportFormat, PacketWriter};
 pub use file::{FileReader, FrameNote};
 pub use filter::FrameFilter;

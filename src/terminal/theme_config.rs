@@ -1,5 +1,5 @@
 //! Which look the interactive viewer should use, decided once from the command line
-//! (`--theme default|contrast`) and the environment (`NO_COLOR`, see <https://no-color.org>:
+//! (`--theme default|contrast|cvd`) and the environment (`NO_COLOR`, see <https://no-color.org>:
 //! any non-empty value turns colour off). Only the decision lives here; the `ui` module
 //! applies it. Pure; depends on std only.
 
@@ -16,6 +16,9 @@ pub struct ThemeChoice {
     /// No colour at all (`NO_COLOR`): layers and badges must stay distinguishable by text and
     /// modifiers (bold, reverse, underline) alone.
     pub monochrome: bool,
+    /// Colour-vision-deficiency safe (`--theme cvd`): only Okabe–Ito colours, no red/green
+    /// pair, so outcomes and arrows stay apart in deuteranopia and protanopia.
+    pub cvd: bool,
 }
 
 impl ThemeChoice {
@@ -25,7 +28,14 @@ impl ThemeChoice {
         ThemeChoice {
             contrast,
             monochrome: no_color.is_some_and(|v| !v.is_empty()),
+            cvd: false,
         }
+    }
+
+    /// The same look with the colour-vision-deficiency palette on or off.
+    pub fn with_cvd(mut self, cvd: bool) -> ThemeChoice {
+        self.cvd = cvd;
+        self
     }
 
     /// [`ThemeChoice::resolve`] with this process's `NO_COLOR`.
@@ -55,7 +65,8 @@ mod tests {
             both,
             ThemeChoice {
                 contrast: true,
-                monochrome: true
+                monochrome: true,
+                cvd: false,
             }
         );
         assert!(ThemeChoice::resolve(true, None).contrast);

@@ -15,6 +15,7 @@ pub(crate) mod packet_list;
 pub(crate) mod paint;
 pub(crate) mod palette;
 pub(crate) mod progress;
+pub(crate) mod stats;
 pub(crate) mod status;
 pub mod theme;
 
@@ -43,6 +44,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     match app.screen() {
         Screen::Packets => render_packets(t, app, area, buf),
         Screen::Flows => flows::render(t, app, area, buf),
+        Screen::Stats => stats::render(t, app, area, buf),
     }
     if app.help_visible() {
         help::render(t, app, area, buf);

@@ -62,6 +62,27 @@ pub struct Palette {
     pub monochrome: bool,
     /// Bright colours, bold arrows and no dim text (`--theme contrast`).
     pub contrast: bool,
+    /// Okabe–Ito colours instead of the terminal's red, green, yellow… (`--theme cvd`).
+    pub cvd: bool,
+}
+
+/// The Okabe–Ito colour (as an xterm-256 index) standing in for a named terminal colour in
+/// the colour-vision-deficiency palette: green becomes blue, red vermillion, so no pair of
+/// meanings rests on telling red from green.
+pub fn cvd_color(color: Color) -> Color {
+    match color {
+        // #0072B2 blue
+        Color::Green | Color::LightGreen | Color::Blue => Color::Indexed(25),
+        // #D55E00 vermillion
+        Color::Red | Color::LightRed => Color::Indexed(166),
+        // #F0E442 yellow
+        Color::Yellow | Color::LightYellow => Color::Indexed(227),
+        // #CC79A7 reddish purple
+        Color::Magenta | Color::LightMagenta => Color::Indexed(175),
+        // #56B4E9 sky blue
+        Color::Cyan | Color::LightCyan | Color::LightBlue => Color::Indexed(74),
+        other => other,
+    }
 }
 
 impl Palette {
@@ -71,12 +92,16 @@ impl Palette {
         Palette {
             monochrome: choice.monochrome,
             contrast: choice.contrast,
+            cvd: choice.cvd,
         }
     }
 
     fn fg(&self, color: Color) -> Style {
         if self.monochrome {
             return Style::new();
+        }
+        if self.cvd {
+            return Style::new().fg(cvd_color(color));
         }
         if !self.contrast {
             return Style::new().fg(color);
@@ -189,6 +214,7 @@ mod tests {
         let mono = Palette {
             monochrome: true,
             contrast: false,
+            cvd: false,
         };
         let mut styles: Vec<Style> = Outcome::ALL.iter().map(|o| mono.outcome(*o)).collect();
         for kind in [
@@ -224,6 +250,33 @@ mod tests {
                 assert_ne!(symbols[i], symbols[j]);
             }
         }
+    }
+
+    #[test]
+    fn cvd_has_no_red_green_pair_and_keeps_outcomes_apart() {
+        let cvd = Palette {
+            cvd: true,
+            ..Palette::default()
+        };
+        let reddish = [Color::Red, Color::LightRed, Color::Indexed(166)];
+        let greenish = [Color::Green, Color::LightGreen];
+        let fgs: Vec<Option<Color>> = Outcome::ALL.iter().map(|o| cvd.outcome(*o).fg).collect();
+        for fg in &fgs {
+            let fg = fg.expect("a colour");
+            assert!(!greenish.contains(&fg), "{fg:?}: green in the cvd palette");
+            assert!(!matches!(fg, Color::Red | Color::LightRed), "{fg:?}");
+        }
+        for i in 0..fgs.len() {
+            for j in i + 1..fgs.len() {
+                assert_ne!(fgs[i], fgs[j], "two outcomes share a colour");
+            }
+        }
+        // Complete and refused: blue against vermillion, not green against red.
+        assert_eq!(cvd.outcome(Outcome::Complete).fg, Some(Color::Indexed(25)));
+        assert!(reddish.contains(&cvd.outcome(Outcome::Refused).fg.expect("colour")));
+        let est = cvd.state(TcpState::Established).fg;
+        assert_ne!(est, cvd.state(TcpState::Reset).fg);
+        assert_ne!(cvd.arrow(EventKind::Syn).fg, cvd.arrow(EventKind::Rst).fg);
     }
 
     #[test]

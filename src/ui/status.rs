@@ -265,14 +265,15 @@ fn status_line(t: Theme, app: &App, detail: Detail) -> Line<'static> {
 fn right_part(t: Theme, app: &App, short: bool) -> Line<'static> {
     let on = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
     let off = t.dim();
-    let (packets, flows) = match app.screen() {
-        Screen::Packets => (on, off),
-        Screen::Flows => (off, on),
+    let (packets, flows, stats) = match app.screen() {
+        Screen::Packets => (on, off, off),
+        Screen::Flows => (off, on, off),
+        Screen::Stats => (off, off, on),
     };
-    let (p, f, h) = if short {
-        ("1 Pkts", "2 Flows", "? ")
+    let (p, f, s, h) = if short {
+        ("1 Pkts", "2 Flows", "3 Stats", "? ")
     } else {
-        ("1 Packets", "2 Flows", "? help ")
+        ("1 Packets", "2 Flows", "3 Stats", "? help ")
     };
     Line::from(vec![
         Span::raw(" "),
@@ -280,6 +281,14 @@ fn right_part(t: Theme, app: &App, short: bool) -> Line<'static> {
         Span::raw(" "),
         Span::styled(f, flows),
         Span::raw(" "),
+        // The statistics screen is named only while shown (keys.md and `?` list `3`), so
+        // the bar keeps its room for the counters on 80 columns.
+        Span::styled(if app.screen() == Screen::Stats { s } else { "" }, stats),
+        Span::raw(if app.screen() == Screen::Stats {
+            " "
+        } else {
+            ""
+        }),
         Span::styled(h, Style::new().add_modifier(Modifier::BOLD)),
     ])
 }

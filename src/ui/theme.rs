@@ -205,12 +205,14 @@ mod tests {
         choice: ThemeChoice {
             contrast: false,
             monochrome: true,
+            cvd: false,
         },
     };
     const CONTRAST: Theme = Theme {
         choice: ThemeChoice {
             contrast: true,
             monochrome: false,
+            cvd: false,
         },
     };
 

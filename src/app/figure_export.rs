@@ -1,0 +1,84 @@
+//! `x` / `X` on the flows screen: the selected connection's ladder written as an SVG figure
+//! (`X`: time-scaled) into the figure folder (the current directory unless the caller set
+//! one), under a name that is never an existing file. The figure is drawn from the flow's
+//! ladder events (handshake and teardown, the data between summarised);
+//! `synack ladder FILE --flow N` draws every segment.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::teach::figure::{self, Figure, FigureOptions};
+
+use super::App;
+
+/// Names tried before giving up (`synack-flow-3.svg`, `synack-flow-3-2.svg`, …).
+const MAX_TRIES: u32 = 100;
+
+/// Creates `dir/stem(-n).svg` for the first free name, never replacing a file or following a
+/// link; returns its path.
+fn create_new(dir: &Path, stem: &str, text: &str) -> std::io::Result<PathBuf> {
+    let mut last = None;
+    for n in 1..=MAX_TRIES {
+        let name = if n == 1 {
+            format!("{stem}.svg")
+        } else {
+            format!("{stem}-{n}.svg")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free file name")))
+}
+
+impl App {
+    /// Where `x` writes figures (default: the current directory).
+    pub fn set_figure_dir(&mut self, dir: PathBuf) {
+        self.figure_dir = dir;
+    }
+
+    /// Writes the selected flow's ladder as SVG and says where in the status bar.
+    pub(super) fn export_ladder(&mut self, time_scaled: bool) {
+        let Some(flow) = self.flows.selected_flow() else {
+            self.notice = Some("no connection selected: nothing to draw".into());
+            return;
+        };
+        let flow = self.redact_flow(flow).into_owned();
+        let fig = Figure::build(
+            &flow,
+            &[],
+            FigureOptions {
+                raw: false,
+                time_scaled,
+            },
+        );
+        let stem = if time_scaled {
+            format!("synack-flow-{}-time", flow.id)
+        } else {
+            format!("synack-flow-{}", flow.id)
+        };
+        self.notice = Some(
+            match create_new(&self.figure_dir, &stem, &figure::svg(&fig)) {
+                Ok(path) => format!(
+                    "wrote the ladder of flow {} to {}",
+                    flow.id,
+                    crate::sanitize::sanitize(&path.display().to_string())
+                ),
+                Err(e) => format!(
+                    "cannot write the ladder figure in {}: {e}",
+                    crate::sanitize::sanitize(&self.figure_dir.display().to_string())
+                ),
+            },
+        );
+    }
+}
