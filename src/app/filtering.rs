@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::filter::{Filter, PacketCtx};
-use crate::flow::FlowTracker;
+use crate::flow::{FlowTracker, PacketAnalysis};
 
 use super::store::{PacketStore, RawPacket};
 
@@ -116,7 +116,12 @@ impl FilterPass {
             let Some(p) = store.raw(pos, scratch) else {
                 continue;
             };
-            if !self.filter.matches(&packet_ctx(&p, first_ts, tracker)) {
+            let analysis = if self.filter.uses_analysis() {
+                store.analysis_of(number)
+            } else {
+                None
+            };
+            if !self.filter.matches(&packet_ctx(&p, first_ts, tracker, analysis)) {
                 continue;
             }
             match self.target {
@@ -265,6 +270,7 @@ pub(crate) fn packet_ctx<'a>(
     p: &RawPacket<'a>,
     first_ts: i64,
     tracker: &'a FlowTracker,
+    analysis: Option<&'a PacketAnalysis>,
 ) -> PacketCtx<'a> {
     let flow = p.flow.and_then(|id| tracker.get(id));
     PacketCtx {
@@ -277,6 +283,7 @@ pub(crate) fn packet_ctx<'a>(
         flow,
         conn: flow,
         layout: None,
+        analysis,
     }
 }
 

@@ -153,7 +153,12 @@ impl Matcher {
             return false;
         };
         match self {
-            Matcher::Filter(f) => f.matches(&packet_ctx(&p, first_ts, tracker)),
+            Matcher::Filter(f) => f.matches(&packet_ctx(
+                &p,
+                first_ts,
+                tracker,
+                store.analysis_of(p.number),
+            )),
             Matcher::Text { text, lower } => {
                 if text.is_empty() {
                     return false;

@@ -447,6 +447,12 @@ impl PacketStore {
         }
     }
 
+    /// The sequence analysis of packet `number` (0-based since the capture began), when it
+    /// has a verdict.
+    pub fn analysis_of(&self, number: u64) -> Option<&PacketAnalysis> {
+        self.analysis.get(&number)
+    }
+
     /// Packets kept.
     pub fn len(&self) -> usize {
         self.len

@@ -426,6 +426,7 @@ fn read_all(
                     .and_then(|id| d.finals.get(usize::try_from(id).ok()?))
                     .and_then(Option::as_ref),
                 layout: Some(&layout),
+                analysis: analysis.as_ref(),
             };
             if !d.filter.matches(&ctx) {
                 continue;

@@ -434,7 +434,7 @@ fn describe(hdr: walk::Hdr, data: &[u8], r: Range<usize>) -> (Header, Option<Str
         | H::Geneve
         | H::Erspan
         | H::Mpls
-        | H::CiscoMeta
+        | H::CiscoMeta { .. }
         | H::Arista
         | H::Macsec
         | H::Nsh

@@ -61,6 +61,7 @@ pub(crate) fn gre<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
         0x22eb => erspan(w, p, end),
         0x880b => ppp(w, p, end),
         0x883e => wccp(w, p, end),
+        0x8909 => cisco_meta(w, p, end, true),
         // Aruba access points tunnel 802.11 frames in GRE types 0x8200–0x8360 (every 0x10),
         // as Wireshark's `aruba_ap` registrations list them.
         t @ 0x8200..=0x8360 if t % 0x10 == 0 => super::links::wlan_in_tunnel(w, p, end),
@@ -253,12 +254,13 @@ pub(crate) fn pppoe_session<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usi
     ppp(w, off + 6, pend);
 }
 
-pub(crate) fn cisco_meta<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize) {
-    w.emit(Hdr::CiscoMeta, off, off + 8);
+pub(crate) fn cisco_meta<S: Sink>(w: &mut Walker<'_, S>, off: usize, end: usize, gre: bool) {
+    w.emit(Hdr::CiscoMeta { gre }, off, off + 8);
     if !w.require(LayerKind::Link, "Cisco MetaData", "header", off, end, 8) {
         return;
     }
-    if let Some(t) = be16(w.data, off + 6) {
+    // On Ethernet the EtherType ends the header; in GRE it opens it.
+    if let Some(t) = be16(w.data, if gre { off } else { off + 6 }) {
         w.ethertype(t, off + 8, end);
     }
 }
@@ -403,16 +405,17 @@ pub(crate) fn describe(hdr: Hdr, data: &[u8], r: Range<usize>) -> Header {
             }
             h.finish()
         }
-        Hdr::CiscoMeta => {
+        Hdr::CiscoMeta { gre } => {
             let o = r.start;
             let mut h = Hb::new(LayerKind::Link, "Cisco MetaData", data, r);
-            if let Some(s) = be16(data, o + 4) {
-                h.add("SGT", o + 4, 2, s.to_string(), "security group tag");
+            let (sgt, ty) = if gre { (o + 6, o) } else { (o + 4, o + 6) };
+            if let Some(s) = be16(data, sgt) {
+                h.add("SGT", sgt, 2, s.to_string(), "security group tag");
             }
-            if let Some(t) = be16(data, o + 6) {
+            if let Some(t) = be16(data, ty) {
                 h.add(
                     "Type",
-                    o + 6,
+                    ty,
                     2,
                     format!("0x{t:04x}"),
                     names::ethertype(t).unwrap_or(""),

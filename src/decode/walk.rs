@@ -36,7 +36,10 @@ pub(crate) enum Hdr {
     Trailer,
     UnknownLink(u32),
     Mpls,
-    CiscoMeta,
+    CiscoMeta {
+        /// Inside GRE: the EtherType comes first (Wireshark's `dissect_cmd_gre`).
+        gre: bool,
+    },
     PppoeSession,
     Ppp,
     /// Arista timestamp header (EtherType 0xd28b).
@@ -140,7 +143,7 @@ impl Hdr {
             | Self::Trailer
             | Self::UnknownLink(_)
             | Self::Mpls
-            | Self::CiscoMeta
+            | Self::CiscoMeta { .. }
             | Self::PppoeSession
             | Self::Ppp
             | Self::Arista
@@ -402,12 +405,13 @@ impl<S: Sink> Walker<'_, S> {
         match et {
             0x0800 => self.ip_by_version(off, end, false),
             0x86dd => ipv6::walk(self, off, end),
-            0x0806 => arp::walk(self, off, end),
+            // RARP (0x8035) has ARP's format; tshark's ARP dissector takes both (`arp`).
+            0x0806 | 0x8035 => arp::walk(self, off, end),
             0x8100 | 0x88a8 | 0x9100 | 0x9200 => link::vlan(self, off, end),
             0x6558 => link::ethernet(self, off, end, false),
             0x8847 | 0x8848 => tunnel::mpls(self, off, end),
             0x8864 => tunnel::pppoe_session(self, off, end),
-            0x8909 => tunnel::cisco_meta(self, off, end),
+            0x8909 => tunnel::cisco_meta(self, off, end, false),
             0xd28b => tunnel::arista(self, off, end),
             0x88e5 => tunnel::macsec(self, off, end),
             0x894f => tunnel::nsh(self, off, end),

@@ -52,6 +52,8 @@ pub struct Uses {
     pub packet: bool,
     /// Any `flow.*` field.
     pub flow: bool,
+    /// Any `tcp.analysis.*` field (reads the per-packet sequence analysis).
+    pub analysis: bool,
 }
 
 pub fn compile(text: &str, e: &Expr, uses: &mut Uses) -> Result<Node, FilterError> {
@@ -71,17 +73,22 @@ pub fn compile(text: &str, e: &Expr, uses: &mut Uses) -> Result<Node, FilterErro
                 err.hint = fields::suggest(field).map(|s| format!("did you mean {s}?"));
                 return Err(err);
             };
+            if def.id.is_analysis() || def.id == FieldId::TcpInitialRtt {
+                uses.analysis = true;
+            }
             if def.id.is_flow() {
                 uses.flow = true;
-            } else if !matches!(
-                def.id,
-                FieldId::FrameNumber
-                    | FieldId::FrameLen
-                    | FieldId::FrameCapLen
-                    | FieldId::FrameTimeRelative
-                    | FieldId::FrameTimeEpoch
-                    | FieldId::TcpStream
-            ) {
+            } else if !def.id.is_analysis()
+                && !matches!(
+                    def.id,
+                    FieldId::FrameNumber
+                        | FieldId::FrameLen
+                        | FieldId::FrameCapLen
+                        | FieldId::FrameTimeRelative
+                        | FieldId::FrameTimeEpoch
+                        | FieldId::TcpStream
+                )
+            {
                 uses.packet = true;
             }
             let test = match rel {
@@ -95,6 +102,20 @@ pub fn compile(text: &str, e: &Expr, uses: &mut Uses) -> Result<Node, FilterErro
 
 fn test(text: &str, def: &fields::FieldDef, rel: &Rel) -> Result<Test, FilterError> {
     let ty = def.ty;
+    if ty == FieldType::Label {
+        let at = match rel {
+            Rel::Cmp(_, l) | Rel::Contains(l) | Rel::Matches(l) | Rel::BitAnd(l) => l.at,
+            Rel::In(items) => items_at(items),
+        };
+        return Err(FilterError::at(
+            text,
+            at,
+            format!(
+                "\"{}\" is a label without a value: test it alone (`{}`)",
+                def.name, def.name
+            ),
+        ));
+    }
     Ok(match rel {
         Rel::Cmp(op, lit) => {
             if ty == FieldType::Protocol {
@@ -295,6 +316,7 @@ pub fn literal(text: &str, def: &fields::FieldDef, lit: &PLit) -> Result<Lit, Fi
             LitKind::Word(w) => w.as_bytes().into(),
         }),
         FieldType::Protocol => return Err(bad("comparable (it is a protocol)")),
+        FieldType::Label => return Err(bad("comparable (it is a label without a value)")),
     })
 }
 

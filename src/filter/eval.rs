@@ -12,7 +12,7 @@ use super::lex::CmpOp;
 use crate::decode::app::{dns, http, tls};
 use crate::decode::bytes::{be16, be32, u8_at};
 use crate::decode::{Hdr, Layout};
-use crate::flow::Flow;
+use crate::flow::{Flow, PacketAnalysis, Verdicts};
 
 /// One occurrence of a field.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -176,6 +176,12 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
             }
             return;
         }
+        _ if field.is_analysis() => {
+            if let Some(a) = p.analysis {
+                analysis_field(field, a, f);
+            }
+            return;
+        }
         _ if field.is_flow() => {
             if let Some(conn) = p.conn.or(p.flow) {
                 flow_field(field, conn, f);
@@ -255,6 +261,11 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                     }
                     F::IpTtl => u8v(ip::TTL),
                     F::IpProto => u8v(ip::PROTOCOL),
+                    // Total length 0 (segmentation offload, BIG TCP): tshark's `ip.len` is
+                    // the length from this header to the end of the frame.
+                    F::IpLen if matches!(h, Hdr::Ipv4 { tso: true }) => {
+                        Some(Val::U(u64::from(p.wire_len).saturating_sub(r.start as u64)))
+                    }
                     F::IpLen => u16v(ip::LENGTH),
                     F::IpId => u16v(ip::IDENT),
                     F::IpFlagsDf => flag(ip::FLAG_DF),
@@ -290,6 +301,31 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
             }
             F::Icmpv6 | F::Icmpv6Type | F::Icmpv6Code if h == Hdr::Icmpv6 => {
                 icmp(field, hb, r.start, &proto_bytes, f)
+            }
+            // An ICMP error quoting an ICMP packet (an echo request that went unanswered):
+            // tshark dissects the quoted ICMP header too, so `icmp.type` has both values.
+            F::Icmp | F::IcmpType | F::IcmpCode | F::Icmpv6 | F::Icmpv6Type | F::Icmpv6Code
+                if h == Hdr::QuotedIp =>
+            {
+                let Some(b0) = u8_at(hb, 0) else { continue };
+                let (v4, hlen, proto) = match b0 >> 4 {
+                    4 => (true, usize::from(b0 & 0x0f) * 4, u8_at(hb, 9)),
+                    6 => (false, 40, u8_at(hb, 6)),
+                    _ => continue,
+                };
+                let want = if matches!(field, F::Icmp | F::IcmpType | F::IcmpCode) {
+                    (true, 1)
+                } else {
+                    (false, 58)
+                };
+                if hb.len() != hlen || (v4, proto) != (want.0, Some(want.1)) {
+                    continue;
+                }
+                let qb = d.get(r.end..net_end.max(r.end)).unwrap_or(&[]);
+                if qb.len() < 4 {
+                    continue;
+                }
+                icmp(field, qb, r.end, &proto_bytes, f)
             }
             _ if matches!(h, Hdr::Tcp { .. } | Hdr::QuotedTransport(6)) => {
                 if let Some(p) = be16(hb, 0).zip(be16(hb, 2)) {
@@ -349,6 +385,11 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                 if h == Hdr::Http =>
             {
                 let payload = d.get(r.clone()).unwrap_or(&[]);
+                // The HTTP/2 connection preface looks like a request line; tshark calls it
+                // `http2`, not `http`.
+                if payload.starts_with(b"PRI * HTTP/2.0") {
+                    continue;
+                }
                 match field {
                     F::Http => f(Val::Bytes(payload)),
                     F::HttpMethod => http::request(payload).is_some_and(|(m, _)| f(Val::Bytes(m))),
@@ -472,18 +513,23 @@ fn tcp_field<'d>(
         F::TcpWindowSizeValue => u16v(tcp::WIN_SIZE),
         F::TcpWindowSize => {
             let raw = be16(tb, tcp::WIN_SIZE.start);
-            // Scaled only past the SYNs and when both sides offered scaling (RFC 7323);
-            // unknown scaling (no handshake seen) leaves the value as sent, as tshark does.
+            // tshark's rule (`verify_tcp_window_scaling`): past the SYNs, a side's window is
+            // scaled by the shift its own SYN offered, unless the other side's SYN was seen
+            // without the option. Unknown (that side's SYN not seen) leaves it as sent.
             let syn = flags.is_some_and(|fl| fl & 0x002 != 0);
+            let scale = |own: Option<&crate::model::TcpHandshakeOptions>,
+                         peer: Option<&crate::model::TcpHandshakeOptions>| {
+                match own.and_then(|o| o.window_scale) {
+                    Some(ws) if peer.is_none_or(|p| p.window_scale.is_some()) => {
+                        u32::from(ws).min(14)
+                    }
+                    _ => 0,
+                }
+            };
             let shift = match (flow, from_client) {
                 (Some(fl), Some(c)) if !syn => {
-                    match (fl.client_options.as_ref(), fl.server_options.as_ref()) {
-                        (Some(co), Some(so)) => match (co.window_scale, so.window_scale) {
-                            (Some(cs), Some(ss)) => u32::from(if c { cs } else { ss }).min(14),
-                            _ => 0,
-                        },
-                        _ => 0,
-                    }
+                    let (co, so) = (fl.client_options.as_ref(), fl.server_options.as_ref());
+                    if c { scale(co, so) } else { scale(so, co) }
                 }
                 _ => 0,
             };
@@ -513,10 +559,90 @@ fn tcp_field<'d>(
             }
             found.map(|m| Val::U(u64::from(m)))
         }
-        F::TcpInitialRtt => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+        // tshark prints it in the SEQ/ACK analysis tree, which a segment has only when the
+        // analysis recorded something for it (a verdict, an ACKed frame, bytes in flight).
+        // Without the per-packet analysis (the viewer keeps it for verdicts only), every
+        // segment after the handshake carries the connection's.
+        F::TcpInitialRtt if tracked => match cx.p.analysis {
+            Some(a) => a
+                .first_rtt_ns
+                .filter(|_| has_analysis_tree(a))
+                .map(Val::Time),
+            None => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+        },
         _ => None,
     };
     v.is_some_and(&mut *f)
+}
+
+/// Whether tshark would give the segment a SEQ/ACK analysis tree (its `tcp_acked` record).
+fn has_analysis_tree(a: &PacketAnalysis) -> bool {
+    !a.verdicts.is_empty()
+        || a.acked_frame.is_some()
+        || a.bytes_in_flight.is_some()
+        || a.rto_frame.is_some()
+}
+
+/// A `tcp.analysis.*` field of the tracked TCP header: a label is present when its verdict
+/// is; the numbers only where tshark gives them.
+fn analysis_field(field: FieldId, a: &PacketAnalysis, f: &mut dyn FnMut(Val<'_>) -> bool) {
+    use FieldId as F;
+    let verdict = match field {
+        F::TcpAnalysisFlags => {
+            if !a.verdicts.is_empty() {
+                f(Val::Bytes(&[]));
+            }
+            return;
+        }
+        F::TcpDuplicateAckNum | F::TcpDuplicateAckFrame => {
+            if a.verdicts.contains(Verdicts::DUPLICATE_ACK) {
+                f(Val::U(if field == F::TcpDuplicateAckNum {
+                    u64::from(a.dup_ack_num)
+                } else {
+                    a.dup_ack_frame
+                }));
+            }
+            return;
+        }
+        F::TcpBytesInFlight => {
+            if let Some(b) = a.bytes_in_flight {
+                f(Val::U(u64::from(b)));
+            }
+            return;
+        }
+        F::TcpAckRtt => {
+            if let Some(ns) = a.ack_rtt_ns {
+                f(Val::Time(ns));
+            }
+            return;
+        }
+        // tshark adds `retransmission` beside `fast_retransmission` and
+        // `spurious_retransmission`.
+        F::TcpRetransmission => {
+            if a.verdicts.is_retransmission() {
+                f(Val::Bytes(&[]));
+            }
+            return;
+        }
+        F::TcpFastRetransmission => Verdicts::FAST_RETRANSMISSION,
+        F::TcpSpuriousRetransmission => Verdicts::SPURIOUS_RETRANSMISSION,
+        F::TcpOutOfOrder => Verdicts::OUT_OF_ORDER,
+        F::TcpLostSegment => Verdicts::LOST_SEGMENT,
+        F::TcpAckLostSegment => Verdicts::ACK_LOST_SEGMENT,
+        F::TcpDuplicateAck => Verdicts::DUPLICATE_ACK,
+        F::TcpZeroWindow => Verdicts::ZERO_WINDOW,
+        F::TcpZeroWindowProbe => Verdicts::ZERO_WINDOW_PROBE,
+        F::TcpZeroWindowProbeAck => Verdicts::ZERO_WINDOW_PROBE_ACK,
+        F::TcpWindowFull => Verdicts::WINDOW_FULL,
+        F::TcpWindowUpdate => Verdicts::WINDOW_UPDATE,
+        F::TcpKeepAlive => Verdicts::KEEP_ALIVE,
+        F::TcpKeepAliveAck => Verdicts::KEEP_ALIVE_ACK,
+        F::TcpReusedPorts => Verdicts::REUSED_PORTS,
+        _ => return,
+    };
+    if a.verdicts.contains(verdict) {
+        f(Val::Bytes(&[]));
+    }
 }
 
 fn flow_field(field: FieldId, conn: &Flow, f: &mut dyn FnMut(Val<'_>) -> bool) {

@@ -17,6 +17,9 @@ pub enum FieldType {
     Mac,
     /// Text (DNS names, HTTP method…): `==`, `contains`, `matches`.
     Text,
+    /// A label without a value (tshark's `FT_NONE`, as `tcp.analysis.retransmission`):
+    /// present or not.
+    Label,
 }
 
 impl FieldType {
@@ -30,12 +33,13 @@ impl FieldType {
             Self::Ipv6 => "IPv6 address",
             Self::Mac => "MAC address",
             Self::Text => "text",
+            Self::Label => "label",
         }
     }
 }
 
-/// Every filterable field. (`tcp.analysis.*` verdict flags join here when the tracker
-/// records them per packet: add an id, a row in [`FIELDS`] and an arm in `eval::each`.)
+/// Every filterable field. A new one needs an id, a row in [`FIELDS`] and an arm in
+/// `eval::each`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldId {
     Frame,
@@ -96,6 +100,26 @@ pub enum FieldId {
     TcpWindowSize,
     TcpMss,
     TcpInitialRtt,
+    TcpAnalysisFlags,
+    TcpRetransmission,
+    TcpFastRetransmission,
+    TcpSpuriousRetransmission,
+    TcpOutOfOrder,
+    TcpLostSegment,
+    TcpAckLostSegment,
+    TcpDuplicateAck,
+    TcpDuplicateAckNum,
+    TcpDuplicateAckFrame,
+    TcpZeroWindow,
+    TcpZeroWindowProbe,
+    TcpZeroWindowProbeAck,
+    TcpWindowFull,
+    TcpWindowUpdate,
+    TcpKeepAlive,
+    TcpKeepAliveAck,
+    TcpReusedPorts,
+    TcpBytesInFlight,
+    TcpAckRtt,
     Udp,
     UdpPort,
     UdpSrcport,
@@ -124,6 +148,34 @@ pub enum FieldId {
 }
 
 impl FieldId {
+    /// A `tcp.analysis.*` field read from the packet's sequence analysis (not
+    /// `initial_rtt`, which is the connection's).
+    pub fn is_analysis(self) -> bool {
+        matches!(
+            self,
+            Self::TcpAnalysisFlags
+                | Self::TcpRetransmission
+                | Self::TcpFastRetransmission
+                | Self::TcpSpuriousRetransmission
+                | Self::TcpOutOfOrder
+                | Self::TcpLostSegment
+                | Self::TcpAckLostSegment
+                | Self::TcpDuplicateAck
+                | Self::TcpDuplicateAckNum
+                | Self::TcpDuplicateAckFrame
+                | Self::TcpZeroWindow
+                | Self::TcpZeroWindowProbe
+                | Self::TcpZeroWindowProbeAck
+                | Self::TcpWindowFull
+                | Self::TcpWindowUpdate
+                | Self::TcpKeepAlive
+                | Self::TcpKeepAliveAck
+                | Self::TcpReusedPorts
+                | Self::TcpBytesInFlight
+                | Self::TcpAckRtt
+        )
+    }
+
     /// A `flow.*` field: read from the packet's connection as finally known.
     pub fn is_flow(self) -> bool {
         matches!(
@@ -322,6 +374,126 @@ pub const FIELDS: &[FieldDef] = &[
         TcpInitialRtt,
         Time,
         "SYN to handshake ACK, on packets after it"
+    ),
+    f!(
+        "tcp.analysis.flags",
+        TcpAnalysisFlags,
+        Label,
+        "any sequence-analysis verdict below (window update included)"
+    ),
+    f!(
+        "tcp.analysis.retransmission",
+        TcpRetransmission,
+        Label,
+        "data sent again (also on fast and spurious retransmissions)"
+    ),
+    f!(
+        "tcp.analysis.fast_retransmission",
+        TcpFastRetransmission,
+        Label,
+        "resent after duplicate ACKs asked for it"
+    ),
+    f!(
+        "tcp.analysis.spurious_retransmission",
+        TcpSpuriousRetransmission,
+        Label,
+        "resent data the peer had already acknowledged"
+    ),
+    f!(
+        "tcp.analysis.out_of_order",
+        TcpOutOfOrder,
+        Label,
+        "older data arriving after newer, soon after it"
+    ),
+    f!(
+        "tcp.analysis.lost_segment",
+        TcpLostSegment,
+        Label,
+        "previous segment not captured (a gap in the sequence)"
+    ),
+    f!(
+        "tcp.analysis.ack_lost_segment",
+        TcpAckLostSegment,
+        Label,
+        "ACKs data that was not captured"
+    ),
+    f!(
+        "tcp.analysis.duplicate_ack",
+        TcpDuplicateAck,
+        Label,
+        "the same ACK again, with nothing new"
+    ),
+    f!(
+        "tcp.analysis.duplicate_ack_num",
+        TcpDuplicateAckNum,
+        UInt,
+        "on a duplicate ACK: how many so far (`#3`)"
+    ),
+    f!(
+        "tcp.analysis.duplicate_ack_frame",
+        TcpDuplicateAckFrame,
+        UInt,
+        "on a duplicate ACK: the frame it repeats"
+    ),
+    f!(
+        "tcp.analysis.zero_window",
+        TcpZeroWindow,
+        Label,
+        "the sender's receive window is 0"
+    ),
+    f!(
+        "tcp.analysis.zero_window_probe",
+        TcpZeroWindowProbe,
+        Label,
+        "one byte sent into a zero window"
+    ),
+    f!(
+        "tcp.analysis.zero_window_probe_ack",
+        TcpZeroWindowProbeAck,
+        Label,
+        "the ACK of a zero-window probe"
+    ),
+    f!(
+        "tcp.analysis.window_full",
+        TcpWindowFull,
+        Label,
+        "this segment fills the peer's advertised window"
+    ),
+    f!(
+        "tcp.analysis.window_update",
+        TcpWindowUpdate,
+        Label,
+        "only the window changed"
+    ),
+    f!(
+        "tcp.analysis.keep_alive",
+        TcpKeepAlive,
+        Label,
+        "keep-alive (one byte or none, one before the next sequence number)"
+    ),
+    f!(
+        "tcp.analysis.keep_alive_ack",
+        TcpKeepAliveAck,
+        Label,
+        "the ACK of a keep-alive"
+    ),
+    f!(
+        "tcp.analysis.reused_ports",
+        TcpReusedPorts,
+        Label,
+        "a new SYN on the ports of an earlier connection"
+    ),
+    f!(
+        "tcp.analysis.bytes_in_flight",
+        TcpBytesInFlight,
+        UInt,
+        "data sent this way and not yet acknowledged (on data segments)"
+    ),
+    f!(
+        "tcp.analysis.ack_rtt",
+        TcpAckRtt,
+        Time,
+        "time from the data segment this ACK acknowledges in full"
     ),
     f!("udp", Udp, Protocol, "UDP"),
     f!("udp.port", UdpPort, UInt, "source or destination port"),

@@ -27,7 +27,7 @@ mod tests;
 use std::fmt;
 
 use crate::decode::{self, Layout};
-use crate::flow::Flow;
+use crate::flow::{Flow, PacketAnalysis};
 use crate::model::LinkType;
 
 pub use fields::{FIELDS, FieldDef, FieldId, FieldType};
@@ -106,6 +106,8 @@ pub struct PacketCtx<'a> {
     pub conn: Option<&'a Flow>,
     /// The packet's layout if the caller already walked it (saves a second walk).
     pub layout: Option<&'a Layout>,
+    /// The tracker's sequence analysis of this segment (`tcp.analysis.*`).
+    pub analysis: Option<&'a PacketAnalysis>,
 }
 
 impl<'a> PacketCtx<'a> {
@@ -120,6 +122,7 @@ impl<'a> PacketCtx<'a> {
             flow: None,
             conn: None,
             layout: None,
+            analysis: None,
         }
     }
 }
@@ -163,6 +166,12 @@ impl Filter {
     /// and `flows` read a file twice for them).
     pub fn uses_flow_fields(&self) -> bool {
         self.uses.flow
+    }
+
+    /// Whether it reads `tcp.analysis.*` fields (callers that look the analysis up per packet
+    /// can skip the look-up otherwise).
+    pub fn uses_analysis(&self) -> bool {
+        self.uses.analysis
     }
 
     /// Whether the packet matches. Walks the packet's headers (unless `p.layout` is given

@@ -39,13 +39,15 @@ fn run(file: &str, filter: &str) -> Vec<u64> {
     let mut out = Vec::new();
     for (i, fr) in frames.iter().enumerate() {
         let s = decode::summarize(fr.link, &fr.data, fr.len);
-        let id = s
+        let obs = s
             .tcp
-            .map(|seg| t2.observe(i as u64 + 1, fr.ts_ns, &seg, fr.len).flow);
+            .map(|seg| t2.observe(i as u64 + 1, fr.ts_ns, &seg, fr.len));
+        let id = obs.as_ref().map(|o| o.flow);
         let ctx = PacketCtx {
             first_ts_ns: frames[0].ts_ns,
             wire_len: fr.len,
             flow: id.and_then(|id| t2.get(id)),
+            analysis: obs.as_ref().map(|o| &o.analysis),
             conn: ids[i].and_then(|id| finals.iter().find(|f| f.id == id)),
             ..PacketCtx::new(i as u64 + 1, fr.link, &fr.data, fr.ts_ns)
         };
@@ -205,4 +207,36 @@ fn decoded_address_and_port_fields_carry_typed_values() {
         2,
         "{typed:?}"
     );
+}
+
+#[test]
+fn tcp_analysis_fields_read_the_verdicts() {
+    // lossy.pcap: tshark -Y gives these frames (tests/filter_conformance has the full check).
+    let lossy = |f: &str| run("lossy.pcap", f);
+    let retrans = lossy("tcp.analysis.retransmission");
+    assert!(retrans.contains(&2), "the resent SYN: {retrans:?}");
+    assert!(lossy("tcp.analysis.duplicate_ack").contains(&7));
+    assert_eq!(
+        lossy("tcp.analysis.duplicate_ack_frame == 4 && tcp.analysis.duplicate_ack_num == 1"),
+        lossy("frame.number == 7")
+    );
+    // Every verdict is a flag, and a packet without one has no flag.
+    let flags = lossy("tcp.analysis.flags");
+    assert!(retrans.iter().all(|n| flags.contains(n)));
+    assert!(!flags.contains(&1));
+    assert!(lossy("!tcp.analysis.flags").contains(&1));
+    assert!(!lossy("tcp.analysis.bytes_in_flight > 0").is_empty());
+}
+
+#[test]
+fn analysis_labels_take_no_value() {
+    for f in [
+        "tcp.analysis.retransmission == 1",
+        "tcp.analysis.flags contains \"x\"",
+        "tcp.analysis.window_full in {1}",
+    ] {
+        let e = Filter::compile(f).expect_err(f);
+        assert!(e.message.contains("label without a value"), "{f}: {e}");
+    }
+    assert!(Filter::compile("tcp.analysis.ack_rtt > 0.2").is_ok());
 }

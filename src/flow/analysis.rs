@@ -271,6 +271,9 @@ pub struct PacketAnalysis {
     /// The segment's sequence number relative to its sender's base (Wireshark's relative
     /// `tcp.seq`), for explanations in bytes of the stream.
     pub rel_seq: u32,
+    /// tshark's `ts_first_rtt` once this segment is seen: the most recent bare SYN to the
+    /// first ACK without SYN (a refusing RST-ACK counts), or `None` before that.
+    pub first_rtt_ns: Option<i64>,
 }
 
 impl PacketAnalysis {
@@ -832,6 +835,7 @@ impl ConnAnalysis {
             f.is_first_ack = false;
         }
         out.verdicts.insert(v);
+        out.first_rtt_ns = (self.first_rtt_ns != 0).then_some(self.first_rtt_ns);
         let (f, _) = self.pair(fwd);
         f.last_verdicts = out.verdicts;
         out

@@ -52,7 +52,7 @@ pub fn tshark_name(hdr: Hdr) -> Option<&'static str> {
         Hdr::Sll | Hdr::Sll2 => "sll",
         Hdr::Null { .. } => "null",
         Hdr::Mpls => "mpls",
-        Hdr::CiscoMeta => "cmd",
+        Hdr::CiscoMeta { .. } => "cmd",
         Hdr::PppoeSession => "pppoes",
         Hdr::Ppp => "ppp",
         Hdr::Arista => "arista",
