@@ -121,7 +121,10 @@ impl FilterPass {
             } else {
                 None
             };
-            if !self.filter.matches(&packet_ctx(&p, first_ts, tracker, analysis)) {
+            if !self
+                .filter
+                .matches(&packet_ctx(&p, first_ts, tracker, analysis))
+            {
                 continue;
             }
             match self.target {

@@ -362,6 +362,38 @@ pub fn each(field: FieldId, cx: &Cx<'_>, f: &mut dyn FnMut(Val<'_>) -> bool) {
                 };
                 v.is_some_and(&mut *f)
             }
+            // UDP-Lite: tshark's UDP dissector shows it, so its ports are `udp.*` fields and
+            // `udp.length` is the datagram's length from the IP header (the field in the
+            // header is the checksum coverage); the bare protocol is `udplite`, not `udp`.
+            _ if matches!(
+                (h, field),
+                (
+                    Hdr::UdpLite { .. },
+                    F::UdpSrcport | F::UdpDstport | F::UdpPort | F::UdpLength
+                )
+            ) =>
+            {
+                let Hdr::UdpLite { datagram_len } = h else {
+                    continue;
+                };
+                if let Some(p) = be16(hb, 0).zip(be16(hb, 2)) {
+                    ports = p;
+                }
+                use crate::decode::field::udp;
+                let u16v = |at: Range<usize>| be16(hb, at.start).map(|v| Val::U(u64::from(v)));
+                let v = match field {
+                    F::UdpSrcport => u16v(udp::SRC_PORT),
+                    F::UdpDstport => u16v(udp::DST_PORT),
+                    F::UdpPort => {
+                        if u16v(udp::SRC_PORT).is_some_and(&mut *f) {
+                            return;
+                        }
+                        u16v(udp::DST_PORT)
+                    }
+                    _ => Some(Val::U(u64::from(datagram_len))),
+                };
+                v.is_some_and(&mut *f)
+            }
             F::Dns | F::DnsQryName | F::DnsFlagsResponse => {
                 let Hdr::Dns { tcp } = h else { continue };
                 let payload = d.get(r.clone()).unwrap_or(&[]);
