@@ -4,42 +4,11 @@
 //! ladder events (handshake and teardown, the data between summarised);
 //! `synack ladder FILE --flow N` draws every segment.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::teach::figure::{self, Figure, FigureOptions};
 
 use super::App;
-
-/// Names tried before giving up (`synack-flow-3.svg`, `synack-flow-3-2.svg`, …).
-const MAX_TRIES: u32 = 100;
-
-/// Creates `dir/stem(-n).svg` for the first free name, never replacing a file or following a
-/// link; returns its path.
-fn create_new(dir: &Path, stem: &str, text: &str) -> std::io::Result<PathBuf> {
-    let mut last = None;
-    for n in 1..=MAX_TRIES {
-        let name = if n == 1 {
-            format!("{stem}.svg")
-        } else {
-            format!("{stem}-{n}.svg")
-        };
-        let path = dir.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(text.as_bytes())?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| std::io::Error::other("no free file name")))
-}
 
 impl App {
     /// Where `x` writes figures (default: the current directory).
@@ -68,7 +37,12 @@ impl App {
             format!("synack-flow-{}", flow.id)
         };
         self.notice = Some(
-            match create_new(&self.figure_dir, &stem, &figure::svg(&fig)) {
+            match super::new_file::create_unused(
+                &self.figure_dir,
+                &stem,
+                "svg",
+                figure::svg(&fig).as_bytes(),
+            ) {
                 Ok(path) => format!(
                     "wrote the ladder of flow {} to {}",
                     flow.id,

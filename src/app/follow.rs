@@ -301,34 +301,12 @@ impl FollowView {
     }
 
     /// Writes [`FollowView::shown_bytes`] to a new file in `dir`
-    /// (`synack-flow-N-both.bin`, `-1`, `-2`… when taken); returns its path and size.
+    /// (`synack-flow-N-both.bin`, then `-2`, `-3`… when taken); returns its path and size.
     pub fn save_in(&self, dir: &std::path::Path) -> std::io::Result<(PathBuf, usize)> {
-        use std::io::Write as _;
         let bytes = self.shown_bytes();
         let base = format!("synack-flow-{}-{}", self.flow, self.sides.word());
-        for n in 0..1000 {
-            let name = if n == 0 {
-                format!("{base}.bin")
-            } else {
-                format!("{base}-{n}.bin")
-            };
-            let path = dir.join(name);
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    f.write_all(&bytes)?;
-                    return Ok((path, bytes.len()));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(std::io::Error::other(
-            "1000 files of that name exist already",
-        ))
+        let path = super::new_file::create_unused(dir, &base, "bin", &bytes)?;
+        Ok((path, bytes.len()))
     }
 }
 

@@ -27,6 +27,7 @@ pub mod keys;
 pub(crate) mod layers;
 pub(crate) mod layout;
 pub mod lesson;
+mod new_file;
 pub mod packets;
 pub mod playback;
 mod redaction;
