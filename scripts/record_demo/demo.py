@@ -10,6 +10,10 @@ network namespaces while tcpdump records the client's interface.
   reset-client HOST PORT  send a request, read until the server resets the connection
   simopen ...         one side of a TCP simultaneous open
   busy ...            many concurrent flows with mixed outcomes, from a fixed seed
+  upload HOST PORT    send a bulk upload with small segments (slow_start)
+  slow-reader HOST PORT   download with a tiny receive buffer and a sleeping reader (window_full)
+  close-together HOST PORT  agree on an instant with the server; both shut down then (close_simultaneous)
+  synscan HOST PORT...    a half-open SYN scan from a raw socket (port_scan; root)
 """
 
 import argparse
@@ -24,6 +28,10 @@ import time
 HTTP_PORTS = (80, 8082)
 RESET_PORT = 7000
 BLACKHOLE_PORT = 8081
+SINK_PORT = 8083  # slow_start: reads an upload to EOF, answers with its size
+BULK_PORT = 8084  # window_full: sends BULK_SIZE bytes to a slow reader, then closes
+CLOSE_PORT = 8086  # close_simultaneous: both ends shut down at an agreed instant
+BULK_SIZE = 12000
 
 BODY = b"Hello from the synack demo server!\n"
 
@@ -78,6 +86,44 @@ def serve_reset(conn):
     conn.close()
 
 
+def serve_sink(conn):
+    """Read an upload to EOF, then say how many bytes arrived and close."""
+    with conn:
+        n = 0
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            n += len(chunk)
+        conn.sendall(b"got %d bytes\n" % n)
+
+
+def serve_bulk(conn):
+    """Send BULK_SIZE bytes of text (lines), then close: the client reads slowly."""
+    with conn:
+        line = b"synack demo: a slow reader fills its receive window.\n"
+        data = (line * (BULK_SIZE // len(line) + 1))[:BULK_SIZE]
+        conn.sendall(data)
+
+
+def serve_close_together(conn):
+    """Read "CLOSE AT <epoch>", confirm, then shut down at that instant (as the client does)."""
+    with conn:
+        req = read_request(conn, b"\n")
+        at = float(req.split()[2])
+        conn.sendall(b"OK\n")
+        sleep_until(at)
+        conn.shutdown(socket.SHUT_WR)
+        while conn.recv(4096):
+            pass
+
+
+def sleep_until(at):
+    delay = at - time.time()
+    if delay > 0:
+        time.sleep(delay)
+
+
 def serve_idle(conn):
     with conn:
         while conn.recv(4096):
@@ -106,6 +152,9 @@ def cmd_server(args):
             listener(fam, addr, port, serve_http)
         listener(fam, addr, RESET_PORT, serve_reset)
         listener(fam, addr, BLACKHOLE_PORT, serve_idle)
+        listener(fam, addr, SINK_PORT, serve_sink)
+        listener(fam, addr, BULK_PORT, serve_bulk)
+        listener(fam, addr, CLOSE_PORT, serve_close_together)
     print("ready", flush=True)
     threading.Event().wait()
 
@@ -183,6 +232,126 @@ def reset_client(host, port, src=None):
 def cmd_reset_client(args):
     got, how = reset_client(args.host, args.port, args.src)
     log(f"received {got!r}, then the connection was {how}")
+
+
+def cmd_upload(args):
+    """Upload args.size bytes with a small MSS, so slow start's growing flights stay small."""
+    s = new_socket(args.host, args.src)
+    with s:
+        # Before connect() this clamps the MSS both ways: the SYN says it, segments obey it.
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, args.mss)
+        s.connect((args.host, args.port))
+        s.sendall(bytes(range(256)) * (args.size // 256) + bytes(args.size % 256))
+        s.shutdown(socket.SHUT_WR)
+        reply = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    log("server said", reply)
+
+
+def cmd_slow_reader(args):
+    """Connect with a tiny receive buffer, read nothing for a while, then read everything."""
+    s = new_socket(args.host, args.src)
+    with s:
+        # Before connect(): the window offered in the SYN and the window scale follow it.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+        s.connect((args.host, args.port))
+        time.sleep(args.sleep)
+        n = 0
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            n += len(chunk)
+    log(f"read {n} bytes after sleeping {args.sleep} s")
+
+
+def cmd_close_together(args):
+    """Tell the server an instant; both ends call shutdown(SHUT_WR) then, so the FINs cross."""
+    s = new_socket(args.host, args.src)
+    with s:
+        s.connect((args.host, args.port))
+        at = time.time() + args.after
+        s.sendall(f"CLOSE AT {at:.6f}\n".encode())
+        read_request(s, b"\n")
+        sleep_until(at)
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(4096):
+            pass
+    log("closed together")
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return (~total) & 0xFFFF
+
+
+def syn_segment(src, dst, sport, dport, seq):
+    """A bare SYN with an MSS option (as a port scanner sends), checksum included."""
+    options = struct.pack("!BBH", 2, 4, 1460)
+    offset = (20 + len(options)) // 4
+    head = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, offset << 4, 0x02, 1024, 0, 0)
+    seg = head + options
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(seg))
+    csum = checksum(pseudo + seg)
+    return seg[:16] + struct.pack("!H", csum) + seg[18:]
+
+
+def cmd_synscan(args):
+    """A half-open (SYN) scan: raw SYNs from one source port, then listen for what comes back.
+
+    A SYN-ACK means open, an RST closed, silence filtered. This program never answers a SYN-ACK:
+    the client's own kernel does, with RST, because no socket owns the scanner's port. Each
+    unanswered probe is sent once more after args.wait seconds, as scanners do.
+    """
+    rng = random.Random(args.seed)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    probes = {p: rng.getrandbits(32) for p in args.ports}
+    state = {}
+
+    def send(port):
+        raw.sendto(syn_segment(args.src, args.host, args.sport, port, probes[port]), (args.host, 0))
+
+    def listen(seconds):
+        end = time.monotonic() + seconds
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            raw.settimeout(left)
+            try:
+                pkt, (frm, _) = raw.recvfrom(65535)
+            except socket.timeout:
+                return
+            ihl = (pkt[0] & 0x0F) * 4
+            if frm != args.host or len(pkt) < ihl + 14:
+                continue
+            sport, dport = struct.unpack_from("!HH", pkt, ihl)
+            flags = pkt[ihl + 13]
+            if dport != args.sport or sport not in probes or sport in state:
+                continue
+            if flags & 0x12 == 0x12:
+                state[sport] = "open"
+            elif flags & 0x04:
+                state[sport] = "closed"
+
+    for p in args.ports:
+        send(p)
+    listen(args.wait)
+    for p in args.ports:
+        if p not in state:
+            send(p)
+    listen(args.wait)
+    raw.close()
+    for p in args.ports:
+        log(f"port {p}: {state.get(p, 'filtered')}")
 
 
 def cmd_simopen(args):
@@ -296,6 +465,34 @@ def main():
         if name == "connect":
             q.add_argument("--timeout", type=float)
         q.set_defaults(fn=fn)
+    q = sub.add_parser("upload")
+    q.add_argument("host")
+    q.add_argument("port", type=int)
+    q.add_argument("--src")
+    q.add_argument("--size", type=int, default=30000)
+    q.add_argument("--mss", type=int, default=536)
+    q.set_defaults(fn=cmd_upload)
+    q = sub.add_parser("slow-reader")
+    q.add_argument("host")
+    q.add_argument("port", type=int)
+    q.add_argument("--src")
+    q.add_argument("--rcvbuf", type=int, default=4096)
+    q.add_argument("--sleep", type=float, default=3.5)
+    q.set_defaults(fn=cmd_slow_reader)
+    q = sub.add_parser("close-together")
+    q.add_argument("host")
+    q.add_argument("port", type=int)
+    q.add_argument("--src")
+    q.add_argument("--after", type=float, default=0.5, help="seconds from now to shut down")
+    q.set_defaults(fn=cmd_close_together)
+    q = sub.add_parser("synscan")
+    q.add_argument("host")
+    q.add_argument("ports", type=int, nargs="+")
+    q.add_argument("--src", required=True)
+    q.add_argument("--sport", type=int, default=45678)
+    q.add_argument("--seed", type=int, default=77)
+    q.add_argument("--wait", type=float, default=1.0)
+    q.set_defaults(fn=cmd_synscan)
     q = sub.add_parser("simopen")
     q.add_argument("--local", required=True)
     q.add_argument("--lport", type=int, required=True)

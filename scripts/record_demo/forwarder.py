@@ -10,6 +10,8 @@ Loss is deterministic, never random, so a re-recording shows the same story:
   --drop-port P            drop every TCP segment from or to port P (an unreachable service)
   --drop-first-syn P       drop the first SYN (no ACK) of each connection to port P
   --drop-first-synack P    drop the first SYN-ACK of each connection from port P
+  --drop-nth-data P:N      drop the N-th data segment (counted by new sequence numbers) of
+                           each connection to port P, once: its retransmission passes
 
 Standard library only. Prints "ready" on stdout once both sockets are bound; logs each
 dropped frame on stderr. SIGTERM or SIGINT ends it.
@@ -30,7 +32,8 @@ PACKET_OUTGOING = 4
 
 
 def tcp_info(frame):
-    """Return (src_ip, src_port, dst_ip, dst_port, flags) for an Ethernet/IP/TCP frame, else None."""
+    """Return (src_ip, src_port, dst_ip, dst_port, flags, seq, payload_len) for an
+    Ethernet/IP/TCP frame, else None."""
     if len(frame) < 14:
         return None
     ethertype = struct.unpack_from("!H", frame, 12)[0]
@@ -41,20 +44,23 @@ def tcp_info(frame):
         ihl = (frame[off] & 0x0F) * 4
         if frame[off + 9] != 6:
             return None
+        ip_end = off + struct.unpack_from("!H", frame, off + 2)[0]
         src, dst = frame[off + 12:off + 16], frame[off + 16:off + 20]
         off += ihl
     elif ethertype == 0x86DD:
         if len(frame) < off + 40 or frame[off + 6] != 6:  # no extension headers expected here
             return None
+        ip_end = off + 40 + struct.unpack_from("!H", frame, off + 4)[0]
         src, dst = frame[off + 8:off + 24], frame[off + 24:off + 40]
         off += 40
     else:
         return None
     if len(frame) < off + 14:
         return None
-    sport, dport = struct.unpack_from("!HH", frame, off)
+    sport, dport, seq = struct.unpack_from("!HHI", frame, off)
     flags = frame[off + 13]
-    return bytes(src), sport, bytes(dst), dport, flags
+    payload = max(0, min(ip_end, len(frame)) - off - (frame[off + 12] >> 4) * 4)
+    return bytes(src), sport, bytes(dst), dport, flags, seq, payload
 
 
 class Rules:
@@ -64,12 +70,18 @@ class Rules:
         self.first_synack = set(args.drop_first_synack)
         self.seen_syn = set()
         self.seen_synack = set()
+        self.nth_data = {}
+        for spec in args.drop_nth_data:
+            port, n = spec.split(":")
+            self.nth_data[int(port)] = int(n)
+        self.data_seqs = {}  # connection -> sequence numbers of data segments seen
+        self.dropped_data = set()  # connections whose N-th data segment was dropped
 
     def drop(self, frame):
         info = tcp_info(frame)
         if info is None:
             return None
-        src, sport, dst, dport, flags = info
+        src, sport, dst, dport, flags, seq, payload = info
         syn, ack = bool(flags & 0x02), bool(flags & 0x10)
         if sport in self.drop_ports or dport in self.drop_ports:
             return f"port {sport}->{dport} is blackholed"
@@ -83,6 +95,14 @@ class Rules:
             if key not in self.seen_synack:
                 self.seen_synack.add(key)
                 return f"first SYN-ACK {sport}->{dport}"
+        if payload > 0 and dport in self.nth_data:
+            key = (src, sport, dst, dport)
+            seqs = self.data_seqs.setdefault(key, set())
+            if seq not in seqs:
+                seqs.add(seq)
+                if len(seqs) == self.nth_data[dport] and key not in self.dropped_data:
+                    self.dropped_data.add(key)
+                    return f"data segment {len(seqs)} {sport}->{dport} seq {seq} len {payload}"
         return None
 
 
@@ -101,6 +121,7 @@ def main():
     p.add_argument("--drop-port", type=int, action="append", default=[])
     p.add_argument("--drop-first-syn", type=int, action="append", default=[])
     p.add_argument("--drop-first-synack", type=int, action="append", default=[])
+    p.add_argument("--drop-nth-data", action="append", default=[], metavar="PORT:N")
     args = p.parse_args()
 
     # SIGTERM ends the process at once (default action); make SIGINT do the same, quietly.

@@ -7,7 +7,8 @@
 # (this kernel has no tc netem) and drops chosen TCP segments deterministically. tcpdump records
 # c0 in sdC, so every timestamp is the client's view. Each scenario writes one pcap to OUTDIR.
 #
-# Usage: sudo scripts/record_demo/record.sh [OUTDIR]     (default: assets/demo)
+# Usage: sudo scripts/record_demo/record.sh [OUTDIR [NAME...]]   (default: assets/demo, all)
+# With NAMEs (e.g. `slow_start port_scan`) only those scenarios are recorded again.
 # Needs root, python3, tcpdump, ethtool, iproute2. Re-running replaces the files; the namespaces,
 # processes and temp dir are removed on exit, including on error or Ctrl-C.
 set -euo pipefail
@@ -15,6 +16,13 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 OUT=${1:-$REPO/assets/demo}
+shift || true
+ALL=(http refused ipv6 reset lossy simultaneous busy slow_start window_full close_simultaneous
+     port_scan no_answer)
+if [ $# -gt 0 ]; then WANT=("$@"); else WANT=("${ALL[@]}"); fi
+for w in "${WANT[@]}"; do
+    [[ " ${ALL[*]} " == *" $w "* ]] || { printf 'record.sh: no scenario %s\n' "$w" >&2; exit 1; }
+done
 DELAY_MS=${DELAY_MS:-40}
 PY=${PYTHON:-python3}
 NS_C=sdC NS_M=sdM NS_S=sdS
@@ -132,7 +140,7 @@ setup() {
     fi
 
     start_bg forwarder $NS_M "$PY" -u "$HERE/forwarder.py" mc ms --delay-ms "$DELAY_MS" \
-        --drop-port 8081 --drop-first-synack 8082
+        --drop-port 8081 --drop-first-synack 8082 --drop-nth-data 8083:25
     start_bg server $NS_S "$PY" -u "$HERE/demo.py" server
 }
 
@@ -249,21 +257,44 @@ rec_busy() {
     capture_stop; capture_keep
 }
 
+rec_slow_start() {
+    say "slow_start.pcap: a 30000-byte upload in 536-byte segments; the relay drops the 25th"
+    capture_start slow_start.pcap tcp
+    client upload $S4 8083 --src $C4 --size 30000 --mss 536
+    capture_stop; capture_keep
+}
+
+rec_window_full() {
+    say "window_full.pcap: a reader with a 4 KB receive buffer that sleeps 3.5 s"
+    capture_start window_full.pcap tcp
+    client slow-reader $S4 8084 --src $C4 --rcvbuf 4096 --sleep 3.5
+    capture_stop; capture_keep
+}
+
+rec_close_simultaneous() {
+    say "close_simultaneous.pcap: both ends shut down at the same instant"
+    capture_start close_simultaneous.pcap tcp
+    client close-together $S4 8086 --src $C4 --after 0.5
+    capture_stop; capture_keep
+}
+
+rec_port_scan() {
+    say "port_scan.pcap: a SYN scan of ports 22, 80, 443, 8081 (8081 is blackholed)"
+    capture_start port_scan.pcap tcp
+    client synscan $S4 22 80 443 8081 --src $C4 --sport 45678 --wait 1.0
+    capture_stop; capture_keep
+}
+
 setup
 # One after another: captures on the same interface must not mix.
-rec_http
-rec_refused
-rec_ipv6
-rec_reset
-rec_lossy
-rec_simultaneous
-rec_busy
-rec_no_answer
+for name in "${WANT[@]}"; do
+    "rec_$name"
+done
 
 say "relay log (dropped frames)"
 cat "$WORK/forwarder.err" >&2
 say "done: $OUT"
-for f in http refused no_answer lossy ipv6 reset simultaneous busy; do
+for f in "${WANT[@]}"; do
     printf '%-18s %6s bytes %4s packets\n' "$f.pcap" "$(stat -c %s "$OUT/$f.pcap")" \
         "$(tcpdump -nr "$OUT/$f.pcap" 2>/dev/null | wc -l)" >&2
 done
