@@ -1,6 +1,6 @@
 //! The classroom lesson in the app (`synack demo`, `replay --lesson`, `--quiz`), on made-up
 //! presentation-clock messages: every scenario walked from its first to its last packet with
-//! `n`, then `>` to the next and back with `<` (wrapping), the `demo 3/8 · refused` indicator
+//! `n`, then `>` to the next and back with `<` (wrapping), the `demo 2/12 · refused` indicator
 //! and the closing card checked at each step; the scenario menu; flag words in the packet
 //! list only in the lesson look; and predict-then-reveal: every question of every scenario
 //! stops the replay just before its packet, and its answer is checked against that packet's
@@ -315,7 +315,16 @@ fn assert_no_silent_cut(app: &App, what: &str) {
 #[test]
 fn no_layer_value_is_cut_without_an_ellipsis_from_60x20_to_200x60() {
     let mut checked = 0;
-    for name in ["http", "ipv6"] {
+    // The handshake stories, and the scenarios past the handshake (bigger windows, analysis
+    // notes, a scan's many flows).
+    for name in [
+        "http",
+        "ipv6",
+        "close_simultaneous",
+        "slow_start",
+        "window_full",
+        "port_scan",
+    ] {
         let n = frames(name).len();
         for w in (60..=200).step_by(20) {
             for h in [20, 24, 30, 40, 50, 60] {
@@ -439,7 +448,7 @@ fn styled_dump(app: &App) -> String {
 }
 
 #[test]
-fn the_lesson_layout_in_contrast_and_without_colour() {
+fn every_scenario_in_contrast_and_without_colour() {
     let looks = [
         (
             "contrast",
@@ -456,15 +465,20 @@ fn the_lesson_layout_in_contrast_and_without_colour() {
             },
         ),
     ];
-    for (look, theme) in looks {
-        for (w, h) in [(80u16, 24u16), (120, 40)] {
-            let mut app = demo_app_in("http", false, theme, w, h);
-            keys(&mut app, &[Key::Char('n'), Key::Char('n')]);
-            // Let the arrows land.
-            app.update(Msg::Clock {
-                now_ns: 2_000_000_000,
-            });
-            insta::assert_snapshot!(format!("lesson_http_{look}_{w}x{h}"), styled_dump(&app));
+    for sc in &SCENARIOS {
+        for (look, theme) in looks {
+            for (w, h) in [(80u16, 24u16), (120, 40)] {
+                let mut app = demo_app_in(sc.name, false, theme, w, h);
+                keys(&mut app, &[Key::Char('n'), Key::Char('n')]);
+                // Let the arrows land.
+                app.update(Msg::Clock {
+                    now_ns: 2_000_000_000,
+                });
+                insta::assert_snapshot!(
+                    format!("lesson_{}_{look}_{w}x{h}", sc.name),
+                    styled_dump(&app)
+                );
+            }
         }
     }
 }

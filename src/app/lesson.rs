@@ -1,6 +1,6 @@
 //! The classroom lesson on top of a paced replay: scenario navigation in `synack demo` (`<` /
 //! `>` wrapping, the `M` menu of scenarios, the closing card after a scenario's last packet,
-//! and the `3/8 · refused` indicator's numbers), flag words in the packet list (`synack demo`,
+//! and the `2/12 · refused` indicator's numbers), flag words in the packet list (`synack demo`,
 //! `replay --lesson`) and predict-then-reveal (`--quiz`, `p` toggles): the questions of
 //! `teach::quiz` are made from the packets as they are loaded, the replay stops just before a
 //! packet a question is about (whatever moved it there: `n`, `N`, playing, `:`), and `n` or
@@ -247,7 +247,8 @@ impl App {
                 self.lesson.quiz = !self.lesson.quiz;
                 self.lesson.asked = None;
                 self.notice = Some(if self.lesson.quiz {
-                    "quiz on: the replay stops before each handshake packet with a question".into()
+                    "quiz on: the replay stops with a question before each packet it asks about"
+                        .into()
                 } else {
                     "quiz off".into()
                 });

@@ -459,7 +459,8 @@ pub struct ReplayArgs {
     /// the packet list names TCP flags in words (SYN-ACK) instead of tcpdump's letters.
     #[arg(long, conflicts_with_all = ["instant", "print"])]
     pub lesson: bool,
-    /// Predict, then reveal: the replay stops before each handshake packet with a question
+    /// Predict, then reveal: the replay stops before each packet a question is about (the
+    /// handshake, duplicate ACKs, a zero window, crossed FINs, a scan's answers), the question
     /// made from the capture's numbers; `n` shows the packet with the answer selected.
     #[arg(long, conflicts_with_all = ["instant", "print"])]
     pub quiz: bool,
@@ -491,13 +492,14 @@ pub struct DemoArgs {
     /// Playback speed once resumed, 0.01 to 1000 (a demo starts paused on its first packet).
     #[arg(long, value_name = "X", default_value = "1", value_parser = crate::replay::parse_speed)]
     pub speed: f64,
-    /// Predict, then reveal: stop before each handshake packet with a question made from the
-    /// capture's numbers; `n` shows the packet with the answer selected (`p` toggles).
+    /// Predict, then reveal: stop before each packet a question is about, with a question made
+    /// from the capture's numbers; `n` shows the packet with the answer selected (`p` toggles).
     #[arg(long, conflicts_with = "list")]
     pub quiz: bool,
-    /// Write the scenario as a Markdown worksheet to this file and exit:
-    /// the ladder as text, the handshake packets' fields, the quiz with answers at the end.
-    #[arg(long, value_name = "OUT.md", conflicts_with = "list")]
+    /// Write the scenario as a worksheet to this file and exit (Markdown, or a self-contained
+    /// HTML page when the name ends in .html): the ladder as text, the handshake packets'
+    /// fields, the quiz with answers at the end.
+    #[arg(long, value_name = "OUT.md|OUT.html", conflicts_with = "list")]
     pub handout: Option<PathBuf>,
     #[command(flatten)]
     pub view: ViewOpts,

@@ -1204,14 +1204,15 @@ pub fn demo(args: &DemoArgs) -> Result<(), CommandError> {
     result.map_err(CommandError::from)
 }
 
-/// `synack demo NAME --handout FILE`: the scenario's worksheet, in Markdown (addresses
-/// masked with `--redact`).
+/// `synack demo NAME --handout FILE`: the scenario's worksheet, in Markdown, or as an HTML
+/// page when FILE ends in `.html` (addresses masked with `--redact`).
 fn write_handout(
     scenario: &'static demo::Scenario,
     path: &std::path::Path,
     redact: bool,
 ) -> Result<(), CommandError> {
-    let mut text = crate::teach::handout::handout(scenario)?;
+    use crate::teach::handout::{Format, handout_as};
+    let mut text = handout_as(scenario, Format::from_path(path))?;
     if redact {
         // Stand-ins numbered in the order the worksheet names the addresses.
         text = Redactor::new().text(&text);

@@ -1,4 +1,4 @@
-//! The classroom demo's scenarios: eight small captures of real traffic recorded between
+//! The classroom demo's scenarios: twelve small captures of real traffic recorded between
 //! network namespaces (`scripts/record_demo/`, described in `assets/demo/README.md`), embedded
 //! in the binary so `synack demo` needs no file, no root and no network. Each [`Scenario`] has
 //! a name, a one-line title, a paragraph for the teacher (what happens, what to notice) and the
@@ -106,7 +106,7 @@ const fn promise(
 }
 
 /// The scenarios, in the order a lesson uses them.
-pub static SCENARIOS: [Scenario; 8] = [
+pub static SCENARIOS: [Scenario; 12] = [
     Scenario {
         name: "http",
         title: "A normal HTTP request: handshake, request, response, FIN teardown",
@@ -227,6 +227,78 @@ pub static SCENARIOS: [Scenario; 8] = [
             promise(1, Outcome::Complete, Close::Rst, false, 1),
         ],
         bytes: include_bytes!("../../assets/demo/busy.pcap"),
+    },
+    Scenario {
+        name: "close_simultaneous",
+        title: "A simultaneous close: both FINs cross, both ends go through CLOSING",
+        description: "The client asks the server to close at an agreed instant half a second \
+            later (CLOSE AT ..., answered OK), and at that instant both ends call shutdown(). \
+            Each FIN leaves before the other arrives: the capture shows the client's FIN, then \
+            the server's FIN, which does not acknowledge it, and only then the two ACKs, one \
+            each way. Each end receives a FIN while in FIN-WAIT-1, moves to CLOSING, and to \
+            TIME-WAIT when its own FIN is acknowledged, so both ends wait in TIME-WAIT, not \
+            just the one that closed first. Notice the four segments crossing in pairs \
+            instead of the usual FIN, ACK / FIN, ACK (RFC 9293 section 3.6).",
+        teaches: "two FINs cross: CLOSING on both sides",
+        recap: "two FINs crossing in flight, each answered by an ACK: both ends passed through CLOSING and both ended in TIME-WAIT.",
+        promises: &[promise(1, Outcome::Complete, Close::Fin, false, 1)],
+        bytes: include_bytes!("../../assets/demo/close_simultaneous.pcap"),
+    },
+    Scenario {
+        name: "slow_start",
+        title: "Slow start and a fast retransmission: the window grows, one loss, duplicate ACKs",
+        description: "The client uploads 30000 bytes in small segments (it asked for an MSS of \
+            536 so the capture stays small). It starts with 10 segments, the initial \
+            congestion window; every ACK lets it send two more, so the next round trip carries \
+            20 and the one after that the rest (slow start). The relay drops the 25th \
+            data segment. The segments after it still arrive, and for each one the server \
+            repeats the same acknowledgment number (duplicate ACKs, with SACK blocks saying \
+            what did arrive). After three duplicates the client sends the missing segment \
+            again at once, without waiting for a timeout: a fast retransmission. Notice the \
+            bursts doubling, the run of duplicate ACKs, and that one ACK then acknowledges \
+            everything received so far.",
+        teaches: "slow start; 3 duplicate ACKs → fast retransmit",
+        recap: "a congestion window that doubled every round trip, one lost segment, duplicate ACKs that pointed at the hole, and a fast retransmission that filled it without a timeout.",
+        promises: &[promise(1, Outcome::Complete, Close::Fin, false, 1)],
+        bytes: include_bytes!("../../assets/demo/slow_start.pcap"),
+    },
+    Scenario {
+        name: "window_full",
+        title: "A slow reader: the receive window fills up, zero window and probes",
+        description: "The client downloads 12000 bytes with a receive buffer of only 4 KB and \
+            does not read for 3.5 s. Its window shrinks with every segment until it \
+            advertises a window of 0: the server must stop. The server's persist timer then \
+            sends window probes, further and further apart, and the client answers each with \
+            window 0 again. When the client finally reads, it sends a window update (the same \
+            ACK, a window above 0) and the transfer resumes. Notice the window field falling \
+            to 0, the probes (Linux sends them with no data and the sequence number just \
+            before the next, so tshark calls them keep-alives), and that a slow reader slows \
+            the sender down without any loss.",
+        teaches: "flow control: zero window, probes, window update",
+        recap: "a receive window that fell to 0 because the reader did not read, the sender's probes during the wait, and a window update that let the data flow again.",
+        promises: &[promise(1, Outcome::Complete, Close::Fin, false, 1)],
+        bytes: include_bytes!("../../assets/demo/window_full.pcap"),
+    },
+    Scenario {
+        name: "port_scan",
+        title: "A SYN port scan: open, closed and filtered ports side by side",
+        description: "A scanner on 10.77.1.1 sends bare SYNs from one source port to ports 22, \
+            80, 443 and 8081 of 10.77.1.2, as nmap -sS does. Port 80 answers SYN-ACK: open. \
+            The scanner never completes the handshake: its kernel, which owns no socket on \
+            that port, answers the SYN-ACK with RST, so no connection is ever established \
+            (a half-open scan). Ports 22 and 443 answer RST-ACK: closed. Port 8081 does not \
+            answer at all, because the relay drops everything to it as a firewall would: \
+            filtered. The scanner sends that probe once more and gives up. Notice that one \
+            round trip tells open from closed, that silence is the only sign of a filter, \
+            and that the open port's program never sees a connection.",
+        teaches: "SYN scan: SYN-ACK open, RST closed, silence filtered",
+        recap: "a SYN scan: SYN-ACK means open (and the scanner resets it), RST-ACK means closed, and no answer, even to a second probe, means filtered.",
+        promises: &[
+            promise(1, Outcome::Incomplete, Close::Rst, false, 1),
+            promise(2, Outcome::Refused, Close::Rst, false, 1),
+            promise(1, Outcome::NoResponse, Close::Open, false, 2),
+        ],
+        bytes: include_bytes!("../../assets/demo/port_scan.pcap"),
     },
 ];
 
@@ -387,7 +459,7 @@ mod tests {
     #[test]
     fn names_are_unique_lower_case_and_found() {
         let names = names();
-        assert_eq!(names.len(), 8);
+        assert_eq!(names.len(), SCENARIOS.len());
         for (i, n) in names.iter().enumerate() {
             assert!(
                 n.bytes()
@@ -399,9 +471,10 @@ mod tests {
         }
         assert_eq!(first().name, "http");
         assert_eq!(after("http").map(|s| s.name), Some("refused"));
-        assert!(after("busy").is_none());
-        assert_eq!(next_wrapping("busy").name, "http");
-        assert_eq!(previous_wrapping("http").name, "busy");
+        let last = SCENARIOS[SCENARIOS.len() - 1].name;
+        assert!(after(last).is_none());
+        assert_eq!(next_wrapping(last).name, "http");
+        assert_eq!(previous_wrapping("http").name, last);
         assert_eq!(previous_wrapping("refused").name, "http");
         assert_eq!(position("refused"), Some(1));
         for sc in &SCENARIOS {

@@ -34,7 +34,7 @@ pub fn human_bytes(n: u64) -> String {
 
 /// The source part: `● live eth0`, `reading trace.pcap 42%`, `loaded trace.pcap`, `failed …`.
 fn source_span(t: Theme, app: &App) -> Span<'static> {
-    // A demo says where it is in the lesson: `demo 3/8 · refused` (`<` `>` move, `M` lists).
+    // A demo says where it is in the lesson: `demo 2/12 · refused` (`<` `>` move, `M` lists).
     if let Some((i, n, name)) = app.demo_position() {
         return Span::styled(
             format!(" demo {i}/{n} · {name} "),
