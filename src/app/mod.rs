@@ -680,7 +680,7 @@ impl App {
 
     /// Stores one frame; when the packet limit evicts a shown packet to make room, its bytes
     /// leave the shown total.
-    fn store_frame(&mut self, f: &Frame) {
+    fn store_frame(&mut self, f: &Frame) -> Option<crate::model::TcpSegment> {
         self.link = match self.link {
             LinkSeen::None => LinkSeen::One(f.link),
             LinkSeen::One(l) if l == f.link => LinkSeen::One(l),
@@ -690,6 +690,7 @@ impl App {
             self.undecoded_links += 1;
         }
         let summary = self.decoder.summarize(f.link, &f.data, f.len);
+        let tcp = summary.tcp;
         let evicted = self.store.evicted();
         let bytes = self.store.bytes_on_wire();
         let oldest_shown = self.released_index() > 0;
@@ -700,6 +701,7 @@ impl App {
                 .saturating_sub(self.store.bytes_on_wire());
             self.released_bytes = self.released_bytes.saturating_sub(gone);
         }
+        tcp
     }
 
     fn on_frames(&mut self, frames: &[Frame]) {
@@ -717,8 +719,11 @@ impl App {
         // the next is stored, so the flow tracker sees every packet even when the packet limit
         // evicts some of a batch at once.
         for f in frames {
-            self.store_frame(f);
-            while self.release_one(self.now_ns) {}
+            let tcp = self.store_frame(f);
+            let index = self.store.len().saturating_sub(1);
+            if !self.release_stored(index, f, tcp, self.now_ns) {
+                while self.release_one(self.now_ns) {}
+            }
         }
         if let Some(last) = frames.last() {
             self.capture_clock = Some((last.ts_ns, self.now_ns));
