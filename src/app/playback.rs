@@ -220,6 +220,7 @@ impl App {
             link: view.link,
             data: &view.data,
             tcp: view.summary.tcp,
+            layout: None,
         };
         let analysis = packet.observe(&mut self.flows, &mut self.stats, reveal_ns);
         let (number, len) = (view.number, view.len);
@@ -237,6 +238,7 @@ impl App {
         index: usize,
         frame: &Frame,
         tcp: Option<crate::model::TcpSegment>,
+        layout: &crate::decode::Layout,
         reveal_ns: i64,
     ) -> bool {
         if index != self.released_index() || index >= self.store.len() {
@@ -250,6 +252,7 @@ impl App {
             link: frame.link,
             data: &frame.data,
             tcp,
+            layout: Some(layout),
         };
         let analysis = packet.observe(&mut self.flows, &mut self.stats, reveal_ns);
         self.after_observed(index, number, frame.len, analysis);
@@ -617,6 +620,8 @@ struct ReleasedPacket<'a> {
     link: LinkType,
     data: &'a [u8],
     tcp: Option<crate::model::TcpSegment>,
+    /// Computed with the summary when the packet arrived; else computed here.
+    layout: Option<&'a crate::decode::Layout>,
 }
 
 impl ReleasedPacket<'_> {
@@ -628,7 +633,14 @@ impl ReleasedPacket<'_> {
         reveal_ns: i64,
     ) -> Option<(u32, PacketAnalysis)> {
         let packet_no = self.number.saturating_add(1);
-        let layout = crate::decode::layout(self.link, self.data, self.len);
+        let computed;
+        let layout = match self.layout {
+            Some(l) => l,
+            None => {
+                computed = crate::decode::layout(self.link, self.data, self.len);
+                &computed
+            }
+        };
         let analysis = self.tcp.map(|seg| {
             let obs = flows.observe_full(packet_no, self.ts, &seg, self.len, reveal_ns);
             (obs.flow, obs.analysis)
@@ -637,7 +649,7 @@ impl ReleasedPacket<'_> {
             self.ts,
             self.len,
             self.data,
-            &layout,
+            layout,
             analysis.as_ref().map(|a| &a.1),
         );
         analysis
