@@ -3,7 +3,7 @@
 //! [`RealDecoder`] (`crate::decode`); tests can substitute hand-made decodes. Depends on
 //! `decode` and `model`.
 
-use crate::decode::{self, Decoded, Summary};
+use crate::decode::{self, Decoded, Layout, Summary};
 use crate::model::LinkType;
 
 /// Summarizes and decodes packets for the app.
@@ -12,6 +12,13 @@ pub trait Decoder {
     fn summarize(&self, link: LinkType, data: &[u8], orig_len: u32) -> Summary;
     /// The full layered decode (selected packet).
     fn decode(&self, link: LinkType, data: &[u8], orig_len: u32) -> Decoded;
+    /// The header layout (statistics) and the summary of a packet released as it arrives.
+    fn layout(&self, link: LinkType, data: &[u8], orig_len: u32) -> (Layout, Summary) {
+        (
+            decode::layout(link, data, orig_len),
+            self.summarize(link, data, orig_len),
+        )
+    }
 }
 
 /// `crate::decode`'s real decoder.
@@ -24,5 +31,11 @@ impl Decoder for RealDecoder {
     }
     fn decode(&self, link: LinkType, data: &[u8], orig_len: u32) -> Decoded {
         decode::decode(link, data, orig_len)
+    }
+    /// One walk gives both: the layout carries the same summary.
+    fn layout(&self, link: LinkType, data: &[u8], orig_len: u32) -> (Layout, Summary) {
+        let layout = decode::layout(link, data, orig_len);
+        let summary = layout.summary;
+        (layout, summary)
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::filter::{Filter, PacketCtx};
 use crate::flow::{FlowTracker, PacketAnalysis};
 
-use super::store::{PacketStore, RawPacket};
+use super::store::{PacketStore, RawPacket, ReadAhead};
 
 /// What a pass narrows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +99,7 @@ impl FilterPass {
         tracker: &FlowTracker,
         released: u64,
         budget: usize,
-        scratch: &mut Vec<u8>,
+        scratch: &mut ReadAhead,
     ) -> usize {
         let evicted = store.evicted();
         self.next = self.next.max(evicted);
@@ -315,12 +315,12 @@ mod tests {
         let f = Arc::new(Filter::compile("frame.len == 61").unwrap());
         let mut whole = FilterPass::new(Arc::clone(&f), Target::Packets, &s);
         assert_eq!(whole.progress(100), Some(0));
-        whole.scan(&s, &tracker, 100, usize::MAX, &mut Vec::new());
+        whole.scan(&s, &tracker, 100, usize::MAX, &mut ReadAhead::new());
         let mut sliced = FilterPass::new(f, Target::Packets, &s);
         let mut steps = 0;
         while sliced.pending(100) {
             assert_eq!(
-                sliced.scan(&s, &tracker, 100, 7, &mut Vec::new()),
+                sliced.scan(&s, &tracker, 100, 7, &mut ReadAhead::new()),
                 7.min(100 - steps * 7)
             );
             steps += 1;
@@ -339,7 +339,7 @@ mod tests {
             Target::Packets,
             &s,
         );
-        early.scan(&s, &tracker, 10, usize::MAX, &mut Vec::new());
+        early.scan(&s, &tracker, 10, usize::MAX, &mut ReadAhead::new());
         assert_eq!(
             (early.len(), early.pending(10), early.pending(11)),
             (10, false, true)

@@ -20,7 +20,7 @@ use super::filtering::{FilterPass, Target, packet_ctx};
 use super::history::History;
 use super::jump::{Jump, parse_jump};
 use super::shown::Shown;
-use super::store::PacketStore;
+use super::store::{PacketStore, ReadAhead};
 use super::{App, Key, Screen, SourceKind};
 
 /// Packets a key or a batch of frames may examine before `update` returns (small captures
@@ -146,7 +146,7 @@ impl Matcher {
         store: &PacketStore,
         tracker: &FlowTracker,
         pos: usize,
-        scratch: &mut Vec<u8>,
+        scratch: &mut ReadAhead,
     ) -> bool {
         let first_ts = store.first_ts().unwrap_or_default();
         let Some(p) = store.raw(pos, scratch) else {
@@ -224,7 +224,7 @@ pub struct Finder {
     confirm_quit: bool,
     /// `q` was pressed once: the next `q`, `Esc` or `y` quits.
     quit_armed: bool,
-    scratch: Vec<u8>,
+    scratch: ReadAhead,
 }
 
 impl std::fmt::Debug for Finder {

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::keys::Key;
+use super::store::ReadAhead;
 use crate::reassembly::text::{gap_text, hex_dump};
 use crate::reassembly::{Chunk, Piece, Side, Transcript};
 
@@ -375,7 +376,7 @@ impl super::App {
         let mut conv = crate::reassembly::Conversation::new(VIEW_MAX_REASSEMBLY);
         let mut t = Transcript::new(VIEW_MAX_REASSEMBLY);
         let mut out = Vec::new();
-        let mut scratch = Vec::new();
+        let mut scratch = ReadAhead::new();
         for i in 0..self.released_index() {
             if self.store.flow_at(i) != Some(id) {
                 continue;

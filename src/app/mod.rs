@@ -680,7 +680,17 @@ impl App {
 
     /// Stores one frame; when the packet limit evicts a shown packet to make room, its bytes
     /// leave the shown total.
-    fn store_frame(&mut self, f: &Frame) {
+    fn store_frame(&mut self, f: &Frame) -> Option<crate::model::TcpSegment> {
+        let summary = self.decoder.summarize(f.link, &f.data, f.len);
+        self.store_summarized(f, summary)
+    }
+
+    /// [`Self::store_frame`] with the summary already computed.
+    fn store_summarized(
+        &mut self,
+        f: &Frame,
+        summary: crate::decode::Summary,
+    ) -> Option<crate::model::TcpSegment> {
         self.link = match self.link {
             LinkSeen::None => LinkSeen::One(f.link),
             LinkSeen::One(l) if l == f.link => LinkSeen::One(l),
@@ -689,7 +699,7 @@ impl App {
         if !f.link.is_known() {
             self.undecoded_links += 1;
         }
-        let summary = self.decoder.summarize(f.link, &f.data, f.len);
+        let tcp = summary.tcp;
         let evicted = self.store.evicted();
         let bytes = self.store.bytes_on_wire();
         let oldest_shown = self.released_index() > 0;
@@ -700,6 +710,7 @@ impl App {
                 .saturating_sub(self.store.bytes_on_wire());
             self.released_bytes = self.released_bytes.saturating_sub(gone);
         }
+        tcp
     }
 
     fn on_frames(&mut self, frames: &[Frame]) {
@@ -717,8 +728,12 @@ impl App {
         // the next is stored, so the flow tracker sees every packet even when the packet limit
         // evicts some of a batch at once.
         for f in frames {
-            self.store_frame(f);
-            while self.release_one(self.now_ns) {}
+            let (layout, summary) = self.decoder.layout(f.link, &f.data, f.len);
+            let tcp = self.store_summarized(f, summary);
+            let index = self.store.len().saturating_sub(1);
+            if !self.release_stored(index, f, tcp, &layout, self.now_ns) {
+                while self.release_one(self.now_ns) {}
+            }
         }
         if let Some(last) = frames.last() {
             self.capture_clock = Some((last.ts_ns, self.now_ns));

@@ -8,7 +8,8 @@
 //! is `jump`, the explain panel `explain_panel`, `--redact` masking `redaction`. Depends on
 //! `replay`, `pacing`, `demo` and the app's other modules.
 
-use crate::model::TimestampNs;
+use crate::flow::PacketAnalysis;
+use crate::model::{Frame, LinkType, TimestampNs};
 use crate::replay::pacing::ReplayOptions;
 use crate::replay::{PlayState, ReplayClock};
 use crate::teach::demo::Scenario;
@@ -212,30 +213,68 @@ impl App {
         let Some(view) = self.store.get(index) else {
             return false;
         };
-        let (ts, len, seg) = (view.ts_ns, view.len, view.summary.tcp);
-        // Flows know packets by frame number, which eviction does not change.
-        let packet_no = view.number.saturating_add(1);
-        let layout = crate::decode::layout(view.link, &view.data, view.len);
-        let analysis = seg.map(|seg| {
-            let obs = self.flows.observe_full(packet_no, ts, &seg, len, reveal_ns);
-            (obs.flow, obs.analysis)
-        });
-        self.stats.observe(
-            ts,
-            len,
-            &view.data,
-            &layout,
-            analysis.as_ref().map(|a| &a.1),
-        );
+        let packet = ReleasedPacket {
+            number: view.number,
+            ts: view.ts_ns,
+            len: view.len,
+            link: view.link,
+            data: &view.data,
+            tcp: view.summary.tcp,
+            layout: None,
+        };
+        let analysis = packet.observe(&mut self.flows, &mut self.stats, reveal_ns);
+        let (number, len) = (view.number, view.len);
         drop(view);
+        self.after_observed(index, number, len, analysis);
+        true
+    }
+
+    /// Releases the packet just stored at `index` from the frame in hand, when it is the next
+    /// one due: live capture and `--instant` release every packet as it arrives, and reading
+    /// its bytes back from the file (a system call per packet) was most of the load time.
+    /// False when `index` is not the next packet to release.
+    pub(super) fn release_stored(
+        &mut self,
+        index: usize,
+        frame: &Frame,
+        tcp: Option<crate::model::TcpSegment>,
+        layout: &crate::decode::Layout,
+        reveal_ns: i64,
+    ) -> bool {
+        if index != self.released_index() || index >= self.store.len() {
+            return false;
+        }
+        let number = self.store.evicted().saturating_add(index as u64);
+        let packet = ReleasedPacket {
+            number,
+            ts: frame.ts_ns,
+            len: frame.len,
+            link: frame.link,
+            data: &frame.data,
+            tcp,
+            layout: Some(layout),
+        };
+        let analysis = packet.observe(&mut self.flows, &mut self.stats, reveal_ns);
+        self.after_observed(index, number, frame.len, analysis);
+        true
+    }
+
+    /// What every release does once flows and statistics saw the packet.
+    fn after_observed(
+        &mut self,
+        index: usize,
+        number: u64,
+        len: u32,
+        analysis: Option<(u32, PacketAnalysis)>,
+    ) {
         if let Some((flow, analysis)) = analysis {
             self.store.set_flow(index, flow);
             self.store.set_analysis(index, &analysis);
         }
         self.register_addresses(index);
-        self.released = packet_no;
+        // Flows know packets by frame number, which eviction does not change.
+        self.released = number.saturating_add(1);
         self.released_bytes = self.released_bytes.saturating_add(u64::from(len));
-        true
     }
 
     /// After packets were released: the packet screen follows, and flows finish when the
@@ -570,4 +609,49 @@ impl App {
 /// The presentation clock as the replay clock's wall time.
 fn wall(now_ns: i64) -> u64 {
     u64::try_from(now_ns.max(0)).unwrap_or(0)
+}
+
+/// One packet being released, wherever its bytes are (the store or the frame in hand).
+struct ReleasedPacket<'a> {
+    /// 0-based frame number since the capture began.
+    number: u64,
+    ts: TimestampNs,
+    len: u32,
+    link: LinkType,
+    data: &'a [u8],
+    tcp: Option<crate::model::TcpSegment>,
+    /// Computed with the summary when the packet arrived; else computed here.
+    layout: Option<&'a crate::decode::Layout>,
+}
+
+impl ReleasedPacket<'_> {
+    /// The flow tracker and the statistics see the packet; returns its flow and analysis.
+    fn observe(
+        &self,
+        flows: &mut FlowScreen,
+        stats: &mut super::stats::StatsScreen,
+        reveal_ns: i64,
+    ) -> Option<(u32, PacketAnalysis)> {
+        let packet_no = self.number.saturating_add(1);
+        let computed;
+        let layout = match self.layout {
+            Some(l) => l,
+            None => {
+                computed = crate::decode::layout(self.link, self.data, self.len);
+                &computed
+            }
+        };
+        let analysis = self.tcp.map(|seg| {
+            let obs = flows.observe_full(packet_no, self.ts, &seg, self.len, reveal_ns);
+            (obs.flow, obs.analysis)
+        });
+        stats.observe(
+            self.ts,
+            self.len,
+            self.data,
+            layout,
+            analysis.as_ref().map(|a| &a.1),
+        );
+        analysis
+    }
 }

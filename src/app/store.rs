@@ -154,6 +154,79 @@ pub struct RawPacket<'a> {
     pub flow: Option<u32>,
 }
 
+/// A window of the capture file kept between calls to [`PacketStore::raw`], so that a pass
+/// over many packets in file order (forwards or backwards) reads the file in large blocks.
+#[derive(Debug, Default)]
+pub struct ReadAhead {
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`, when `buf` holds a window of the capture file.
+    window: Option<u64>,
+    /// Bytes to read at once (0: [`READ_AHEAD`]).
+    size: usize,
+}
+
+/// Bytes read at once by [`ReadAhead`].
+const READ_AHEAD: usize = 1 << 20;
+
+impl ReadAhead {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads `size` bytes at once (tests cross window edges with small packets).
+    #[cfg(test)]
+    fn with_size(size: usize) -> Self {
+        Self {
+            size,
+            ..Self::default()
+        }
+    }
+
+    /// Forgets the window (its buffer is about to hold something else).
+    fn invalidate(&mut self) {
+        self.window = None;
+    }
+
+    /// `len` bytes at `at` in `file`, from the window when it holds them, else after reading
+    /// a new window around them: starting at `at` when going forwards, ending after them when
+    /// the pass goes backwards. `None` when the file is shorter (it was cut while open).
+    fn read(&mut self, file: &File, at: u64, len: usize) -> Option<&[u8]> {
+        let end = at.checked_add(len as u64)?;
+        let hit = self
+            .window
+            .is_some_and(|w| w <= at && end <= w.saturating_add(self.buf.len() as u64));
+        if !hit {
+            let size = if self.size == 0 {
+                READ_AHEAD
+            } else {
+                self.size
+            }
+            .max(len);
+            let backwards = self.window.is_some_and(|w| at < w);
+            let start = if backwards {
+                end.saturating_sub(size as u64)
+            } else {
+                at
+            };
+            self.buf.resize(size, 0);
+            let mut filled = 0;
+            while filled < size {
+                match file.read_at(&mut self.buf[filled..], start + filled as u64) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            self.buf.truncate(filled);
+            self.window = Some(start);
+        }
+        let w = self.window?;
+        let from = usize::try_from(at.checked_sub(w)?).ok()?;
+        self.buf.get(from..from.checked_add(len)?)
+    }
+}
+
 impl PacketStore {
     pub fn new() -> Self {
         Self::default()
@@ -607,18 +680,21 @@ impl PacketStore {
     }
 
     /// Packet `index` without its summary, for a pass over many packets (a display filter,
-    /// a search, an export): bytes in the file or the spool are read into `scratch`, so a
-    /// pass over a million packets reuses one buffer.
-    pub fn raw<'a>(&'a self, index: usize, scratch: &'a mut Vec<u8>) -> Option<RawPacket<'a>> {
+    /// a search, an export). Bytes in the capture file are read a window at a time into
+    /// `ahead` (a pass over two million packets makes a few hundred reads, not two million);
+    /// spooled bytes one packet at a time, since the spool is rewritten as it rotates.
+    pub fn raw<'a>(&'a self, index: usize, ahead: &'a mut ReadAhead) -> Option<RawPacket<'a>> {
         let r = self.record(index)?;
         let caplen = r.caplen as usize;
         let data: &'a [u8] = match r.kind {
-            Kind::File | Kind::Spooled => {
-                let file = self.backing(r.kind)?;
-                scratch.clear();
-                scratch.resize(caplen, 0);
-                file.read_exact_at(scratch, r.at).ok()?;
-                scratch
+            Kind::File => ahead.read(self.file.as_ref()?, r.at, caplen)?,
+            Kind::Spooled => {
+                let file = self.spool.as_ref()?;
+                ahead.invalidate();
+                ahead.buf.clear();
+                ahead.buf.resize(caplen, 0);
+                file.read_exact_at(&mut ahead.buf, r.at).ok()?;
+                &ahead.buf
             }
             Kind::Arena => {
                 let chunk = usize::try_from((r.at >> 32).checked_sub(self.arena_base)?).ok()?;
@@ -935,6 +1011,53 @@ mod tests {
     }
 
     #[test]
+    fn read_ahead_windows_return_the_same_bytes_in_any_order() {
+        let packets: Vec<Vec<u8>> = (0..200u32)
+            .map(|i| {
+                (0..(i % 97))
+                    .map(|b| (b as u8).wrapping_mul(7) ^ (i as u8))
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u8]> = packets.iter().map(|p| p.as_slice()).collect();
+        let (file, offsets) = fake_file(&refs);
+        let mut s = PacketStore::new();
+        s.attach_file(Arc::new(file.reopen().unwrap()));
+        for (i, p) in packets.iter().enumerate() {
+            s.push(&located(i as i64, p, FrameAt::File(offsets[i])));
+        }
+        let forwards: Vec<usize> = (0..packets.len()).collect();
+        let backwards: Vec<usize> = (0..packets.len()).rev().collect();
+        let scattered: Vec<usize> = (0..packets.len()).map(|i| i * 37 % 200).collect();
+        // Windows smaller than some packets, a few packets long, and larger than the file.
+        for size in [1, 64, 300, 1 << 20] {
+            for order in [&forwards, &backwards, &scattered] {
+                let mut ahead = ReadAhead::with_size(size);
+                for &i in order {
+                    let got = s.raw(i, &mut ahead).unwrap();
+                    assert_eq!(got.data, packets[i].as_slice(), "packet {i}, window {size}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn read_ahead_says_none_for_bytes_cut_from_the_file() {
+        let (file, offsets) = fake_file(&[b"first", b"second"]);
+        let mut s = PacketStore::new();
+        s.attach_file(Arc::new(file.reopen().unwrap()));
+        s.push(&located(0, b"first", FrameAt::File(offsets[0])));
+        s.push(&located(1, b"second", FrameAt::File(offsets[1])));
+        file.as_file().set_len(offsets[1] + 3).unwrap();
+        let mut ahead = ReadAhead::new();
+        assert_eq!(s.raw(0, &mut ahead).unwrap().data, b"first");
+        assert!(
+            s.raw(1, &mut ahead).is_none(),
+            "the cut packet is not invented"
+        );
+    }
+
+    #[test]
     fn located_frames_are_stored_as_offsets_and_reread_equal() {
         let packets: Vec<Vec<u8>> = (0..300u32)
             .map(|i| (0..(i % 97)).map(|b| (b as u8) ^ (i as u8)).collect())
@@ -948,7 +1071,7 @@ mod tests {
             assert_eq!(s.push(&f), i);
         }
         assert_eq!(s.arena_bytes(), 0, "nothing copied");
-        let mut scratch = Vec::new();
+        let mut scratch = ReadAhead::new();
         for (i, p) in packets.iter().enumerate() {
             assert!(s.is_in_file(i));
             let v = s.get(i).unwrap();

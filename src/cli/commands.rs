@@ -947,7 +947,11 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
         |step, tracker| {
             let mut due: Vec<FlowId> = Vec::new();
             if let Step::Packet { frame, flow, .. } = step {
-                last_seen = Some((frame.ts_ns, Instant::now()));
+                // Only a stream is checked for idle flows: a file need not read the clock
+                // for each of its millions of packets.
+                if stream.get() {
+                    last_seen = Some((frame.ts_ns, Instant::now()));
+                }
                 if let Some(id) = flow {
                     set_flag(&mut shown, id);
                     let closed = tracker
