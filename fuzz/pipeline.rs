@@ -16,8 +16,9 @@ use synack::source::{FileReader, MAX_CAPLEN, SourceError};
 /// Flows the tracker keeps: small, so that eviction is exercised too.
 const MAX_FLOWS: usize = 8;
 
-/// Every link type the decoder walks, plus one it does not know (for `packet`).
-pub const LINKS: [LinkType; 12] = [
+/// Every link type the decoder walks, plus one it does not know (for `packet`). New ones go
+/// at the end: the committed corpus picks by index.
+pub const LINKS: [LinkType; 24] = [
     LinkType::NULL,
     LinkType::ETHERNET,
     LinkType::RAW_BSD12,
@@ -30,6 +31,19 @@ pub const LINKS: [LinkType; 12] = [
     LinkType::LINUX_SLL2,
     LinkType(147),
     LinkType(0xFFFF),
+    // The link types of `decode::links` and `decode::netlink`, added after the first runs.
+    LinkType(9),   // PPP
+    LinkType(50),  // PPP in HDLC framing
+    LinkType(104), // Cisco HDLC
+    LinkType(10),  // FDDI
+    LinkType(105), // 802.11 (802.11s mesh control inside)
+    LinkType(119), // Prism
+    LinkType(127), // radiotap
+    LinkType(163), // AVS
+    LinkType(192), // PPI
+    LinkType(204), // PPP with direction
+    LinkType(239), // NFLOG
+    LinkType(253), // netlink (nlmon; NFQUEUE / NFLOG messages carry packets)
 ];
 
 /// What one capture gave (for the replay test's report).

@@ -7,7 +7,12 @@ use proptest::prelude::*;
 use synack::decode::{Decoded, Field, decode, info_line, proto_name, protocol_column, summarize};
 use synack::model::LinkType;
 
-const LINKS: [u32; 11] = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147];
+/// Every link type the decoder walks (the second row: PPP ×3, Cisco HDLC, FDDI, 802.11 bare and
+/// behind Prism / radiotap / AVS / PPI, NFLOG, netlink), and one it does not know (147).
+const LINKS: [u32; 23] = [
+    0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147, //
+    9, 50, 204, 104, 10, 105, 119, 127, 163, 192, 239, 253,
+];
 
 fn no_control(s: &str) -> bool {
     !s.chars().any(char::is_control)

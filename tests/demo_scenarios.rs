@@ -85,9 +85,9 @@ fn http_is_one_complete_connection_closed_with_fin() {
     let f = &flows[0];
     assert_eq!((f.outcome(), f.close), (Outcome::Complete, Close::Fin));
     assert_eq!(f.packets(), fr.len() as u64);
-    assert_eq!(f.server.port(), 80);
+    assert_eq!(f.server().port(), 80);
     // "every exchange costs one round trip of about 80 ms"
-    let rtt = f.rtt.initial_ns.expect("complete handshake has an RTT");
+    let rtt = f.rtt().initial_ns.expect("complete handshake has an RTT");
     assert!((60_000_000..150_000_000).contains(&rtt), "irtt {rtt}");
 }
 
@@ -96,7 +96,7 @@ fn refused_is_a_syn_answered_by_rst() {
     let (fr, flows) = flows_of("refused");
     assert_eq!(fr.len(), 2);
     assert_eq!(flows[0].outcome(), Outcome::Refused);
-    assert!(flows[0].to_client.rst);
+    assert!(flows[0].to_client().rst);
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn no_answer_backs_off_by_doubling() {
     let (fr, flows) = flows_of("no_answer");
     let f = &flows[0];
     assert_eq!(f.outcome(), Outcome::NoResponse);
-    assert_eq!(f.syn_count, 4);
+    assert_eq!(f.syn_count(), 4);
     assert_eq!(f.syn_retransmissions(), 3);
     let gaps: Vec<i64> = fr.windows(2).map(|w| w[1].ts_ns - w[0].ts_ns).collect();
     for (gap, want) in gaps.iter().zip([1, 2, 4]) {
@@ -122,8 +122,8 @@ fn lossy_handshake_is_retransmitted_and_slow() {
     let f = &flows[0];
     assert_eq!((f.outcome(), f.close), (Outcome::Complete, Close::Fin));
     assert!(f.syn_retransmissions() + f.synack_retransmissions() >= 1);
-    let syn = f.syn_ts_ns.expect("syn seen");
-    let ack = f.ack_ts_ns.expect("ack seen");
+    let syn = f.syn_ts_ns().expect("syn seen");
+    let ack = f.ack_ts_ns().expect("ack seen");
     assert!(ack - syn > S, "the lost SYN-ACK costs over a second");
 }
 
@@ -132,9 +132,9 @@ fn ipv6_is_the_same_story_with_a_smaller_mss() {
     let (_, v6) = flows_of("ipv6");
     let (_, v4) = flows_of("http");
     let (a, b) = (&v6[0], &v4[0]);
-    assert!(a.client.is_ipv6() && b.client.is_ipv4());
+    assert!(a.client().is_ipv6() && b.client().is_ipv4());
     assert_eq!((a.outcome(), a.close), (b.outcome(), b.close));
-    let mss = |f: &Flow| f.client_options.and_then(|o| o.mss);
+    let mss = |f: &Flow| f.client_options().and_then(|o| o.mss);
     assert_eq!(mss(a), Some(1440));
     assert_eq!(mss(b), Some(1460));
 }
@@ -146,10 +146,10 @@ fn reset_and_simultaneous() {
         (r[0].outcome(), r[0].close),
         (Outcome::Complete, Close::Rst)
     );
-    assert!(r[0].to_client.rst && !r[0].to_client.fin);
+    assert!(r[0].to_client().rst && !r[0].to_client().fin);
     let (_, s) = flows_of("simultaneous");
     assert_eq!(s[0].outcome(), Outcome::SimultaneousOpen);
-    assert_eq!(s[0].syn_count, 2);
+    assert_eq!(s[0].syn_count(), 2);
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn busy_has_the_promised_mix() {
     assert_eq!(count(Outcome::Complete), 32);
     assert_eq!(count(Outcome::Refused), 5);
     assert_eq!(count(Outcome::NoResponse), 2);
-    assert_eq!(flows.iter().filter(|f| f.client.is_ipv6()).count(), 3);
+    assert_eq!(flows.iter().filter(|f| f.client().is_ipv6()).count(), 3);
     assert_eq!(
         flows.iter().filter(|f| f.close == Close::Rst).count(),
         6,
@@ -221,8 +221,8 @@ fn slow_start_grows_its_flights_then_fast_retransmits_one_loss() {
     assert_eq!(flows.len(), 1);
     let f = &flows[0];
     assert_eq!((f.outcome(), f.close), (Outcome::Complete, Close::Fin));
-    assert_eq!(f.client_options.and_then(|o| o.mss), Some(536));
-    let client = f.client;
+    assert_eq!(f.client_options().and_then(|o| o.mss), Some(536));
+    let client = f.client();
     // Bursts of the client's new data, split where the line stays quiet for 20 ms: slow
     // start sends the initial window (10 segments), then each round trip more.
     let data: Vec<&Seen> = seen
@@ -271,7 +271,7 @@ fn window_full_shows_a_zero_window_probes_and_an_update() {
     assert_eq!(flows.len(), 1);
     let f = &flows[0];
     assert_eq!((f.outcome(), f.close), (Outcome::Complete, Close::Fin));
-    let (client, server) = (f.client, f.server);
+    let (client, server) = (f.client(), f.server());
     let zero = with(&seen, Verdicts::ZERO_WINDOW);
     assert!(!zero.is_empty());
     assert!(
@@ -324,7 +324,7 @@ fn close_simultaneous_has_both_fins_before_either_ack() {
             .find(|p| p.seg.src == from && p.seg.flags & tcp_flags::FIN != 0)
             .expect("a FIN each way")
     };
-    let (cf, sf) = (fin_of(f.client), fin_of(f.server));
+    let (cf, sf) = (fin_of(f.client()), fin_of(f.server()));
     let (first, second) = if cf.no < sf.no { (cf, sf) } else { (sf, cf) };
     let first_fin_seq = first.seg.seq.wrapping_add(first.seg.payload_len);
     let second_fin_seq = second.seg.seq.wrapping_add(second.seg.payload_len);
@@ -368,18 +368,21 @@ fn close_simultaneous_has_both_fins_before_either_ack() {
 fn port_scan_shows_open_closed_and_filtered() {
     let (seen, flows, qs) = analysed("port_scan");
     assert_eq!(flows.len(), 4);
-    let scanner = flows[0].client;
-    assert!(flows.iter().all(|f| f.client == scanner), "one source port");
+    let scanner = flows[0].client();
+    assert!(
+        flows.iter().all(|f| f.client() == scanner),
+        "one source port"
+    );
     let by_port = |port: u16| {
         flows
             .iter()
-            .find(|f| f.server.port() == port)
+            .find(|f| f.server().port() == port)
             .unwrap_or_else(|| panic!("port {port} probed"))
     };
     // Open: SYN-ACK, then the scanner's RST instead of the handshake's ACK.
     let open = by_port(80);
     assert_eq!(open.outcome(), Outcome::Incomplete);
-    assert!(open.to_server.rst && !open.to_client.rst);
+    assert!(open.to_server().rst && !open.to_client().rst);
     // Closed: RST-ACK from the server.
     for port in [22, 443] {
         let closed = by_port(port);
@@ -388,7 +391,7 @@ fn port_scan_shows_open_closed_and_filtered() {
     // Filtered: silence, and the probe sent twice.
     let filtered = by_port(8081);
     assert_eq!(filtered.outcome(), Outcome::NoResponse);
-    assert_eq!(filtered.syn_count, 2);
+    assert_eq!(filtered.syn_count(), 2);
     assert!(
         seen.iter().all(|p| p.seg.src.port() != 8081),
         "nothing from 8081"

@@ -65,8 +65,8 @@ fn read_truth(path: &Path) -> Option<Truth> {
 /// (the initial RTT stays empty: there was no handshake).
 fn comparable_irtt(flow: &Flow) -> Option<i64> {
     match flow.outcome() {
-        Outcome::Refused => flow.rtt.server_ns,
-        _ if flow.established() => flow.rtt.initial_ns,
+        Outcome::Refused => flow.rtt().server_ns,
+        _ if flow.established() => flow.rtt().initial_ns,
         _ => None,
     }
 }

@@ -288,7 +288,7 @@ fn every_tcp_packet_records_its_flow() {
         let id = p.flow.expect("every demo packet is TCP");
         let flow = app.flows().tracker().get(id).expect("kept");
         let no = i as u64 + 1;
-        assert!(flow.first_packet_no <= no && no <= flow.last_packet_no);
+        assert!(flow.first_packet_no <= no && no <= flow.last_packet_no());
         for e in &flow.ladder {
             let packet = store.get(e.packet_no as usize - 1).expect("arrow's packet");
             assert_eq!(packet.flow, Some(id));

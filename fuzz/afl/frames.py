@@ -10,7 +10,8 @@ import struct
 import sys
 
 # The order of LINKS in fuzz/pipeline.rs.
-LINKS = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147, 0xFFFF]
+LINKS = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147, 0xFFFF,
+         9, 50, 104, 10, 105, 119, 127, 163, 192, 204, 239, 253]
 src, dst = sys.argv[1], sys.argv[2]
 os.makedirs(dst, exist_ok=True)
 seen = set()

@@ -64,8 +64,33 @@ case "${1:-}" in
         if [ -d "$shared" ]; then
             find "$shared/tcpdump" "$shared/public" -type f -size -1500c |
                 while read -r f; do cp "$f" "$WORK/seeds/reader/$(basename "$f")"; done
+            # Captures of the decoders added after the first runs (netlink and NFLOG/NFQUEUE,
+            # 802.11s mesh, GRE with Cisco MetaData; the UDP-Lite and RARP ones are small
+            # enough above) are larger: their first packets (Wireshark's editcap) seed the
+            # reader, and their first 40 frames the packet target.
+            heads="$WORK/seeds/heads"
+            mkdir -p "$heads"
+            if command -v editcap >/dev/null; then
+                for f in "$shared"/public/ws-wiki__*netlink* "$shared"/public/ws-wiki__nlmon* \
+                    "$shared"/public/ws-wiki__nflog* "$shared"/public/ws-wiki__mesh.pcap \
+                    "$shared"/tcpdump/various_gre.pcap "$shared"/public/ws-wiki__GRE.pcap; do
+                    [ -f "$f" ] || continue
+                    b=$(basename "$f")
+                    case "$b" in *.pcapng) fmt=pcapng ;; *) fmt=pcap ;; esac
+                    editcap -F "$fmt" -r "$f" "$heads/$b" 1-40 || continue
+                    editcap -F "$fmt" -r "$f" "$WORK/seeds/reader/head-$b" 1-4 || continue
+                done
+                # Frames with Cisco MetaData in GRE (11 and 12 of various_gre.pcap).
+                [ -f "$shared/tcpdump/various_gre.pcap" ] &&
+                    editcap -F pcap -r "$shared/tcpdump/various_gre.pcap" \
+                        "$WORK/seeds/reader/head-gre-cmd.pcap" 11-12
+            else
+                echo "editcap (Wireshark) not found: no seeds from the larger captures" >&2
+            fi
             # `packet` seeds: each frame of those captures behind its link-type byte.
             python3 "$AFL_DIR/frames.py" "$WORK/seeds/reader" "$WORK/seeds/packet"
+            python3 "$AFL_DIR/frames.py" "$heads" "$WORK/seeds/packet"
+            rm -rf "$heads"
         fi
         ls "$WORK/seeds/reader" | wc -l
         ;;

@@ -19,12 +19,12 @@ impl App {
         let released = self.released_index();
         let start = store.index_of_frame(flow.first_packet_no).unwrap_or(0);
         let end = store
-            .index_of_frame(flow.last_packet_no)
+            .index_of_frame(flow.last_packet_no())
             .map_or(released, |i| i.saturating_add(1))
             .min(released);
         let base = |d: Direction| match d {
-            Direction::ClientToServer => flow.client_side.base,
-            Direction::ServerToClient => flow.server_side.base,
+            Direction::ClientToServer => flow.base_seq(true),
+            Direction::ServerToClient => flow.base_seq(false),
         };
         let mut out = Vec::new();
         for index in start..end {
@@ -42,7 +42,7 @@ impl App {
             };
             // The flow's addresses carry no IPv6 scope: compare address and port only.
             let to_server =
-                tcp.src.ip() == flow.client.ip() && tcp.src.port() == flow.client.port();
+                tcp.src.ip() == flow.client().ip() && tcp.src.port() == flow.client().port();
             let direction = if to_server {
                 Direction::ClientToServer
             } else {

@@ -54,7 +54,7 @@ impl SortKey {
 /// The RTT the list shows and sorts by: the initial RTT of an established handshake.
 pub fn list_rtt_ns(flow: &Flow) -> Option<i64> {
     if flow.established() {
-        flow.rtt.initial_ns
+        flow.rtt().initial_ns
     } else {
         None
     }

@@ -63,8 +63,10 @@ impl App {
             return std::borrow::Cow::Borrowed(flow);
         };
         let mut f = flow.clone();
-        f.client = r.socket_known(&flow.client);
-        f.server = r.socket_known(&flow.server);
+        f.set_endpoints(
+            r.socket_known(&flow.client()),
+            r.socket_known(&flow.server()),
+        );
         std::borrow::Cow::Owned(f)
     }
 

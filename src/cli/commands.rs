@@ -971,7 +971,8 @@ pub fn flows(args: &FlowsArgs) -> Result<(), CommandError> {
                         tracker
                             .flows()
                             .filter(|f| {
-                                !flag(&printed, f.id) && now.saturating_sub(f.last_ts_ns) >= idle_ns
+                                !flag(&printed, f.id)
+                                    && now.saturating_sub(f.last_ts_ns()) >= idle_ns
                             })
                             .map(|f| f.id),
                     );
@@ -1068,8 +1069,8 @@ impl FlowWriter {
                     .iter()
                     .map(|f| {
                         let mut f = (*f).clone();
-                        f.client = r.socket(&f.client);
-                        f.server = r.socket(&f.server);
+                        let (client, server) = (r.socket(&f.client()), r.socket(&f.server()));
+                        f.set_endpoints(client, server);
                         f
                     })
                     .collect();
@@ -1399,8 +1400,8 @@ pub fn ladder(args: &crate::cli::LadderArgs) -> Result<(), CommandError> {
     let mut flow = flow.clone();
     if args.redact {
         let mut r = Redactor::new();
-        flow.client = r.socket(&flow.client);
-        flow.server = r.socket(&flow.server);
+        let (client, server) = (r.socket(&flow.client()), r.socket(&flow.server()));
+        flow.set_endpoints(client, server);
     }
     let fig = Figure::build(
         &flow,

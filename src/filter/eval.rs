@@ -503,7 +503,7 @@ fn tcp_field<'d>(
     // The connection and which side sent this segment, for the tracked header.
     let flow = cx.p.flow.filter(|_| tracked);
     let seg = layout.summary.tcp.filter(|_| tracked);
-    let from_client = flow.zip(seg).map(|(fl, s)| s.src == fl.client);
+    let from_client = flow.zip(seg).map(|(fl, s)| s.src == fl.client());
     let v = match field {
         F::Tcp => Some(Val::Bytes(proto_bytes(start))),
         F::TcpSrcport => u16v(tcp::SRC_PORT),
@@ -560,7 +560,8 @@ fn tcp_field<'d>(
             };
             let shift = match (flow, from_client) {
                 (Some(fl), Some(c)) if !syn => {
-                    let (co, so) = (fl.client_options.as_ref(), fl.server_options.as_ref());
+                    let (co, so) = (fl.client_options(), fl.server_options());
+                    let (co, so) = (co.as_ref(), so.as_ref());
                     if c { scale(co, so) } else { scale(so, co) }
                 }
                 _ => 0,
@@ -600,7 +601,7 @@ fn tcp_field<'d>(
                 .first_rtt_ns
                 .filter(|_| has_analysis_tree(a))
                 .map(Val::Time),
-            None => flow.and_then(|fl| fl.rtt.initial_ns).map(Val::Time),
+            None => flow.and_then(|fl| fl.rtt().initial_ns).map(Val::Time),
         },
         _ => None,
     };
@@ -682,14 +683,14 @@ fn flow_field(field: FieldId, conn: &Flow, f: &mut dyn FnMut(Val<'_>) -> bool) {
     let v = match field {
         F::FlowId => Val::U(u64::from(conn.id)),
         F::FlowHandshake => Val::Bytes(conn.outcome().name().as_bytes()),
-        F::FlowIrtt => match conn.rtt.initial_ns.filter(|_| conn.established()) {
+        F::FlowIrtt => match conn.rtt().initial_ns.filter(|_| conn.established()) {
             Some(ns) => Val::Time(ns),
             None => return,
         },
         F::FlowClose => Val::Bytes(conn.close.name().as_bytes()),
-        F::FlowSynCount => Val::U(u64::from(conn.syn_count)),
-        F::FlowSynackCount => Val::U(u64::from(conn.synack_count)),
-        F::FlowHistory => Val::Bytes(conn.history.as_str().as_bytes()),
+        F::FlowSynCount => Val::U(u64::from(conn.syn_count())),
+        F::FlowSynackCount => Val::U(u64::from(conn.synack_count())),
+        F::FlowHistory => Val::Bytes(conn.history_str().as_bytes()),
         F::FlowPackets => Val::U(conn.packets()),
         F::FlowBytes => Val::U(conn.bytes()),
         _ => return,

@@ -4,6 +4,7 @@
 //! applies one segment; all arithmetic on packet numbers is wrapping or saturating.
 //! Depends on `model` and the sibling `state`, `ladder` and `history` modules.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::model::{SeqNum, TcpHandshakeOptions, TcpSegment, TimestampNs, tcp_flags};
@@ -44,7 +45,7 @@ pub struct Rtt {
 }
 
 /// Per-endpoint bookkeeping that is not part of the public record.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Side {
     /// Wireshark's base sequence number for this direction (`TCP_S_BASE_SEQ_SET` when Some):
     /// the SYN's seq, else the first seq − 1, or the peer's first ack − 1.
@@ -59,11 +60,11 @@ pub(crate) struct Side {
 }
 
 /// Handshake progress (only meaningful when the flow began with a SYN).
-#[derive(Clone, Copy, Debug, Default)]
-struct Handshake {
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Handshake {
     server_syn: bool,
     synack_seen: bool,
-    established: bool,
+    pub(crate) established: bool,
     refused: bool,
     /// Most recent bare SYN (either direction, as Wireshark's `ts_mru_syn`).
     mru_syn_ts: Option<TimestampNs>,
@@ -73,40 +74,226 @@ struct Handshake {
     aborted: bool,
 }
 
+/// What a flow records once it is past its opening SYN: the handshake record, per-direction
+/// counters, the history and the per-side bookkeeping. Boxed and allocated at a connection's
+/// second segment (issue 10: in a SYN flood or a port scan most connections hold one bare SYN,
+/// and all of this follows from that SYN's ladder event: [`Flow::syn_only_detail`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Detail {
+    pub(crate) syn_count: u32,
+    pub(crate) synack_count: u32,
+    pub(crate) synack_not_captured: bool,
+    pub(crate) syn_ts_ns: Option<TimestampNs>,
+    pub(crate) synack_ts_ns: Option<TimestampNs>,
+    pub(crate) ack_ts_ns: Option<TimestampNs>,
+    pub(crate) rtt: Rtt,
+    pub(crate) client_isn: Option<u32>,
+    pub(crate) server_isn: Option<u32>,
+    pub(crate) client_options: Option<TcpHandshakeOptions>,
+    pub(crate) server_options: Option<TcpHandshakeOptions>,
+    pub(crate) to_server: DirStats,
+    pub(crate) to_client: DirStats,
+    pub(crate) last_ts_ns: TimestampNs,
+    pub(crate) last_packet_no: u64,
+    pub(crate) history: History,
+    pub(crate) client_side: Side,
+    pub(crate) server_side: Side,
+    pub(crate) hs: Handshake,
+}
+
+impl Detail {
+    fn new(ts_ns: TimestampNs, packet_no: u64, history: History) -> Detail {
+        Detail {
+            syn_count: 0,
+            synack_count: 0,
+            synack_not_captured: false,
+            syn_ts_ns: None,
+            synack_ts_ns: None,
+            ack_ts_ns: None,
+            rtt: Rtt::default(),
+            client_isn: None,
+            server_isn: None,
+            client_options: None,
+            server_options: None,
+            to_server: DirStats::default(),
+            to_client: DirStats::default(),
+            last_ts_ns: ts_ns,
+            last_packet_no: packet_no,
+            history,
+            client_side: Side::default(),
+            server_side: Side::default(),
+            hs: Handshake::default(),
+        }
+    }
+
+    pub(crate) fn packets(&self) -> u64 {
+        self.to_server
+            .packets
+            .saturating_add(self.to_client.packets)
+    }
+
+    fn sides_mut(&mut self, dir: Direction) -> (&mut Side, &mut Side) {
+        match dir {
+            Direction::ClientToServer => (&mut self.client_side, &mut self.server_side),
+            Direction::ServerToClient => (&mut self.server_side, &mut self.client_side),
+        }
+    }
+
+    fn sides(&self, dir: Direction) -> (&Side, &Side) {
+        match dir {
+            Direction::ClientToServer => (&self.client_side, &self.server_side),
+            Direction::ServerToClient => (&self.server_side, &self.client_side),
+        }
+    }
+
+    /// The segment's times, numbers and counters (the first thing `update` records).
+    fn count(
+        &mut self,
+        from_client: bool,
+        packet_no: u64,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+        frame_len: u32,
+    ) {
+        self.last_packet_no = self.last_packet_no.max(packet_no);
+        self.last_ts_ns = self.last_ts_ns.max(ts_ns);
+        let stats = if from_client {
+            &mut self.to_server
+        } else {
+            &mut self.to_client
+        };
+        stats.packets = stats.packets.saturating_add(1);
+        stats.bytes = stats.bytes.saturating_add(u64::from(frame_len));
+        stats.payload_bytes = stats
+            .payload_bytes
+            .saturating_add(u64::from(seg.payload_len));
+        if seg.has(tcp_flags::FIN) {
+            stats.fin = true;
+        }
+        if seg.has(tcp_flags::RST) {
+            stats.rst = true;
+        }
+    }
+
+    /// Wireshark's base sequence numbers (relative numbering and the port-reuse rule).
+    fn update_bases(&mut self, dir: Direction, seg: &TcpSegment) {
+        let (own, peer) = self.sides_mut(dir);
+        let syn = seg.has(tcp_flags::SYN);
+        if is_synack(seg) && matches!(own.base, Some(base) if base != seg.seq) {
+            // A SYN-ACK with a new ISN re-bases the direction (Wireshark issue 16944).
+            own.base = Some(seg.seq);
+        }
+        if own.base.is_none() {
+            own.base = Some(if syn {
+                seg.seq
+            } else {
+                seg.seq.wrapping_sub(1)
+            });
+        }
+        if seg.has(tcp_flags::ACK) && peer.base.is_none() {
+            peer.base = Some(seg.ack.wrapping_sub(1));
+        }
+    }
+
+    /// What a bare SYN changes in the record (the endpoints' states aside); returns whether
+    /// its sender had sent one before.
+    fn on_syn(
+        &mut self,
+        opened_with_syn: bool,
+        dir: Direction,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+    ) -> bool {
+        self.syn_count = self.syn_count.saturating_add(1);
+        let (own, _) = self.sides_mut(dir);
+        let again = own.sent_syn;
+        own.sent_syn = true;
+        if opened_with_syn && !self.hs.established {
+            self.hs.mru_syn_ts = Some(ts_ns);
+            self.hs.synack_after_mru = None;
+        }
+        if dir == Direction::ClientToServer {
+            self.hs.aborted = false;
+        }
+        match dir {
+            Direction::ClientToServer => {
+                if self.syn_ts_ns.is_none() {
+                    self.syn_ts_ns = Some(ts_ns);
+                    self.client_isn = Some(seg.seq);
+                    self.client_options = Some(seg.options);
+                }
+            }
+            Direction::ServerToClient => {
+                if opened_with_syn && !self.hs.established && !self.hs.server_syn {
+                    self.hs.server_syn = true;
+                    self.server_isn = Some(seg.seq);
+                    self.server_options = Some(seg.options);
+                }
+            }
+        }
+        again
+    }
+}
+
+/// A connection's two endpoints, compact (issue 10): an IPv4 pair in 12 bytes inline, any
+/// other pair (IPv6; a mixed pair only a hostile capture makes) boxed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Endpoints {
+    V4 {
+        client: [u8; 4],
+        server: [u8; 4],
+        client_port: u16,
+        server_port: u16,
+    },
+    Other(Box<(SocketAddr, SocketAddr)>),
+}
+
+impl Endpoints {
+    fn new(client: SocketAddr, server: SocketAddr) -> Endpoints {
+        match (plain(client), plain(server)) {
+            (SocketAddr::V4(c), SocketAddr::V4(s)) => Endpoints::V4 {
+                client: c.ip().octets(),
+                server: s.ip().octets(),
+                client_port: c.port(),
+                server_port: s.port(),
+            },
+            (c, s) => Endpoints::Other(Box::new((c, s))),
+        }
+    }
+
+    fn client(&self) -> SocketAddr {
+        match self {
+            Endpoints::V4 {
+                client,
+                client_port,
+                ..
+            } => SocketAddr::from((*client, *client_port)),
+            Endpoints::Other(pair) => pair.0,
+        }
+    }
+
+    fn server(&self) -> SocketAddr {
+        match self {
+            Endpoints::V4 {
+                server,
+                server_port,
+                ..
+            } => SocketAddr::from((*server, *server_port)),
+            Endpoints::Other(pair) => pair.1,
+        }
+    }
+}
+
 /// One TCP connection.
 #[derive(Clone, Debug)]
 pub struct Flow {
     pub id: FlowId,
-    /// The endpoint that sent the first SYN; for mid-stream flows the first sender (or the
-    /// receiver of a SYN-ACK seen first).
-    pub client: SocketAddr,
-    pub server: SocketAddr,
+    /// Client and server ([`Flow::client`], [`Flow::server`]).
+    endpoints: Endpoints,
     /// The flow's first segment was a bare SYN, so its handshake was watched from the start.
     pub opened_with_syn: bool,
-    /// Bare SYNs seen (either direction, retransmissions included).
-    pub syn_count: u32,
-    /// SYN-ACKs seen (retransmissions included).
-    pub synack_count: u32,
-    /// The handshake completed but its SYN-ACK is not in the capture: the client acknowledged
-    /// the server after its SYN without the SYN-ACK being seen (a one-sided capture).
-    pub synack_not_captured: bool,
-    /// First SYN, first SYN-ACK, and the handshake's ACK.
-    pub syn_ts_ns: Option<TimestampNs>,
-    pub synack_ts_ns: Option<TimestampNs>,
-    pub ack_ts_ns: Option<TimestampNs>,
-    pub rtt: Rtt,
-    pub client_isn: Option<u32>,
-    pub server_isn: Option<u32>,
-    /// Options of the client's first SYN and of the server's first SYN-ACK (or bare SYN).
-    pub client_options: Option<TcpHandshakeOptions>,
-    pub server_options: Option<TcpHandshakeOptions>,
-    pub to_server: DirStats,
-    pub to_client: DirStats,
     pub first_ts_ns: TimestampNs,
-    pub last_ts_ns: TimestampNs,
     pub first_packet_no: u64,
-    pub last_packet_no: u64,
-    pub history: History,
     pub client_state: TcpState,
     pub server_state: TcpState,
     pub close: Close,
@@ -117,19 +304,25 @@ pub struct Flow {
     pub ladder_dropped: u32,
     /// The input ended (`FlowTracker::finish`): an unanswered SYN is final.
     pub finished: bool,
+    /// What the opening SYN was analysed with (for the rebuild of `analysis`).
+    syn_reused_ports: bool,
+    /// Frame length of the opening SYN (the counters of a flow without `detail`).
+    syn_frame_len: u32,
     /// Counts of the analysis verdicts of this connection's segments
     /// ([`Flow::analysis_counts`]); allocated at the first verdict (most connections have none).
     counts: Option<Box<AnalysisCounts>>,
-    pub(crate) client_side: Side,
-    pub(crate) server_side: Side,
-    hs: Handshake,
     /// The sequence analysis state; None while the flow holds only its opening bare SYN
     /// (issue 10: each connection of a SYN flood holds one segment, and a lone SYN's state is
     /// rebuilt from its ladder event when a second segment needs it).
     analysis: Option<Box<ConnAnalysis>>,
-    /// What the opening SYN was analysed with (for that rebuild).
-    syn_reused_ports: bool,
+    /// The handshake record, counters and history; None while the flow holds only its
+    /// opening bare SYN (rebuilt from its ladder event, as `analysis`).
+    detail: Option<Box<Detail>>,
 }
+
+/// What the history of a flow holding only its opening bare SYN can be: `S`, or `Q` / `I`
+/// when the SYN also carries a FIN or RST (empty before the SYN is applied).
+const ONE_LETTER_HISTORIES: [&str; 4] = ["", "S", "Q", "I"];
 
 /// Where Linux's (and most systems') ephemeral client ports begin.
 const EPHEMERAL_PORTS_START: u16 = 32768;
@@ -175,39 +368,175 @@ impl Flow {
         }
         Flow {
             id,
-            client,
-            server,
+            endpoints: Endpoints::new(client, server),
             opened_with_syn,
-            syn_count: 0,
-            synack_count: 0,
-            synack_not_captured: false,
-            syn_ts_ns: None,
-            synack_ts_ns: None,
-            ack_ts_ns: None,
-            rtt: Rtt::default(),
-            client_isn: None,
-            server_isn: None,
-            client_options: None,
-            server_options: None,
-            to_server: DirStats::default(),
-            to_client: DirStats::default(),
             first_ts_ns: ts_ns,
-            last_ts_ns: ts_ns,
             first_packet_no: packet_no,
-            last_packet_no: packet_no,
-            history,
             client_state,
             server_state,
             close: Close::Open,
             ladder: Vec::new(),
             ladder_dropped: 0,
             finished: false,
-            counts: None,
-            client_side: Side::default(),
-            server_side: Side::default(),
-            hs: Handshake::default(),
-            analysis: Some(Box::default()),
             syn_reused_ports: false,
+            syn_frame_len: 0,
+            counts: None,
+            // A flow opened by a bare SYN keeps only that SYN until its second segment.
+            analysis: (!opened_with_syn).then(Box::default),
+            detail: (!opened_with_syn).then(|| Box::new(Detail::new(ts_ns, packet_no, history))),
+        }
+    }
+
+    /// The record: the boxed one, or for a flow that holds only its opening SYN, the one that
+    /// SYN makes (see [`Flow::syn_only_detail`]).
+    pub(crate) fn detail(&self) -> Cow<'_, Detail> {
+        match self.detail.as_deref() {
+            Some(detail) => Cow::Borrowed(detail),
+            None => Cow::Owned(self.syn_only_detail()),
+        }
+    }
+
+    /// The opening bare SYN as a segment again, from its ladder event.
+    fn opening_syn(&self) -> Option<(u64, TimestampNs, TcpSegment)> {
+        let syn = self.ladder.first()?;
+        let seg = TcpSegment {
+            src: self.client(),
+            dst: self.server(),
+            flags: syn.flags,
+            seq: syn.seq,
+            ack: syn.ack,
+            payload_len: syn.payload_len,
+            window: syn.window,
+            options: syn.options,
+        };
+        Some((syn.packet_no, syn.ts_ns, seg))
+    }
+
+    /// The record of a flow that holds only its opening bare SYN: that SYN applied to a new
+    /// record by the same steps, in the same order, as [`Flow::update`] applies any segment,
+    /// so the result is what an eagerly kept record would hold.
+    pub(crate) fn syn_only_detail(&self) -> Detail {
+        let mut detail = Detail::new(self.first_ts_ns, self.first_packet_no, History::default());
+        if let Some((packet_no, ts_ns, seg)) = self.opening_syn() {
+            let dir = Direction::ClientToServer;
+            detail.count(true, packet_no, ts_ns, &seg, self.syn_frame_len);
+            detail.update_bases(dir, &seg);
+            detail.history.record(true, &seg);
+            detail.on_syn(self.opened_with_syn, dir, ts_ns, &seg);
+        }
+        detail
+    }
+
+    /// The endpoint that sent the first SYN; for mid-stream flows the first sender (or the
+    /// receiver of a SYN-ACK seen first).
+    pub fn client(&self) -> SocketAddr {
+        self.endpoints.client()
+    }
+
+    pub fn server(&self) -> SocketAddr {
+        self.endpoints.server()
+    }
+
+    /// Replaces both endpoints: for stand-ins drawn in their place (`--redact`), never while
+    /// the flow is tracked.
+    pub fn set_endpoints(&mut self, client: SocketAddr, server: SocketAddr) {
+        self.endpoints = Endpoints::new(client, server);
+    }
+
+    /// Bare SYNs seen (either direction, retransmissions included).
+    pub fn syn_count(&self) -> u32 {
+        self.detail().syn_count
+    }
+
+    /// SYN-ACKs seen (retransmissions included).
+    pub fn synack_count(&self) -> u32 {
+        self.detail().synack_count
+    }
+
+    /// The handshake completed but its SYN-ACK is not in the capture: the client acknowledged
+    /// the server after its SYN without the SYN-ACK being seen (a one-sided capture).
+    pub fn synack_not_captured(&self) -> bool {
+        self.detail().synack_not_captured
+    }
+
+    /// First SYN.
+    pub fn syn_ts_ns(&self) -> Option<TimestampNs> {
+        self.detail().syn_ts_ns
+    }
+
+    /// First SYN-ACK.
+    pub fn synack_ts_ns(&self) -> Option<TimestampNs> {
+        self.detail().synack_ts_ns
+    }
+
+    /// The handshake's ACK.
+    pub fn ack_ts_ns(&self) -> Option<TimestampNs> {
+        self.detail().ack_ts_ns
+    }
+
+    pub fn rtt(&self) -> Rtt {
+        self.detail().rtt
+    }
+
+    pub fn client_isn(&self) -> Option<u32> {
+        self.detail().client_isn
+    }
+
+    pub fn server_isn(&self) -> Option<u32> {
+        self.detail().server_isn
+    }
+
+    /// Options of the client's first SYN.
+    pub fn client_options(&self) -> Option<TcpHandshakeOptions> {
+        self.detail().client_options
+    }
+
+    /// Options of the server's first SYN-ACK (or bare SYN).
+    pub fn server_options(&self) -> Option<TcpHandshakeOptions> {
+        self.detail().server_options
+    }
+
+    /// Packets and bytes client to server.
+    pub fn to_server(&self) -> DirStats {
+        self.detail().to_server
+    }
+
+    /// Packets and bytes server to client.
+    pub fn to_client(&self) -> DirStats {
+        self.detail().to_client
+    }
+
+    pub fn last_ts_ns(&self) -> TimestampNs {
+        // A flow holding only its opening SYN ends where it began.
+        self.detail
+            .as_deref()
+            .map_or(self.first_ts_ns, |d| d.last_ts_ns)
+    }
+
+    pub fn last_packet_no(&self) -> u64 {
+        self.detail
+            .as_deref()
+            .map_or(self.first_packet_no, |d| d.last_packet_no)
+    }
+
+    /// The Zeek-style history.
+    pub fn history(&self) -> History {
+        self.detail().history
+    }
+
+    /// The history's letters, borrowed from the flow (the filters read them per packet without
+    /// allocating). A flow holding only its opening SYN has one letter.
+    pub fn history_str(&self) -> &str {
+        match self.detail.as_deref() {
+            Some(detail) => detail.history.as_str(),
+            None => {
+                let history = self.syn_only_detail().history;
+                ONE_LETTER_HISTORIES
+                    .iter()
+                    .find(|&&letters| letters == history.as_str())
+                    .copied()
+                    .unwrap_or("")
+            }
         }
     }
 
@@ -215,16 +544,18 @@ impl Flow {
     /// the SYN's sequence number, else the first one seen minus 1, or the peer's first
     /// acknowledgment minus 1.
     pub fn base_seq(&self, client: bool) -> Option<u32> {
-        if client {
-            self.client_side.base
-        } else {
-            self.server_side.base
+        match self.detail.as_deref() {
+            Some(detail) if client => detail.client_side.base,
+            Some(detail) => detail.server_side.base,
+            // Only the opening SYN: it set the client's base.
+            None if client => self.ladder.first().map(|syn| syn.seq),
+            None => None,
         }
     }
 
     /// The direction `seg` travels in this flow.
     pub fn direction_of(&self, seg: &TcpSegment) -> Direction {
-        if plain(seg.src) == self.client {
+        if plain(seg.src) == self.client() {
             Direction::ClientToServer
         } else {
             Direction::ServerToClient
@@ -238,24 +569,28 @@ impl Flow {
         if !is_bare_syn(seg) {
             return false;
         }
-        let side = match self.direction_of(seg) {
-            Direction::ClientToServer => &self.client_side,
-            Direction::ServerToClient => &self.server_side,
-        };
-        matches!(side.base, Some(base) if base != seg.seq)
+        let client = self.direction_of(seg) == Direction::ClientToServer;
+        matches!(self.base_seq(client), Some(base) if base != seg.seq)
+    }
+
+    /// The handshake progress, for its flags: all false while the flow holds only its opening
+    /// SYN (cheaper than the whole derived record, and all that the outcome reads).
+    fn hs(&self) -> Handshake {
+        self.detail.as_deref().map(|d| d.hs).unwrap_or_default()
     }
 
     /// The handshake outcome as far as the capture shows.
     pub fn outcome(&self) -> Outcome {
+        let hs = self.hs();
         if !self.opened_with_syn {
             Outcome::Midstream
-        } else if self.hs.server_syn {
+        } else if hs.server_syn {
             Outcome::SimultaneousOpen
-        } else if self.hs.established {
+        } else if hs.established {
             Outcome::Complete
-        } else if self.hs.refused {
+        } else if hs.refused {
             Outcome::Refused
-        } else if self.hs.synack_seen {
+        } else if hs.synack_seen {
             Outcome::Incomplete
         } else {
             Outcome::NoResponse
@@ -271,7 +606,7 @@ impl Flow {
                 self.outcome(),
                 Outcome::Complete | Outcome::Refused | Outcome::Midstream
             )
-            || (self.outcome() == Outcome::SimultaneousOpen && self.hs.established)
+            || (self.outcome() == Outcome::SimultaneousOpen && self.hs().established)
     }
 
     /// When an unanswered SYN becomes final (`no_response`) in a live capture: `timeout_ns`
@@ -292,7 +627,7 @@ impl Flow {
             _ => 0,
         };
         Some(
-            self.last_ts_ns
+            self.last_ts_ns()
                 .saturating_add(timeout_ns.max(backoff.saturating_mul(2))),
         )
     }
@@ -309,43 +644,45 @@ impl Flow {
 
     /// The handshake reached ESTABLISHED (complete, or a simultaneous open that finished).
     pub fn established(&self) -> bool {
-        self.hs.established
+        self.hs().established
     }
 
     pub fn packets(&self) -> u64 {
-        self.to_server
-            .packets
-            .saturating_add(self.to_client.packets)
+        match self.detail.as_deref() {
+            Some(detail) => detail.packets(),
+            None => u64::from(!self.ladder.is_empty()),
+        }
     }
 
     pub fn bytes(&self) -> u64 {
-        self.to_server.bytes.saturating_add(self.to_client.bytes)
+        let detail = self.detail();
+        detail
+            .to_server
+            .bytes
+            .saturating_add(detail.to_client.bytes)
     }
 
     /// Last minus first timestamp (0 when the clock went backwards).
     pub fn duration_ns(&self) -> i64 {
-        self.last_ts_ns.saturating_sub(self.first_ts_ns).max(0)
+        self.last_ts_ns().saturating_sub(self.first_ts_ns).max(0)
     }
 
     /// SYNs sent again after the first.
     pub fn syn_retransmissions(&self) -> u32 {
-        let client_syns = self.syn_count.saturating_sub(u32::from(self.hs.server_syn));
+        let detail = self.detail();
+        let client_syns = detail
+            .syn_count
+            .saturating_sub(u32::from(detail.hs.server_syn));
         client_syns.saturating_sub(1)
     }
 
     /// SYN-ACKs a side sent again after its first. In a simultaneous open each side sends
     /// one SYN-ACK of its own: two SYN-ACKs from different sides are no retransmission.
     pub fn synack_retransmissions(&self) -> u32 {
+        let detail = self.detail();
         let senders =
-            u32::from(self.client_side.sent_synack) + u32::from(self.server_side.sent_synack);
-        self.synack_count.saturating_sub(senders)
-    }
-
-    fn sides_mut(&mut self, dir: Direction) -> (&mut Side, &mut Side) {
-        match dir {
-            Direction::ClientToServer => (&mut self.client_side, &mut self.server_side),
-            Direction::ServerToClient => (&mut self.server_side, &mut self.client_side),
-        }
+            u32::from(detail.client_side.sent_synack) + u32::from(detail.server_side.sent_synack);
+        detail.synack_count.saturating_sub(senders)
     }
 
     fn states_mut(&mut self, dir: Direction) -> (&mut TcpState, &mut TcpState) {
@@ -365,93 +702,124 @@ impl Flow {
         frame_len: u32,
         reused_ports: bool,
     ) -> (Direction, Option<EventKind>, Option<usize>, PacketAnalysis) {
-        let early_rst = self.answers_early_rst(ts_ns, seg);
-        if early_rst {
-            self.reorient_as_refused();
+        if self.detail.is_none() && self.ladder.is_empty() {
+            return self.open_with_syn(packet_no, ts_ns, seg, frame_len, reused_ports);
         }
-        let dir = self.direction_of(seg);
-        let from_client = dir == Direction::ClientToServer;
-        self.last_packet_no = self.last_packet_no.max(packet_no);
-        self.last_ts_ns = self.last_ts_ns.max(ts_ns);
-        let stats = if from_client {
-            &mut self.to_server
-        } else {
-            &mut self.to_client
+        // Past the opening SYN: the record is kept from now on. Taken out of the flow while
+        // the segment is applied (the handlers get it and the flow side by side).
+        let mut detail = match self.detail.take() {
+            Some(detail) => detail,
+            None => Box::new(self.syn_only_detail()),
         };
-        stats.packets = stats.packets.saturating_add(1);
-        stats.bytes = stats.bytes.saturating_add(u64::from(frame_len));
-        stats.payload_bytes = stats
-            .payload_bytes
-            .saturating_add(u64::from(seg.payload_len));
-        if seg.has(tcp_flags::FIN) {
-            stats.fin = true;
-        }
-        if seg.has(tcp_flags::RST) {
-            stats.rst = true;
-        }
+        let out = self.apply(&mut detail, packet_no, ts_ns, seg, frame_len, reused_ports);
+        self.detail = Some(detail);
+        out
+    }
 
-        let (own, _) = self.sides_mut(dir);
-        let known_base = own.base;
-        let synack_rebased = is_synack(seg) && known_base.is_some_and(|b| b != seg.seq);
-        let syn_again = is_bare_syn(seg) && known_base == Some(seg.seq);
-        self.update_bases(dir, seg);
-        self.history.record(from_client, seg);
-        let (own, _) = self.sides_mut(dir);
-        let base = own.base.unwrap_or(seg.seq);
-        let reused = reused_ports || synack_rebased;
-        let first_syn = self.packets() == 1 && is_bare_syn(seg) && from_client && !early_rst;
-        let analysis = if first_syn {
-            // Analysed on a state that is dropped again: the flow keeps only the SYN (in its
-            // ladder) until a second segment needs the state rebuilt.
-            let mut state = ConnAnalysis::default();
-            let out = state.observe(0, packet_no, ts_ns, seg, base, reused, syn_again);
-            self.analysis = None;
-            self.syn_reused_ports = reused;
-            out
-        } else {
-            self.analysis_state().observe(
-                usize::from(!from_client),
-                packet_no,
-                ts_ns,
-                seg,
-                base,
-                reused,
-                syn_again,
-            )
-        };
+    /// The first segment of a flow opened by a bare SYN, applied without a record: what
+    /// [`Flow::apply`] does to everything but the record (which [`Flow::syn_only_detail`]
+    /// derives from the ladder event kept here).
+    fn open_with_syn(
+        &mut self,
+        packet_no: u64,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+        frame_len: u32,
+        reused_ports: bool,
+    ) -> (Direction, Option<EventKind>, Option<usize>, PacketAnalysis) {
+        let dir = Direction::ClientToServer;
+        self.syn_frame_len = frame_len;
+        // Analysed on a state that is dropped again: the flow keeps only the SYN (in its
+        // ladder) until a second segment needs the state rebuilt.
+        let mut state = ConnAnalysis::default();
+        let analysis = state.observe(0, packet_no, ts_ns, seg, seg.seq, reused_ports, false);
+        self.analysis = None;
+        self.syn_reused_ports = reused_ports;
+        self.count_verdicts(&analysis);
+        let kind = self.syn_states(dir, false);
+        if seg.has(tcp_flags::RST) {
+            self.close = Close::Rst;
+        }
+        let index = self.push_event(packet_no, ts_ns, dir, kind, seg, (Some(seg.seq), None));
+        (dir, Some(kind), index, analysis)
+    }
+
+    fn count_verdicts(&mut self, analysis: &PacketAnalysis) {
         if !analysis.verdicts.is_empty() {
             self.counts
                 .get_or_insert_with(Box::default)
                 .add(analysis.verdicts);
         }
+    }
+
+    /// Applies one segment to the flow and its record.
+    fn apply(
+        &mut self,
+        d: &mut Detail,
+        packet_no: u64,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+        frame_len: u32,
+        reused_ports: bool,
+    ) -> (Direction, Option<EventKind>, Option<usize>, PacketAnalysis) {
+        let early_rst = self.answers_early_rst(d, ts_ns, seg);
+        if early_rst {
+            self.reorient_as_refused(d);
+        }
+        let dir = self.direction_of(seg);
+        let from_client = dir == Direction::ClientToServer;
+        d.count(from_client, packet_no, ts_ns, seg, frame_len);
+
+        let (own, _) = d.sides(dir);
+        let known_base = own.base;
+        let synack_rebased = is_synack(seg) && known_base.is_some_and(|b| b != seg.seq);
+        let syn_again = is_bare_syn(seg) && known_base == Some(seg.seq);
+        d.update_bases(dir, seg);
+        d.history.record(from_client, seg);
+        let (own, _) = d.sides(dir);
+        let base = own.base.unwrap_or(seg.seq);
+        let reused = reused_ports || synack_rebased;
+        // (A flow's opening bare SYN goes through `open_with_syn`, never here.)
+        let analysis = self.analysis_state().observe(
+            usize::from(!from_client),
+            packet_no,
+            ts_ns,
+            seg,
+            base,
+            reused,
+            syn_again,
+        );
+        self.count_verdicts(&analysis);
 
         let kind = if early_rst {
             // The SYN the reset (captured first) answered: the connection was refused.
-            self.on_syn(dir, ts_ns, seg);
-            self.hs.refused = true;
+            self.on_syn(d, dir, ts_ns, seg);
+            d.hs.refused = true;
             self.client_state = TcpState::Reset;
             self.server_state = TcpState::Closed;
             Some(EventKind::Syn)
         } else if is_bare_syn(seg) {
-            Some(self.on_syn(dir, ts_ns, seg))
+            Some(self.on_syn(d, dir, ts_ns, seg))
         } else if is_synack(seg) {
-            Some(self.on_synack(dir, ts_ns, seg))
+            Some(self.on_synack(d, dir, ts_ns, seg))
         } else if seg.has(tcp_flags::RST) {
-            self.on_rst(dir, ts_ns, seg);
+            self.on_rst(d, dir, ts_ns, seg);
             Some(EventKind::Rst)
         } else {
-            self.on_other(dir, ts_ns, seg)
+            self.on_other(d, dir, ts_ns, seg)
         };
 
         if self.close == Close::Open {
             if seg.has(tcp_flags::RST) {
                 self.close = Close::Rst;
-            } else if self.to_server.fin && self.to_client.fin {
+            } else if d.to_server.fin && d.to_client.fin {
                 self.close = Close::Fin;
             }
         }
 
-        let index = kind.and_then(|kind| self.push_event(packet_no, ts_ns, dir, kind, seg));
+        let (own, peer) = d.sides(dir);
+        let bases = (own.base, peer.base);
+        let index = kind.and_then(|kind| self.push_event(packet_no, ts_ns, dir, kind, seg, bases));
         (dir, kind, index, analysis)
     }
 
@@ -461,19 +829,9 @@ impl Flow {
     fn analysis_state(&mut self) -> &mut ConnAnalysis {
         if self.analysis.is_none() {
             let mut state = Box::<ConnAnalysis>::default();
-            if let Some(syn) = self.ladder.first() {
-                let seg = TcpSegment {
-                    src: self.client,
-                    dst: self.server,
-                    flags: syn.flags,
-                    seq: syn.seq,
-                    ack: syn.ack,
-                    payload_len: syn.payload_len,
-                    window: syn.window,
-                    options: syn.options,
-                };
+            if let Some((packet_no, ts_ns, seg)) = self.opening_syn() {
                 let reused = self.syn_reused_ports;
-                state.observe(0, syn.packet_no, syn.ts_ns, &seg, syn.seq, reused, false);
+                state.observe(0, packet_no, ts_ns, &seg, seg.seq, reused, false);
             }
             self.analysis = Some(state);
         }
@@ -483,14 +841,14 @@ impl Flow {
     /// Whether `seg` is the SYN that this flow's first segment, a RST-ACK captured just before
     /// it (capture-point reordering), answered: a bare SYN from the RST's receiver, within a
     /// second, whose sequence number the RST acknowledged.
-    fn answers_early_rst(&self, ts_ns: TimestampNs, seg: &TcpSegment) -> bool {
-        if self.opened_with_syn || !is_bare_syn(seg) || self.packets() != 1 {
+    fn answers_early_rst(&self, d: &Detail, ts_ns: TimestampNs, seg: &TcpSegment) -> bool {
+        if self.opened_with_syn || !is_bare_syn(seg) || d.packets() != 1 {
             return false;
         }
         // The SYN's sender must be the reset's receiver.
         let sender_side = match self.direction_of(seg) {
-            Direction::ClientToServer if self.to_client.rst => &self.client_side,
-            Direction::ServerToClient if self.to_server.rst => &self.server_side,
+            Direction::ClientToServer if d.to_client.rst => &d.client_side,
+            Direction::ServerToClient if d.to_server.rst => &d.server_side,
             _ => return false,
         };
         sender_side.base == Some(seg.seq) && ts_ns.saturating_sub(self.first_ts_ns) <= 1_000_000_000
@@ -498,12 +856,12 @@ impl Flow {
 
     /// Turns a flow that began with a reset into the refused connection it is: the SYN's
     /// sender becomes the client, the reset came from the server.
-    fn reorient_as_refused(&mut self) {
-        if self.to_server.rst {
+    fn reorient_as_refused(&mut self, d: &mut Detail) {
+        if d.to_server.rst {
             // The roles were guessed the wrong way round.
-            std::mem::swap(&mut self.client, &mut self.server);
-            std::mem::swap(&mut self.to_server, &mut self.to_client);
-            std::mem::swap(&mut self.client_side, &mut self.server_side);
+            self.endpoints = Endpoints::new(self.server(), self.client());
+            std::mem::swap(&mut d.to_server, &mut d.to_client);
+            std::mem::swap(&mut d.client_side, &mut d.server_side);
             self.analysis_state().swap_directions();
             for event in &mut self.ladder {
                 event.direction = event.direction.reverse();
@@ -511,8 +869,8 @@ impl Flow {
         }
         self.opened_with_syn = true;
         let rst = TcpSegment {
-            src: self.server,
-            dst: self.client,
+            src: self.server(),
+            dst: self.client(),
             flags: tcp_flags::RST | tcp_flags::ACK,
             seq: 0,
             ack: 0,
@@ -520,8 +878,8 @@ impl Flow {
             window: 0,
             options: TcpHandshakeOptions::default(),
         };
-        self.history = History::default();
-        self.history.record(false, &rst);
+        d.history = History::default();
+        d.history.record(false, &rst);
         for event in &mut self.ladder {
             event.client_state = TcpState::Closed;
             event.server_state = TcpState::Closed;
@@ -530,54 +888,19 @@ impl Flow {
         self.server_state = TcpState::Closed;
     }
 
-    /// Wireshark's base sequence numbers (relative numbering and the port-reuse rule).
-    fn update_bases(&mut self, dir: Direction, seg: &TcpSegment) {
-        let (own, peer) = self.sides_mut(dir);
-        let syn = seg.has(tcp_flags::SYN);
-        if is_synack(seg) && matches!(own.base, Some(base) if base != seg.seq) {
-            // A SYN-ACK with a new ISN re-bases the direction (Wireshark issue 16944).
-            own.base = Some(seg.seq);
-        }
-        if own.base.is_none() {
-            own.base = Some(if syn {
-                seg.seq
-            } else {
-                seg.seq.wrapping_sub(1)
-            });
-        }
-        if seg.has(tcp_flags::ACK) && peer.base.is_none() {
-            peer.base = Some(seg.ack.wrapping_sub(1));
-        }
+    fn on_syn(
+        &mut self,
+        d: &mut Detail,
+        dir: Direction,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+    ) -> EventKind {
+        let again = d.on_syn(self.opened_with_syn, dir, ts_ns, seg);
+        self.syn_states(dir, again)
     }
 
-    fn on_syn(&mut self, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) -> EventKind {
-        self.syn_count = self.syn_count.saturating_add(1);
-        let (own, _) = self.sides_mut(dir);
-        let again = own.sent_syn;
-        own.sent_syn = true;
-        if self.opened_with_syn && !self.hs.established {
-            self.hs.mru_syn_ts = Some(ts_ns);
-            self.hs.synack_after_mru = None;
-        }
-        if dir == Direction::ClientToServer {
-            self.hs.aborted = false;
-        }
-        match dir {
-            Direction::ClientToServer => {
-                if self.syn_ts_ns.is_none() {
-                    self.syn_ts_ns = Some(ts_ns);
-                    self.client_isn = Some(seg.seq);
-                    self.client_options = Some(seg.options);
-                }
-            }
-            Direction::ServerToClient => {
-                if self.opened_with_syn && !self.hs.established && !self.hs.server_syn {
-                    self.hs.server_syn = true;
-                    self.server_isn = Some(seg.seq);
-                    self.server_options = Some(seg.options);
-                }
-            }
-        }
+    /// What a bare SYN does to the endpoints' states.
+    fn syn_states(&mut self, dir: Direction, again: bool) -> EventKind {
         let (sender, receiver) = self.states_mut(dir);
         if matches!(
             *sender,
@@ -596,28 +919,34 @@ impl Flow {
         }
     }
 
-    fn on_synack(&mut self, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) -> EventKind {
-        self.synack_count = self.synack_count.saturating_add(1);
-        let (own, _) = self.sides_mut(dir);
+    fn on_synack(
+        &mut self,
+        d: &mut Detail,
+        dir: Direction,
+        ts_ns: TimestampNs,
+        seg: &TcpSegment,
+    ) -> EventKind {
+        d.synack_count = d.synack_count.saturating_add(1);
+        let (own, _) = d.sides_mut(dir);
         let again = own.sent_synack;
         own.sent_synack = true;
-        if self.synack_ts_ns.is_none() {
-            self.synack_ts_ns = Some(ts_ns);
+        if d.synack_ts_ns.is_none() {
+            d.synack_ts_ns = Some(ts_ns);
         }
-        let answers_client = dir == Direction::ServerToClient || self.hs.server_syn;
-        if answers_client && !self.hs.established {
-            self.hs.synack_seen = true;
-            if self.hs.synack_after_mru.is_none() {
-                self.hs.synack_after_mru = Some(ts_ns);
+        let answers_client = dir == Direction::ServerToClient || d.hs.server_syn;
+        if answers_client && !d.hs.established {
+            d.hs.synack_seen = true;
+            if d.hs.synack_after_mru.is_none() {
+                d.hs.synack_after_mru = Some(ts_ns);
             }
         }
-        if dir == Direction::ServerToClient && !self.hs.server_syn {
-            self.server_isn = Some(seg.seq);
-            if self.server_options.is_none() {
-                self.server_options = Some(seg.options);
+        if dir == Direction::ServerToClient && !d.hs.server_syn {
+            d.server_isn = Some(seg.seq);
+            if d.server_options.is_none() {
+                d.server_options = Some(seg.options);
             }
         }
-        let simultaneous = self.hs.server_syn && !self.hs.established;
+        let simultaneous = d.hs.server_syn && !d.hs.established;
         let (sender, receiver) = self.states_mut(dir);
         if again && *sender == TcpState::Established && !simultaneous {
             // Sending the SYN-ACK again proves the handshake's ACK had not reached this side
@@ -648,22 +977,22 @@ impl Flow {
         }
     }
 
-    fn on_rst(&mut self, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) {
-        self.hs.aborted = true;
+    fn on_rst(&mut self, d: &mut Detail, dir: Direction, ts_ns: TimestampNs, seg: &TcpSegment) {
+        d.hs.aborted = true;
         // Only a RST-ACK answers a SYN (RFC 9293 §3.10.7.1 sends <RST,ACK> with ACK = SYN+1):
         // a bare RST long after an unanswered SYN is something else, with no RTT to measure.
         if self.opened_with_syn
             && seg.has(tcp_flags::ACK)
             && dir == Direction::ServerToClient
-            && !self.hs.established
-            && !self.hs.synack_seen
-            && !self.hs.server_syn
+            && !d.hs.established
+            && !d.hs.synack_seen
+            && !d.hs.server_syn
         {
-            if !self.hs.refused {
+            if !d.hs.refused {
                 // The reset answered the most recent SYN: that is the server side's RTT.
-                self.rtt.server_ns = self.hs.mru_syn_ts.map(|s| ts_ns.saturating_sub(s));
+                d.rtt.server_ns = d.hs.mru_syn_ts.map(|s| ts_ns.saturating_sub(s));
             }
-            self.hs.refused = true;
+            d.hs.refused = true;
         }
         let (sender, receiver) = self.states_mut(dir);
         *sender = TcpState::Closed;
@@ -673,6 +1002,7 @@ impl Flow {
     /// Segments without SYN or RST: the handshake's ACK, FINs, ACKs of FINs, data.
     fn on_other(
         &mut self,
+        d: &mut Detail,
         dir: Direction,
         ts_ns: TimestampNs,
         seg: &TcpSegment,
@@ -681,35 +1011,35 @@ impl Flow {
         let ack = seg.has(tcp_flags::ACK);
         // The client acknowledging something after its SYN proves it accepted a SYN-ACK that
         // the capture missed (one-sided captures): the handshake completed all the same.
-        let synack_missed = !self.hs.synack_seen
-            && !self.hs.refused
-            && !self.hs.server_syn
+        let synack_missed = !d.hs.synack_seen
+            && !d.hs.refused
+            && !d.hs.server_syn
             && dir == Direction::ClientToServer
             && seg.ack != 0;
         // A reset (either way) ended the attempt: a later ACK completes nothing (the peer
         // answers it with another reset) until the client tries again with a SYN.
-        let reset = self.hs.aborted;
+        let reset = d.hs.aborted;
         if ack
             && self.opened_with_syn
-            && !self.hs.established
+            && !d.hs.established
             && !reset
-            && (self.hs.synack_seen || synack_missed)
+            && (d.hs.synack_seen || synack_missed)
         {
-            let completes = self.hs.server_syn || dir == Direction::ClientToServer;
+            let completes = d.hs.server_syn || dir == Direction::ClientToServer;
             if completes {
-                self.hs.established = true;
+                d.hs.established = true;
                 if self.close == Close::Rst {
                     // An earlier attempt was refused; this retry connected, so the reset
                     // no longer says how the connection ends.
                     self.close = Close::Open;
                 }
-                self.synack_not_captured = synack_missed;
-                self.ack_ts_ns = Some(ts_ns);
-                let syn = self.hs.mru_syn_ts;
-                let synack = self.hs.synack_after_mru;
-                self.rtt.initial_ns = syn.map(|s| ts_ns.saturating_sub(s));
-                self.rtt.server_ns = syn.zip(synack).map(|(s, a)| a.saturating_sub(s));
-                self.rtt.client_ns = synack.map(|a| ts_ns.saturating_sub(a));
+                d.synack_not_captured = synack_missed;
+                d.ack_ts_ns = Some(ts_ns);
+                let syn = d.hs.mru_syn_ts;
+                let synack = d.hs.synack_after_mru;
+                d.rtt.initial_ns = syn.map(|s| ts_ns.saturating_sub(s));
+                d.rtt.server_ns = syn.zip(synack).map(|(s, a)| a.saturating_sub(s));
+                d.rtt.client_ns = synack.map(|a| ts_ns.saturating_sub(a));
                 let (sender, receiver) = self.states_mut(dir);
                 for state in [sender, receiver] {
                     if matches!(
@@ -723,7 +1053,7 @@ impl Flow {
             }
         }
 
-        if ack && self.hs.established {
+        if ack && d.hs.established {
             // A side left in SYN_RCVD (it had sent its SYN-ACK again) is ESTABLISHED once an
             // ACK reaches it or it acknowledges something itself.
             let (sender, receiver) = self.states_mut(dir);
@@ -735,7 +1065,7 @@ impl Flow {
         }
 
         // Does this segment acknowledge the peer's FIN (for the first time)?
-        let (_, peer) = self.sides_mut(dir);
+        let (_, peer) = d.sides_mut(dir);
         let acks_peer_fin = ack
             && !peer.fin_acked
             && matches!(peer.fin_seq, Some(fin) if !SeqNum(fin).add(1).after(SeqNum(seg.ack)));
@@ -744,7 +1074,7 @@ impl Flow {
         }
 
         if seg.has(tcp_flags::FIN) {
-            let (own, peer) = self.sides_mut(dir);
+            let (own, peer) = d.sides_mut(dir);
             if own.fin_seq.is_none() {
                 own.fin_seq = Some(seg.seq.wrapping_add(seg.payload_len));
             }
@@ -829,6 +1159,7 @@ impl Flow {
         direction: Direction,
         kind: EventKind,
         seg: &TcpSegment,
+        (own_base, peer_base): (Option<u32>, Option<u32>),
     ) -> Option<usize> {
         let full = self.ladder.len() >= MAX_LADDER_EVENTS
             || (kind.is_retransmission() && self.ladder.len() >= MAX_RETRANSMIT_EVENTS);
@@ -836,13 +1167,9 @@ impl Flow {
             self.ladder_dropped = self.ladder_dropped.saturating_add(1);
             return None;
         }
-        let (own, peer) = match direction {
-            Direction::ClientToServer => (&self.client_side, &self.server_side),
-            Direction::ServerToClient => (&self.server_side, &self.client_side),
-        };
-        let rel_seq = seg.seq.wrapping_sub(own.base.unwrap_or(seg.seq));
+        let rel_seq = seg.seq.wrapping_sub(own_base.unwrap_or(seg.seq));
         let rel_ack = if seg.has(tcp_flags::ACK) {
-            peer.base.map(|base| seg.ack.wrapping_sub(base))
+            peer_base.map(|base| seg.ack.wrapping_sub(base))
         } else {
             None
         };
@@ -866,5 +1193,150 @@ impl Flow {
             server_state: self.server_state,
         });
         Some(self.ladder.len() - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: TimestampNs = 1_700_000_000_000_000_000;
+
+    fn seg(flags: u16, seq: u32, ack: u32, payload_len: u32, window: u16) -> TcpSegment {
+        let client: SocketAddr = "192.0.2.1:40000".parse().expect("an address");
+        let server: SocketAddr = "192.0.2.2:80".parse().expect("an address");
+        let (src, dst) = if flags & tcp_flags::ACK != 0 && flags & tcp_flags::SYN != 0 {
+            (server, client)
+        } else {
+            (client, server)
+        };
+        TcpSegment {
+            src,
+            dst,
+            flags,
+            seq,
+            ack,
+            payload_len,
+            window,
+            options: TcpHandshakeOptions {
+                mss: Some(1460),
+                window_scale: Some(7),
+                sack_permitted: true,
+                timestamps: Some((9, 0)),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A flow that keeps its record from the first segment, as every flow did before the
+    /// record was made lazy (issue 10).
+    fn eager(seg: &TcpSegment) -> (Flow, Box<Detail>) {
+        let mut flow = Flow::new(7, 3, T0, seg);
+        let mut detail = Box::new(Detail::new(T0, 3, History::default()));
+        flow.apply(&mut detail, 3, T0, seg, 74, false);
+        (flow, detail)
+    }
+
+    #[test]
+    fn a_lone_syn_derives_the_record_an_eager_flow_keeps() {
+        use tcp_flags::{ACK, CWR, ECE, FIN, RST, SYN};
+        let openers = [
+            (SYN, 0, 64240),
+            (SYN | ECE | CWR, 0, 64240),
+            (SYN, 20, 64240),
+            (SYN, 0, 0),
+            (SYN | FIN, 0, 64240),
+            (SYN | RST, 0, 64240),
+            (SYN | FIN | RST, 5, 0),
+        ];
+        for (flags, len, window) in openers {
+            let syn = seg(flags, 1000, 0, len, window);
+            let mut lazy = Flow::new(7, 3, T0, &syn);
+            let out = lazy.update(3, T0, &syn, 74, false);
+            assert!(
+                lazy.detail.is_none(),
+                "{flags:#x}: no record kept for a lone SYN"
+            );
+            let (mut eager, detail) = eager(&syn);
+            assert_eq!(*lazy.detail(), *detail, "{flags:#x}: the derived record");
+            assert_eq!(lazy.history_str(), detail.history.as_str(), "{flags:#x}");
+            assert_eq!(lazy.ladder, eager.ladder, "{flags:#x}");
+            assert_eq!(out.1, eager.ladder.first().map(|e| e.kind), "{flags:#x}");
+            assert_eq!(
+                (lazy.client_state, lazy.server_state, lazy.close),
+                (eager.client_state, eager.server_state, eager.close),
+                "{flags:#x}"
+            );
+            assert_eq!(lazy.packets(), detail.packets(), "{flags:#x}");
+            assert_eq!(lazy.last_ts_ns(), detail.last_ts_ns, "{flags:#x}");
+            assert_eq!(lazy.last_packet_no(), detail.last_packet_no, "{flags:#x}");
+            for client in [true, false] {
+                eager.detail = Some(detail.clone());
+                assert_eq!(lazy.base_seq(client), eager.base_seq(client), "{flags:#x}");
+            }
+
+            // The second segment materializes the record; both flows go on alike.
+            eager.detail = Some(detail);
+            for (n, next) in [
+                seg(SYN | ACK, 5000, 1001, 0, 65535),
+                seg(ACK, 1001, 5001, 0, 502),
+            ]
+            .iter()
+            .enumerate()
+            {
+                let packet_no = 4 + n as u64;
+                let ts = T0 + 1_000_000 * (n as i64 + 1);
+                let a = lazy.update(packet_no, ts, next, 66, false);
+                let b = eager.update(packet_no, ts, next, 66, false);
+                assert_eq!(a, b, "{flags:#x}: segment {packet_no}");
+                assert_eq!(*lazy.detail(), *eager.detail(), "{flags:#x}: {packet_no}");
+                assert_eq!(lazy.ladder, eager.ladder, "{flags:#x}: {packet_no}");
+                assert_eq!(
+                    (lazy.client_state, lazy.server_state, lazy.close),
+                    (eager.client_state, eager.server_state, eager.close),
+                    "{flags:#x}: {packet_no}"
+                );
+            }
+            assert!(lazy.detail.is_some(), "kept from the second segment on");
+        }
+    }
+
+    #[test]
+    fn endpoints_give_back_what_they_were_made_of() {
+        assert!(
+            std::mem::size_of::<Endpoints>() <= 16,
+            "an IPv4 pair stays inline"
+        );
+        let pairs = [
+            ("192.0.2.1:40000", "198.51.100.7:443"),
+            ("0.0.0.0:0", "255.255.255.255:65535"),
+            ("[2001:db8::1]:40000", "[2001:db8::2]:80"),
+            ("192.0.2.1:1", "[2001:db8::2]:2"),
+        ];
+        for (c, s) in pairs {
+            let c: SocketAddr = c.parse().expect("an address");
+            let s: SocketAddr = s.parse().expect("an address");
+            let e = Endpoints::new(c, s);
+            assert_eq!((e.client(), e.server()), (c, s));
+            assert_eq!(
+                matches!(e, Endpoints::V4 { .. }),
+                c.is_ipv4() && s.is_ipv4()
+            );
+        }
+        // IPv6 scope ids and flow labels are not part of a connection's identity.
+        let scoped: SocketAddr = "[fe80::1%3]:22".parse().expect("an address");
+        let plain_v6: SocketAddr = "[fe80::1]:22".parse().expect("an address");
+        assert_eq!(Endpoints::new(scoped, plain_v6).client(), plain_v6);
+    }
+
+    #[test]
+    fn a_flow_not_opened_by_a_bare_syn_keeps_its_record_from_the_start() {
+        let first = seg(tcp_flags::ACK, 1000, 5000, 10, 502);
+        let mut flow = Flow::new(0, 1, T0, &first);
+        assert!(flow.detail.is_some());
+        flow.update(1, T0, &first, 76, false);
+        assert_eq!(flow.packets(), 1);
+        assert_eq!(flow.to_server().payload_bytes, 10);
+        assert_eq!(flow.history_str(), "D");
     }
 }

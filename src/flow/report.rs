@@ -52,40 +52,42 @@ fn analysis_json(c: &AnalysisCounts) -> Value {
 impl Flow {
     /// The flow as one JSON object (a line of `synack flows --format json`).
     pub fn to_json(&self) -> Value {
-        let irtt = if self.established() {
-            self.rtt.initial_ns
+        // The record once (a flow holding only its SYN derives it on each read).
+        let d = self.detail();
+        let irtt = if d.hs.established {
+            d.rtt.initial_ns
         } else {
             None
         };
         json!({
             "flow": self.id,
-            "client": endpoint_text(self.client),
-            "server": endpoint_text(self.server),
+            "client": endpoint_text(self.client()),
+            "server": endpoint_text(self.server()),
             "handshake": self.outcome().name(),
-            "syn_count": self.syn_count,
-            "synack_count": self.synack_count,
-            "synack_not_captured": self.synack_not_captured,
-            "syn_ts_ns": self.syn_ts_ns,
-            "synack_ts_ns": self.synack_ts_ns,
-            "ack_ts_ns": self.ack_ts_ns,
+            "syn_count": d.syn_count,
+            "synack_count": d.synack_count,
+            "synack_not_captured": d.synack_not_captured,
+            "syn_ts_ns": d.syn_ts_ns,
+            "synack_ts_ns": d.synack_ts_ns,
+            "ack_ts_ns": d.ack_ts_ns,
             "irtt_ns": irtt,
-            "server_rtt_ns": self.rtt.server_ns,
-            "client_rtt_ns": self.rtt.client_ns,
+            "server_rtt_ns": d.rtt.server_ns,
+            "client_rtt_ns": d.rtt.client_ns,
             "close": self.close.name(),
-            "packets": self.packets(),
-            "bytes": self.bytes(),
-            "history": self.history.as_str(),
-            "client_isn": self.client_isn,
-            "server_isn": self.server_isn,
-            "client_options": options_json(self.client_options.as_ref()),
-            "server_options": options_json(self.server_options.as_ref()),
-            "to_server": dir_json(&self.to_server),
-            "to_client": dir_json(&self.to_client),
+            "packets": d.packets(),
+            "bytes": d.to_server.bytes.saturating_add(d.to_client.bytes),
+            "history": self.history_str(),
+            "client_isn": d.client_isn,
+            "server_isn": d.server_isn,
+            "client_options": options_json(d.client_options.as_ref()),
+            "server_options": options_json(d.server_options.as_ref()),
+            "to_server": dir_json(&d.to_server),
+            "to_client": dir_json(&d.to_client),
             "first_ts_ns": self.first_ts_ns,
-            "last_ts_ns": self.last_ts_ns,
-            "duration_ns": self.duration_ns(),
+            "last_ts_ns": d.last_ts_ns,
+            "duration_ns": d.last_ts_ns.saturating_sub(self.first_ts_ns).max(0),
             "first_packet": self.first_packet_no,
-            "last_packet": self.last_packet_no,
+            "last_packet": d.last_packet_no,
             "client_state": self.client_state.name(),
             "server_state": self.server_state.name(),
             "analysis": analysis_json(&self.analysis_counts()),
@@ -139,14 +141,14 @@ pub fn text_table(flows: &[&Flow]) -> String {
         .map(|f| {
             let a = &f.analysis_counts();
             let rtt = if f.established() {
-                f.rtt.initial_ns.map(ms_text)
+                f.rtt().initial_ns.map(ms_text)
             } else {
                 None
             };
             [
                 f.id.to_string(),
-                endpoint_text(f.client),
-                endpoint_text(f.server),
+                endpoint_text(f.client()),
+                endpoint_text(f.server()),
                 format!("{} {}", f.outcome().symbol(), f.outcome().label()),
                 rtt.unwrap_or_else(|| "-".into()),
                 f.packets().to_string(),
@@ -158,7 +160,7 @@ pub fn text_table(flows: &[&Flow]) -> String {
                 a.out_of_order.to_string(),
                 a.lost_segments.to_string(),
                 format!("{} {}", a.health().symbol(), a.health().name()),
-                f.history.as_str().to_string(),
+                f.history_str().to_string(),
             ]
         })
         .collect();

@@ -156,20 +156,23 @@ fn complete_handshake_records_times_rtts_and_states() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
     assert!(flow.outcome_settled());
-    assert_eq!(flow.client, s.client);
-    assert_eq!(flow.server, s.server);
-    assert_eq!((flow.syn_count, flow.synack_count), (1, 1));
-    assert_eq!(flow.syn_ts_ns, Some(T0));
-    assert_eq!(flow.synack_ts_ns, Some(T0 + 100 * MS));
-    assert_eq!(flow.ack_ts_ns, Some(T0 + 250 * MS));
-    assert_eq!(flow.rtt.server_ns, Some(100 * MS));
-    assert_eq!(flow.rtt.client_ns, Some(150 * MS));
-    assert_eq!(flow.rtt.initial_ns, Some(250 * MS));
-    assert_eq!((flow.client_isn, flow.server_isn), (Some(1000), Some(5000)));
-    assert_eq!(flow.client_options, Some(syn_opts));
-    assert_eq!(flow.server_options.and_then(|o| o.mss), Some(1400));
+    assert_eq!(flow.client(), s.client);
+    assert_eq!(flow.server(), s.server);
+    assert_eq!((flow.syn_count(), flow.synack_count()), (1, 1));
+    assert_eq!(flow.syn_ts_ns(), Some(T0));
+    assert_eq!(flow.synack_ts_ns(), Some(T0 + 100 * MS));
+    assert_eq!(flow.ack_ts_ns(), Some(T0 + 250 * MS));
+    assert_eq!(flow.rtt().server_ns, Some(100 * MS));
+    assert_eq!(flow.rtt().client_ns, Some(150 * MS));
+    assert_eq!(flow.rtt().initial_ns, Some(250 * MS));
+    assert_eq!(
+        (flow.client_isn(), flow.server_isn()),
+        (Some(1000), Some(5000))
+    );
+    assert_eq!(flow.client_options(), Some(syn_opts));
+    assert_eq!(flow.server_options().and_then(|o| o.mss), Some(1400));
     assert_eq!(flow.close, Close::Open);
-    assert_eq!(flow.history.as_str(), "ShA");
+    assert_eq!(flow.history_str(), "ShA");
 
     assert_eq!(
         s.kinds(0),
@@ -214,7 +217,7 @@ fn orderly_close_walks_both_endpoints_through_the_fin_states() {
 
     let flow = s.flow(0);
     assert_eq!(flow.close, Close::Fin);
-    assert_eq!(flow.history.as_str(), "ShADaFf");
+    assert_eq!(flow.history_str(), "ShADaFf");
     assert_eq!(
         s.states(0)[3..],
         [
@@ -224,8 +227,8 @@ fn orderly_close_walks_both_endpoints_through_the_fin_states() {
             (TcpState::TimeWait, TcpState::Closed),
         ]
     );
-    assert_eq!((flow.to_server.packets, flow.to_client.packets), (5, 4));
-    assert_eq!(flow.to_server.payload_bytes, 10);
+    assert_eq!((flow.to_server().packets, flow.to_client().packets), (5, 4));
+    assert_eq!(flow.to_server().payload_bytes, 10);
     assert_eq!(flow.bytes(), 9 * 54 + 10);
     assert_eq!(flow.duration_ns(), 430 * MS);
 }
@@ -286,7 +289,7 @@ fn an_ack_after_the_clients_reset_does_not_complete_the_handshake() {
     let flow = s.flow(0);
     assert!(!flow.established());
     assert_eq!(flow.outcome(), Outcome::Incomplete);
-    assert_eq!(flow.rtt.initial_ns, None, "no 15.7 s handshake RTT");
+    assert_eq!(flow.rtt().initial_ns, None, "no 15.7 s handshake RTT");
     assert_eq!(flow.close, Close::Rst);
 }
 
@@ -322,7 +325,7 @@ fn a_bare_rst_long_after_a_syn_is_not_a_refusal() {
         Outcome::Refused,
         "a RST without ACK answers no SYN"
     );
-    assert_eq!(flow.rtt.server_ns, None, "no 10 s server RTT");
+    assert_eq!(flow.rtt().server_ns, None, "no 10 s server RTT");
     assert_eq!(flow.close, Close::Rst);
 }
 
@@ -336,11 +339,11 @@ fn a_reset_captured_just_before_the_syn_it_answers_is_a_refusal() {
     let obs = s.tracker.observe(2, T0 + 700_000, &syn, 54);
     assert_eq!(obs.flow, 0);
     let flow = s.tracker.get(0).expect("one flow");
-    assert_eq!(flow.client, s.client, "the SYN's sender is the client");
-    assert_eq!(flow.server, s.server);
+    assert_eq!(flow.client(), s.client, "the SYN's sender is the client");
+    assert_eq!(flow.server(), s.server);
     assert_eq!(flow.outcome(), Outcome::Refused);
-    assert_eq!(flow.history.as_str(), "rS");
-    assert_eq!((flow.to_server.packets, flow.to_client.packets), (1, 1));
+    assert_eq!(flow.history_str(), "rS");
+    assert_eq!((flow.to_server().packets, flow.to_client().packets), (1, 1));
 }
 
 #[test]
@@ -351,8 +354,8 @@ fn without_a_syn_the_well_known_port_is_the_server() {
     s.c(1, ACK, 1001, 5011);
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Midstream);
-    assert_eq!(flow.server, s.server);
-    assert_eq!(flow.client, s.client);
+    assert_eq!(flow.server(), s.server);
+    assert_eq!(flow.client(), s.client);
 }
 
 #[test]
@@ -361,7 +364,7 @@ fn a_pure_ack_going_backwards_is_a_retransmission_in_the_history() {
     handshake(&mut s);
     s.c_data(300, 1001, 5001, 100);
     s.c(310, ACK, 1001, 5001);
-    assert_eq!(s.flow(0).history.as_str(), "ShADT");
+    assert_eq!(s.flow(0).history_str(), "ShADT");
 }
 
 #[test]
@@ -373,7 +376,7 @@ fn refused_syn_answered_by_reset() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Refused);
     assert_eq!(flow.close, Close::Rst);
-    assert_eq!(flow.history.as_str(), "Sr");
+    assert_eq!(flow.history_str(), "Sr");
     assert_eq!(
         s.states(0)[1],
         (TcpState::Reset, TcpState::Closed),
@@ -394,7 +397,7 @@ fn refused_then_retried_with_the_same_isn_stays_one_flow() {
     assert_eq!(s.ids(), [0, 0, 0, 0]);
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Refused);
-    assert_eq!(flow.syn_count, 2);
+    assert_eq!(flow.syn_count(), 2);
     assert_eq!(flow.syn_retransmissions(), 1);
 }
 
@@ -442,11 +445,11 @@ fn unanswered_syns_are_no_response_and_settle_at_end_of_input() {
             !flow.outcome_settled(),
             "a live capture may still see the answer"
         );
-        assert_eq!(flow.syn_count, 3);
+        assert_eq!(flow.syn_count(), 3);
         assert_eq!(flow.syn_retransmissions(), 2);
-        assert_eq!(flow.syn_ts_ns, Some(T0), "the first SYN's time");
-        assert_eq!(flow.synack_ts_ns, None);
-        assert_eq!(flow.history.as_str(), "S", "same sequence number: one S");
+        assert_eq!(flow.syn_ts_ns(), Some(T0), "the first SYN's time");
+        assert_eq!(flow.synack_ts_ns(), None);
+        assert_eq!(flow.history_str(), "S", "same sequence number: one S");
     }
     assert_eq!(
         s.kinds(0),
@@ -473,9 +476,9 @@ fn synack_without_final_ack_is_incomplete() {
     s.s(100, SYNACK, 5000, 1001);
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Incomplete);
-    assert_eq!(flow.synack_ts_ns, Some(T0 + 100 * MS));
-    assert_eq!(flow.ack_ts_ns, None);
-    assert_eq!(flow.rtt.initial_ns, None);
+    assert_eq!(flow.synack_ts_ns(), Some(T0 + 100 * MS));
+    assert_eq!(flow.ack_ts_ns(), None);
+    assert_eq!(flow.rtt().initial_ns, None);
     assert_eq!(flow.to_json()["irtt_ns"], serde_json::Value::Null);
 }
 
@@ -489,10 +492,10 @@ fn one_sided_capture_infers_the_synack_from_the_clients_ack() {
     assert_eq!(ack.event, Some(EventKind::HandshakeAck));
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
-    assert!(flow.synack_not_captured);
-    assert_eq!(flow.synack_ts_ns, None);
-    assert_eq!(flow.rtt.initial_ns, Some(27 * MS));
-    assert_eq!((flow.rtt.server_ns, flow.rtt.client_ns), (None, None));
+    assert!(flow.synack_not_captured());
+    assert_eq!(flow.synack_ts_ns(), None);
+    assert_eq!(flow.rtt().initial_ns, Some(27 * MS));
+    assert_eq!((flow.rtt().server_ns, flow.rtt().client_ns), (None, None));
     assert_eq!(flow.to_json()["synack_not_captured"], true);
     // An ACK acknowledging nothing (ack 0) proves nothing.
     let mut s = Script::new();
@@ -508,8 +511,8 @@ fn refused_flow_reports_the_syn_to_reset_time_as_server_rtt() {
     s.c(1000, SYN, 1000, 0);
     s.s(1040, RSTACK, 0, 1001);
     let flow = s.flow(0);
-    assert_eq!(flow.rtt.server_ns, Some(40 * MS));
-    assert_eq!(flow.rtt.initial_ns, None);
+    assert_eq!(flow.rtt().server_ns, Some(40 * MS));
+    assert_eq!(flow.rtt().initial_ns, None);
     assert_eq!(flow.to_json()["server_rtt_ns"], 40 * MS);
 }
 
@@ -522,7 +525,7 @@ fn reset_after_synack_is_incomplete_not_refused() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Incomplete);
     assert_eq!(flow.close, Close::Rst);
-    assert_eq!(flow.history.as_str(), "ShR");
+    assert_eq!(flow.history_str(), "ShR");
 }
 
 #[test]
@@ -537,11 +540,11 @@ fn retransmitted_syn_measures_from_the_most_recent_syn() {
     assert_eq!(s.ids(), [0; 5]);
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
-    assert_eq!(flow.syn_count, 3);
-    assert_eq!(flow.syn_ts_ns, Some(T0));
-    assert_eq!(flow.rtt.initial_ns, Some(300 * MS));
-    assert_eq!(flow.rtt.server_ns, Some(100 * MS));
-    assert_eq!(flow.rtt.client_ns, Some(200 * MS));
+    assert_eq!(flow.syn_count(), 3);
+    assert_eq!(flow.syn_ts_ns(), Some(T0));
+    assert_eq!(flow.rtt().initial_ns, Some(300 * MS));
+    assert_eq!(flow.rtt().server_ns, Some(100 * MS));
+    assert_eq!(flow.rtt().client_ns, Some(200 * MS));
     assert_eq!(flow.to_json()["irtt_ns"], 300 * MS);
 }
 
@@ -555,13 +558,17 @@ fn retransmitted_synack_is_counted_and_the_rtt_spans_it() {
     assert_eq!(again.event, Some(EventKind::SynAckRetransmit));
     s.c(1200, ACK, 1001, 5001);
     let flow = s.flow(0);
-    assert_eq!(flow.synack_count, 2);
+    assert_eq!(flow.synack_count(), 2);
     assert_eq!(flow.synack_retransmissions(), 1);
-    assert_eq!(flow.synack_ts_ns, Some(T0 + 100 * MS), "the first SYN-ACK");
-    assert_eq!(flow.rtt.initial_ns, Some(1200 * MS));
-    assert_eq!(flow.rtt.server_ns, Some(100 * MS));
-    assert_eq!(flow.rtt.client_ns, Some(1100 * MS));
-    assert_eq!(flow.history.as_str(), "ShA", "same SYN-ACK seq: one h");
+    assert_eq!(
+        flow.synack_ts_ns(),
+        Some(T0 + 100 * MS),
+        "the first SYN-ACK"
+    );
+    assert_eq!(flow.rtt().initial_ns, Some(1200 * MS));
+    assert_eq!(flow.rtt().server_ns, Some(100 * MS));
+    assert_eq!(flow.rtt().client_ns, Some(1100 * MS));
+    assert_eq!(flow.history_str(), "ShA", "same SYN-ACK seq: one h");
 }
 
 #[test]
@@ -574,9 +581,9 @@ fn synack_with_a_new_isn_rebases_and_adds_a_history_letter() {
     s.c(300, ACK, 1001, 5556);
     assert_eq!(s.ids(), [0; 4]);
     let flow = s.flow(0);
-    assert_eq!(flow.server_isn, Some(5555));
-    assert_eq!(flow.rtt.initial_ns, Some(300 * MS));
-    assert_eq!(flow.history.as_str(), "ShhA");
+    assert_eq!(flow.server_isn(), Some(5555));
+    assert_eq!(flow.rtt().initial_ns, Some(300 * MS));
+    assert_eq!(flow.history_str(), "ShhA");
     assert_eq!(flow.ladder[3].rel_ack, Some(1));
 }
 
@@ -593,11 +600,11 @@ fn simultaneous_open() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::SimultaneousOpen);
     assert!(flow.established());
-    assert_eq!(flow.server_isn, Some(5000));
-    assert_eq!(flow.rtt.initial_ns, Some(150 * MS));
-    assert_eq!(flow.syn_count, 2);
+    assert_eq!(flow.server_isn(), Some(5000));
+    assert_eq!(flow.rtt().initial_ns, Some(150 * MS));
+    assert_eq!(flow.syn_count(), 2);
     assert_eq!(flow.syn_retransmissions(), 0);
-    assert_eq!(flow.synack_count, 2);
+    assert_eq!(flow.synack_count(), 2);
     assert_eq!(
         s.states(0),
         [
@@ -613,7 +620,7 @@ fn simultaneous_open() {
     let kinds: Vec<EventKind> = flow.ladder.iter().map(|e| e.kind).collect();
     assert!(!kinds.contains(&EventKind::SynAckRetransmit), "{kinds:?}");
     // Zeek records a SYN-ACK after a SYN with the same sequence number no more.
-    assert_eq!(flow.history.as_str(), "SsA");
+    assert_eq!(flow.history_str(), "SsA");
     assert_eq!(flow.to_json()["handshake"], "simultaneous_open");
 }
 
@@ -627,7 +634,7 @@ fn simultaneous_open_still_counts_a_side_repeating_its_synack() {
     s.s(400, SYNACK, 5000, 1001);
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::SimultaneousOpen);
-    assert_eq!(flow.synack_count, 3);
+    assert_eq!(flow.synack_count(), 3);
     assert_eq!(flow.synack_retransmissions(), 1);
     let kinds: Vec<EventKind> = flow.ladder.iter().map(|e| e.kind).collect();
     assert_eq!(
@@ -649,14 +656,14 @@ fn capture_starting_mid_flow_is_midstream_and_guesses_nothing() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Midstream);
     assert!(flow.outcome_settled());
-    assert_eq!(flow.client, s.client, "the first sender");
-    assert_eq!((flow.client_isn, flow.server_isn), (None, None));
+    assert_eq!(flow.client(), s.client, "the first sender");
+    assert_eq!((flow.client_isn(), flow.server_isn()), (None, None));
     assert_eq!(
         (flow.client_state, flow.server_state),
         (TcpState::Unknown, TcpState::Unknown)
     );
     assert!(flow.ladder.is_empty());
-    assert_eq!(flow.history.as_str(), "Dad");
+    assert_eq!(flow.history_str(), "Dad");
     let json = flow.to_json();
     assert_eq!(json["handshake"], "midstream");
     assert_eq!(json["syn_ts_ns"], serde_json::Value::Null);
@@ -670,10 +677,10 @@ fn synack_seen_first_names_its_receiver_the_client() {
     s.s(0, SYNACK, 5000, 1001);
     s.c(100, ACK, 1001, 5001);
     let flow = s.flow(0);
-    assert_eq!(flow.client, s.client);
-    assert_eq!(flow.server, s.server);
+    assert_eq!(flow.client(), s.client);
+    assert_eq!(flow.server(), s.server);
     assert_eq!(flow.outcome(), Outcome::Midstream);
-    assert_eq!(flow.history.as_str(), "^hA");
+    assert_eq!(flow.history_str(), "^hA");
 }
 
 #[test]
@@ -690,7 +697,7 @@ fn new_syn_after_reset_with_new_isn_starts_a_new_flow() {
     assert_eq!(s.flow(0).close, Close::Rst);
     assert_eq!(s.flow(1).outcome(), Outcome::Complete);
     assert_eq!(s.flow(1).close, Close::Open);
-    assert_eq!(s.flow(1).client_isn, Some(2000));
+    assert_eq!(s.flow(1).client_isn(), Some(2000));
     assert_eq!(s.tracker.lookup(s.client, s.server), Some(1));
     assert_eq!(s.tracker.len(), 2, "the old flow is still retained");
 }
@@ -730,7 +737,7 @@ fn syn_with_new_isn_while_unanswered_starts_a_new_flow() {
     s.c(1000, SYN, 2000, 0);
     s.c(2000, SYN, 2000, 0);
     assert_eq!(s.ids(), [0, 1, 1]);
-    assert_eq!(s.flow(1).syn_count, 2);
+    assert_eq!(s.flow(1).syn_count(), 2);
 }
 
 #[test]
@@ -742,7 +749,11 @@ fn syn_from_the_server_side_with_a_new_isn_starts_a_new_flow() {
     assert_eq!(s.ids(), [0, 0, 0, 1]);
     assert!(o.new_flow);
     let flow = s.flow(1);
-    assert_eq!(flow.client, s.server, "the new flow's client sent its SYN");
+    assert_eq!(
+        flow.client(),
+        s.server,
+        "the new flow's client sent its SYN"
+    );
 }
 
 #[test]
@@ -763,7 +774,7 @@ fn midstream_then_syn_follows_wireshark_base_sequence_rule() {
     s.c(1200, ACK, 7778, 8001);
     assert_eq!(s.ids(), [0, 0, 1, 1, 1]);
     assert_eq!(s.flow(1).outcome(), Outcome::Complete);
-    assert_eq!(s.flow(1).rtt.initial_ns, Some(200 * MS));
+    assert_eq!(s.flow(1).rtt().initial_ns, Some(200 * MS));
 }
 
 #[test]
@@ -780,7 +791,7 @@ fn sequence_numbers_wrap_around_two_to_the_32() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
     assert_eq!(
-        (flow.client_isn, flow.server_isn),
+        (flow.client_isn(), flow.server_isn()),
         (Some(u32::MAX), Some(u32::MAX - 1))
     );
     let rel: Vec<(u32, Option<u32>)> = flow.ladder.iter().map(|e| (e.rel_seq, e.rel_ack)).collect();
@@ -807,12 +818,12 @@ fn reset_from_the_client_after_establishment() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
     assert_eq!(flow.close, Close::Rst);
-    assert!(flow.to_server.rst && !flow.to_client.rst);
+    assert!(flow.to_server().rst && !flow.to_client().rst);
     assert_eq!(
         (flow.client_state, flow.server_state),
         (TcpState::Closed, TcpState::Reset)
     );
-    assert_eq!(flow.history.as_str(), "ShAR");
+    assert_eq!(flow.history_str(), "ShAR");
 }
 
 #[test]
@@ -823,12 +834,12 @@ fn reset_from_the_server_after_establishment() {
     let flow = s.flow(0);
     assert_eq!(flow.outcome(), Outcome::Complete);
     assert_eq!(flow.close, Close::Rst);
-    assert!(flow.to_client.rst && !flow.to_server.rst);
+    assert!(flow.to_client().rst && !flow.to_server().rst);
     assert_eq!(
         (flow.client_state, flow.server_state),
         (TcpState::Reset, TcpState::Closed)
     );
-    assert_eq!(flow.history.as_str(), "ShAr");
+    assert_eq!(flow.history_str(), "ShAr");
 }
 
 #[test]
@@ -889,7 +900,7 @@ fn history_marks_retransmitted_data_and_zero_windows_logarithmically() {
     let mut zero = Script::seg(false, &s, ACK, 5001, 1101, 0);
     zero.window = 0;
     s.feed(500, zero);
-    assert_eq!(s.flow(0).history.as_str(), "ShADTTaw");
+    assert_eq!(s.flow(0).history_str(), "ShADTTaw");
 }
 
 #[test]
@@ -901,7 +912,7 @@ fn ladder_stays_bounded_under_a_syn_storm_and_keeps_the_handshake_end() {
     s.s(40_100, SYNACK, 5000, 1001);
     s.c(40_200, ACK, 1001, 5001);
     let flow = s.flow(0);
-    assert_eq!(flow.syn_count, 40);
+    assert_eq!(flow.syn_count(), 40);
     assert_eq!(flow.ladder.len(), MAX_RETRANSMIT_EVENTS + 2);
     assert_eq!(flow.ladder_dropped, 40 - MAX_RETRANSMIT_EVENTS as u32);
     assert_eq!(
@@ -909,7 +920,7 @@ fn ladder_stays_bounded_under_a_syn_storm_and_keeps_the_handshake_end() {
         Some(EventKind::HandshakeAck)
     );
     // From the last SYN (39 s) to the ACK (40.2 s).
-    assert_eq!(flow.rtt.initial_ns, Some(1200 * MS));
+    assert_eq!(flow.rtt().initial_ns, Some(1200 * MS));
     assert!(flow.ladder.len() <= MAX_LADDER_EVENTS);
 }
 
@@ -1064,7 +1075,7 @@ proptest! {
             prop_assert!(flow.is_some());
             let flow = flow.unwrap();
             prop_assert!(flow.ladder.len() <= MAX_LADDER_EVENTS);
-            prop_assert!(flow.history.len() <= MAX_HISTORY);
+            prop_assert!(flow.history().len() <= MAX_HISTORY);
             if let Some(index) = obs.ladder_index {
                 prop_assert_eq!(flow.ladder.get(index).map(|e| e.packet_no), Some(i as u64 + 1));
             }

@@ -61,7 +61,7 @@ struct Slot {
 /// The 4-tuple a slot's flow is indexed under.
 fn slot_key(slots: &[Slot], slot: SlotNo) -> Option<FlowKey> {
     let flow = slots.get(slot as usize)?.flow.as_ref()?;
-    Some(FlowKey::new(flow.client, flow.server))
+    Some(FlowKey::new(flow.client(), flow.server()))
 }
 
 /// Bounded TCP connection tracker on capture timestamps.
@@ -257,7 +257,7 @@ impl FlowTracker {
         };
         // Unindex the 4-tuple if this flow is still its current one (a newer stream on the
         // same ports may have taken it over).
-        let hash = self.hash_key(FlowKey::new(flow.client, flow.server));
+        let hash = self.hash_key(FlowKey::new(flow.client(), flow.server()));
         if let Ok(entry) = self.by_key.find_entry(hash, |&s| s == index) {
             entry.remove();
         }

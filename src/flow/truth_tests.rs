@@ -158,8 +158,8 @@ fn parse_epoch_keeps_every_nanosecond() {
 /// (there was no handshake), so that is what is compared for refused flows.
 fn comparable_irtt(flow: &Flow) -> Option<i64> {
     match flow.outcome() {
-        Outcome::Refused => flow.rtt.server_ns,
-        _ if flow.established() => flow.rtt.initial_ns,
+        Outcome::Refused => flow.rtt().server_ns,
+        _ if flow.established() => flow.rtt().initial_ns,
         _ => None,
     }
 }

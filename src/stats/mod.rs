@@ -159,7 +159,7 @@ impl Handshakes {
                 *slot += 1;
             }
             if outcome == Outcome::Complete
-                && let Some(rtt) = f.rtt.initial_ns
+                && let Some(rtt) = f.rtt().initial_ns
             {
                 h.rtts_ns.push(rtt);
             }

@@ -42,8 +42,8 @@ impl FlowShape {
         FlowShape {
             outcome: flow.outcome().name(),
             close: flow.close.name(),
-            ipv6: flow.client.is_ipv6(),
-            syn_count: flow.syn_count,
+            ipv6: flow.client().is_ipv6(),
+            syn_count: flow.syn_count(),
         }
     }
 

@@ -126,7 +126,7 @@ pub fn explain(decoded: &Decoded, ctx: Option<FlowContext<'_>>) -> Vec<Narration
                 out.push(Narration { layer: None, text });
             }
         } else if let Some(tcp) = decoded.summary.tcp.filter(|t| t.payload_len > 0) {
-            let from = side_name(ctx.flow, tcp.src == ctx.flow.client);
+            let from = side_name(ctx.flow, tcp.src == ctx.flow.client());
             out.push(Narration {
                 layer: None,
                 text: format!(
@@ -143,16 +143,16 @@ pub fn explain(decoded: &Decoded, ctx: Option<FlowContext<'_>>) -> Vec<Narration
 
 fn side_name(flow: &Flow, is_client: bool) -> String {
     if is_client {
-        format!("client {}", endpoint_text(flow.client))
+        format!("client {}", endpoint_text(flow.client()))
     } else {
-        format!("server {}", endpoint_text(flow.server))
+        format!("server {}", endpoint_text(flow.server()))
     }
 }
 
 /// The handshake sentences for one ladder event.
 fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
-    let client = endpoint_text(flow.client);
-    let server = endpoint_text(flow.server);
+    let client = endpoint_text(flow.client());
+    let server = endpoint_text(flow.server());
     let mut s = Vec::new();
     match ev.kind {
         EventKind::Syn if ev.direction == Direction::ClientToServer => {
@@ -236,7 +236,7 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
                 ev.ack.wrapping_sub(1),
                 ev.ack
             ));
-            if let Some(rtt) = flow.rtt.initial_ns {
+            if let Some(rtt) = flow.rtt().initial_ns {
                 s.push(format!(
                     "The whole handshake took {} (the initial round-trip time).",
                     millis(rtt)
@@ -247,8 +247,8 @@ fn handshake_story(flow: &Flow, ev: &LadderEvent) -> Vec<String> {
             s.push(format!(
                 "RST: nothing listens on port {} at {}, so its TCP answers the SYN with a reset \
                  and the connection is refused.",
-                flow.server.port(),
-                flow.server.ip()
+                flow.server().port(),
+                flow.server().ip()
             ));
         }
         EventKind::Rst => {

@@ -115,8 +115,8 @@ impl<'a> Sheet<'a> {
         for flow in drawn {
             for e in &flow.ladder {
                 let (from, to) = match e.direction {
-                    Direction::ClientToServer => (flow.client, flow.server),
-                    Direction::ServerToClient => (flow.server, flow.client),
+                    Direction::ClientToServer => (flow.client(), flow.server()),
+                    Direction::ServerToClient => (flow.server(), flow.client()),
                 };
                 let ack = if e.flags & crate::model::tcp_flags::ACK != 0 {
                     e.ack.to_string()
@@ -345,12 +345,12 @@ pub fn esc(text: &str) -> String {
 fn ladder(flow: &Flow, first_ts: i64) -> Ladder {
     let heading = format!(
         "{} → {} ({})",
-        flow.client,
-        flow.server,
+        flow.client(),
+        flow.server(),
         flow.outcome().name()
     );
-    let client = format!("client {}", flow.client);
-    let server = format!("server {}", flow.server);
+    let client = format!("client {}", flow.client());
+    let server = format!("server {}", flow.server());
     let mut lines = vec![format!(
         "{:>4} {:>9}  {:<w$}{}",
         "No.",

@@ -272,8 +272,8 @@ impl<'a> FlowListView<'a> {
     fn cell(&self, col: Col, flow: &Flow, short_badge: bool) -> String {
         match col {
             Col::Id => flow.id.to_string(),
-            Col::Client => endpoint_text(flow.client),
-            Col::Server => endpoint_text(flow.server),
+            Col::Client => endpoint_text(flow.client()),
+            Col::Server => endpoint_text(flow.server()),
             Col::Handshake => badge_text(flow, short_badge),
             Col::Health => {
                 let h = flow.analysis_counts().health();
@@ -287,7 +287,7 @@ impl<'a> FlowListView<'a> {
             Col::Packets => compact_count(flow.packets()),
             Col::Bytes => compact_count(flow.bytes()),
             Col::Duration => seconds_text(flow.duration_ns()),
-            Col::History => flow.history.as_str().to_string(),
+            Col::History => flow.history_str().to_string(),
             // Drawn glyph by glyph; only the width matters here.
             Col::Arrows => String::new(),
         }

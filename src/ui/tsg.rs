@@ -68,8 +68,8 @@ fn data_direction(segments: &[Segment]) -> Direction {
 /// The receiver's window-scale shift once both SYNs offered scaling.
 fn window_shift(flow: &Flow, receiver: Direction) -> u8 {
     let (own, peer) = match receiver {
-        Direction::ClientToServer => (flow.client_options, flow.server_options),
-        Direction::ServerToClient => (flow.server_options, flow.client_options),
+        Direction::ClientToServer => (flow.client_options(), flow.server_options()),
+        Direction::ServerToClient => (flow.server_options(), flow.client_options()),
     };
     match (
         own.and_then(|o| o.window_scale),

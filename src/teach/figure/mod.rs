@@ -138,8 +138,8 @@ impl Figure {
         let established = flow.established();
         Figure {
             flow_id: flow.id,
-            client: endpoint_text(flow.client),
-            server: endpoint_text(flow.server),
+            client: endpoint_text(flow.client()),
+            server: endpoint_text(flow.server()),
             start_states: if flow.opened_with_syn {
                 (TcpState::Closed, TcpState::Listen)
             } else {
@@ -148,7 +148,7 @@ impl Figure {
             rows,
             outcome: flow.outcome().label().to_string(),
             rtt_ns: if established {
-                flow.rtt.initial_ns
+                flow.rtt().initial_ns
             } else {
                 None
             },
@@ -284,7 +284,8 @@ fn data_note(flow: &Flow, ts_ns: TimestampNs, packet_no: u64) -> Option<Row> {
         dir: Direction::ClientToServer,
         label: format!(
             "… {others} more segments ({} B client → server, {} B server → client)",
-            flow.to_server.payload_bytes, flow.to_client.payload_bytes
+            flow.to_server().payload_bytes,
+            flow.to_client().payload_bytes
         ),
         numbers: String::new(),
         options: String::new(),

@@ -69,7 +69,7 @@ fn relative_and_raw_numbers() {
             ..FigureOptions::default()
         },
     );
-    let isn = flow.client_isn.expect("client ISN");
+    let isn = flow.client_isn().expect("client ISN");
     assert_eq!(raw.rows[0].numbers, format!("seq={isn}"));
     // SYN-ACK acknowledges the client's ISN + 1.
     assert!(rel.rows[1].numbers.ends_with("ack=1"), "{:?}", rel.rows[1]);

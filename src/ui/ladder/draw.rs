@@ -35,8 +35,8 @@ impl LadderView<'_> {
     pub(super) fn draw_header(&self, buf: &mut Buffer, geo: &Geometry, y: u16) {
         let area = geo.area;
         let w = usize::from(area.width);
-        let client = endpoint_text(self.flow.client);
-        let server = endpoint_text(self.flow.server);
+        let client = endpoint_text(self.flow.client());
+        let server = endpoint_text(self.flow.server());
         // In a simultaneous open neither side is a client or a server: both sent a SYN.
         let names: &[(&str, &str)] = if self.simultaneous() {
             &[

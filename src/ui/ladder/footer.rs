@@ -65,7 +65,7 @@ impl LadderView<'_> {
                 p.text(),
             ));
         }
-        if f.synack_not_captured {
+        if f.synack_not_captured() {
             pieces.push((
                 Piece::new("SYN-ACK not in the capture (implied by the ACK)", 4)
                     .short("SYN-ACK not captured"),
@@ -121,7 +121,7 @@ impl LadderView<'_> {
             // Both sides sent a SYN and a SYN-ACK: there is no server or client side to split
             // the round trip into, only the initial RTT (Wireshark's, from the latest SYN).
             let ack_landed = self.landed_kind(&[EventKind::HandshakeAck]);
-            let initial = value(f.rtt.initial_ns, ack_landed);
+            let initial = value(f.rtt().initial_ns, ack_landed);
             pieces.push((
                 Piece::new(format!("initial {initial}"), 0).short(format!("init {initial}")),
                 p.text(),
@@ -141,10 +141,10 @@ impl LadderView<'_> {
         } else {
             &[EventKind::SynAck]
         };
-        let server = value(f.rtt.server_ns, self.landed_kind(answer_kinds));
+        let server = value(f.rtt().server_ns, self.landed_kind(answer_kinds));
         let ack_landed = self.landed_kind(&[EventKind::HandshakeAck]);
-        let client = value(f.rtt.client_ns, ack_landed);
-        let initial = value(f.rtt.initial_ns, ack_landed);
+        let client = value(f.rtt().client_ns, ack_landed);
+        let initial = value(f.rtt().initial_ns, ack_landed);
         let (server_long, server_short) = if refused {
             ("server side (SYN→RST)", "srv (RST)")
         } else {
@@ -183,7 +183,8 @@ impl LadderView<'_> {
         let short = |o: Option<&TcpHandshakeOptions>| {
             o.map_or_else(|| "-".to_string(), |o| options_text(o, true))
         };
-        let (client, server) = (f.client_options.as_ref(), f.server_options.as_ref());
+        let (client, server) = (f.client_options(), f.server_options());
+        let (client, server) = (client.as_ref(), server.as_ref());
         let (client_name, server_name) = if self.simultaneous() {
             ("peer A", "peer B")
         } else {

@@ -118,12 +118,12 @@ pub(super) fn window_piece(flow: &Flow, event: &LadderEvent) -> Piece {
 pub(super) fn window_piece_of(flow: &Flow, direction: Direction, window: u16, flags: u16) -> Piece {
     let raw = u64::from(window);
     let own = match direction {
-        Direction::ClientToServer => flow.client_options,
-        Direction::ServerToClient => flow.server_options,
+        Direction::ClientToServer => flow.client_options(),
+        Direction::ServerToClient => flow.server_options(),
     };
     let peer = match direction {
-        Direction::ClientToServer => flow.server_options,
-        Direction::ServerToClient => flow.client_options,
+        Direction::ClientToServer => flow.server_options(),
+        Direction::ServerToClient => flow.client_options(),
     };
     let syn = flags & tcp_flags::SYN != 0;
     let shift = own
